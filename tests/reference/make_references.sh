@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerate the bundled datasets and all lavaan reference JSON files.
+# Requires R with lavaan + jsonlite (see tests/reference/README.md).
+#   tests/reference/make_references.sh            # everything
+#   tests/reference/make_references.sh hs_cfa     # only the named case(s)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ "$#" -eq 0 ]; then
+  Rscript tests/reference/export_datasets.R
+fi
+Rscript tests/reference/lavaan_reference.R tests/reference/cases.json tests/reference "$@"
