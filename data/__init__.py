@@ -1,0 +1,1 @@
+"""Datasets shipped with relqual (installed as the package ``relqual.data_files``); see DATASETS.md."""

@@ -1,0 +1,1 @@
+"""Model specs shipped with relqual (installed as the package ``relqual.models_data``)."""

@@ -1,0 +1,17 @@
+"""relqual: structural equation models of customer relationship quality and loyalty.
+
+    import relqual as rq
+    res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    res.paths(); res.fit_measures()
+"""
+from . import datasets, models
+from .data import DataError
+from .fit import fit
+from .partable import build_partable
+from .result import RelqualWarning, Result
+from .syntax import ModelSyntaxError, parse
+
+__version__ = "0.1.0"
+
+__all__ = ["fit", "models", "datasets", "parse", "build_partable", "Result", "RelqualWarning",
+           "ModelSyntaxError", "DataError", "__version__"]

@@ -1,0 +1,131 @@
+"""Checking a survey DataFrame against a model and extracting the rows a fit can use.
+
+Rules: the caller's data are never modified; every problem names the column (and row, where
+one is at fault) and, for a column the model needs but the data lack, the model line that asked
+for it with close-name suggestions; rows not used are counted and the reason is stated.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+class DataError(ValueError):
+    """The data cannot be used with this model; the message says which column or row is at fault."""
+
+
+@dataclass
+class PreparedData:
+    """Complete-case arrays per group, in model variable order, and what happened to the rows."""
+
+    arrays: list[np.ndarray]
+    group_labels: list
+    n_input: int
+    n_used: int
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | None = None,
+                 missing: str = "listwise", group: str | None = None) -> PreparedData:
+    """Select, check and (listwise) complete the model's observed variables."""
+    if isinstance(data, dict):
+        data = pd.DataFrame(data)
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
+    if missing != "listwise":
+        raise NotImplementedError(f"missing='{missing}' is not available yet; use "
+                                  "missing='listwise' (full-information ML is planned)")
+    _check_columns_present(data, variables + ([group] if group else []), first_line or {})
+    frame = pd.DataFrame({v: _numeric_column(data, v) for v in variables}, index=data.index)
+    values = frame.to_numpy(dtype=float)
+    infinite = np.isinf(values)
+    if infinite.any():
+        row, col = np.argwhere(infinite)[0]
+        raise DataError(f"column '{variables[col]}' has an infinite value in row "
+                        f"{data.index[row]!r}; recode it as missing (NaN) or a valid number")
+    n_input = len(data)
+    incomplete = np.isnan(values).any(axis=1)
+    if group is not None:
+        group_values = data[group]
+        incomplete |= group_values.isna().to_numpy()
+    notes = []
+    if incomplete.any():
+        per_column = {v: int(n) for v, n in zip(variables, np.isnan(values).sum(axis=0)) if n}
+        detail = ", ".join(f"{v}: {n}" for v, n in per_column.items())
+        if group is not None and data[group].isna().any():
+            detail += (", " if detail else "") + f"{group} (group): {int(data[group].isna().sum())}"
+        notes.append(f"{int(incomplete.sum())} of {n_input} rows dropped (listwise deletion) "
+                     f"because of missing values; missing per column: {detail}")
+    complete = values[~incomplete]
+    if group is None:
+        arrays, labels = [complete], [None]
+    else:
+        kept_groups = data[group].to_numpy()[~incomplete]
+        labels = list(pd.unique(kept_groups))
+        arrays = [complete[kept_groups == label] for label in labels]
+    for label, arr in zip(labels, arrays):
+        _check_usable(arr, variables, label)
+    return PreparedData(arrays, labels, n_input, len(complete), notes)
+
+
+def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: dict[str, int]):
+    columns = [str(c) for c in data.columns]
+    for name in needed:
+        if name in data.columns:
+            continue
+        where = f" (model line {first_line[name]})" if name in first_line else ""
+        close = difflib.get_close_matches(name, columns, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise DataError(f"variable '{name}'{where} is not a column of the data{hint} "
+                        f"(columns: {', '.join(columns[:12])}{' ...' if len(columns) > 12 else ''})")
+
+
+def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
+    column = data[name]
+    if isinstance(column, pd.DataFrame):
+        raise DataError(f"the data have more than one column named '{name}'")
+    if pd.api.types.is_bool_dtype(column) or not (pd.api.types.is_numeric_dtype(column)):
+        converted = pd.to_numeric(column, errors="coerce")
+        bad = converted.isna() & column.notna()
+        if bad.any() or pd.api.types.is_bool_dtype(column):
+            if bad.any():
+                row = bad.idxmax()
+                example = column.loc[row]
+                raise DataError(f"column '{name}' is not numeric: row {row!r} holds {example!r} "
+                                f"({int(bad.sum())} non-numeric value(s)); recode it as numbers "
+                                "or declare missing codes when reading the file")
+            raise DataError(f"column '{name}' is boolean; recode it as 0/1 numbers")
+        return converted.to_numpy(dtype=float)
+    return column.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _check_usable(values: np.ndarray, variables: list[str], group_label) -> None:
+    where = "" if group_label is None else f" in group {group_label!r}"
+    n, p = values.shape
+    if n == 0:
+        raise DataError(f"no complete rows{where}: every row has a missing value in a model variable")
+    if n < 2:
+        raise DataError(f"only {n} complete row(s){where}; at least {p + 1} are needed")
+    sd = values.std(axis=0)
+    for v, s in zip(variables, sd):
+        if not s > 0:
+            raise DataError(f"column '{v}' has no variance{where} (every value is "
+                            f"{values[0, variables.index(v)]:g}); remove it from the model")
+    if n <= p:
+        raise DataError(f"{n} complete rows{where} for {p} observed variables: the sample "
+                        f"covariance matrix is singular; at least {p + 1} rows are needed")
+    corr = np.corrcoef(values, rowvar=False)
+    eigvals = np.linalg.eigvalsh(corr)
+    if eigvals.min() < 1e-10:
+        raise DataError(f"the sample covariance matrix{where} is singular: some observed variables "
+                        f"are exact linear combinations of others ({_collinear(corr, variables)})")
+
+
+def _collinear(corr: np.ndarray, variables: list[str]) -> str:
+    eigvals, eigvecs = np.linalg.eigh(corr)
+    vec = eigvecs[:, 0]
+    involved = [variables[i] for i in np.argsort(-np.abs(vec)) if abs(vec[i]) > 0.1]
+    return "involving " + ", ".join(involved[:6])

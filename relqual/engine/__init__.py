@@ -1,0 +1,1 @@
+"""The estimation engine: sample statistics, model matrices, loss, optimizer, inference, fit indices."""

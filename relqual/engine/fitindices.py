@@ -1,0 +1,144 @@
+"""Fit measures with lavaan's definitions (``fitMeasures``; lavaan ``R/lav_fit_*.R``).
+
+Notation: chi-square ``T = N F_ML`` (N = total sample size, lavaan's ``likelihood = "normal"``),
+``df``; baseline (independence) model ``T_b, df_b``; G groups.
+
+* CFI = 1 - max(T - df, 0) / max(T - df, T_b - df_b, 0)             (Bentler 1990)
+* TLI = (T_b/df_b - T/df) / (T_b/df_b - 1)                           (Tucker & Lewis 1973)
+* RMSEA = sqrt(G) sqrt(max(T/df - 1, 0) / N); 90% CI by inverting the noncentral chi-square;
+  p-close = P(chi2(df, ncp = N df 0.05^2 / G) >= T)                   (Browne & Cudeck 1993)
+* SRMR (Bentler) = sqrt(mean of squared residuals (s_ij - sigma_ij) / sqrt(s_ii s_jj) over the
+  lower triangle, and (ybar_i - mu_i) / sqrt(s_ii) with a mean structure) (Bentler 1995)
+* logl = -N/2 (p log 2pi + log|Sigma| + tr(S Sigma^-1) + d'Sigma^-1 d) summed over groups; with
+  fixed.x covariates lavaan reports the likelihood conditional on them, i.e. minus the saturated
+  marginal log-likelihood of the covariates (the same is done for unrestricted_logl);
+  AIC = -2 logl + 2 npar, BIC = -2 logl + npar log N, BIC2 = -2 logl + npar log((N + 2) / 24).
+* NFI, RFI, IFI, RNI (Bentler & Bonett 1980; Bollen 1986, 1989).
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import optimize, stats
+
+from .samplestats import SampleStats
+
+LOG_2PI = np.log(2 * np.pi)
+
+
+def loglik(sigma: np.ndarray, mu: np.ndarray, sample: SampleStats) -> float:
+    """Normal-theory log-likelihood of a group's data at implied (sigma, mu)."""
+    sign, logdet = np.linalg.slogdet(sigma)
+    if sign <= 0:
+        return -np.inf
+    sigma_inv = np.linalg.inv(sigma)
+    d = sample.mean - mu
+    p = len(mu)
+    return -0.5 * sample.n * (p * LOG_2PI + logdet + np.sum(sample.cov * sigma_inv)
+                              + d @ sigma_inv @ d)
+
+
+def unrestricted_loglik(sample: SampleStats) -> float:
+    p = len(sample.mean)
+    return -0.5 * sample.n * (p * LOG_2PI + sample.logdet_cov + p)
+
+
+def _subset(sample: SampleStats, names: list[str]) -> SampleStats:
+    idx = [sample.names.index(v) for v in names]
+    return SampleStats(tuple(names), sample.n, sample.mean[idx], sample.cov[np.ix_(idx, idx)])
+
+
+def baseline_chisq(samples: list[SampleStats], x_names: list[str]) -> float:
+    """Chi-square of the independence model (free variances; fixed.x block kept at sample)."""
+    total = 0.0
+    for s in samples:
+        is_x = np.array([name in x_names for name in s.names])
+        sigma = np.diag(np.diag(s.cov))
+        sigma[np.ix_(is_x, is_x)] = s.cov[np.ix_(is_x, is_x)]
+        sign, logdet = np.linalg.slogdet(sigma)
+        total += s.n * (logdet + np.sum(s.cov * np.linalg.inv(sigma)) - s.logdet_cov - len(s.names))
+    return total
+
+
+def rmsea_ci(chisq: float, df: int, n: int, ngroups: int, level: float = 0.90):
+    """Lower and upper RMSEA bounds from the noncentral chi-square (lavaan ``lav_fit_rmsea_ci``)."""
+    if df <= 0:
+        return np.nan, np.nan
+    alpha = (1 - level) / 2
+
+    def ncp_for(prob):
+        f = lambda lam: stats.ncx2.cdf(chisq, df, lam) - prob if lam > 0 else stats.chi2.cdf(chisq, df) - prob
+        if f(0.0) < 0:                         # even the central chi-square is too far out
+            return 0.0
+        hi = max(chisq, 1.0)
+        while f(hi) > 0:
+            hi *= 2
+        return optimize.brentq(f, 0.0, hi, xtol=1e-12)
+
+    lower, upper = ncp_for(1 - alpha), ncp_for(alpha)
+    scale = np.sqrt(ngroups)
+    return scale * np.sqrt(lower / (n * df)), scale * np.sqrt(upper / (n * df))
+
+
+def srmr(samples: list[SampleStats], implied: list[tuple[np.ndarray, np.ndarray]],
+         meanstructure: bool) -> float:
+    """Bentler's SRMR (lavaan ``srmr_bentler``), averaged over groups weighted by n_g / N."""
+    n_total = sum(s.n for s in samples)
+    value = 0.0
+    for s, (sigma, mu) in zip(samples, implied):
+        sd_obs = np.sqrt(np.diag(s.cov))
+        resid = (s.cov - sigma) / np.outer(sd_obs, sd_obs)
+        lower = resid[np.tril_indices_from(resid)]
+        total, count = np.sum(lower ** 2), lower.size
+        if meanstructure:
+            mean_resid = (s.mean - mu) / sd_obs
+            total += np.sum(mean_resid ** 2)
+            count += mean_resid.size
+        value += s.n / n_total * np.sqrt(total / count)
+    return value
+
+
+def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats],
+                 implied: list[tuple[np.ndarray, np.ndarray]], x_names: list[str],
+                 meanstructure: bool) -> dict:
+    """All fit measures of one ML fit, named as lavaan names them (with '.' -> '_')."""
+    n = sum(s.n for s in samples)
+    G = len(samples)
+    nx = len(x_names)
+    base_df = sum(len(s.names) * (len(s.names) - 1) // 2 - nx * (nx - 1) // 2 for s in samples)
+    base_chisq = baseline_chisq(samples, x_names)
+    pvalue = stats.chi2.sf(chisq, df) if df > 0 else np.nan
+    out = dict(npar=npar, fmin=chisq / (2 * n), chisq=chisq, df=df, pvalue=pvalue,
+               baseline_chisq=base_chisq, baseline_df=base_df,
+               baseline_pvalue=stats.chi2.sf(base_chisq, base_df) if base_df > 0 else np.nan)
+    d_model, d_base = max(chisq - df, 0.0), max(base_chisq - base_df, 0.0)
+    denominator = max(d_model, d_base)
+    out["cfi"] = 1.0 - d_model / denominator if denominator > 0 else 1.0
+    if df > 0 and base_df > 0:
+        ratio_b, ratio_m = base_chisq / base_df, chisq / df
+        out["tli"] = (ratio_b - ratio_m) / (ratio_b - 1.0)
+        out["nnfi"] = out["tli"]
+        out["rfi"] = (ratio_b - ratio_m) / ratio_b
+    else:
+        out["tli"] = out["nnfi"] = 1.0
+        out["rfi"] = np.nan
+    out["nfi"] = (base_chisq - chisq) / base_chisq
+    out["pnfi"] = df / base_df * out["nfi"] if base_df > 0 else np.nan
+    out["ifi"] = (base_chisq - chisq) / (base_chisq - df)
+    out["rni"] = 1.0 - d_model / d_base if d_base > 0 else 1.0
+
+    # with fixed.x the likelihood is conditional on the covariates (lavaan): drop their marginal
+    logl_x = sum(unrestricted_loglik(_subset(s, x_names)) for s in samples) if nx else 0.0
+    logl = sum(loglik(sigma, mu, s) for s, (sigma, mu) in zip(samples, implied)) - logl_x
+    logl_h1 = sum(unrestricted_loglik(s) for s in samples) - logl_x
+    out.update(logl=logl, unrestricted_logl=logl_h1, aic=-2 * logl + 2 * npar,
+               bic=-2 * logl + npar * np.log(n), ntotal=n,
+               bic2=-2 * logl + npar * np.log((n + 2) / 24))
+
+    if df > 0:
+        out["rmsea"] = np.sqrt(G) * np.sqrt(max(chisq / df - 1.0, 0.0) / n)
+        out["rmsea_ci_lower"], out["rmsea_ci_upper"] = rmsea_ci(chisq, df, n, G)
+        out["rmsea_pvalue"] = stats.ncx2.sf(chisq, df, n * df * 0.05 ** 2 / G)
+    else:
+        out.update(rmsea=0.0, rmsea_ci_lower=0.0, rmsea_ci_upper=0.0, rmsea_pvalue=np.nan)
+    out["srmr"] = srmr(samples, implied, meanstructure)
+    return out

@@ -1,0 +1,91 @@
+"""The maximum-likelihood discrepancy, its gradient and its expected Hessian.
+
+For one group with sample covariance S (divisor N), sample mean ybar and implied Sigma, mu
+(Joreskog 1967; Bollen 1989, eq. 4.67):
+
+    F_ML = log|Sigma| + tr(S Sigma^-1) - log|S| - p + (ybar - mu)' Sigma^-1 (ybar - mu)
+
+Gradient, with d = ybar - mu and M = Sigma^-1 (Sigma - S - d d') Sigma^-1:
+
+    dF/dtheta_k = tr(M dSigma_k) - 2 d' Sigma^-1 dmu_k
+
+Expected second derivative (the Fisher information of 2/N times the log-likelihood):
+
+    E[d2F/dtheta_k dtheta_l] = tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l) + 2 dmu_k' Sigma^-1 dmu_l
+
+Over groups, lavaan minimises sum_g (n_g / N) F_g; the chi-square is N times that minimum.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .matrices import Implied, RamModel
+from .samplestats import SampleStats
+
+
+class NotPositiveDefinite(ArithmeticError):
+    """The implied covariance matrix is not positive definite at this parameter vector."""
+
+
+def _inverse_and_logdet(sigma: np.ndarray):
+    try:
+        chol = np.linalg.cholesky(sigma)
+    except np.linalg.LinAlgError:
+        raise NotPositiveDefinite from None
+    inv_chol = np.linalg.inv(chol)
+    return inv_chol.T @ inv_chol, 2.0 * np.log(np.diag(chol)).sum()
+
+
+def ml_discrepancy(imp: Implied, sample: SampleStats, meanstructure: bool):
+    """F_ML for one group, and Sigma^-1 (raises NotPositiveDefinite)."""
+    sigma_inv, logdet = _inverse_and_logdet(imp.sigma)
+    value = logdet + np.sum(sample.cov * sigma_inv) - sample.logdet_cov - imp.sigma.shape[0]
+    if meanstructure:
+        d = sample.mean - imp.mu
+        value += d @ sigma_inv @ d
+    return value, sigma_inv
+
+
+class MLLoss:
+    """The multi-group ML objective over a shared parameter vector."""
+
+    def __init__(self, models: list[RamModel], samples: list[SampleStats]):
+        self.models, self.samples = models, samples
+        self.n_total = sum(s.n for s in samples)
+        self.weights = [s.n / self.n_total for s in samples]
+        self.meanstructure = models[0].meanstructure
+
+    def value(self, x: np.ndarray) -> float:
+        """sum_g w_g F_g(x); +inf where an implied covariance is not positive definite."""
+        total = 0.0
+        for model, sample, w in zip(self.models, self.samples, self.weights):
+            try:
+                f, _ = ml_discrepancy(model.implied(x), sample, self.meanstructure)
+            except NotPositiveDefinite:
+                return np.inf
+            total += w * f
+        return total
+
+    def value_gradient_information(self, x: np.ndarray):
+        """Objective, gradient and expected Hessian at ``x``."""
+        npar = len(x)
+        total, grad, hess = 0.0, np.zeros(npar), np.zeros((npar, npar))
+        for model, sample, w in zip(self.models, self.samples, self.weights):
+            imp = model.implied(x)
+            f, sigma_inv = ml_discrepancy(imp, sample, self.meanstructure)
+            d_sigma, d_mu = model.jacobian(imp)
+            p = imp.sigma.shape[0]
+            flat = d_sigma.reshape(npar, p * p)
+            if self.meanstructure:
+                d = sample.mean - imp.mu
+                sd = sigma_inv @ d
+                M = sigma_inv - sigma_inv @ sample.cov @ sigma_inv - np.outer(sd, sd)
+                grad += w * (flat @ M.ravel() - 2.0 * d_mu @ sd)
+                hess += w * 2.0 * (d_mu @ sigma_inv @ d_mu.T)
+            else:
+                M = sigma_inv - sigma_inv @ sample.cov @ sigma_inv
+                grad += w * (flat @ M.ravel())
+            weighted = (sigma_inv @ d_sigma @ sigma_inv).reshape(npar, p * p)
+            hess += w * (weighted @ flat.T)
+            total += w * f
+        return total, grad, hess

@@ -1,0 +1,154 @@
+"""Parameter table -> model matrices -> implied moments and their derivatives.
+
+We use the reticular action model (RAM; McArdle & McDonald 1984): all observed and latent
+variables stacked in one vector ``v = A v + u`` with ``Cov(u) = S`` and ``E(u) = m``. With the
+selection matrix ``F`` picking the observed variables,
+
+    Sigma(theta) = F B S B' F',   mu(theta) = F B m,   B = (I - A)^-1.
+
+Loadings (``f =~ x``) and regressions (``y ~ x``) are entries of ``A``; variances and covariances
+(``~~``) entries of ``S``; intercepts (``~1``) entries of ``m``.  The derivatives follow from
+``dB = B dA B``:
+
+    dSigma/dA_ij = (FB)_i (C F')_j' + transpose,  C = B S B'
+    dSigma/dS_ij = (FB)_i (FB)_j' + (FB)_j (FB)_i'   (once when i = j)
+    dmu/dA_ij = (FB)_i (B m)_j,   dmu/dm_i = (FB)_i
+
+(Neudecker & Satorra 1991; von Oertzen & Brick 2014 give the same RAM derivatives).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..partable import ParTable
+from .samplestats import SampleStats
+
+KIND_A, KIND_S, KIND_M = 0, 1, 2
+
+
+@dataclass
+class Implied:
+    """Implied moments at one parameter vector, with the pieces the derivatives reuse."""
+
+    sigma: np.ndarray
+    mu: np.ndarray
+    B: np.ndarray
+    FB: np.ndarray
+    C: np.ndarray
+    Bm: np.ndarray
+
+
+class RamModel:
+    """The RAM matrices of one group, with fixed values filled and free entries indexed."""
+
+    def __init__(self, partable: ParTable, group: int, sample: SampleStats | None = None):
+        roles = partable.roles
+        self.ov_names = list(roles.ov)
+        self.lv_names = list(roles.lv)
+        self.names = self.ov_names + self.lv_names
+        self.p, self.n = len(self.ov_names), len(self.names)
+        self.meanstructure = partable.meanstructure
+        index = {name: i for i, name in enumerate(self.names)}
+        tab = partable.table
+        rows = tab[(tab["group"] == group) & tab["op"].isin(["=~", "~", "~~", "~1"])]
+        self.A0 = np.zeros((self.n, self.n))
+        self.S0 = np.zeros((self.n, self.n))
+        self.m0 = np.zeros(self.n)
+        kinds, ii, jj, pidx, row_ids = [], [], [], [], []
+        for rid, lhs, op, rhs, free, ustart, exo in zip(
+                rows.index, rows["lhs"], rows["op"], rows["rhs"], rows["free"], rows["ustart"],
+                rows["exo"]):
+            if op == "=~":
+                kind, i, j = KIND_A, index[rhs], index[lhs]
+            elif op == "~":
+                kind, i, j = KIND_A, index[lhs], index[rhs]
+            elif op == "~~":
+                kind, i, j = KIND_S, index[lhs], index[rhs]
+            else:
+                kind, i, j = KIND_M, index[lhs], 0
+            if free > 0:
+                kinds.append(kind), ii.append(i), jj.append(j), pidx.append(free - 1)
+                row_ids.append(rid)
+                continue
+            value = ustart
+            if exo and sample is not None:
+                value = self._sample_value(sample, op, lhs, rhs)
+            if np.isnan(value):
+                value = 0.0
+            self._set(kind, i, j, value)
+        self.kind = np.array(kinds, dtype=int)
+        self.i = np.array(ii, dtype=int)
+        self.j = np.array(jj, dtype=int)
+        self.pidx = np.array(pidx, dtype=int)
+        self.row_ids = np.array(row_ids, dtype=int)
+        self.npar = partable.npar
+        # entry -> parameter map (entries sharing a label add up)
+        self.K = np.zeros((len(self.pidx), self.npar))
+        self.K[np.arange(len(self.pidx)), self.pidx] = 1.0
+        self._is_a = self.kind == KIND_A
+        self._is_s = self.kind == KIND_S
+        self._is_m = self.kind == KIND_M
+        self._s_diag = self._is_s & (self.i == self.j)
+
+    @staticmethod
+    def _sample_value(sample: SampleStats, op, lhs, rhs) -> float:
+        names = list(sample.names)
+        if op == "~1":
+            return float(sample.mean[names.index(lhs)])
+        return float(sample.cov[names.index(lhs), names.index(rhs)])
+
+    def _set(self, kind, i, j, value):
+        if kind == KIND_A:
+            self.A0[i, j] = value
+        elif kind == KIND_S:
+            self.S0[i, j] = self.S0[j, i] = value
+        else:
+            self.m0[i] = value
+
+    def matrices(self, x: np.ndarray):
+        """A, S, m at the free-parameter vector ``x``."""
+        values = x[self.pidx]
+        A, S, m = self.A0.copy(), self.S0.copy(), self.m0.copy()
+        a, s, mm = self._is_a, self._is_s, self._is_m
+        A[self.i[a], self.j[a]] = values[a]
+        S[self.i[s], self.j[s]] = values[s]
+        S[self.j[s], self.i[s]] = values[s]
+        m[self.i[mm]] = values[mm]
+        return A, S, m
+
+    def implied(self, x: np.ndarray) -> Implied:
+        A, S, m = self.matrices(x)
+        B = np.linalg.inv(np.eye(self.n) - A)
+        FB = B[: self.p]
+        C = B @ S @ B.T
+        Bm = B @ m
+        sigma = C[: self.p, : self.p]
+        return Implied(sigma=sigma, mu=FB @ m, B=B, FB=FB, C=C, Bm=Bm)
+
+    def jacobian(self, imp: Implied):
+        """dSigma/dx (npar x p x p) and dmu/dx (npar x p) at ``imp``."""
+        p = self.p
+        FB, CF = imp.FB, imp.C[:, :p]
+        n_entries = len(self.kind)
+        d_sigma = np.zeros((n_entries, p, p))
+        d_mu = np.zeros((n_entries, p))
+        a, s, mm = self._is_a, self._is_s, self._is_m
+        if a.any():
+            left = FB[:, self.i[a]].T                      # entries x p
+            right = CF[self.j[a], :]                       # entries x p
+            outer = left[:, :, None] * right[:, None, :]
+            d_sigma[a] = outer + outer.transpose(0, 2, 1)
+            d_mu[a] = left * imp.Bm[self.j[a]][:, None]
+        if s.any():
+            left = FB[:, self.i[s]].T
+            right = FB[:, self.j[s]].T
+            outer = left[:, :, None] * right[:, None, :]
+            sym = outer + outer.transpose(0, 2, 1)
+            sym[self._s_diag[s]] *= 0.5
+            d_sigma[s] = sym
+        if mm.any():
+            d_mu[mm] = FB[:, self.i[mm]].T
+        KT = self.K.T
+        return (KT @ d_sigma.reshape(n_entries, p * p)).reshape(self.npar, p, p), KT @ d_mu

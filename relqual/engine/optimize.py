@@ -1,0 +1,100 @@
+"""Minimise the discrepancy: Fisher scoring with step halving, L-BFGS as a fallback.
+
+Fisher scoring (Lee & Jennrich 1979; Bollen 1989, sec. 4.4) takes the step
+``-H(x)^-1 g(x)`` with ``H`` the expected Hessian; near the optimum this is the Gauss-Newton
+step for the ML discrepancy, and in practice converges in 5-20 iterations from reasonable
+starting values. Steps that raise the objective or leave the positive-definite region are halved.
+Convergence is declared when the largest absolute gradient element falls below ``gtol`` (the
+objective is a per-observation quantity, so this is scale free in N).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize as sp_optimize
+
+from .loss import MLLoss, NotPositiveDefinite
+
+
+@dataclass
+class OptimResult:
+    x: np.ndarray
+    fmin: float
+    gradient: np.ndarray
+    information: np.ndarray
+    iterations: int
+    converged: bool
+    message: str
+
+
+def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500) -> OptimResult:
+    """Fisher scoring from ``x0``; falls back to L-BFGS-B if scoring stalls."""
+    x = np.asarray(x0, dtype=float).copy()
+    try:
+        f, g, H = loss.value_gradient_information(x)
+    except NotPositiveDefinite:
+        return _lbfgs_then_polish(loss, x, gtol, max_iter, "starting values give a "
+                                  "non-positive-definite implied covariance")
+    for iteration in range(1, max_iter + 1):
+        if np.max(np.abs(g)) < gtol:
+            return OptimResult(x, f, g, H, iteration - 1, True, "gradient below tolerance")
+        step = _solve(H, g)
+        accepted = False
+        for _ in range(30):
+            trial = x - step
+            f_trial = loss.value(trial)
+            if np.isfinite(f_trial) and f_trial <= f + 1e-12 * max(1.0, abs(f)):
+                accepted = True
+                break
+            step = step * 0.5
+        if not accepted:
+            return _lbfgs_then_polish(loss, x, gtol, max_iter, "Fisher scoring stalled")
+        x = trial
+        f, g, H = loss.value_gradient_information(x)
+    return OptimResult(x, f, g, H, max_iter, bool(np.max(np.abs(g)) < gtol * 1e3),
+                       "iteration limit reached")
+
+
+def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.solve(H, g)
+    except np.linalg.LinAlgError:
+        return np.linalg.lstsq(H, g, rcond=None)[0]
+
+
+def _lbfgs_then_polish(loss: MLLoss, x0, gtol, max_iter, reason) -> OptimResult:
+    """Robust fallback: quasi-Newton with analytic gradients, then scoring from its optimum."""
+
+    def fun(x):
+        try:
+            f, g, _ = loss.value_gradient_information(x)
+        except NotPositiveDefinite:
+            return 1e10, np.zeros_like(x)
+        return f, g
+
+    res = sp_optimize.minimize(fun, x0, jac=True, method="L-BFGS-B",
+                               options=dict(maxiter=20 * max_iter, ftol=1e-15, gtol=gtol))
+    x = res.x
+    try:
+        f, g, H = loss.value_gradient_information(x)
+    except NotPositiveDefinite:
+        return OptimResult(x, np.inf, np.full_like(x, np.nan), np.full((len(x), len(x)), np.nan),
+                           res.nit, False, f"{reason}; L-BFGS-B ended in an inadmissible region")
+    iterations = res.nit
+    for _ in range(50):                       # a few scoring steps to tighten the optimum
+        if np.max(np.abs(g)) < gtol:
+            break
+        step = _solve(H, g)
+        for _ in range(30):
+            f_trial = loss.value(x - step)
+            if np.isfinite(f_trial) and f_trial <= f + 1e-12 * max(1.0, abs(f)):
+                break
+            step = step * 0.5
+        else:
+            break
+        x = x - step
+        f, g, H = loss.value_gradient_information(x)
+        iterations += 1
+    converged = bool(np.max(np.abs(g)) < max(gtol, 1e-6))
+    return OptimResult(x, f, g, H, iterations, converged, f"{reason}; used L-BFGS-B")

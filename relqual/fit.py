@@ -1,0 +1,160 @@
+"""``fit()``: the pipeline syntax -> parameter table -> data -> estimates -> Result.
+
+Each step is one call into its own module (lavaan's ``lav_lavaan_step*`` in spirit):
+``partable.build_partable`` -> ``data.prepare_data`` -> ``engine.samplestats`` ->
+``engine.matrices`` -> ``engine.start`` -> ``engine.optimize`` -> ``engine.inference`` ->
+``result.Result`` (which computes fit measures and tables on request).
+"""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from . import models as model_library
+from .data import prepare_data
+from .engine.inference import unidentified_parameters, vcov_from_information
+from .engine.loss import MLLoss
+from .engine.matrices import RamModel
+from .engine.optimize import minimize
+from .engine.samplestats import SampleStats
+from .engine.start import starting_values
+from .partable import ParTable, build_partable
+from .result import Result, RelqualWarning
+from .syntax import ModelSyntaxError
+
+ESTIMATORS_PLANNED = ("MLR", "WLSMV", "ULS", "GLS", "DWLS")
+
+
+def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=None,
+        group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
+        seed=None, engine: str = "native", *, std_lv: bool = False,
+        meanstructure: bool | None = None, fixed_x: bool = True) -> Result:
+    """Fit a structural equation model to data by maximum likelihood, the way lavaan's ``sem()`` does.
+
+    ``model`` is lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a
+    path to a model file; ``data`` a pandas DataFrame (never modified). Returns a
+    :class:`~relqual.result.Result`.
+    """
+    spec = resolve_model(model)
+    _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine)
+    partable = build_partable(spec.syntax, std_lv=std_lv, meanstructure=meanstructure,
+                              fixed_x=fixed_x)
+    prepared = prepare_data(data, partable.roles.ov, first_line=partable.roles.first_line,
+                            missing=missing, group=group)
+    samples = [SampleStats.from_array(a, partable.roles.ov) for a in prepared.arrays]
+    call = dict(estimator=estimator, missing=missing, std_lv=std_lv, fixed_x=fixed_x,
+                meanstructure=partable.meanstructure, engine=engine)
+    if engine == "semopy":
+        from .semopy_engine import fit_with_semopy
+        return fit_with_semopy(spec, partable, samples, prepared, call)
+    return estimate(spec, partable, samples, prepared, call)
+
+
+def resolve_model(model) -> model_library.ModelSpec:
+    """Syntax string, ModelSpec, library name or model-file path -> ModelSpec."""
+    if isinstance(model, model_library.ModelSpec):
+        return model
+    if not isinstance(model, (str, Path)):
+        raise TypeError("model must be lavaan syntax, a ModelSpec, a library model name or a "
+                        f"path to a model file (got {type(model).__name__})")
+    text = str(model)
+    if any(op in text for op in ("~", ":=")):
+        return model_library.ModelSpec(name="user model", syntax=text)
+    path = Path(text)
+    if path.exists():
+        if path.suffix == ".toml":
+            return model_library.ModelSpec.from_toml(path)
+        return model_library.ModelSpec(name=path.stem, syntax=path.read_text(encoding="utf-8"))
+    try:
+        return model_library.load(text)
+    except KeyError as exc:
+        raise ValueError(f"'{text}' is neither model syntax (no '=~', '~' or '~~' found), nor a "
+                         f"model file, nor a library model. {exc.args[0]}") from None
+
+
+def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine):
+    if estimator.upper() != "ML":
+        if estimator.upper() in ESTIMATORS_PLANNED:
+            raise NotImplementedError(f"estimator='{estimator}' is planned but not available yet; "
+                                      "use estimator='ML'")
+        raise ValueError(f"unknown estimator '{estimator}'; choose from ML, "
+                         + ", ".join(ESTIMATORS_PLANNED))
+    if ordered:
+        raise NotImplementedError("ordered (categorical) indicators need estimator='WLSMV', "
+                                  "which is not available yet")
+    if group is not None or group_equal:
+        raise NotImplementedError("multigroup models (group=, group_equal=) are not available yet")
+    if se != "standard" or bootstrap:
+        raise NotImplementedError(f"se='{se}' / bootstrap is not available yet; use se='standard'")
+    if engine not in ("native", "semopy"):
+        raise ValueError(f"unknown engine '{engine}'; choose 'native' or 'semopy'")
+
+
+def count_moments(partable: ParTable, samples: list[SampleStats]) -> int:
+    """Number of sample moments the model reproduces (fixed.x moments excluded, as lavaan)."""
+    nx = len(partable.roles.ov_x) if partable.options["fixed_x"] else 0
+    total = 0
+    for s in samples:
+        p = len(s.names)
+        total += p * (p + 1) // 2 - nx * (nx + 1) // 2
+        if partable.meanstructure:
+            total += p - nx
+    return total
+
+
+def check_scales(partable: ParTable) -> None:
+    """Every latent variable needs a scale: a fixed nonzero loading or a fixed variance."""
+    tab = partable.table
+    for lv in partable.roles.lv:
+        loads = tab[(tab["op"] == "=~") & (tab["lhs"] == lv)]
+        var = tab[(tab["op"] == "~~") & (tab["lhs"] == lv) & (tab["rhs"] == lv)]
+        fixed_loading = ((loads["free"] == 0) & (loads["ustart"] != 0)).any()
+        fixed_var = (var["free"] == 0).any()
+        if not (fixed_loading or fixed_var):
+            line = int(loads["line"].iloc[0]) if len(loads) else None
+            raise ModelSyntaxError(f"latent variable '{lv}' has no scale, so the model is not "
+                                   "identified: fix one loading (e.g. 1*x) or its variance "
+                                   f"('{lv} ~~ 1*{lv}'), or fit with std_lv=True", line, lv)
+
+
+def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, call) -> Result:
+    """Maximum-likelihood estimation with expected-information standard errors."""
+    check_scales(partable)
+    npar = partable.npar
+    moments = count_moments(partable, samples)
+    if npar > moments:
+        raise ModelSyntaxError(f"the model has {npar} free parameters but the data give only "
+                               f"{moments} sample moments (df = {moments - npar} < 0): "
+                               "the model is not identified")
+    messages = list(prepared.notes)
+    models = [RamModel(partable, g, s) for g, s in enumerate(samples, start=1)]
+    loss = MLLoss(models, samples)
+    x0 = starting_values(partable, samples)
+    opt = minimize(loss, x0)
+    if not opt.converged:
+        messages.append(f"the optimizer did not converge ({opt.message}; largest gradient "
+                        f"{np.nanmax(np.abs(opt.gradient)):.2g}): estimates are not trustworthy")
+    vcov, invertible = vcov_from_information(opt.information, loss.n_total)
+    if not invertible and np.all(np.isfinite(opt.information)):
+        bad = unidentified_parameters(opt.information)
+        names = _parameter_names(partable, bad)
+        messages.append("the information matrix is singular, so the model is probably not "
+                        "identified; standard errors are not available. Parameters involved: "
+                        + ", ".join(names))
+    result = Result(spec=spec, partable=partable, models=models, samples=samples, x=opt.x,
+                    vcov=vcov, optim=opt, prepared=prepared, call=call, messages=messages,
+                    moments=moments)
+    for message in result.warnings:
+        warnings.warn(message, RelqualWarning, stacklevel=3)
+    return result
+
+
+def _parameter_names(partable: ParTable, indices: list[int]) -> list[str]:
+    tab = partable.table
+    names = []
+    for k in indices:
+        row = tab[tab["free"] == k + 1].iloc[0]
+        names.append(f"{row['lhs']} {row['op']} {row['rhs']}".strip())
+    return names

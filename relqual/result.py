@@ -1,0 +1,257 @@
+"""The fitted model: lavaan-style tables (estimates, fit measures, R-squared) and displays."""
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .engine import fitindices
+from .engine.inference import evaluate_defined, numerical_jacobian, standardize, wald_table
+from .engine.matrices import RamModel
+
+ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
+                    "ci_lower", "ci_upper", "std_lv", "std_all"]
+
+
+class RelqualWarning(UserWarning):
+    """A problem with a fit that a researcher must see (non-convergence, improper solution...)."""
+
+
+class Result:
+    """An immutable fitted model. Tables are computed on first request and cached."""
+
+    def __init__(self, *, spec, partable, models: list[RamModel], samples, x, vcov, optim,
+                 prepared, call, messages, moments):
+        self.spec, self.partable, self.models, self.samples = spec, partable, models, samples
+        self.x, self.vcov_matrix, self.optim, self.prepared = x, vcov, optim, prepared
+        self.call, self.moments = call, moments
+        self.converged = bool(optim.converged)
+        self.n_obs = int(sum(s.n for s in samples))
+        self.iterations = int(optim.iterations)
+        self.warnings = list(messages) + self._improper_solution_messages()
+
+    # ------------------------------------------------------------------ parameter values
+    def row_values(self, x: np.ndarray) -> np.ndarray:
+        """Value of every parameter-table row at free-parameter vector ``x``."""
+        tab = self.partable.table
+        values = np.full(len(tab), np.nan)
+        for g, model in enumerate(self.models, start=1):
+            A, S, m = model.matrices(x)
+            index = {name: i for i, name in enumerate(model.names)}
+            rows = np.flatnonzero(tab["group"].to_numpy() == g)
+            for k in rows:
+                op, lhs, rhs = tab["op"].iat[k], tab["lhs"].iat[k], tab["rhs"].iat[k]
+                if op == "=~":
+                    values[k] = A[index[rhs], index[lhs]]
+                elif op == "~":
+                    values[k] = A[index[lhs], index[rhs]]
+                elif op == "~~":
+                    values[k] = S[index[lhs], index[rhs]]
+                elif op == "~1":
+                    values[k] = m[index[lhs]]
+        return evaluate_defined(tab, values)
+
+    @cached_property
+    def _values(self) -> np.ndarray:
+        return self.row_values(self.x)
+
+    @cached_property
+    def _se(self) -> np.ndarray:
+        tab = self.partable.table
+        free = tab["free"].to_numpy()
+        se_free = np.sqrt(np.clip(np.diag(self.vcov_matrix), 0, None))
+        se = np.where(free > 0, se_free[np.maximum(free - 1, 0)], 0.0)
+        defined = tab["op"].to_numpy() == ":="
+        if defined.any():
+            jac = numerical_jacobian(lambda x: self.row_values(x)[defined], self.x)
+            se[defined] = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.vcov_matrix, jac),
+                                          0, None))
+        return se
+
+    @cached_property
+    def _std(self) -> dict:
+        tab = self.partable.table
+        return {kind: standardize(tab, self.models, self.x, self._values, kind)
+                for kind in ("std.lv", "std.all")}
+
+    # ------------------------------------------------------------------ public tables
+    def estimates(self) -> pd.DataFrame:
+        """Every parameter: ``lhs op rhs group label est se z pvalue ci_lower ci_upper std_lv std_all``.
+
+        Fixed parameters have ``se = 0`` and no z or p, as in lavaan's ``parameterEstimates()``.
+        """
+        tab = self.partable.table
+        est, se = self._values, self._se
+        free = (tab["free"].to_numpy() > 0) | (tab["op"].to_numpy() == ":=")
+        z, p, lo, hi = wald_table(est, np.where(free, se, np.nan))
+        out = pd.DataFrame({
+            "lhs": tab["lhs"], "op": tab["op"], "rhs": tab["rhs"], "group": tab["group"],
+            "label": tab["label"], "est": est, "se": se, "z": z, "pvalue": p,
+            "ci_lower": np.where(free, lo, est), "ci_upper": np.where(free, hi, est),
+            "std_lv": self._std["std.lv"], "std_all": self._std["std.all"]})
+        if self.partable.ngroups == 1:
+            out.loc[out["op"] == ":=", "group"] = 1
+        return out[tab["op"].isin(["=~", "~", "~~", "~1", ":="])].reset_index(drop=True)
+
+    def standardized_solution(self, kind: str = "std.all") -> pd.DataFrame:
+        """Standardized estimates with delta-method SEs (lavaan ``standardizedSolution``)."""
+        if kind not in ("std.all", "std.lv"):
+            raise ValueError("kind must be 'std.all' or 'std.lv'")
+        tab = self.partable.table
+        keep = tab["op"].isin(["=~", "~", "~~", "~1", ":="]).to_numpy()
+        func = lambda x: standardize(tab, self.models, x, self.row_values(x), kind)[keep]
+        est = func(self.x)
+        jac = numerical_jacobian(func, self.x)
+        se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.vcov_matrix, jac), 0, None))
+        se[np.abs(jac).sum(axis=1) == 0] = 0.0
+        z, p, lo, hi = wald_table(est, np.where(se > 0, se, np.nan))
+        sub = tab[keep]
+        return pd.DataFrame({"lhs": sub["lhs"].to_numpy(), "op": sub["op"].to_numpy(),
+                             "rhs": sub["rhs"].to_numpy(), "group": sub["group"].to_numpy(),
+                             "label": sub["label"].to_numpy(), "est_std": est, "se": se, "z": z,
+                             "pvalue": p, "ci_lower": np.where(se > 0, lo, est),
+                             "ci_upper": np.where(se > 0, hi, est)})
+
+    def paths(self) -> pd.DataFrame:
+        """Structural paths (``~``) unstandardized and standardized, each with its 95% CI."""
+        est = self.estimates()
+        std = self.standardized_solution("std.all")
+        keep = est["op"] == "~"
+        out = est.loc[keep, ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
+                             "ci_lower", "ci_upper", "std_all"]].reset_index(drop=True)
+        std_rows = std[std["op"] == "~"].reset_index(drop=True)
+        out["std_all_se"] = std_rows["se"]
+        out["std_all_ci_lower"] = std_rows["ci_lower"]
+        out["std_all_ci_upper"] = std_rows["ci_upper"]
+        return out
+
+    @cached_property
+    def _fit_measures(self) -> pd.Series:
+        implied = []
+        for model, sample in zip(self.models, self.samples):
+            imp = model.implied(self.x)        # without a mean structure the means are saturated
+            implied.append((imp.sigma, imp.mu if self.partable.meanstructure else sample.mean))
+        chisq = self.n_obs * self.optim.fmin
+        x_names = self.partable.roles.ov_x if self.partable.options["fixed_x"] else []
+        measures = fitindices.fit_measures(
+            chisq=chisq, df=self.moments - self.partable.npar, npar=self.partable.npar,
+            samples=self.samples, implied=implied, x_names=x_names,
+            meanstructure=self.partable.meanstructure)
+        return pd.Series(measures, name="fit_measures")
+
+    def fit_measures(self) -> pd.Series:
+        """Fit measures named like lavaan's ``fitMeasures()`` (with '.' replaced by '_')."""
+        return self._fit_measures.copy()
+
+    def r2(self) -> pd.Series:
+        """R-squared of every endogenous variable: 1 - residual variance / total variance."""
+        out = {}
+        for g, model in enumerate(self.models, start=1):
+            A, S, _ = model.matrices(self.x)
+            imp = model.implied(self.x)
+            total = np.diag(imp.C)
+            has_incoming = np.abs(A).sum(axis=1) > 0
+            x_names = set(self.partable.roles.ov_x)
+            for i, name in enumerate(model.names):
+                if has_incoming[i] and name not in x_names:
+                    key = name if self.partable.ngroups == 1 else (g, name)
+                    out[key] = 1.0 - S[i, i] / total[i]
+        return pd.Series(out, name="r2", dtype=float)
+
+    def vcov(self) -> pd.DataFrame:
+        """Covariance matrix of the free parameters, labelled ``lhs op rhs``."""
+        names = []
+        tab = self.partable.table
+        for k in range(1, self.partable.npar + 1):
+            row = tab[tab["free"] == k].iloc[0]
+            names.append(row["label"] or f"{row['lhs']}{row['op']}{row['rhs']}")
+        return pd.DataFrame(self.vcov_matrix, index=names, columns=names)
+
+    def implied_cov(self, group: int = 1) -> pd.DataFrame:
+        model = self.models[group - 1]
+        return pd.DataFrame(model.implied(self.x).sigma, index=model.ov_names,
+                            columns=model.ov_names)
+
+    # ------------------------------------------------------------------ checks
+    def _improper_solution_messages(self) -> list[str]:
+        messages = []
+        tab = self.partable.table
+        values = self._values
+        variances = tab[(tab["op"] == "~~") & (tab["lhs"] == tab["rhs"])]
+        for k in variances.index:
+            if values[k] < 0:
+                kind = "latent" if tab.at[k, "lhs"] in self.partable.roles.lv else "residual"
+                messages.append(f"improper solution: negative {kind} variance of "
+                                f"'{tab.at[k, 'lhs']}' ({values[k]:.4g}), a Heywood case")
+        for g, model in enumerate(self.models, start=1):
+            imp = model.implied(self.x)
+            lv_cov = imp.C[model.p:, model.p:]
+            if lv_cov.size and np.linalg.eigvalsh(lv_cov).min() <= 0:
+                messages.append("improper solution: the covariance matrix of the latent variables "
+                                "is not positive definite" + (f" (group {g})" if g > 1 else ""))
+            total = np.diag(imp.C)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                corr = imp.C / np.sqrt(np.outer(total, total))
+            off = np.abs(corr[np.triu_indices_from(corr, 1)])
+            if np.any(off > 1 + 1e-8):
+                i, j = np.argwhere(np.triu(np.abs(corr), 1) > 1 + 1e-8)[0]
+                messages.append(f"improper solution: implied correlation between "
+                                f"'{model.names[i]}' and '{model.names[j]}' is {corr[i, j]:.3f}")
+        return messages
+
+    # ------------------------------------------------------------------ display
+    def summary(self) -> str:
+        """A plain-text report in the spirit of lavaan's ``summary(fit, fit.measures=TRUE)``."""
+        fm = self._fit_measures
+        lines = [f"relqual {self.call.get('estimator', 'ML')} fit of {self.spec.name}",
+                 f"  converged: {self.converged} after {self.iterations} iterations",
+                 f"  observations used: {self.n_obs} of {self.prepared.n_input}",
+                 f"  free parameters: {self.partable.npar}", "",
+                 "Model test",
+                 f"  chi-square = {fm['chisq']:.3f}, df = {int(fm['df'])}, p = {fm['pvalue']:.4f}",
+                 f"  CFI = {fm['cfi']:.3f}  TLI = {fm['tli']:.3f}  SRMR = {fm['srmr']:.3f}",
+                 f"  RMSEA = {fm['rmsea']:.3f} [90% CI {fm['rmsea_ci_lower']:.3f}, "
+                 f"{fm['rmsea_ci_upper']:.3f}], p(close) = {fm['rmsea_pvalue']:.3f}",
+                 f"  logL = {fm['logl']:.3f}  AIC = {fm['aic']:.3f}  BIC = {fm['bic']:.3f}", ""]
+        est = self.estimates()
+        headings = {"=~": "Latent variables", "~": "Regressions", "~~": "Covariances and variances",
+                    "~1": "Intercepts", ":=": "Defined parameters"}
+        for op, heading in headings.items():
+            part = est[est["op"] == op]
+            if part.empty:
+                continue
+            lines.append(heading)
+            for _, r in part.iterrows():
+                name = f"{r['lhs']} {op} {r['rhs']}" if op != ":=" else f"{r['lhs']} := {r['rhs']}"
+                label = f" ({r['label']})" if r["label"] else ""
+                p = "" if np.isnan(r["pvalue"]) else f"{r['pvalue']:.3f}"
+                lines.append(f"  {name + label:<32}{r['est']:>9.3f}{r['se']:>9.3f}{p:>8}"
+                             f"{r['std_all']:>9.3f}")
+            lines.append("")
+        if self.warnings:
+            lines.append("WARNINGS")
+            lines += [f"  ! {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        fm = self._fit_measures
+        status = "converged" if self.converged else "NOT CONVERGED"
+        warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
+        return (f"<relqual Result: {self.spec.name}, n={self.n_obs}, {status}, "
+                f"chisq({int(fm['df'])})={fm['chisq']:.2f}, CFI={fm['cfi']:.3f}, "
+                f"RMSEA={fm['rmsea']:.3f}{warn}>")
+
+    def _repr_html_(self) -> str:
+        fm = self._fit_measures
+        warn = "".join(f"<li style='color:#b00'>{w}</li>" for w in self.warnings)
+        paths = self.estimates()
+        paths = paths[paths["op"].isin(["=~", "~", ":="])]
+        table = paths.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="")
+        return (f"<div><b>relqual fit: {self.spec.name}</b> &mdash; n = {self.n_obs}, "
+                f"{'converged' if self.converged else '<b>not converged</b>'}<br>"
+                f"&chi;&sup2;({int(fm['df'])}) = {fm['chisq']:.2f}, p = {fm['pvalue']:.3f}; "
+                f"CFI = {fm['cfi']:.3f}, TLI = {fm['tli']:.3f}, RMSEA = {fm['rmsea']:.3f}, "
+                f"SRMR = {fm['srmr']:.3f}" + (f"<ul>{warn}</ul>" if warn else "") + table + "</div>")
+
+

@@ -1,0 +1,237 @@
+"""lavaan model syntax -> a flat list of user statements.
+
+The grammar follows the lavaan model syntax (Rosseel 2012, *J. Stat. Softw.* 48(2), section 5,
+and the ``model.syntax`` manual page of the R package lavaan):
+
+* operators ``=~`` (is measured by), ``~`` (is regressed on), ``~~`` (is correlated with),
+  ``~ 1`` (intercept), ``:=`` (defined parameter), ``==``, ``<``, ``>`` (constraints) and ``|``
+  (thresholds);
+* a term on the right-hand side may carry modifiers joined by ``*``: a number fixes the
+  parameter (``1*x``), ``NA`` frees it (``NA*x``), a name labels it (``a*x``; parameters sharing
+  a label are constrained equal), ``start(.5)`` gives a starting value, ``label("a")`` and
+  ``equal("a")`` name a label explicitly, and ``c(...)`` gives one modifier per group;
+* ``#`` and ``!`` start comments, ``;`` separates statements, and a line without an operator
+  continues the statement above it (so long formulas may span lines).
+
+Parsing is purely syntactic: which names are latent or observed is decided in
+:mod:`relqual.partable`.  Every error names the line and the offending token.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Longest operators first, so that "=~" is not read as "=" and "~~" not as "~".
+OPERATORS = ("=~", "~~", ":=", "==", "<=", ">=", "~", "<", ">", "|")
+_OPERATOR_RE = re.compile(r"=~|~~|:=|==|<=|>=|~|<|>|\|")
+_NAME_RE = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
+_NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+class ModelSyntaxError(ValueError):
+    """A problem in model syntax, located by line number and offending token."""
+
+    def __init__(self, message: str, line: int | None = None, token: str | None = None,
+                 text: str | None = None):
+        self.line, self.token, self.text = line, token, text
+        where = f"line {line}: " if line is not None else ""
+        shown = f"\n  {text.strip()}" if text else ""
+        super().__init__(f"{where}{message}{shown}")
+
+
+@dataclass
+class Modifier:
+    """What ``value*`` in front of a variable says about its parameter (one entry per group)."""
+
+    fixed: float | None = None     # 1*x -> 1.0
+    free: bool = False             # NA*x
+    label: str | None = None       # a*x
+    start: float | None = None     # start(.5)*x
+
+    def merge(self, other: "Modifier") -> "Modifier":
+        return Modifier(
+            fixed=other.fixed if other.fixed is not None else self.fixed,
+            free=self.free or other.free,
+            label=other.label if other.label is not None else self.label,
+            start=other.start if other.start is not None else self.start,
+        )
+
+
+@dataclass
+class Statement:
+    """One parameter the user wrote: ``lhs op rhs`` with its modifiers and source line."""
+
+    lhs: str
+    op: str
+    rhs: str
+    line: int
+    text: str
+    modifiers: list[Modifier] = field(default_factory=lambda: [Modifier()])
+
+
+def parse(syntax: str) -> list[Statement]:
+    """Parse lavaan syntax into statements, one per (lhs, op, rhs) the user wrote."""
+    if not isinstance(syntax, str):
+        raise TypeError(f"model syntax must be a string, not {type(syntax).__name__}")
+    statements: list[Statement] = []
+    for line_no, text in _logical_lines(syntax):
+        statements.extend(_parse_formula(text, line_no))
+    if not statements:
+        raise ModelSyntaxError("the model syntax contains no formulas")
+    return statements
+
+
+def _logical_lines(syntax: str) -> list[tuple[int, str]]:
+    """Strip comments, split on newlines and ';', and join continuation lines."""
+    pieces: list[tuple[int, str]] = []
+    for line_no, raw in enumerate(syntax.splitlines(), start=1):
+        code = _strip_comment(raw)
+        for part in code.split(";"):
+            if part.strip():
+                pieces.append((line_no, part.strip()))
+    logical: list[tuple[int, str]] = []
+    for line_no, text in pieces:
+        has_operator = _OPERATOR_RE.search(_without_strings(text)) is not None
+        if has_operator and not (logical and _continues(logical[-1][1], text)):
+            logical.append((line_no, text))
+        elif logical:
+            logical[-1] = (logical[-1][0], logical[-1][1] + " " + text)
+        else:
+            raise ModelSyntaxError("this line has no operator (=~, ~, ~~, :=, ...)",
+                                   line_no, text.split()[0], text)
+    return logical
+
+
+def _continues(previous: str, text: str) -> bool:
+    """A line continues the previous formula when one ends or the other starts with '+' or '*'."""
+    return previous.rstrip().endswith(("+", "*")) or text.lstrip().startswith(("+", "*"))
+
+
+def _strip_comment(line: str) -> str:
+    in_quote = None
+    for i, ch in enumerate(line):
+        if ch in "\"'":
+            in_quote = None if in_quote == ch else (ch if in_quote is None else in_quote)
+        elif ch in "#!" and in_quote is None:
+            return line[:i]
+    return line
+
+
+def _without_strings(text: str) -> str:
+    return re.sub(r"\"[^\"]*\"|'[^']*'", "''", text)
+
+
+def _parse_formula(text: str, line: int) -> list[Statement]:
+    match = _OPERATOR_RE.search(_without_strings(text))
+    op = match.group(0)
+    lhs_text, rhs_text = text[:match.start()].strip(), text[match.end():].strip()
+    if not lhs_text:
+        raise ModelSyntaxError(f"nothing on the left of '{op}'", line, op, text)
+    if not rhs_text:
+        raise ModelSyntaxError(f"nothing on the right of '{op}'", line, op, text)
+
+    if op in (":=", "==", "<", ">", "<=", ">="):
+        if op == ":=" and not _NAME_RE.match(lhs_text):
+            raise ModelSyntaxError("a defined parameter needs a plain name on the left of ':='",
+                                   line, lhs_text, text)
+        normalized = {"<=": "<", ">=": ">"}.get(op, op)
+        return [Statement(lhs_text.replace(" ", ""), normalized, rhs_text.replace(" ", ""),
+                          line, text)]
+
+    lhs_names = [_check_name(name, line, text) for name in _split_top(lhs_text, "+", line, text)]
+    statements = []
+    for term in _split_top(rhs_text, "+", line, text):
+        parts = _split_top(term, "*", line, text)
+        variable, modifier_texts = parts[-1].strip(), parts[:-1]
+        modifier = Modifier()
+        for mod_text in modifier_texts:
+            modifier = _merge_lists(modifier, _parse_modifier(mod_text.strip(), line, text))
+        this_op, rhs = op, variable
+        if op == "~" and variable == "1":
+            this_op, rhs = "~1", ""
+        elif op == "|":
+            if not re.fullmatch(r"t\d+", variable):
+                raise ModelSyntaxError("thresholds are written t1, t2, ...", line, variable, text)
+        else:
+            _check_name(variable, line, text)
+        for lhs in lhs_names:
+            statements.append(Statement(lhs, this_op, rhs, line, text,
+                                        modifier if isinstance(modifier, list) else [modifier]))
+    return statements
+
+
+def _merge_lists(a, b):
+    """Combine modifiers that may be per-group lists (``c(...)``) or single."""
+    a_list = a if isinstance(a, list) else [a]
+    b_list = b if isinstance(b, list) else [b]
+    if len(a_list) > 1 and len(b_list) > 1 and len(a_list) != len(b_list):
+        raise ModelSyntaxError("c(...) modifiers of different lengths")
+    n = max(len(a_list), len(b_list))
+    merged = [a_list[min(i, len(a_list) - 1)].merge(b_list[min(i, len(b_list) - 1)])
+              for i in range(n)]
+    return merged if n > 1 else merged[0]
+
+
+def _parse_modifier(mod: str, line: int, text: str):
+    if mod.startswith("c(") and mod.endswith(")"):
+        items = _split_top(mod[2:-1], ",", line, text)
+        return [_parse_single_modifier(item.strip(), line, text) for item in items]
+    return _parse_single_modifier(mod, line, text)
+
+
+def _parse_single_modifier(mod: str, line: int, text: str) -> Modifier:
+    if mod == "NA":
+        return Modifier(free=True)
+    if _NUMBER_RE.match(mod):
+        return Modifier(fixed=float(mod))
+    call = re.fullmatch(r"(start|label|equal)\((.*)\)", mod)
+    if call:
+        kind, arg = call.group(1), call.group(2).strip()
+        if kind == "start":
+            if not _NUMBER_RE.match(arg):
+                raise ModelSyntaxError("start() needs a number", line, mod, text)
+            return Modifier(start=float(arg))
+        name = arg.strip("\"'")
+        _check_name(name, line, text)
+        return Modifier(label=name)
+    if re.fullmatch(r"[\"'][^\"']+[\"']", mod):
+        return Modifier(label=_check_name(mod[1:-1], line, text))
+    if _NAME_RE.match(mod):
+        return Modifier(label=mod)
+    raise ModelSyntaxError("cannot read this modifier (expected a number, NA, a label, "
+                           "start(value), label(\"name\") or c(...))", line, mod, text)
+
+
+def _check_name(name: str, line: int, text: str) -> str:
+    name = name.strip()
+    if not _NAME_RE.match(name):
+        raise ModelSyntaxError("not a valid variable name", line, name or "(empty)", text)
+    return name
+
+
+def _split_top(text: str, sep: str, line: int, full: str) -> list[str]:
+    """Split on ``sep`` outside parentheses and quotes; empty pieces are errors."""
+    parts, depth, current, quote = [], 0, [], None
+    for ch in text:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                raise ModelSyntaxError("unbalanced ')'", line, ")", full)
+        elif ch == sep and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    if depth != 0:
+        raise ModelSyntaxError("unbalanced '('", line, "(", full)
+    parts.append("".join(current))
+    for part in parts:
+        if not part.strip():
+            raise ModelSyntaxError(f"empty term around '{sep}'", line, sep, full)
+    return [p.strip() for p in parts]
