@@ -106,14 +106,14 @@ def count_moments(partable: ParTable, samples: list[SampleStats]) -> int:
 
 def check_scales(partable: ParTable) -> None:
     """Every latent variable needs a scale: a fixed nonzero loading or a fixed variance."""
-    tab = partable.table
+    col = partable.col
     for lv in partable.roles.lv:
-        loads = tab[(tab["op"] == "=~") & (tab["lhs"] == lv)]
-        var = tab[(tab["op"] == "~~") & (tab["lhs"] == lv) & (tab["rhs"] == lv)]
-        fixed_loading = ((loads["free"] == 0) & (loads["ustart"] != 0)).any()
-        fixed_var = (var["free"] == 0).any()
+        loads = (col["op"] == "=~") & (col["lhs"] == lv)
+        var = (col["op"] == "~~") & (col["lhs"] == lv) & (col["rhs"] == lv)
+        fixed_loading = np.any(loads & (col["free"] == 0) & (col["ustart"] != 0))
+        fixed_var = np.any(var & (col["free"] == 0))
         if not (fixed_loading or fixed_var):
-            line = int(loads["line"].iloc[0]) if len(loads) else None
+            line = int(col["line"][loads][0]) if loads.any() else None
             raise ModelSyntaxError(f"latent variable '{lv}' has no scale, so the model is not "
                                    "identified: fix one loading (e.g. 1*x) or its variance "
                                    f"('{lv} ~~ 1*{lv}'), or fit with std_lv=True", line, lv)
@@ -152,9 +152,9 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
 
 
 def _parameter_names(partable: ParTable, indices: list[int]) -> list[str]:
-    tab = partable.table
+    col = partable.col
     names = []
     for k in indices:
-        row = tab[tab["free"] == k + 1].iloc[0]
-        names.append(f"{row['lhs']} {row['op']} {row['rhs']}".strip())
+        row = np.flatnonzero(col["free"] == k + 1)[0]
+        names.append(f"{col['lhs'][row]} {col['op'][row]} {col['rhs'][row]}".strip())
     return names

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,8 @@ import pandas as pd
 from .syntax import Modifier, ModelSyntaxError, Statement, parse
 
 PARAM_OPS = ("=~", "~", "~~", "~1", "|")
+TABLE_COLUMNS = ["id", "lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo",
+                 "label", "plabel", "start", "line"]
 
 
 @dataclass
@@ -57,12 +60,15 @@ class ParTable:
     ngroups: int
     options: dict
 
-    @property
-    def npar(self) -> int:
-        return int(self.table["free"].max()) if (self.table["free"] > 0).any() else 0
+    @cached_property
+    def col(self) -> dict:
+        """The table's columns as numpy arrays (fast access for the engine)."""
+        return {name: self.table[name].to_numpy() for name in self.table.columns}
 
-    def free_rows(self) -> pd.DataFrame:
-        return self.table[self.table["free"] > 0]
+    @cached_property
+    def npar(self) -> int:
+        free = self.col["free"]
+        return int(free.max()) if len(free) and free.max() > 0 else 0
 
 
 def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bool = False,
@@ -88,34 +94,31 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
         meanstructure = any(s.op == "~1" for s in user)
 
     default_rows = _default_rows(user, roles, meanstructure)
-    rows = [dict(lhs=s.lhs, op=s.op, rhs=s.rhs, user=1, line=s.line) for s in user]
-    rows += [dict(lhs=l, op=o, rhs=r, user=0, line=0) for l, o, r in default_rows]
-    base = pd.DataFrame(rows)
-    n_base = len(base)
-
+    lhs = np.array([s.lhs for s in user] + [r[0] for r in default_rows], dtype=object)
+    op = np.array([s.op for s in user] + [r[1] for r in default_rows], dtype=object)
+    rhs = np.array([s.rhs for s in user] + [r[2] for r in default_rows], dtype=object)
+    n_base = len(lhs)
+    is_default = np.arange(n_base) >= len(user)
     free = np.ones(n_base, dtype=int)
     ustart = np.full(n_base, np.nan)
     exo = np.zeros(n_base, dtype=int)
-    lhs, op, rhs, is_user = (base[c].to_numpy() for c in ("lhs", "op", "rhs", "user"))
-    is_default = is_user == 0
-    lv = set(roles.lv)
 
     def fix(mask, value):
         free[mask] = 0
         ustart[mask] = value
 
+    is_var = (op == "~~") & (lhs == rhs)
     if std_lv:
-        fix((op == "~~") & (lhs == rhs) & np.isin(lhs, roles.lv), 1.0)
+        fix(is_var & np.isin(lhs, roles.lv), 1.0)
     elif auto_fix_first:
         loadings = np.flatnonzero(op == "=~")
         _, first = np.unique(lhs[loadings], return_index=True)
-        fix(np.isin(np.arange(n_base), loadings[first]), 1.0)
+        fix(loadings[first], 1.0)
     # single-indicator factors: residual variance of the indicator fixed to 0
-    load_rows = base[base["op"] == "=~"]
-    counts = load_rows["lhs"].value_counts()
-    single_ind = [r for l, r in zip(load_rows["lhs"], load_rows["rhs"])
-                  if counts[l] == 1 and (load_rows["rhs"] == r).sum() == 1 and r not in lv]
-    fix(is_default & (op == "~~") & (lhs == rhs) & np.isin(lhs, single_ind), 0.0)
+    load_lhs, load_rhs = list(lhs[op == "=~"]), list(rhs[op == "=~"])
+    single_ind = [r for l, r in zip(load_lhs, load_rhs)
+                  if load_lhs.count(l) == 1 and load_rhs.count(r) == 1 and r not in roles.lv]
+    fix(is_default & is_var & np.isin(lhs, single_ind), 0.0)
     if orthogonal:
         fix(is_default & (op == "~~") & (lhs != rhs) & np.isin(lhs, roles.lv)
             & np.isin(rhs, roles.lv), 0.0)
@@ -129,10 +132,16 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
                                  | ((op == "~1") & np.isin(lhs, roles.ov_x)))
         free[exo_mask] = 0
         exo[exo_mask] = 1
+    line = np.array([s.line for s in user] + [0] * len(default_rows))
 
-    table = _expand_groups(base, user, free, ustart, exo, ngroups)
-    table = _number_free_parameters(table)
-    table = _add_defined_and_constraints(table, other_statements)
+    cols = _expand_groups(dict(lhs=lhs, op=op, rhs=rhs, user=(~is_default).astype(int),
+                               free=free, ustart=ustart, exo=exo, line=line), user, ngroups)
+    _number_free_parameters(cols)
+    _add_defined_and_constraints(cols, other_statements)
+    cols["id"] = np.arange(1, len(cols["lhs"]) + 1)
+    cols["block"] = cols["group"]
+    cols["plabel"] = np.where(cols["group"] > 0, [f".p{i}." for i in cols["id"]], "")
+    table = pd.DataFrame({c: cols[c] for c in TABLE_COLUMNS})
     return ParTable(table=table, roles=roles, meanstructure=meanstructure, ngroups=ngroups,
                     options=dict(std_lv=std_lv, fixed_x=fixed_x, auto_fix_first=auto_fix_first,
                                  orthogonal=orthogonal))
@@ -210,57 +219,44 @@ def _default_rows(user: list[Statement], roles: VariableRoles, meanstructure: bo
     return [r for r in rows if _param_key(*r) not in taken]
 
 
-def _expand_groups(base: pd.DataFrame, user: list[Statement], free, ustart, exo, ngroups: int):
+def _expand_groups(base: dict, user: list[Statement], ngroups: int) -> dict:
     """One copy of the rows per group, then the user's (per-group) modifiers applied."""
-    n_base = len(base)
-    blocks = []
+    n_base = len(base["lhs"])
+    cols = {k: np.concatenate([v] * ngroups) for k, v in base.items()}
+    cols["group"] = np.repeat(np.arange(1, ngroups + 1), n_base)
+    cols["label"] = np.full(n_base * ngroups, "", dtype=object)
+    cols["start"] = np.full(n_base * ngroups, np.nan)
     for g in range(ngroups):
-        part = base.copy()
-        part["group"] = g + 1
-        part["free"] = free.copy()
-        part["ustart"] = ustart.copy()
-        part["exo"] = exo.copy()
-        part["label"] = ""
-        part["start"] = np.nan
         for i, s in enumerate(user):          # user rows come first, in order
+            k = g * n_base + i
             mod: Modifier = s.modifiers[min(g, len(s.modifiers) - 1)]
             if mod.fixed is not None and mod.free:
                 raise ModelSyntaxError("a parameter cannot be both fixed and NA (free)",
                                        s.line, s.rhs, s.text)
             if mod.fixed is not None:
-                part.iat[i, part.columns.get_loc("free")] = 0
-                part.iat[i, part.columns.get_loc("ustart")] = mod.fixed
+                cols["free"][k], cols["ustart"][k] = 0, mod.fixed
             elif mod.free:
-                part.iat[i, part.columns.get_loc("free")] = 1
-                part.iat[i, part.columns.get_loc("ustart")] = np.nan
+                cols["free"][k], cols["ustart"][k] = 1, np.nan
             if mod.label is not None:
-                part.iat[i, part.columns.get_loc("label")] = mod.label
+                cols["label"][k] = mod.label
             if mod.start is not None:
-                part.iat[i, part.columns.get_loc("start")] = mod.start
-        blocks.append(part)
-    table = pd.concat(blocks, ignore_index=True)
-    table.insert(0, "id", np.arange(1, len(table) + 1))
-    table["block"] = table["group"]
-    table["plabel"] = [f".p{i}." for i in table["id"]]
-    assert len(table) == n_base * ngroups
-    return table
+                cols["start"][k] = mod.start
+    return cols
 
 
-def _number_free_parameters(table: pd.DataFrame) -> pd.DataFrame:
+def _number_free_parameters(cols: dict) -> None:
     """Number the free parameters 1..npar; rows sharing a label share one number."""
-    free = table["free"].to_numpy().copy()
-    labels = table["label"].to_numpy()
-    label_index: dict[str, int] = {}
+    free, labels = cols["free"], cols["label"]
     fixed_labels = {l for l, f in zip(labels, free) if l and f == 0}
+    label_index: dict[str, int] = {}
     count = 0
-    for i in range(len(table)):
+    for i in range(len(free)):
         if free[i] == 0:
             continue
         label = labels[i]
         if label and label in fixed_labels:
-            row = table.iloc[i]
             raise ModelSyntaxError(f"label '{label}' is used for a free and a fixed parameter",
-                                   int(row["line"]) or None, label)
+                                   int(cols["line"][i]) or None, label)
         if label and label in label_index:
             free[i] = label_index[label]
             continue
@@ -268,8 +264,6 @@ def _number_free_parameters(table: pd.DataFrame) -> pd.DataFrame:
         free[i] = count
         if label:
             label_index[label] = count
-    table["free"] = free
-    return table
 
 
 _ALLOWED_FUNCTIONS = {"exp", "log", "sqrt", "abs", "sin", "cos", "tan", "tanh", "pnorm"}
@@ -296,10 +290,10 @@ def expression_names(expr: str, line: int | None = None) -> set[str]:
     return names - _ALLOWED_FUNCTIONS
 
 
-def _add_defined_and_constraints(table: pd.DataFrame, statements: list[Statement]) -> pd.DataFrame:
-    """Append ``:=`` rows; apply ``label == label`` and ``label == number`` constraints."""
-    known = {l for l in table["label"] if l} | set(table["plabel"])
-    extra_rows = []
+def _add_defined_and_constraints(cols: dict, statements: list[Statement]) -> None:
+    """Append ``:=`` and ``==`` rows; apply ``label == label`` and ``label == number``."""
+    known = {l for l in cols["label"] if l}
+    extra = []
     for s in statements:
         if s.op == ":=":
             unknown = expression_names(s.rhs, s.line) - known
@@ -310,30 +304,25 @@ def _add_defined_and_constraints(table: pd.DataFrame, statements: list[Statement
             if s.lhs in known:
                 raise ModelSyntaxError(f"'{s.lhs}' is already a label", s.line, s.lhs, s.text)
             known.add(s.lhs)
-            extra_rows.append(dict(lhs=s.lhs, op=":=", rhs=s.rhs, user=1, line=s.line))
         elif s.op == "==":
-            table = _apply_equality(table, s)
-            extra_rows.append(dict(lhs=s.lhs, op="==", rhs=s.rhs, user=1, line=s.line))
+            _apply_equality(cols, s)
         else:
             raise ModelSyntaxError(f"inequality constraints ('{s.op}') are not supported yet; "
                                    "remove the line or reparameterise", s.line, s.op, s.text)
-    if extra_rows:
-        extra = pd.DataFrame(extra_rows)
-        extra["group"] = 0
-        extra["block"] = 0
-        extra["free"] = 0
-        extra["ustart"] = np.nan
-        extra["exo"] = 0
-        extra["label"] = ""
-        extra["start"] = np.nan
-        extra["id"] = np.arange(len(table) + 1, len(table) + len(extra) + 1)
-        extra["plabel"] = ""
-        table = pd.concat([table, extra[table.columns]], ignore_index=True)
-    return table
+        extra.append(s)
+    if not extra:
+        return
+    n = len(extra)
+    additions = dict(lhs=[s.lhs for s in extra], op=[s.op for s in extra],
+                     rhs=[s.rhs for s in extra], user=[1] * n, free=[0] * n,
+                     ustart=[np.nan] * n, exo=[0] * n, line=[s.line for s in extra],
+                     group=[0] * n, label=[""] * n, start=[np.nan] * n)
+    for key, values in additions.items():
+        cols[key] = np.concatenate([cols[key], np.array(values, dtype=cols[key].dtype)])
 
 
-def _apply_equality(table: pd.DataFrame, s: Statement) -> pd.DataFrame:
-    labels = table["label"].to_numpy()
+def _apply_equality(cols: dict, s: Statement) -> None:
+    labels, free = cols["label"], cols["free"]
     lhs_rows = np.flatnonzero(labels == s.lhs)
     if len(lhs_rows) == 0:
         raise ModelSyntaxError(f"unknown label '{s.lhs}' in constraint", s.line, s.lhs, s.text)
@@ -341,23 +330,14 @@ def _apply_equality(table: pd.DataFrame, s: Statement) -> pd.DataFrame:
         value = float(s.rhs)
     except ValueError:
         value = None
-    free = table["free"].to_numpy().copy()
     if value is not None:
-        table.loc[lhs_rows, "ustart"] = value
+        cols["ustart"][lhs_rows] = value
         free[lhs_rows] = 0
     else:
         rhs_rows = np.flatnonzero(labels == s.rhs)
         if len(rhs_rows) == 0:
             raise ModelSyntaxError("only 'label == label' and 'label == number' constraints are "
                                    "supported", s.line, s.rhs, s.text)
-        target = free[lhs_rows[0]]
-        free[rhs_rows] = np.where(free[rhs_rows] > 0, target, 0)
-    table["free"] = free
-    return _renumber(table)
-
-
-def _renumber(table: pd.DataFrame) -> pd.DataFrame:
-    free = table["free"].to_numpy()
+        free[rhs_rows] = np.where(free[rhs_rows] > 0, free[lhs_rows[0]], 0)
     mapping = {old: new for new, old in enumerate(_unique(f for f in free if f > 0), start=1)}
-    table["free"] = [mapping.get(f, 0) for f in free]
-    return table
+    cols["free"] = np.array([mapping.get(f, 0) for f in free], dtype=int)

@@ -32,25 +32,20 @@ class Result:
         self.warnings = list(messages) + self._improper_solution_messages()
 
     # ------------------------------------------------------------------ parameter values
+    @cached_property
+    def _fixed_values(self) -> np.ndarray:
+        """Row values at the estimates, from the model matrices (fixed.x rows included)."""
+        values = np.full(len(self.partable.table), np.nan)
+        for model in self.models:
+            values[model.rows] = model.row_values(*model.matrices(self.x))
+        return values
+
     def row_values(self, x: np.ndarray) -> np.ndarray:
-        """Value of every parameter-table row at free-parameter vector ``x``."""
-        tab = self.partable.table
-        values = np.full(len(tab), np.nan)
-        for g, model in enumerate(self.models, start=1):
-            A, S, m = model.matrices(x)
-            index = {name: i for i, name in enumerate(model.names)}
-            rows = np.flatnonzero(tab["group"].to_numpy() == g)
-            for k in rows:
-                op, lhs, rhs = tab["op"].iat[k], tab["lhs"].iat[k], tab["rhs"].iat[k]
-                if op == "=~":
-                    values[k] = A[index[rhs], index[lhs]]
-                elif op == "~":
-                    values[k] = A[index[lhs], index[rhs]]
-                elif op == "~~":
-                    values[k] = S[index[lhs], index[rhs]]
-                elif op == "~1":
-                    values[k] = m[index[lhs]]
-        return evaluate_defined(tab, values)
+        """Value of every parameter-table row (and ``:=`` definition) at free-parameter vector ``x``."""
+        values = self._fixed_values.copy()
+        free = self.partable.table["free"].to_numpy()
+        values[free > 0] = x[free[free > 0] - 1]
+        return evaluate_defined(self.partable.col, values)
 
     @cached_property
     def _values(self) -> np.ndarray:
@@ -71,8 +66,7 @@ class Result:
 
     @cached_property
     def _std(self) -> dict:
-        tab = self.partable.table
-        return {kind: standardize(tab, self.models, self.x, self._values, kind)
+        return {kind: standardize(self.partable.col, self.models, self.x, self._values, kind)
                 for kind in ("std.lv", "std.all")}
 
     # ------------------------------------------------------------------ public tables
@@ -100,7 +94,7 @@ class Result:
             raise ValueError("kind must be 'std.all' or 'std.lv'")
         tab = self.partable.table
         keep = tab["op"].isin(["=~", "~", "~~", "~1", ":="]).to_numpy()
-        func = lambda x: standardize(tab, self.models, x, self.row_values(x), kind)[keep]
+        func = lambda x: standardize(self.partable.col, self.models, x, self.row_values(x), kind)[keep]
         est = func(self.x)
         jac = numerical_jacobian(func, self.x)
         se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.vcov_matrix, jac), 0, None))
@@ -176,14 +170,14 @@ class Result:
     # ------------------------------------------------------------------ checks
     def _improper_solution_messages(self) -> list[str]:
         messages = []
-        tab = self.partable.table
+        col = self.partable.col
         values = self._values
-        variances = tab[(tab["op"] == "~~") & (tab["lhs"] == tab["rhs"])]
-        for k in variances.index:
-            if values[k] < 0:
-                kind = "latent" if tab.at[k, "lhs"] in self.partable.roles.lv else "residual"
-                messages.append(f"improper solution: negative {kind} variance of "
-                                f"'{tab.at[k, 'lhs']}' ({values[k]:.4g}), a Heywood case")
+        negative = np.flatnonzero((col["op"] == "~~") & (col["lhs"] == col["rhs"]) & (values < 0))
+        for k in negative:
+            name = col["lhs"][k]
+            kind = "latent" if name in self.partable.roles.lv else "residual"
+            messages.append(f"improper solution: negative {kind} variance of '{name}' "
+                            f"({values[k]:.4g}), a Heywood case")
         for g, model in enumerate(self.models, start=1):
             imp = model.implied(self.x)
             lv_cov = imp.C[model.p:, model.p:]

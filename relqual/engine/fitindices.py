@@ -18,7 +18,7 @@ Notation: chi-square ``T = N F_ML`` (N = total sample size, lavaan's ``likelihoo
 from __future__ import annotations
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import special, stats
 
 from .samplestats import SampleStats
 
@@ -60,22 +60,22 @@ def baseline_chisq(samples: list[SampleStats], x_names: list[str]) -> float:
 
 
 def rmsea_ci(chisq: float, df: int, n: int, ngroups: int, level: float = 0.90):
-    """Lower and upper RMSEA bounds from the noncentral chi-square (lavaan ``lav_fit_rmsea_ci``)."""
+    """Lower and upper RMSEA bounds from the noncentral chi-square (lavaan ``lav_fit_rmsea_ci``).
+
+    The bound's noncentrality lambda solves P(chi2(df, lambda) <= T) = 1 - alpha (lower) or
+    alpha (upper); it is 0 when even the central distribution is beyond that probability.
+    """
     if df <= 0:
         return np.nan, np.nan
     alpha = (1 - level) / 2
 
     def ncp_for(prob):
-        f = lambda lam: stats.ncx2.cdf(chisq, df, lam) - prob if lam > 0 else stats.chi2.cdf(chisq, df) - prob
-        if f(0.0) < 0:                         # even the central chi-square is too far out
+        if special.chdtr(df, chisq) < prob:
             return 0.0
-        hi = max(chisq, 1.0)
-        while f(hi) > 0:
-            hi *= 2
-        return optimize.brentq(f, 0.0, hi, xtol=1e-12)
+        return float(special.chndtrinc(chisq, df, prob))
 
-    lower, upper = ncp_for(1 - alpha), ncp_for(alpha)
     scale = np.sqrt(ngroups)
+    lower, upper = ncp_for(1 - alpha), ncp_for(alpha)
     return scale * np.sqrt(lower / (n * df)), scale * np.sqrt(upper / (n * df))
 
 
@@ -137,7 +137,7 @@ def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats]
     if df > 0:
         out["rmsea"] = np.sqrt(G) * np.sqrt(max(chisq / df - 1.0, 0.0) / n)
         out["rmsea_ci_lower"], out["rmsea_ci_upper"] = rmsea_ci(chisq, df, n, G)
-        out["rmsea_pvalue"] = stats.ncx2.sf(chisq, df, n * df * 0.05 ** 2 / G)
+        out["rmsea_pvalue"] = 1.0 - special.chndtr(chisq, df, n * df * 0.05 ** 2 / G)
     else:
         out.update(rmsea=0.0, rmsea_ci_lower=0.0, rmsea_ci_upper=0.0, rmsea_pvalue=np.nan)
     out["srmr"] = srmr(samples, implied, meanstructure)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import ast
 import math
+from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from .matrices import RamModel
+from .matrices import KIND_A, KIND_S, RamModel
 
 Z_975 = stats.norm.ppf(0.975)
 
@@ -52,6 +52,11 @@ _FUNCTIONS = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "abs": abs, "
               "pnorm": lambda v: float(stats.norm.cdf(v))}
 
 
+@lru_cache(maxsize=1024)
+def compile_expression(text: str) -> "Expression":
+    return Expression(text)
+
+
 class Expression:
     """A compiled arithmetic expression over parameter labels (``:=`` right-hand side)."""
 
@@ -63,31 +68,29 @@ class Expression:
         return float(eval(self.code, {"__builtins__": {}}, {**_FUNCTIONS, **env}))
 
 
-def label_values(table: pd.DataFrame, values: np.ndarray) -> dict:
-    """Values of every label and plabel, given one value per parameter-table row."""
+def label_values(col: dict, values: np.ndarray) -> dict:
+    """Value of every label, given one value per parameter-table row (``col``: its columns)."""
     env = {}
-    for label, plabel, v in zip(table["label"], table["plabel"], values):
-        if plabel:
-            env[plabel] = v
+    for label, v in zip(col["label"], values):
         if label and label not in env:
             env[label] = v
     return env
 
 
-def evaluate_defined(table: pd.DataFrame, row_values: np.ndarray) -> np.ndarray:
+def evaluate_defined(col: dict, row_values: np.ndarray) -> np.ndarray:
     """Fill the ``:=`` rows of ``row_values`` (in order, so definitions may build on others)."""
     out = row_values.copy()
-    defined = np.flatnonzero(table["op"].to_numpy() == ":=")
+    defined = np.flatnonzero(col["op"] == ":=")
     if len(defined) == 0:
         return out
-    env = label_values(table, out)
+    env = label_values(col, out)
     for k in defined:
         try:
-            value = Expression(table["rhs"].iat[k])(env)
+            value = compile_expression(col["rhs"][k])(env)
         except (ZeroDivisionError, ValueError, OverflowError):
             value = np.nan
         out[k] = value
-        env[table["lhs"].iat[k]] = value
+        env[col["lhs"][k]] = value
     return out
 
 
@@ -106,39 +109,33 @@ def numerical_jacobian(func, x: np.ndarray, rel_step: float = 1e-6) -> np.ndarra
 
 # ------------------------------------------------------------------------ standardized solution
 
-def standardize(table: pd.DataFrame, models: list[RamModel], x: np.ndarray, row_values: np.ndarray,
+def standardize(col: dict, models: list[RamModel], x: np.ndarray, row_values: np.ndarray,
                 kind: str) -> np.ndarray:
-    """Standardized values of every row (``kind`` is "std.lv" or "std.all")."""
-    out = np.full(len(table), np.nan)
-    ops, lhs, rhs = table["op"].to_numpy(), table["lhs"].to_numpy(), table["rhs"].to_numpy()
-    groups = table["group"].to_numpy()
-    for g, model in enumerate(models, start=1):
+    """Standardized values of every row (``kind`` is "std.lv" or "std.all"; ``col``: table columns)."""
+    out = np.full(len(col["op"]), np.nan)
+    for model in models:
         imp = model.implied(x)
         _, S, _ = model.matrices(x)
-        n_ov = model.p
         with np.errstate(invalid="ignore"):
             sd = np.sqrt(np.diag(imp.C))              # total standard deviations
             resid_sd = np.sqrt(np.diag(S))            # for (residual) covariances
         if kind == "std.lv":
-            sd[:n_ov] = 1.0
-            resid_sd[:n_ov] = 1.0
-        index = {name: i for i, name in enumerate(model.names)}
-        for k in np.flatnonzero(groups == g):
-            op, a, b, v = ops[k], lhs[k], rhs[k], row_values[k]
-            if op == "=~":
-                out[k] = v * sd[index[a]] / sd[index[b]]
-            elif op == "~":
-                out[k] = v * sd[index[b]] / sd[index[a]]
-            elif op == "~~" and a == b:
-                out[k] = v / sd[index[a]] ** 2
-            elif op == "~~":                        # a (residual) correlation, as lavaan
-                out[k] = v / (resid_sd[index[a]] * resid_sd[index[b]])
-            elif op == "~1":
-                out[k] = v / sd[index[a]]
-    defined = ops == ":="
+            sd[: model.p] = 1.0
+            resid_sd[: model.p] = 1.0
+        rows, i, j, k = model.rows, model.row_i, model.row_j, model.row_kind
+        v = row_values[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            std = np.select(
+                [k == KIND_A, (k == KIND_S) & (i == j), k == KIND_S],
+                [v * sd[j] / sd[i],                   # loadings and regressions
+                 v / sd[i] ** 2,
+                 v / (resid_sd[i] * resid_sd[j])],
+                v / sd[i])
+        out[rows] = std
+    defined = col["op"] == ":="
     if defined.any():
         with np.errstate(invalid="ignore"):
-            filled = evaluate_defined(table, np.where(defined, np.nan, out))
+            filled = evaluate_defined(col, np.where(defined, np.nan, out))
         out[defined] = filled[defined]
     return out
 

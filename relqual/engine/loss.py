@@ -66,8 +66,14 @@ class MLLoss:
             total += w * f
         return total
 
-    def value_gradient_information(self, x: np.ndarray):
-        """Objective, gradient and expected Hessian at ``x``."""
+    def value_gradient_information(self, x: np.ndarray, exact: bool = False):
+        """Objective, gradient and Hessian at ``x``: expected, or (``exact``) observed.
+
+        The observed Hessian of the covariance part is, with W = Sigma^-1, P_k = W dSigma_k and
+        S* = S + d d',  -tr(P_k P_l) + 2 tr(P_k P_l W S*) + tr(M d2Sigma_kl); the last term comes
+        from :meth:`RamModel.second_derivative_term`. The mean part adds
+        2 mu_k' W mu_l + 2 (mu_k' W Sigma_l W d + mu_l' W Sigma_k W d) - 2 d' W mu_kl.
+        """
         npar = len(x)
         total, grad, hess = 0.0, np.zeros(npar), np.zeros((npar, npar))
         for model, sample, w in zip(self.models, self.samples, self.weights):
@@ -76,16 +82,26 @@ class MLLoss:
             d_sigma, d_mu = model.jacobian(imp)
             p = imp.sigma.shape[0]
             flat = d_sigma.reshape(npar, p * p)
+            moment = sample.cov
             if self.meanstructure:
                 d = sample.mean - imp.mu
                 sd = sigma_inv @ d
-                M = sigma_inv - sigma_inv @ sample.cov @ sigma_inv - np.outer(sd, sd)
-                grad += w * (flat @ M.ravel() - 2.0 * d_mu @ sd)
+                moment = sample.cov + np.outer(d, d)
+                grad -= w * 2.0 * (d_mu @ sd)
                 hess += w * 2.0 * (d_mu @ sigma_inv @ d_mu.T)
+                if exact:
+                    cross = d_mu @ (sigma_inv @ d_sigma @ sd).T      # mu_k' W Sigma_l W d
+                    hess += w * (2.0 * (cross + cross.T)
+                                 - 2.0 * model.second_derivative_mean_term(imp, sd))
+            M = sigma_inv - sigma_inv @ moment @ sigma_inv
+            grad += w * (flat @ M.ravel())
+            P = sigma_inv @ d_sigma                                   # npar x p x p
+            expected = P.reshape(npar, p * p) @ P.transpose(0, 2, 1).reshape(npar, p * p).T
+            if exact:
+                Q = P @ (sigma_inv @ moment)
+                cross = P.reshape(npar, p * p) @ Q.transpose(0, 2, 1).reshape(npar, p * p).T
+                hess += w * (-expected + cross + cross.T + model.second_derivative_term(imp, M))
             else:
-                M = sigma_inv - sigma_inv @ sample.cov @ sigma_inv
-                grad += w * (flat @ M.ravel())
-            weighted = (sigma_inv @ d_sigma @ sigma_inv).reshape(npar, p * p)
-            hess += w * (weighted @ flat.T)
+                hess += w * expected
             total += w * f
         return total, grad, hess

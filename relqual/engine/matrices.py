@@ -51,15 +51,14 @@ class RamModel:
         self.p, self.n = len(self.ov_names), len(self.names)
         self.meanstructure = partable.meanstructure
         index = {name: i for i, name in enumerate(self.names)}
-        tab = partable.table
-        rows = tab[(tab["group"] == group) & tab["op"].isin(["=~", "~", "~~", "~1"])]
+        col = partable.col
+        rows = np.flatnonzero((col["group"] == group) & np.isin(col["op"], ["=~", "~", "~~", "~1"]))
         self.A0 = np.zeros((self.n, self.n))
         self.S0 = np.zeros((self.n, self.n))
         self.m0 = np.zeros(self.n)
-        kinds, ii, jj, pidx, row_ids = [], [], [], [], []
-        for rid, lhs, op, rhs, free, ustart, exo in zip(
-                rows.index, rows["lhs"], rows["op"], rows["rhs"], rows["free"], rows["ustart"],
-                rows["exo"]):
+        row_kind, row_i, row_j = [], [], []
+        for lhs, op, rhs, free, ustart, exo in zip(*(col[c][rows] for c in (
+                "lhs", "op", "rhs", "free", "ustart", "exo"))):
             if op == "=~":
                 kind, i, j = KIND_A, index[rhs], index[lhs]
             elif op == "~":
@@ -68,9 +67,8 @@ class RamModel:
                 kind, i, j = KIND_S, index[lhs], index[rhs]
             else:
                 kind, i, j = KIND_M, index[lhs], 0
+            row_kind.append(kind), row_i.append(i), row_j.append(j)
             if free > 0:
-                kinds.append(kind), ii.append(i), jj.append(j), pidx.append(free - 1)
-                row_ids.append(rid)
                 continue
             value = ustart
             if exo and sample is not None:
@@ -78,11 +76,18 @@ class RamModel:
             if np.isnan(value):
                 value = 0.0
             self._set(kind, i, j, value)
-        self.kind = np.array(kinds, dtype=int)
-        self.i = np.array(ii, dtype=int)
-        self.j = np.array(jj, dtype=int)
-        self.pidx = np.array(pidx, dtype=int)
-        self.row_ids = np.array(row_ids, dtype=int)
+        # every row of this group (``rows``: positions in the parameter table) ...
+        self.rows = rows
+        self.row_kind = np.array(row_kind, dtype=int)
+        self.row_i = np.array(row_i, dtype=int)
+        self.row_j = np.array(row_j, dtype=int)
+        # ... and the free entries among them
+        free = col["free"][rows]
+        is_free = free > 0
+        self.kind = self.row_kind[is_free]
+        self.i = self.row_i[is_free]
+        self.j = self.row_j[is_free]
+        self.pidx = free[is_free] - 1
         self.npar = partable.npar
         # entry -> parameter map (entries sharing a label add up)
         self.K = np.zeros((len(self.pidx), self.npar))
@@ -118,6 +123,12 @@ class RamModel:
         m[self.i[mm]] = values[mm]
         return A, S, m
 
+    def row_values(self, A: np.ndarray, S: np.ndarray, m: np.ndarray) -> np.ndarray:
+        """The value of each of this group's rows (in ``self.rows`` order)."""
+        return np.select([self.row_kind == KIND_A, self.row_kind == KIND_S],
+                         [A[self.row_i, self.row_j], S[self.row_i, self.row_j]],
+                         m[self.row_i])
+
     def implied(self, x: np.ndarray) -> Implied:
         A, S, m = self.matrices(x)
         B = np.linalg.inv(np.eye(self.n) - A)
@@ -152,3 +163,57 @@ class RamModel:
             d_mu[mm] = FB[:, self.i[mm]].T
         KT = self.K.T
         return (KT @ d_sigma.reshape(n_entries, p * p)).reshape(self.npar, p, p), KT @ d_mu
+
+    def second_derivative_term(self, imp: Implied, M: np.ndarray) -> np.ndarray:
+        """tr(M d2Sigma / dx_k dx_l) for all parameter pairs (npar x npar).
+
+        Only A-A and A-S pairs have nonzero second derivatives. With M_F = F'MF,
+        N = B' M_F B and T = C M_F B, for A entries a = (i, j), b = (k, l) and S entry s = (k, l):
+
+            A-A: 2 (B_jk T_li + B_li T_jk) + 2 C_jl N_ki
+            A-S: 2 (B_jk N_li + B_jl N_ki)   (only the first half when k = l)
+        """
+        B, C = imp.B, imp.C
+        MF = np.zeros((self.n, self.n))
+        MF[: self.p, : self.p] = M
+        N = B.T @ MF @ B
+        T = C @ MF @ B
+        n_entries = len(self.kind)
+        H = np.zeros((n_entries, n_entries))
+        a = np.flatnonzero(self._is_a)
+        if len(a):
+            ia, ja = self.i[a], self.j[a]
+            block = 2.0 * (B[ja[:, None], ia[None, :]] * T[ja[None, :], ia[:, None]]
+                           + B[ja[None, :], ia[:, None]] * T[ja[:, None], ia[None, :]]
+                           + C[ja[:, None], ja[None, :]] * N[ia[None, :], ia[:, None]])
+            H[np.ix_(a, a)] = block
+            s = np.flatnonzero(self._is_s)
+            if len(s):
+                k, l = self.i[s], self.j[s]
+                off = (k != l)[None, :]
+                block = 2.0 * (B[ja[:, None], k[None, :]] * N[l[None, :], ia[:, None]]
+                               + off * B[ja[:, None], l[None, :]] * N[k[None, :], ia[:, None]])
+                H[np.ix_(a, s)] = block
+                H[np.ix_(s, a)] = block.T
+        return self.K.T @ H @ self.K
+
+    def second_derivative_mean_term(self, imp: Implied, v: np.ndarray) -> np.ndarray:
+        """v' d2mu / dx_k dx_l for all parameter pairs, with u = (FB)'v:
+
+            A-A: u_i B_jk (Bm)_l + u_k B_li (Bm)_j,    A-m (m entry k): u_i B_jk
+        """
+        B, Bm = imp.B, imp.Bm
+        u = imp.FB.T @ v
+        n_entries = len(self.kind)
+        H = np.zeros((n_entries, n_entries))
+        a = np.flatnonzero(self._is_a)
+        if len(a):
+            ia, ja = self.i[a], self.j[a]
+            H[np.ix_(a, a)] = (u[ia][:, None] * B[ja[:, None], ia[None, :]] * Bm[ja][None, :]
+                               + u[ia][None, :] * B[ja[None, :], ia[:, None]] * Bm[ja][:, None])
+            mm = np.flatnonzero(self._is_m)
+            if len(mm):
+                block = u[ia][:, None] * B[ja[:, None], self.i[mm][None, :]]
+                H[np.ix_(a, mm)] = block
+                H[np.ix_(mm, a)] = block.T
+        return self.K.T @ H @ self.K

@@ -19,16 +19,16 @@ from .samplestats import SampleStats
 
 def starting_values(partable: ParTable, samples: list[SampleStats]) -> np.ndarray:
     """One starting value per free parameter (the first row of each shared label decides)."""
-    tab = partable.table
-    npar = partable.npar
-    x0 = np.full(npar, np.nan)
+    col = partable.col
+    x0 = np.full(partable.npar, np.nan)
     for g, sample in enumerate(samples, start=1):
-        rows = tab[(tab["group"] == g) & (tab["free"] > 0)]
-        loadings, lv_var = _factor_starts(tab[tab["group"] == g], sample, partable.options)
+        in_group = col["group"] == g
+        loadings, lv_var = _factor_starts(col, in_group, sample, partable.options)
         cov, mean = sample.cov, sample.mean
         index = {v: i for i, v in enumerate(sample.names)}
-        for lhs, op, rhs, free, start in zip(rows["lhs"], rows["op"], rows["rhs"], rows["free"],
-                                             rows["start"]):
+        rows = np.flatnonzero(in_group & (col["free"] > 0))
+        for lhs, op, rhs, free, start in zip(*(col[c][rows] for c in (
+                "lhs", "op", "rhs", "free", "start"))):
             k = free - 1
             if not np.isnan(x0[k]):
                 continue
@@ -48,15 +48,18 @@ def starting_values(partable: ParTable, samples: list[SampleStats]) -> np.ndarra
     return np.nan_to_num(x0, nan=0.0)
 
 
-def _factor_starts(tab, sample: SampleStats, options: dict):
+def _factor_starts(col: dict, in_group: np.ndarray, sample: SampleStats, options: dict):
     """Loadings (marker scale) and factor variances from the indicators' covariances."""
     index = {v: i for i, v in enumerate(sample.names)}
     cov = sample.cov
     loadings, lv_var = {}, {}
-    load_rows = tab[tab["op"] == "=~"]
-    for factor, rows in load_rows.groupby("lhs", sort=False):
-        inds = [r for r in rows["rhs"] if r in index]
-        if len(inds) != len(rows):        # higher-order or mixed factor: leave defaults
+    is_load = in_group & (col["op"] == "=~")
+    factors: dict[str, list[str]] = {}
+    for lhs, rhs in zip(col["lhs"][is_load], col["rhs"][is_load]):
+        factors.setdefault(lhs, []).append(rhs)
+    for factor, indicators in factors.items():
+        inds = [r for r in indicators if r in index]
+        if len(inds) != len(indicators):  # higher-order or mixed factor: leave defaults
             continue
         idx = [index[r] for r in inds]
         lam = np.ones(len(idx))

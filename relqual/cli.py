@@ -1,0 +1,294 @@
+"""The ``relqual`` command line: ``demo``, ``models`` and ``fit``.
+
+Every command is a thin layer over the Python API (``rq.fit``, ``rq.models``, ``Result``).
+Problems with the user's input (a missing file, an unknown column, a syntax error, an option
+that is not implemented yet) end with a one-line message on stderr and exit code 2, never a
+traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+import relqual as rq
+
+EXIT_OK, EXIT_INPUT = 0, 2
+DATA_READERS = {".csv": ",", ".tsv": "\t"}   # extension -> field separator
+DEMO_NAME = "relationship_quality"
+
+
+class CliError(Exception):
+    """A problem with what the user asked for; the message is shown as is."""
+
+
+# ---------------------------------------------------------------------------- helpers
+def read_data(path: str) -> pd.DataFrame:
+    """A data file as a DataFrame; the format is chosen by extension (CSV or TSV for now)."""
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in DATA_READERS:
+        raise CliError(f"cannot read '{path}': unsupported data format "
+                       f"'{suffix or '(no extension)'}'; supported formats: .csv "
+                       "(comma-separated) and .tsv (tab-separated), with a header line")
+    if not file.is_file():
+        raise CliError(f"data file '{path}' not found")
+    try:
+        return pd.read_csv(file, sep=DATA_READERS[suffix])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise CliError(f"cannot read '{path}' as {suffix[1:].upper()}: {exc}") from None
+
+
+def run_fit(model, data, **options) -> rq.Result:
+    """``rq.fit`` with its Python warnings silenced: the CLI prints ``res.warnings`` itself."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", rq.RelqualWarning)
+        return rq.fit(model, data, **options)
+
+
+def jsonable(value):
+    """Plain Python values for ``json.dump``: numpy scalars unwrapped, NaN and inf -> None."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def result_json(res: rq.Result) -> dict:
+    """The ``--json`` document of the API contract (DESIGN.md, "Command line")."""
+    return jsonable({
+        "estimates": res.estimates().to_dict(orient="records"),
+        "fit_measures": res.fit_measures().to_dict(),
+        "converged": bool(res.converged),
+        "n_obs": int(res.n_obs),
+        "warnings": list(res.warnings),
+    })
+
+
+def format_table(header: list[str], rows: list[list[str]], align: str, indent: int = 2) -> list[str]:
+    """Aligned plain-text columns; ``align`` has one 'l' or 'r' per column."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        parts = [str(c).ljust(w) if a == "l" else str(c).rjust(w)
+                 for c, w, a in zip(cells, widths, align)]
+        return (" " * indent + "  ".join(parts)).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *[line(r) for r in rows]]
+
+
+def wrap(text: str, indent: str, first: str | None = None, width: int = 100) -> list[str]:
+    return textwrap.wrap(text, width=width, initial_indent=indent if first is None else first,
+                         subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def fmt_p(p: float) -> str:
+    if p is None or not math.isfinite(p):
+        return ""
+    return "< .001" if p < 0.001 else f"{p:.3f}"
+
+
+# ---------------------------------------------------------------------------- demo
+def verdict(path: pd.Series | None, sign: str) -> str:
+    """Supported when p < .05 and the estimate has the hypothesised sign."""
+    if path is None:
+        return "not in model"
+    p, est = path["pvalue"], path["est"]
+    if not math.isfinite(p):
+        return "no test (no SE)"
+    if p >= 0.05:
+        return "not supported (p >= .05)"
+    if (sign == "+" and est < 0) or (sign == "-" and est > 0):
+        return "not supported (opposite sign)"
+    return "supported"
+
+
+def hypothesis_lines(res: rq.Result, hypotheses: list[dict]) -> list[str]:
+    """One row per structural path, with the hypothesis that predicts it (if any) and a verdict."""
+    paths = res.paths()
+    key = lambda lhs, op, rhs: (str(lhs), str(op), str(rhs))
+    by_key = {key(r["lhs"], r["op"], r["rhs"]): r for _, r in paths.iterrows()}
+    rows, seen = [], set()
+
+    def row(hid, lhs, rhs, sign, path, note):
+        if path is None:
+            return [hid, f"{rhs} -> {lhs}", sign, "", "", "", "", "", note]
+        ci = f"[{path['std_all_ci_lower']:6.3f}, {path['std_all_ci_upper']:6.3f}]"
+        return [hid, f"{rhs} -> {lhs}", sign, f"{path['est']:.3f}", f"{path['se']:.3f}",
+                f"{path['std_all']:.3f}", ci, fmt_p(path["pvalue"]), note]
+
+    for h in hypotheses:
+        k = key(h.get("lhs"), h.get("op", "~"), h.get("rhs"))
+        path = by_key.get(k)
+        seen.add(k)
+        sign = str(h.get("sign", "")) or "?"
+        rows.append(row(h.get("id", "?"), k[0], k[2], sign, path, verdict(path, sign)))
+    for k, path in by_key.items():
+        if k not in seen:
+            rows.append(row("-", k[0], k[2], "", path, "(no hypothesis)"))
+    header = ["Hyp", "Path", "Sign", "B", "SE", "beta", "95% CI (beta)", "p", "Verdict"]
+    return format_table(header, rows, "lllrrrlrl")
+
+
+def demo_text(res: rq.Result) -> str:
+    spec, fm = res.spec, res.fit_measures()
+    n_input, n_used = res.prepared.n_input, res.n_obs
+    lines = [f"relqual {rq.__version__} demo: {spec.title or spec.name}", ""]
+    n_lv, n_ov = len(res.partable.roles.lv), len(res.partable.roles.ov)
+    lines += [f"Model  library model '{spec.name}': {n_lv} latent variables, {n_ov} observed "
+              f"items, {len(res.paths())} structural paths, {len(spec.hypotheses)} hypotheses",
+              f"Data   bundled dataset '{DEMO_NAME}': {n_input} rows; {n_used} used, "
+              f"{n_input - n_used} dropped"]
+    if n_input > n_used:
+        lines += wrap(drop_reason(res.warnings), " " * 7)
+    lines += [f"Fit    {res.call.get('estimator', 'ML')} estimation, "
+              f"{'converged' if res.converged else 'NOT CONVERGED'} after {res.iterations} "
+              f"iterations, {res.partable.npar} free parameters", ""]
+    lines += ["Model fit",
+              f"  chi-square = {fm['chisq']:.3f}, df = {int(fm['df'])}, p = {fm['pvalue']:.3f}",
+              f"  CFI        = {fm['cfi']:.3f}",
+              f"  TLI        = {fm['tli']:.3f}",
+              f"  RMSEA      = {fm['rmsea']:.3f}, 90% CI [{fm['rmsea_ci_lower']:.3f}, "
+              f"{fm['rmsea_ci_upper']:.3f}]",
+              f"  SRMR       = {fm['srmr']:.3f}", ""]
+    lines += ["Structural paths and hypotheses"]
+    lines += hypothesis_lines(res, spec.hypotheses)
+    lines += ["  B = unstandardized estimate (SE); p from its z test. beta = standardized (std.all)",
+              "  with delta-method 95% CI. Supported = p < .05 and the hypothesised sign.", ""]
+    if spec.hypotheses:
+        lines += ["Hypotheses"]
+        for h in spec.hypotheses:
+            hid = str(h.get("id", "?"))
+            lines += wrap(str(h.get("statement", "")), " " * (4 + len(hid)),
+                          first=f"  {hid}  ")
+        lines.append("")
+    lines += warning_lines(res.warnings)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def drop_reason(messages: list[str]) -> str:
+    """Why rows were dropped, from the data-preparation warning ("... dropped <reason>; ...")."""
+    for message in messages:
+        found = re.search(r"rows? dropped\s*(.*?)(;|$)", message)
+        if found:
+            return f"{found.group(1) or 'reason not stated'}; details under Warnings"
+    return "reason not reported"
+
+
+def warning_lines(messages: list[str]) -> list[str]:
+    if not messages:
+        return ["Warnings: none"]
+    out = [f"Warnings ({len(messages)})"]
+    for message in messages:
+        out += wrap(message, "    ", first="  ! ")
+    return out
+
+
+def cmd_demo(args) -> int:
+    res = run_fit(DEMO_NAME, rq.datasets.load(DEMO_NAME))
+    sys.stdout.write(demo_text(res))
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- models
+def cmd_models(args) -> int:
+    table = rq.models.list()
+    if table.empty:
+        print("No library models found.")
+        return EXIT_OK
+    rows = [[r["name"], str(r["constructs"]), str(r["hypotheses"]), r["title"]]
+            for _, r in table.iterrows()]
+    print("\n".join(format_table(["name", "constructs", "hypotheses", "title"], rows, "lrrl",
+                                 indent=0)))
+    print("\nUse a name with `relqual fit NAME DATA` or `rq.models.load(NAME)`.")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- fit
+def parse_ordered(value: str | None):
+    if value is None:
+        return None
+    if value.strip().lower() == "all":
+        return True
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def cmd_fit(args) -> int:
+    data = read_data(args.data)
+    res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
+                  ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv)
+    if args.json:
+        try:
+            with open(args.json, "w", encoding="utf-8") as fh:
+                json.dump(result_json(res), fh, indent=2, allow_nan=False, ensure_ascii=False)
+                fh.write("\n")
+        except OSError as exc:
+            raise CliError(f"cannot write '{args.json}': {exc.strerror or exc}") from None
+    print(res.summary())
+    if args.json:
+        print(f"\nJSON written to {args.json}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------- main
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="relqual",
+        description="Structural equation models of customer relationship quality and loyalty.")
+    parser.add_argument("--version", action="version", version=f"relqual {rq.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser("demo", help="fit the relationship-quality model to the bundled survey "
+                                       "and test its hypotheses")
+    demo.set_defaults(func=cmd_demo)
+
+    models = sub.add_parser("models", help="list the library models")
+    models.set_defaults(func=cmd_models)
+
+    fit = sub.add_parser("fit", help="fit a model to a data file and print the summary",
+                         description="Fit MODEL to DATA and print a lavaan-style summary.")
+    fit.add_argument("model", metavar="MODEL",
+                     help="lavaan model syntax, a library model name or a model file path")
+    fit.add_argument("data", metavar="DATA", help="data file (.csv or .tsv, with a header line)")
+    fit.add_argument("--estimator", default="ML", help="estimator (default ML; only ML so far)")
+    fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
+                     help="missing-data handling (default listwise; fiml is planned)")
+    fit.add_argument("--std-lv", action="store_true",
+                     help="scale latent variables by fixing their variances to 1")
+    fit.add_argument("--ordered", metavar="all|COLS",
+                     help="ordered (categorical) indicators: 'all' or COL1,COL2 (planned)")
+    fit.add_argument("--group", metavar="COL", help="multigroup fit by COL (planned)")
+    fit.add_argument("--json", metavar="OUT", help="also write estimates and fit measures as JSON")
+    fit.set_defaults(func=cmd_fit)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``relqual`` console script; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except NotImplementedError as exc:
+        print(f"relqual: not available yet: {exc}", file=sys.stderr)
+    except (CliError, rq.DataError, rq.ModelSyntaxError) as exc:
+        print(f"relqual: error: {exc}", file=sys.stderr)
+    except (ValueError, KeyError, OSError) as exc:   # bad option values, unknown model, I/O
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"relqual: error: {message}", file=sys.stderr)
+    return EXIT_INPUT
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
