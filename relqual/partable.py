@@ -316,7 +316,8 @@ def _add_defined_and_constraints(cols: dict, statements: list[Statement]) -> Non
     additions = dict(lhs=[s.lhs for s in extra], op=[s.op for s in extra],
                      rhs=[s.rhs for s in extra], user=[1] * n, free=[0] * n,
                      ustart=[np.nan] * n, exo=[0] * n, line=[s.line for s in extra],
-                     group=[0] * n, label=[""] * n, start=[np.nan] * n)
+                     group=[0] * n, label=[s.lhs if s.op == ":=" else "" for s in extra],
+                     start=[np.nan] * n)
     for key, values in additions.items():
         cols[key] = np.concatenate([cols[key], np.array(values, dtype=cols[key].dtype)])
 

@@ -139,7 +139,7 @@ def _parse_formula(text: str, line: int) -> list[Statement]:
                           line, text)]
 
     lhs_names = [_check_name(name, line, text) for name in _split_top(lhs_text, "+", line, text)]
-    statements = []
+    terms = []
     for term in _split_top(rhs_text, "+", line, text):
         parts = _split_top(term, "*", line, text)
         variable, modifier_texts = parts[-1].strip(), parts[:-1]
@@ -154,10 +154,9 @@ def _parse_formula(text: str, line: int) -> list[Statement]:
                 raise ModelSyntaxError("thresholds are written t1, t2, ...", line, variable, text)
         else:
             _check_name(variable, line, text)
-        for lhs in lhs_names:
-            statements.append(Statement(lhs, this_op, rhs, line, text,
-                                        modifier if isinstance(modifier, list) else [modifier]))
-    return statements
+        terms.append((this_op, rhs, modifier if isinstance(modifier, list) else [modifier]))
+    return [Statement(lhs, this_op, rhs, line, text, list(mods))       # lavaan's order
+            for lhs in lhs_names for this_op, rhs, mods in terms]
 
 
 def _merge_lists(a, b):

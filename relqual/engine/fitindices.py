@@ -118,9 +118,9 @@ def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats]
         out["tli"] = (ratio_b - ratio_m) / (ratio_b - 1.0)
         out["nnfi"] = out["tli"]
         out["rfi"] = (ratio_b - ratio_m) / ratio_b
-    else:
+    else:                                     # lavaan's values for a saturated model
         out["tli"] = out["nnfi"] = 1.0
-        out["rfi"] = np.nan
+        out["rfi"] = 1.0 if base_df > 0 else np.nan
     out["nfi"] = (base_chisq - chisq) / base_chisq
     out["pnfi"] = df / base_df * out["nfi"] if base_df > 0 else np.nan
     out["ifi"] = (base_chisq - chisq) / (base_chisq - df)

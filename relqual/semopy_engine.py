@@ -1,0 +1,350 @@
+"""``engine="semopy"``: the same parameter table fitted by semopy, an independent second engine.
+
+The parameter table is written out as explicit semopy syntax, so semopy fits exactly our model and
+none of its own defaults apply:
+
+* every free parameter gets the name ``rq_p<k>`` (``k`` = our ``free`` index), so rows sharing a
+  label (equality constraints) share a semopy name, which is how semopy expresses equality;
+* every fixed parameter is written with its value (``1*x1``, ``0*x2``; fixed.x covariate moments
+  with their sample values). We never write semopy's own shorthands: in semopy ``NA*x`` is not
+  "free" but a parameter *named* ``NA``, so two ``NA*`` terms would silently be constrained equal;
+* the model is built with ``cov_diag=True`` (no automatic covariances), observed exogenous pairs
+  our table leaves uncorrelated are written as ``0*``, and semopy's lower bound of 0 on variances
+  is removed (lavaan and the native engine do not bound variances);
+* after building and again after fitting, semopy's parameter list is compared row by row with our
+  table (same parameters, same fixed/free status, same fixed values, same sharing); any
+  difference raises ``RuntimeError`` instead of silently fitting another model.
+
+Estimation: semopy's Wishart ML objective (``obj="MLW"``: ``tr(S Sigma^-1) + log|Sigma| -
+log|S| - p``, i.e. our ``F_ML``) minimised by scipy's SLSQP with ``ftol=1e-14`` (semopy's default
+``ftol=1e-6`` leaves HS loadings about 1e-3 off). semopy gets the complete-case data and our
+covariance matrix (divisor N, which is also semopy's own ``cov``), so both engines minimise the
+same function. Its standard errors come from semopy's expected Fisher information
+(``Model.calc_fim``: ``N/2 tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l)``, lavaan's default).
+The chi-square, fit measures, standardized solution and ``:=`` parameters are then computed by
+relqual's own code at semopy's estimates, so the Result has the same shape as a native fit.
+
+Not available with this engine: multiple groups, mean structures (``~ 1``; semopy's mean model
+treats observed exogenous variables as fixed regressors and estimates by FIML, which does not
+map onto our table row for row), thresholds (``|``). ``==`` constraints are supported: the
+parameter table already resolves them into shared parameters or fixed values.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .engine.inference import unidentified_parameters
+from .engine.loss import MLLoss
+from .engine.matrices import RamModel
+from .engine.optimize import OptimResult
+from .fit import check_scales, count_moments
+from .partable import ParTable
+from .result import RelqualWarning, Result
+from .syntax import ModelSyntaxError
+
+PARAM_PREFIX = "rq_p"
+SOLVER = "SLSQP"
+SOLVER_OPTIONS = {"ftol": 1e-14, "maxiter": 10000}
+GRADIENT_WARNING = 1e-4            # our max |dF/dx| at semopy's optimum above this -> warning
+_SEMOPY_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
+# semopy log records that restate what we already check ourselves, or are expected here
+_QUIET_LOG = ("No fixed loadings", "Solver didn", "Fisher Information Matrix is not PD",
+              "Covariances between _outputs")
+
+
+@dataclass
+class Translation:
+    """Our parameter table as semopy syntax, and the key of every row in semopy's own terms."""
+
+    syntax: str
+    row_keys: dict          # row index -> (lval, op, rval) as semopy's inspect() shows it
+    row_values: dict        # row index -> fixed value (fixed rows only)
+    extra_zero: list        # (lval, "~~", rval) covariances fixed to 0 to block semopy defaults
+
+
+def fit_with_semopy(spec, partable: ParTable, samples, prepared, call) -> Result:
+    """Fit ``partable`` with semopy and return the same :class:`Result` the native engine does."""
+    semopy = _import_semopy()
+    refuse_untranslatable(partable)
+    check_scales(partable)
+    moments = count_moments(partable, samples)
+    if partable.npar > moments:
+        raise ModelSyntaxError(f"the model has {partable.npar} free parameters but the data give "
+                               f"only {moments} sample moments: the model is not identified")
+    sample, data = samples[0], prepared.arrays[0]
+    translation = translate(partable, sample)
+    frame = pd.DataFrame(data, columns=list(sample.names))
+    cov = pd.DataFrame(sample.cov, index=list(sample.names), columns=list(sample.names))
+
+    with _SemopyLog() as log:
+        model = build_model(semopy, translation)
+        check_translation(model, partable, translation)           # before fitting: structure
+        started = time.perf_counter()
+        solution = model.fit(frame, cov=cov, obj="MLW", solver=SOLVER,
+                             options=dict(SOLVER_OPTIONS))
+        seconds = time.perf_counter() - started
+        status = check_translation(model, partable, translation)  # after fitting: estimates too
+        names = active_names(model)
+        fim_inv = model.calc_fim(inverse=True)[1]
+        fim_singular = bool(getattr(model, "_fim_warn", False))
+
+    order = np.array([int(name[len(PARAM_PREFIX):]) - 1 for name in names])
+    x = np.empty(partable.npar)
+    x[order] = model.param_vals
+    vcov = np.empty((partable.npar, partable.npar))
+    vcov[np.ix_(order, order)] = fim_inv
+
+    models = [RamModel(partable, 1, sample)]
+    loss = MLLoss(models, samples)
+    fmin, gradient, information = loss.value_gradient_information(x)
+    messages = list(prepared.notes) + log.messages
+    if not solution.success:
+        messages.append(f"semopy's optimizer ({SOLVER}) did not converge ({solution.message}): "
+                        "estimates are not trustworthy")
+    elif np.max(np.abs(gradient)) > GRADIENT_WARNING:
+        messages.append(f"semopy reported convergence, but the ML gradient at its estimates is "
+                        f"{np.max(np.abs(gradient)):.2g}: estimates may be imprecise")
+    if fim_singular:
+        vcov = np.full_like(vcov, np.nan)
+        bad = unidentified_parameters(information)
+        messages.append("semopy's information matrix is singular, so the model is probably not "
+                        "identified; standard errors are not available. Parameters involved: "
+                        + ", ".join(_free_names(partable, bad)))
+    optim = OptimResult(x=x, fmin=float(fmin), gradient=gradient, information=information,
+                        iterations=int(solution.n_it) if np.isfinite(solution.n_it) else 0,
+                        converged=bool(solution.success), message=f"semopy {SOLVER}: "
+                        f"{solution.message}")
+    call = dict(call, engine="semopy", semopy_version=semopy.__version__, semopy_solver=SOLVER,
+                semopy_seconds=seconds)
+    result = Result(spec=spec, partable=partable, models=models, samples=samples, x=x, vcov=vcov,
+                    optim=optim, prepared=prepared, call=call, messages=messages, moments=moments)
+    result.semopy_model = model
+    result.semopy_syntax = translation.syntax
+    result.semopy_status = status
+    for message in result.warnings:
+        warnings.warn(message, RelqualWarning, stacklevel=3)
+    return result
+
+
+def _import_semopy():
+    try:
+        import semopy
+    except ImportError:                                       # pragma: no cover
+        raise ImportError("engine='semopy' needs the semopy package: pip install semopy") from None
+    return semopy
+
+
+# ------------------------------------------------------------------------------ translation
+
+def refuse_untranslatable(partable: ParTable) -> None:
+    """NotImplementedError (naming the model line) for what semopy cannot fit like lavaan."""
+    tab = partable.table
+    if partable.ngroups > 1:
+        raise NotImplementedError("engine='semopy' fits one group only: semopy's multigroup "
+                                  "analysis fits the groups separately, without cross-group "
+                                  "constraints; use engine='native'")
+    if partable.meanstructure:
+        rows = tab[tab["op"] == "~1"]
+        line = next((int(l) for l in rows["line"] if l), None)
+        raise NotImplementedError(_at(line) + "engine='semopy' does not fit mean structures "
+                                  "(intercepts, '~ 1', meanstructure=True): semopy's mean model "
+                                  "conditions on observed exogenous variables and cannot be "
+                                  "matched to the parameter table; use engine='native'")
+    for row in tab.itertuples():
+        if row.op in ("=~", "~", "~~"):
+            for name in (row.lhs, row.rhs):
+                if not _SEMOPY_NAME.match(name):
+                    raise NotImplementedError(_at(row.line) + f"semopy cannot read the variable "
+                                              f"name '{name}' (letters, digits, '_' and '.' only, "
+                                              "not starting with '.' or a digit)")
+        elif row.op not in (":=", "=="):
+            raise NotImplementedError(_at(row.line) + f"engine='semopy' cannot translate "
+                                      f"'{row.lhs} {row.op} {row.rhs}'; use engine='native'")
+    structural = set(tab.loc[tab["op"].isin(["=~", "~"]), ["lhs", "rhs"]].to_numpy().ravel())
+    for row in tab[tab["op"] == "~~"].itertuples():
+        for name in (row.lhs, row.rhs):
+            if name not in structural:
+                raise NotImplementedError(_at(row.line) + f"'{name}' appears only in variances or "
+                                          "covariances; semopy needs every variable in a '=~' or "
+                                          "'~' formula")
+
+
+def _at(line) -> str:
+    return f"line {int(line)}: " if line else ""
+
+
+def fixed_value(row, sample) -> float:
+    """A fixed row's value: ``ustart``, or for fixed.x rows (``exo``) the sample moment."""
+    if row.exo:
+        names = list(sample.names)
+        i, j = names.index(row.lhs), names.index(row.rhs)
+        return float(sample.cov[i, j])
+    return 0.0 if np.isnan(row.ustart) else float(row.ustart)
+
+
+def _number(value: float) -> str:
+    """A float semopy's parser reads back exactly (no exponent: '+' would split the term)."""
+    return np.format_float_positional(value, unique=True, trim="-")
+
+
+def semopy_key(lhs: str, op: str, rhs: str) -> tuple:
+    """How semopy's ``inspect()`` lists our row: loadings as ``indicator ~ factor``."""
+    if op == "=~":
+        return (rhs, "~", lhs)
+    if op == "~~":
+        return (lhs, "~~", rhs) if lhs <= rhs else (rhs, "~~", lhs)
+    return (lhs, op, rhs)
+
+
+def translate(partable: ParTable, sample) -> Translation:
+    """Our parameter table as explicit semopy syntax (one line per row)."""
+    tab = partable.table
+    lines, row_keys, row_values = [], {}, {}
+    for k, row in zip(tab.index, tab.itertuples()):
+        if row.op not in ("=~", "~", "~~"):
+            continue
+        if row.free > 0:
+            modifier = f"{PARAM_PREFIX}{int(row.free)}"
+        else:
+            row_values[k] = fixed_value(row, sample)
+            modifier = _number(row_values[k])
+        lines.append(f"{row.lhs} {row.op} {modifier}*{row.rhs}")
+        row_keys[k] = semopy_key(row.lhs, row.op, row.rhs)
+    extra_zero = [semopy_key(a, "~~", b)
+                  for a, b in _unlisted_exogenous_pairs(tab, set(row_keys.values()))]
+    lines += [f"{a} ~~ 0*{b}" for a, _, b in extra_zero]
+    return Translation("\n".join(lines), row_keys, row_values, extra_zero)
+
+
+def _unlisted_exogenous_pairs(tab: pd.DataFrame, listed: set) -> list:
+    """Pairs of observed exogenous variables (in semopy's sense) our table leaves uncorrelated.
+
+    semopy fixes the covariance of such a pair at its sample value unless told otherwise.
+    """
+    lv = set(tab.loc[tab["op"] == "=~", "lhs"])
+    reg = tab[tab["op"] == "~"]
+    loads = tab[tab["op"] == "=~"]
+    receiving = set(reg["lhs"]) | set(loads["rhs"])
+    sending = set(reg["rhs"]) | set(loads["lhs"])
+    exo = sorted(v for v in sending - receiving if v not in lv)
+    return [(a, b) for i, a in enumerate(exo) for b in exo[i + 1:]
+            if semopy_key(a, "~~", b) not in listed]
+
+
+def build_model(semopy, translation: Translation):
+    """semopy.Model of the translated syntax, with variance bounds removed."""
+    try:
+        model = semopy.Model(translation.syntax, cov_diag=True)
+    except Exception as exc:                                     # semopy raises many kinds
+        raise NotImplementedError(f"semopy could not build the translated model ({exc}); "
+                                  "use engine='native'") from exc
+    for parameter in model.parameters.values():
+        parameter.bound = (None, None)
+    return model
+
+
+def active_names(model) -> list[str]:
+    """semopy's free parameters, in the order of ``param_vals`` and of its information matrix."""
+    return [name for name, p in model.parameters.items() if p.active]
+
+
+def semopy_parameters(model) -> pd.DataFrame:
+    """semopy's parameter list: ``lval op rval name active value``, one row per matrix entry."""
+    rows = []
+    values = dict(zip(active_names(model), getattr(model, "param_vals", [])))
+    for mx_name, mx, (row_names, col_names) in zip(model.matrices_names, model.matrices,
+                                                    model.names):
+        op = "~~" if mx_name in ("psi", "theta") else "~"
+        for name, p in model.parameters.items():
+            for loc in p.locations:
+                if loc.matrix is mx:
+                    a, b = row_names[loc.indices[0]], col_names[loc.indices[1]]
+                    key = semopy_key(a, op, b) if op == "~~" else (a, op, b)
+                    if p.active:
+                        value = values.get(name, np.nan)
+                    else:
+                        value = np.nan if p.start is None else float(p.start)
+                    rows.append(key + (name, bool(p.active), value))
+    return pd.DataFrame(rows, columns=["lval", "op", "rval", "name", "active", "value"])
+
+
+def check_translation(model, partable: ParTable, translation: Translation) -> pd.DataFrame:
+    """Row-by-row comparison of semopy's parameters with our table; RuntimeError on a mismatch.
+
+    Returns one row per parameter-table row: ``lhs op rhs free semopy_name semopy_free
+    fixed_value semopy_value``.
+    """
+    params = semopy_parameters(model)
+    by_key = {}
+    for r in params.itertuples(index=False):
+        key = (r.lval, r.op, r.rval)
+        if key in by_key:
+            raise RuntimeError(f"semopy has two parameters for {' '.join(key)}")
+        by_key[key] = r
+    tab = partable.table
+    out, problems = [], []
+    for k, key in translation.row_keys.items():
+        row = tab.loc[k]
+        found = by_key.pop(key, None)
+        desc = f"'{row['lhs']} {row['op']} {row['rhs']}'"
+        if found is None:
+            problems.append(f"{desc} is missing in semopy")
+            continue
+        want = f"{PARAM_PREFIX}{int(row['free'])}" if row["free"] > 0 else None
+        if row["free"] > 0 and (not found.active or found.name != want):
+            problems.append(f"{desc} is free (parameter {row['free']}) here but "
+                            f"{'fixed' if not found.active else found.name} in semopy")
+        if row["free"] == 0 and (found.active or found.value != translation.row_values[k]):
+            problems.append(f"{desc} is fixed at {translation.row_values[k]} here but "
+                            f"{'free' if found.active else found.value} in semopy")
+        out.append(dict(lhs=row["lhs"], op=row["op"], rhs=row["rhs"], free=int(row["free"]),
+                        semopy_name=found.name, semopy_free=bool(found.active),
+                        fixed_value=translation.row_values.get(k, np.nan),
+                        semopy_value=found.value))
+    for key in translation.extra_zero:
+        found = by_key.pop(key, None)
+        if found is None or found.active or found.value != 0:
+            problems.append(f"the zero covariance {' '.join(key)} did not reach semopy")
+    for key, found in by_key.items():
+        problems.append(f"semopy added a parameter our model does not have: {' '.join(key)} "
+                        f"({'free' if found.active else f'fixed at {found.value}'})")
+    if problems:
+        raise RuntimeError("the semopy translation does not match the parameter table: "
+                           + "; ".join(problems))
+    return pd.DataFrame(out)
+
+
+def _free_names(partable: ParTable, indices) -> list[str]:
+    tab = partable.table
+    return [" ".join(tab.loc[tab["free"] == k + 1, ["lhs", "op", "rhs"]].iloc[0]) for k in indices]
+
+
+class _SemopyLog(logging.Filter):
+    """Collects semopy's root-logger warnings while active (and keeps them off the console)."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "semopy" not in record.pathname:
+            return True
+        text = " ".join(record.getMessage().split())
+        if record.levelno >= logging.WARNING and not text.startswith(_QUIET_LOG):
+            self.messages.append(f"semopy: {text}")
+        return False
+
+    def __enter__(self):
+        logging.getLogger().addFilter(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger().removeFilter(self)
+        return False
