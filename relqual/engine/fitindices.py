@@ -124,7 +124,8 @@ def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats]
     out["nfi"] = (base_chisq - chisq) / base_chisq
     out["pnfi"] = df / base_df * out["nfi"] if base_df > 0 else np.nan
     out["ifi"] = (base_chisq - chisq) / (base_chisq - df)
-    out["rni"] = 1.0 - d_model / d_base if d_base > 0 else 1.0
+    # RNI is CFI without the truncation at 0 (lavaan does not truncate it either)
+    out["rni"] = 1.0 - (chisq - df) / (base_chisq - base_df) if base_chisq > base_df else 1.0
 
     # with fixed.x the likelihood is conditional on the covariates (lavaan): drop their marginal
     logl_x = sum(unrestricted_loglik(_subset(s, x_names)) for s in samples) if nx else 0.0
