@@ -30,12 +30,13 @@ ESTIMATORS_PLANNED = ("MLR", "WLSMV", "ULS", "GLS", "DWLS")
 def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=None,
         group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,
-        meanstructure: bool | None = None, fixed_x: bool = True) -> Result:
+        meanstructure: bool | None = None, fixed_x: bool = True,
+        control: dict | None = None) -> Result:
     """Fit a structural equation model to data by maximum likelihood, the way lavaan's ``sem()`` does.
 
     ``model`` is lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a
-    path to a model file; ``data`` a pandas DataFrame (never modified). Returns a
-    :class:`~relqual.result.Result`.
+    path to a model file; ``data`` a pandas DataFrame (never modified). ``control`` passes
+    optimizer settings (``max_iter``, ``gtol``). Returns a :class:`~relqual.result.Result`.
     """
     spec = resolve_model(model)
     _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine)
@@ -45,7 +46,7 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
                             missing=missing, group=group)
     samples = [SampleStats.from_array(a, partable.roles.ov) for a in prepared.arrays]
     call = dict(estimator=estimator, missing=missing, std_lv=std_lv, fixed_x=fixed_x,
-                meanstructure=partable.meanstructure, engine=engine)
+                meanstructure=partable.meanstructure, engine=engine, control=dict(control or {}))
     if engine == "semopy":
         from .semopy_engine import fit_with_semopy
         return fit_with_semopy(spec, partable, samples, prepared, call)
@@ -132,7 +133,10 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
     models = [RamModel(partable, g, s) for g, s in enumerate(samples, start=1)]
     loss = MLLoss(models, samples)
     x0 = starting_values(partable, samples)
-    opt = minimize(loss, x0)
+    unknown = set(call["control"]) - {"max_iter", "gtol"}
+    if unknown:
+        raise ValueError(f"unknown control setting(s) {sorted(unknown)}; use max_iter, gtol")
+    opt = minimize(loss, x0, **call["control"])
     if not opt.converged:
         messages.append(f"the optimizer did not converge ({opt.message}; largest gradient "
                         f"{np.nanmax(np.abs(opt.gradient)):.2g}): estimates are not trustworthy")

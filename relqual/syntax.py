@@ -91,8 +91,12 @@ def _logical_lines(syntax: str) -> list[tuple[int, str]]:
                 pieces.append((line_no, part.strip()))
     logical: list[tuple[int, str]] = []
     for line_no, text in pieces:
-        has_operator = _OPERATOR_RE.search(_without_strings(text)) is not None
-        if has_operator and not (logical and _continues(logical[-1][1], text)):
+        operator = _OPERATOR_RE.search(_without_strings(text))
+        if operator and logical and _continues(logical[-1][1], text):
+            raise ModelSyntaxError(f"a new formula starts here, but the formula on line "
+                                   f"{logical[-1][0]} is unfinished (it ends with '+' or '*')",
+                                   line_no, operator.group(0), text)
+        if operator:
             logical.append((line_no, text))
         elif logical:
             logical[-1] = (logical[-1][0], logical[-1][1] + " " + text)
