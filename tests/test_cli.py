@@ -1,0 +1,128 @@
+"""The ``relqual`` command line, run in-process through ``relqual.cli.main`` (plus one subprocess)."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import relqual as rq
+from relqual.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+HS_DATA = ROOT / "data" / "holzinger_swineford.csv"
+REFERENCE = ROOT / "tests" / "reference"
+HS_SYNTAX = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_input_error(capsys, *argv, mention: str):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert mention in err
+    assert "Traceback" not in err + out
+    return err
+
+
+def test_demo_reports_fit_and_every_hypothesis(capsys):
+    code, out, err = run(capsys, "demo")
+    assert code == 0, err
+    for piece in ("chi-square", "CFI", "TLI", "RMSEA", "90% CI", "SRMR"):
+        assert piece in out
+    spec = rq.models.load("relationship_quality")
+    assert spec.hypotheses
+    for h in spec.hypotheses:
+        assert f"  {h['id']} " in out
+    # rows dropped and why (the bundled survey has 63 incomplete rows)
+    assert "600 rows; 537 used, 63 dropped" in out
+    assert "listwise deletion" in out
+    assert "supported" in out
+
+
+def test_models_lists_the_library(capsys):
+    code, out, _ = run(capsys, "models")
+    assert code == 0
+    assert "relationship_quality" in out
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert rq.__version__ in capsys.readouterr().out
+
+
+def test_fit_json_matches_lavaan_and_estimates(capsys, tmp_path):
+    out_file = tmp_path / "hs.json"
+    code, out, err = run(capsys, "fit", HS_SYNTAX, str(HS_DATA), "--json", str(out_file))
+    assert code == 0, err
+    assert "chi-square" in out
+    text = out_file.read_text(encoding="utf-8")
+    doc = json.loads(text, parse_constant=lambda c: pytest.fail(f"invalid JSON constant {c}"))
+    assert set(doc) == {"estimates", "fit_measures", "converged", "n_obs", "warnings"}
+
+    reference = json.loads((REFERENCE / "hs_cfa.json").read_text(encoding="utf-8"))
+    assert doc["fit_measures"]["chisq"] == pytest.approx(reference["fit_measures"]["chisq"],
+                                                         abs=1e-5)
+    assert doc["converged"] is True
+    assert doc["n_obs"] == 301
+    assert isinstance(doc["warnings"], list)
+
+    expected = rq.fit(HS_SYNTAX, pd.read_csv(HS_DATA)).estimates()
+    rows = doc["estimates"]
+    assert len(rows) == len(expected)
+    for row, (_, want) in zip(rows, expected.iterrows()):
+        assert list(row) == list(expected.columns)
+        for column, value in want.items():
+            if isinstance(value, (float, np.floating)) and math.isnan(value):
+                assert row[column] is None, column
+            elif isinstance(value, (float, np.floating)):
+                assert row[column] == pytest.approx(float(value), rel=1e-9, abs=1e-12), column
+            else:
+                assert row[column] == value, column
+
+
+def test_fit_missing_data_file(capsys, tmp_path):
+    assert_input_error(capsys, "fit", HS_SYNTAX, str(tmp_path / "no_such_file.csv"),
+                       mention="not found")
+
+
+def test_fit_unsupported_data_format(capsys, tmp_path):
+    err = assert_input_error(capsys, "fit", HS_SYNTAX, str(tmp_path / "survey.sav"),
+                             mention="unsupported data format")
+    assert ".csv" in err and ".tsv" in err
+
+
+def test_fit_unknown_column(capsys):
+    assert_input_error(capsys, "fit", "visual =~ x1 + x2 + x10", str(HS_DATA), mention="'x10'")
+
+
+def test_fit_syntax_error(capsys):
+    err = assert_input_error(capsys, "fit", "visual =~ x1 + + x2", str(HS_DATA),
+                             mention="line 1")
+    assert "visual =~ x1 + + x2" in err
+
+
+@pytest.mark.parametrize("option", [["--estimator", "WLSMV"], ["--group", "school"],
+                                    ["--ordered", "all"]])
+def test_fit_planned_options_exit_2(capsys, option):
+    assert_input_error(capsys, "fit", HS_SYNTAX, str(HS_DATA), *option,
+                       mention="not available yet")
+
+
+def test_console_script_demo_runs(tmp_path):
+    # run outside the source tree, so that the installed package (and its package data) is used
+    proc = subprocess.run([sys.executable, "-m", "relqual", "demo"], capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Structural paths and hypotheses" in proc.stdout
