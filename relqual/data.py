@@ -39,8 +39,7 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         raise NotImplementedError(f"missing='{missing}' is not available yet; use "
                                   "missing='listwise' (full-information ML is planned)")
     _check_columns_present(data, variables + ([group] if group else []), first_line or {})
-    frame = pd.DataFrame({v: _numeric_column(data, v) for v in variables}, index=data.index)
-    values = frame.to_numpy(dtype=float)
+    values = np.column_stack([_numeric_column(data, v) for v in variables])
     infinite = np.isinf(values)
     if infinite.any():
         row, col = np.argwhere(infinite)[0]
@@ -87,6 +86,8 @@ def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
     column = data[name]
     if isinstance(column, pd.DataFrame):
         raise DataError(f"the data have more than one column named '{name}'")
+    if column.dtype.kind in "fiu":
+        return column.to_numpy(dtype=float)
     if pd.api.types.is_bool_dtype(column) or not (pd.api.types.is_numeric_dtype(column)):
         converted = pd.to_numeric(column, errors="coerce")
         bad = converted.isna() & column.notna()

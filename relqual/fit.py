@@ -20,6 +20,7 @@ from .engine.matrices import RamModel
 from .engine.optimize import minimize
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
+from .engine.threads import single_threaded
 from .partable import ParTable, build_partable
 from .result import Result, RelqualWarning
 from .syntax import ModelSyntaxError
@@ -27,6 +28,7 @@ from .syntax import ModelSyntaxError
 ESTIMATORS_PLANNED = ("MLR", "WLSMV", "ULS", "GLS", "DWLS")
 
 
+@single_threaded
 def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=None,
         group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,

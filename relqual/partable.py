@@ -52,18 +52,21 @@ class VariableRoles:
 
 @dataclass
 class ParTable:
-    """A parameter table (``table``) and the variable roles it was built from."""
+    """A parameter table and the variable roles it was built from.
 
-    table: pd.DataFrame
+    ``col`` holds the columns as numpy arrays (what the engine reads); ``table`` is the same
+    as a DataFrame in lavaan's ``parTable()`` layout (what people read).
+    """
+
+    col: dict
     roles: VariableRoles
     meanstructure: bool
     ngroups: int
     options: dict
 
     @cached_property
-    def col(self) -> dict:
-        """The table's columns as numpy arrays (fast access for the engine)."""
-        return {name: self.table[name].to_numpy() for name in self.table.columns}
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame({name: self.col[name] for name in TABLE_COLUMNS})
 
     @cached_property
     def npar(self) -> int:
@@ -141,8 +144,7 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     cols["id"] = np.arange(1, len(cols["lhs"]) + 1)
     cols["block"] = cols["group"]
     cols["plabel"] = np.where(cols["group"] > 0, [f".p{i}." for i in cols["id"]], "")
-    table = pd.DataFrame({c: cols[c] for c in TABLE_COLUMNS})
-    return ParTable(table=table, roles=roles, meanstructure=meanstructure, ngroups=ngroups,
+    return ParTable(col=cols, roles=roles, meanstructure=meanstructure, ngroups=ngroups,
                     options=dict(std_lv=std_lv, fixed_x=fixed_x, auto_fix_first=auto_fix_first,
                                  orthogonal=orthogonal))
 

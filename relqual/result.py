@@ -9,6 +9,7 @@ import pandas as pd
 from .engine import fitindices
 from .engine.inference import evaluate_defined, numerical_jacobian, standardize, wald_table
 from .engine.matrices import RamModel
+from .engine.threads import single_threaded
 
 ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
                     "ci_lower", "ci_upper", "std_lv", "std_all"]
@@ -35,7 +36,7 @@ class Result:
     @cached_property
     def _fixed_values(self) -> np.ndarray:
         """Row values at the estimates, from the model matrices (fixed.x rows included)."""
-        values = np.full(len(self.partable.table), np.nan)
+        values = np.full(len(self.partable.col["op"]), np.nan)
         for model in self.models:
             values[model.rows] = model.row_values(*model.matrices(self.x))
         return values
@@ -43,7 +44,7 @@ class Result:
     def row_values(self, x: np.ndarray) -> np.ndarray:
         """Value of every parameter-table row (and ``:=`` definition) at free-parameter vector ``x``."""
         values = self._fixed_values.copy()
-        free = self.partable.table["free"].to_numpy()
+        free = self.partable.col["free"]
         values[free > 0] = x[free[free > 0] - 1]
         return evaluate_defined(self.partable.col, values)
 
@@ -53,11 +54,11 @@ class Result:
 
     @cached_property
     def _se(self) -> np.ndarray:
-        tab = self.partable.table
-        free = tab["free"].to_numpy()
+        col = self.partable.col
+        free = col["free"]
         se_free = np.sqrt(np.clip(np.diag(self.vcov_matrix), 0, None))
         se = np.where(free > 0, se_free[np.maximum(free - 1, 0)], 0.0)
-        defined = tab["op"].to_numpy() == ":="
+        defined = col["op"] == ":="
         if defined.any():
             jac = numerical_jacobian(lambda x: self.row_values(x)[defined], self.x)
             se[defined] = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.vcov_matrix, jac),
@@ -75,19 +76,20 @@ class Result:
 
         Fixed parameters have ``se = 0`` and no z or p, as in lavaan's ``parameterEstimates()``.
         """
-        tab = self.partable.table
+        col = self.partable.col
         est, se = self._values, self._se
-        free = (tab["free"].to_numpy() > 0) | (tab["op"].to_numpy() == ":=")
+        op = col["op"]
+        keep = np.isin(op, ["=~", "~", "~~", "~1", ":="])
+        free = (col["free"] > 0) | (op == ":=")
         z, p, lo, hi = wald_table(est, np.where(free, se, np.nan))
-        out = pd.DataFrame({
-            "lhs": tab["lhs"], "op": tab["op"], "rhs": tab["rhs"], "group": tab["group"],
-            "label": tab["label"], "est": est, "se": se, "z": z, "pvalue": p,
-            "ci_lower": np.where(free, lo, est), "ci_upper": np.where(free, hi, est),
-            "std_lv": self._std["std.lv"], "std_all": self._std["std.all"]})
-        if self.partable.ngroups == 1:
-            out.loc[out["op"] == ":=", "group"] = 1
-        return out[tab["op"].isin(["=~", "~", "~~", "~1", ":="])].reset_index(drop=True)
+        group = np.where(op == ":=", 1, col["group"]) if self.partable.ngroups == 1 else col["group"]
+        columns = {"lhs": col["lhs"], "op": op, "rhs": col["rhs"], "group": group,
+                   "label": col["label"], "est": est, "se": se, "z": z, "pvalue": p,
+                   "ci_lower": np.where(free, lo, est), "ci_upper": np.where(free, hi, est),
+                   "std_lv": self._std["std.lv"], "std_all": self._std["std.all"]}
+        return pd.DataFrame({name: values[keep] for name, values in columns.items()})
 
+    @single_threaded
     def standardized_solution(self, kind: str = "std.all") -> pd.DataFrame:
         """Standardized estimates with delta-method SEs (lavaan ``standardizedSolution``)."""
         if kind not in ("std.all", "std.lv"):
@@ -154,12 +156,10 @@ class Result:
         return pd.Series(out, name="r2", dtype=float)
 
     def vcov(self) -> pd.DataFrame:
-        """Covariance matrix of the free parameters, labelled ``lhs op rhs``."""
-        names = []
-        tab = self.partable.table
-        for k in range(1, self.partable.npar + 1):
-            row = tab[tab["free"] == k].iloc[0]
-            names.append(row["label"] or f"{row['lhs']}{row['op']}{row['rhs']}")
+        """Covariance matrix of the free parameters, labelled ``lhs op rhs`` (or the label)."""
+        col = self.partable.col
+        first = [np.flatnonzero(col["free"] == k)[0] for k in range(1, self.partable.npar + 1)]
+        names = [col["label"][r] or f"{col['lhs'][r]}{col['op'][r]}{col['rhs'][r]}" for r in first]
         return pd.DataFrame(self.vcov_matrix, index=names, columns=names)
 
     def implied_cov(self, group: int = 1) -> pd.DataFrame:

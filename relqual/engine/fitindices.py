@@ -18,7 +18,7 @@ Notation: chi-square ``T = N F_ML`` (N = total sample size, lavaan's ``likelihoo
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .samplestats import SampleStats
 
@@ -106,10 +106,10 @@ def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats]
     nx = len(x_names)
     base_df = sum(len(s.names) * (len(s.names) - 1) // 2 - nx * (nx - 1) // 2 for s in samples)
     base_chisq = baseline_chisq(samples, x_names)
-    pvalue = stats.chi2.sf(chisq, df) if df > 0 else np.nan
+    pvalue = special.chdtrc(df, chisq) if df > 0 else np.nan
     out = dict(npar=npar, fmin=chisq / (2 * n), chisq=chisq, df=df, pvalue=pvalue,
                baseline_chisq=base_chisq, baseline_df=base_df,
-               baseline_pvalue=stats.chi2.sf(base_chisq, base_df) if base_df > 0 else np.nan)
+               baseline_pvalue=special.chdtrc(base_df, base_chisq) if base_df > 0 else np.nan)
     d_model, d_base = max(chisq - df, 0.0), max(base_chisq - base_df, 0.0)
     denominator = max(d_model, d_base)
     out["cfi"] = 1.0 - d_model / denominator if denominator > 0 else 1.0

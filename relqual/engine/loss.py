@@ -55,30 +55,43 @@ class MLLoss:
         self.weights = [s.n / self.n_total for s in samples]
         self.meanstructure = models[0].meanstructure
 
+        self._last: tuple[bytes, list] | None = None
+
+    def _evaluate(self, x: np.ndarray) -> list:
+        """Per group (implied moments, F_g, Sigma^-1), remembered for the last ``x`` so that the
+        line search's evaluation is reused by the gradient at the accepted point."""
+        key = x.tobytes()
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        parts = []
+        for model, sample in zip(self.models, self.samples):
+            imp = model.implied(x)
+            f, sigma_inv = ml_discrepancy(imp, sample, self.meanstructure)
+            parts.append((imp, f, sigma_inv))
+        self._last = (key, parts)
+        return parts
+
     def value(self, x: np.ndarray) -> float:
         """sum_g w_g F_g(x); +inf where an implied covariance is not positive definite."""
-        total = 0.0
-        for model, sample, w in zip(self.models, self.samples, self.weights):
-            try:
-                f, _ = ml_discrepancy(model.implied(x), sample, self.meanstructure)
-            except NotPositiveDefinite:
-                return np.inf
-            total += w * f
-        return total
+        try:
+            parts = self._evaluate(x)
+        except NotPositiveDefinite:
+            return np.inf
+        return sum(w * f for w, (_, f, _) in zip(self.weights, parts))
 
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and Hessian at ``x``: expected, or (``exact``) observed.
 
         The observed Hessian of the covariance part is, with W = Sigma^-1, P_k = W dSigma_k and
-        S* = S + d d',  -tr(P_k P_l) + 2 tr(P_k P_l W S*) + tr(M d2Sigma_kl); the last term comes
+        S* = S + d d',  -tr(P_k P_l) + 2 tr(P_k P_l W S*) + tr(M d2Sigma_kl) (the middle term is
+        symmetrised as cross + cross'); the last term comes
         from :meth:`RamModel.second_derivative_term`. The mean part adds
         2 mu_k' W mu_l + 2 (mu_k' W Sigma_l W d + mu_l' W Sigma_k W d) - 2 d' W mu_kl.
         """
         npar = len(x)
         total, grad, hess = 0.0, np.zeros(npar), np.zeros((npar, npar))
-        for model, sample, w in zip(self.models, self.samples, self.weights):
-            imp = model.implied(x)
-            f, sigma_inv = ml_discrepancy(imp, sample, self.meanstructure)
+        for model, sample, w, (imp, f, sigma_inv) in zip(self.models, self.samples, self.weights,
+                                                          self._evaluate(x)):
             d_sigma, d_mu = model.jacobian(imp)
             p = imp.sigma.shape[0]
             flat = d_sigma.reshape(npar, p * p)
@@ -95,11 +108,12 @@ class MLLoss:
                                  - 2.0 * model.second_derivative_mean_term(imp, sd))
             M = sigma_inv - sigma_inv @ moment @ sigma_inv
             grad += w * (flat @ M.ravel())
-            P = sigma_inv @ d_sigma                                   # npar x p x p
-            expected = P.reshape(npar, p * p) @ P.transpose(0, 2, 1).reshape(npar, p * p).T
+            # tr(W dS_k W dS_l) = vec(dS_k)' vec(W dS_l W); all factors symmetric and contiguous
+            WdW = (sigma_inv @ d_sigma @ sigma_inv).reshape(npar, p * p)
+            expected = flat @ WdW.T
             if exact:
-                Q = P @ (sigma_inv @ moment)
-                cross = P.reshape(npar, p * p) @ Q.transpose(0, 2, 1).reshape(npar, p * p).T
+                # tr(W dS_k W dS_l W S*) = vec(dS_k)' vec(W dS_l W S* W)
+                cross = flat @ (WdW.reshape(npar, p, p) @ (moment @ sigma_inv)).reshape(npar, p * p).T
                 hess += w * (-expected + cross + cross.T + model.second_derivative_term(imp, M))
             else:
                 hess += w * expected
