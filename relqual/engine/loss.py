@@ -80,7 +80,8 @@ class MLLoss:
         return sum(w * f for w, (_, f, _) in zip(self.weights, parts))
 
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
-        """Objective, gradient and Hessian at ``x``: expected, or (``exact``) observed.
+        """Objective, gradient and expected Hessian at ``x`` (and, with ``exact``, the observed
+        Hessian as a fourth value).
 
         The observed Hessian of the covariance part is, with W = Sigma^-1, P_k = W dSigma_k and
         S* = S + d d',  -tr(P_k P_l) + 2 tr(P_k P_l W S*) + tr(M d2Sigma_kl) (the middle term is
@@ -90,6 +91,7 @@ class MLLoss:
         """
         npar = len(x)
         total, grad, hess = 0.0, np.zeros(npar), np.zeros((npar, npar))
+        observed = np.zeros((npar, npar)) if exact else None
         for model, sample, w, (imp, f, sigma_inv) in zip(self.models, self.samples, self.weights,
                                                           self._evaluate(x)):
             d_sigma, d_mu = model.jacobian(imp)
@@ -101,21 +103,23 @@ class MLLoss:
                 sd = sigma_inv @ d
                 moment = sample.cov + np.outer(d, d)
                 grad -= w * 2.0 * (d_mu @ sd)
-                hess += w * 2.0 * (d_mu @ sigma_inv @ d_mu.T)
+                mean_part = 2.0 * (d_mu @ sigma_inv @ d_mu.T)
+                hess += w * mean_part
                 if exact:
                     cross = d_mu @ (sigma_inv @ d_sigma @ sd).T      # mu_k' W Sigma_l W d
-                    hess += w * (2.0 * (cross + cross.T)
-                                 - 2.0 * model.second_derivative_mean_term(imp, sd))
+                    observed += w * (mean_part + 2.0 * (cross + cross.T)
+                                     - 2.0 * model.second_derivative_mean_term(imp, sd))
             M = sigma_inv - sigma_inv @ moment @ sigma_inv
             grad += w * (flat @ M.ravel())
             # tr(W dS_k W dS_l) = vec(dS_k)' vec(W dS_l W); all factors symmetric and contiguous
             WdW = (sigma_inv @ d_sigma @ sigma_inv).reshape(npar, p * p)
             expected = flat @ WdW.T
+            hess += w * expected
             if exact:
                 # tr(W dS_k W dS_l W S*) = vec(dS_k)' vec(W dS_l W S* W)
                 cross = flat @ (WdW.reshape(npar, p, p) @ (moment @ sigma_inv)).reshape(npar, p * p).T
-                hess += w * (-expected + cross + cross.T + model.second_derivative_term(imp, M))
-            else:
-                hess += w * expected
+                observed += w * (-expected + cross + cross.T + model.second_derivative_term(imp, M))
             total += w * f
+        if exact:
+            return total, grad, hess, observed
         return total, grad, hess

@@ -30,7 +30,7 @@ class OptimResult:
 
 
 def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500,
-             newton_switch: float = 1e-2) -> OptimResult:
+             newton_switch: float = 1e-1) -> OptimResult:
     """Fisher scoring from ``x0``, Newton steps once the gradient is below ``newton_switch``;
     falls back to L-BFGS-B if both stall. ``information`` in the result is the expected one."""
     x = np.asarray(x0, dtype=float).copy()
@@ -48,10 +48,10 @@ def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 5
             break
         if not exact and g_max < newton_switch:
             exact = True
-            H = loss.value_gradient_information(x, exact=True)[2]
-        step = _newton_step(H, g) if exact else _solve(H, g)
-        if step is None:                      # observed Hessian not positive definite here
-            step = _solve(loss.value_gradient_information(x)[2], g)
+            f, g, H, H_obs = loss.value_gradient_information(x, exact=True)
+        step = _newton_step(H_obs, g) if exact else None
+        if step is None:                      # scoring, or observed Hessian not positive definite
+            step = _solve(H, g)
         accepted = False
         for _ in range(30):
             trial = x - step
@@ -63,11 +63,12 @@ def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 5
         if not accepted:
             return _lbfgs_then_polish(loss, x, gtol, max_iter, "Fisher scoring stalled")
         x = trial
-        f, g, H = loss.value_gradient_information(x, exact=exact)
+        if exact:
+            f, g, H, H_obs = loss.value_gradient_information(x, exact=True)
+        else:
+            f, g, H = loss.value_gradient_information(x)
     else:
         converged = bool(np.max(np.abs(g)) < gtol * 1e3)
-    if exact:
-        H = loss.value_gradient_information(x)[2]
     message = "gradient below tolerance" if converged else "iteration limit reached"
     return OptimResult(x, f, g, H, iteration - (1 if converged else 0), converged, message)
 
