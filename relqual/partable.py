@@ -41,7 +41,7 @@ class VariableRoles:
     lv: list[str]
     ov: list[str]
     ov_ind: list[str]
-    ov_x: list[str]          # exogenous observed covariates (fixed.x candidates)
+    ov_x: list[str]          # exogenous observed covariates (fixed at sample values if fixed.x)
     lv_x: list[str]
     first_line: dict[str, int]
 
@@ -92,7 +92,7 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
             raise ModelSyntaxError(f"c(...) has {len(s.modifiers)} values but the model has "
                                    f"{ngroups} group(s)", s.line, s.rhs, s.text)
     user = _merge_duplicates(param_statements)
-    roles = _variable_roles(user, fixed_x)
+    roles = _variable_roles(user)
     if meanstructure is None:
         meanstructure = any(s.op == "~1" for s in user)
 
@@ -178,7 +178,7 @@ def _unique(seq) -> list:
     return list(dict.fromkeys(seq))
 
 
-def _variable_roles(user: list[Statement], fixed_x: bool) -> VariableRoles:
+def _variable_roles(user: list[Statement]) -> VariableRoles:
     first_line: dict[str, int] = {}
     for s in user:
         for name in (s.lhs, s.rhs):
@@ -196,7 +196,7 @@ def _variable_roles(user: list[Statement], fixed_x: bool) -> VariableRoles:
     ov = _unique(ov_ind + ov_y + ov_x + extra)
     # a covariate the user gives a variance, covariance or intercept is not fixed.x
     mentioned = {s.lhs for s in user if s.op in ("~~", "~1")} | {s.rhs for s in user if s.op == "~~"}
-    ov_x = [v for v in ov_x if v not in mentioned] if fixed_x else []
+    ov_x = [v for v in ov_x if v not in mentioned]
     lv_x = [v for v in lv if v not in v_ind and v not in eqs_y]
     return VariableRoles(lv=lv, ov=ov, ov_ind=ov_ind, ov_x=ov_x, lv_x=lv_x, first_line=first_line)
 

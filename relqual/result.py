@@ -129,10 +129,10 @@ class Result:
             imp = model.implied(self.x)        # without a mean structure the means are saturated
             implied.append((imp.sigma, imp.mu if self.partable.meanstructure else sample.mean))
         chisq = self.n_obs * self.optim.fmin
-        x_names = self.partable.roles.ov_x if self.partable.options["fixed_x"] else []
         measures = fitindices.fit_measures(
             chisq=chisq, df=self.moments - self.partable.npar, npar=self.partable.npar,
-            samples=self.samples, implied=implied, x_names=x_names,
+            samples=self.samples, implied=implied, x_names=self.partable.roles.ov_x,
+            fixed_x=self.partable.options["fixed_x"],
             meanstructure=self.partable.meanstructure)
         return pd.Series(measures, name="fit_measures")
 

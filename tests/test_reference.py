@@ -28,7 +28,7 @@ def fit_case(name):
     ref = load_reference(name)
     data = pd.read_csv(ROOT / ref["data"])
     opts = ref["options"]
-    kwargs = dict(std_lv=bool(opts.get("std.lv", False)))
+    kwargs = dict(std_lv=bool(opts.get("std.lv", False)), fixed_x=bool(opts.get("fixed.x", True)))
     if opts.get("meanstructure"):
         kwargs["meanstructure"] = True
     with warnings.catch_warnings():

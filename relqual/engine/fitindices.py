@@ -99,8 +99,13 @@ def srmr(samples: list[SampleStats], implied: list[tuple[np.ndarray, np.ndarray]
 
 def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats],
                  implied: list[tuple[np.ndarray, np.ndarray]], x_names: list[str],
-                 meanstructure: bool) -> dict:
-    """All fit measures of one ML fit, named as lavaan names them (with '.' -> '_')."""
+                 fixed_x: bool, meanstructure: bool) -> dict:
+    """All fit measures of one ML fit, named as lavaan names them (with '.' -> '_').
+
+    ``x_names`` are the exogenous observed covariates: the baseline model keeps their
+    (co)variances whether or not they are fixed (lavaan ``lav_partable_independence``); the
+    log-likelihood is conditional on them only when ``fixed_x``.
+    """
     n = sum(s.n for s in samples)
     G = len(samples)
     nx = len(x_names)
@@ -128,7 +133,7 @@ def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats]
     out["rni"] = 1.0 - (chisq - df) / (base_chisq - base_df) if base_chisq > base_df else 1.0
 
     # with fixed.x the likelihood is conditional on the covariates (lavaan): drop their marginal
-    logl_x = sum(unrestricted_loglik(_subset(s, x_names)) for s in samples) if nx else 0.0
+    logl_x = sum(unrestricted_loglik(_subset(s, x_names)) for s in samples) if nx and fixed_x else 0.0
     logl = sum(loglik(sigma, mu, s) for s, (sigma, mu) in zip(samples, implied)) - logl_x
     logl_h1 = sum(unrestricted_loglik(s) for s in samples) - logl_x
     out.update(logl=logl, unrestricted_logl=logl_h1, aic=-2 * logl + 2 * npar,
