@@ -33,12 +33,14 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
         group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,
         meanstructure: bool | None = None, fixed_x: bool = True,
-        control: dict | None = None) -> Result:
+        control: dict | None = None, n_jobs: int = 1) -> Result:
     """Fit a structural equation model to data by maximum likelihood, the way lavaan's ``sem()`` does.
 
     ``model`` is lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a
     path to a model file; ``data`` a pandas DataFrame (never modified). ``control`` passes
-    optimizer settings (``max_iter``, ``gtol``). Returns a :class:`~relqual.result.Result`.
+    optimizer settings (``max_iter``, ``gtol``). ``se="bootstrap"`` with ``bootstrap=B`` refits the
+    model to B resamples of the rows (``seed``, ``n_jobs`` workers) and takes standard errors and
+    percentile intervals from them. Returns a :class:`~relqual.result.Result`.
     """
     spec = resolve_model(model)
     _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine)
@@ -52,7 +54,11 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     if engine == "semopy":
         from .semopy_engine import fit_with_semopy
         return fit_with_semopy(spec, partable, samples, prepared, call)
-    return estimate(spec, partable, samples, prepared, call)
+    result = estimate(spec, partable, samples, prepared, call)
+    if se == "bootstrap":
+        result.use_bootstrap_se(result.bootstrap(bootstrap, seed=seed, n_jobs=n_jobs))
+        call.update(se="bootstrap", bootstrap=bootstrap, seed=seed)
+    return result
 
 
 def resolve_model(model) -> model_library.ModelSpec:
@@ -89,8 +95,12 @@ def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine
                                   "which is not available yet")
     if group is not None or group_equal:
         raise NotImplementedError("multigroup models (group=, group_equal=) are not available yet")
-    if se != "standard" or bootstrap:
-        raise NotImplementedError(f"se='{se}' / bootstrap is not available yet; use se='standard'")
+    if se not in ("standard", "bootstrap"):
+        raise NotImplementedError(f"se='{se}' is not available; use 'standard' or 'bootstrap'")
+    if se == "bootstrap" and bootstrap < 2:
+        raise ValueError("se='bootstrap' needs the number of resamples, e.g. bootstrap=1000")
+    if bootstrap and se != "bootstrap":
+        raise ValueError(f"bootstrap={bootstrap} was given but se='{se}'; use se='bootstrap'")
     if engine not in ("native", "semopy"):
         raise ValueError(f"unknown engine '{engine}'; choose 'native' or 'semopy'")
 

@@ -10,6 +10,9 @@ from .engine import fitindices
 from .engine.inference import evaluate_defined, numerical_jacobian, standardize, wald_table
 from .engine.matrices import RamModel
 from .engine.threads import single_threaded
+from .effects import effects_table
+from .intervals import bootstrap_interval
+from .resample import run_bootstrap
 
 ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
                     "ci_lower", "ci_upper", "std_lv", "std_all"]
@@ -31,6 +34,8 @@ class Result:
         self.n_obs = int(sum(s.n for s in samples))
         self.iterations = int(optim.iterations)
         self.warnings = list(messages) + self._improper_solution_messages()
+        self.boot = None                  # bootstrap draws behind se="bootstrap"
+        self._resamples: dict = {}
 
     # ------------------------------------------------------------------ parameter values
     @cached_property
@@ -56,6 +61,9 @@ class Result:
     def _se(self) -> np.ndarray:
         col = self.partable.col
         free = col["free"]
+        if self.boot is not None:                  # sd of the draws (lavaan se="bootstrap")
+            draws = self.boot.block("est")
+            return np.where((free > 0) | (col["op"] == ":="), draws.std(axis=0, ddof=1), 0.0)
         se_free = np.sqrt(np.clip(np.diag(self.vcov_matrix), 0, None))
         se = np.where(free > 0, se_free[np.maximum(free - 1, 0)], 0.0)
         defined = col["op"] == ":="
@@ -82,6 +90,10 @@ class Result:
         keep = np.isin(op, ["=~", "~", "~~", "~1", ":="])
         free = (col["free"] > 0) | (op == ":=")
         z, p, lo, hi = wald_table(est, np.where(free, se, np.nan))
+        if self.boot is not None:                  # percentile intervals, as lavaan
+            draws = self.boot.block("est")
+            for k in np.flatnonzero(free):
+                lo[k], hi[k] = bootstrap_interval(draws[:, k], est[k])
         group = np.where(op == ":=", 1, col["group"]) if self.partable.ngroups == 1 else col["group"]
         columns = {"lhs": col["lhs"], "op": op, "rhs": col["rhs"], "group": group,
                    "label": col["label"], "est": est, "se": se, "z": z, "pvalue": p,
@@ -166,6 +178,86 @@ class Result:
         model = self.models[group - 1]
         return pd.DataFrame(model.implied(self.x).sigma, index=model.ov_names,
                             columns=model.ov_names)
+
+    # ------------------------------------------------------------------ resampling and effects
+    def use_bootstrap_se(self, boot) -> None:
+        """Make the bootstrap draws the source of SEs and (percentile) intervals (fit(se="bootstrap"))."""
+        self.boot = boot
+        free_rows = [np.flatnonzero(self.partable.col["free"] == k)[0]
+                     for k in range(1, self.partable.npar + 1)]
+        self.vcov_matrix = np.cov(boot.block("est")[:, free_rows], rowvar=False).reshape(
+            len(free_rows), len(free_rows))
+        self.__dict__.pop("_se", None)
+        note = boot.note()
+        if note:
+            self.warnings.append(note)
+
+    def bootstrap(self, draws: int = 1000, seed=None, n_jobs: int = 1, kind: str = "ordinary",
+                  indices=None, progress: bool | None = None):
+        """Refit the model to ``draws`` resamples of the rows (cached per draws, seed and kind).
+
+        ``indices`` replays given resamples (one list of row-index arrays per draw), e.g. those
+        of another program. Returns :class:`relqual.resample.BootstrapDraws`.
+        """
+        key = (kind, draws, seed)
+        if indices is None and key in self._resamples:
+            return self._resamples[key]
+        boot = run_bootstrap(self, draws, seed=seed, n_jobs=n_jobs, kind=kind, indices=indices,
+                             progress=progress)
+        if indices is None:
+            self._resamples[key] = boot
+        return boot
+
+    def jackknife(self, n_jobs: int = 1):
+        """Leave-one-out refits (for BCa intervals); single-group models."""
+        if "jackknife" not in self._resamples:
+            n = len(self.prepared.arrays[0])
+            rows = np.arange(n)
+            indices = [[np.delete(rows, i)] for i in range(n)]
+            self._resamples["jackknife"] = run_bootstrap(self, 0, n_jobs=n_jobs, indices=indices,
+                                                         progress=False)
+        return self._resamples["jackknife"]
+
+    def effects(self, ci: str = "delta", n: int | None = None, seed=None, level: float = 0.95,
+                boot_ci: str = "perc", n_jobs: int = 1) -> pd.DataFrame:
+        """Every direct, specific indirect, total indirect and total effect (and ``:=`` values).
+
+        ``ci``: "delta", "montecarlo" (``n`` draws, default 20000) or "bootstrap" (``n``
+        resamples, default 1000; ``boot_ci`` "perc", "bc" or "bca"). Columns: effect from to path
+        est se z pvalue ci_lower ci_upper std_all std_all_se std_all_ci_lower std_all_ci_upper.
+        """
+        return effects_table(self, ci=ci, n=n, seed=seed, level=level, boot_ci=boot_ci,
+                             n_jobs=n_jobs)
+
+    def indirect(self, ci: str = "delta", n: int | None = None, seed=None, level: float = 0.95,
+                 boot_ci: str = "perc", n_jobs: int = 1) -> pd.DataFrame:
+        """The mediated part of :meth:`effects`: for every pair linked by an indirect path, its
+        direct, specific indirect, total indirect and total effects, plus ``:=`` parameters."""
+        table = self.effects(ci=ci, n=n, seed=seed, level=level, boot_ci=boot_ci, n_jobs=n_jobs)
+        mediated = {(a, b) for a, b, kind in zip(table["from"], table["to"], table["effect"])
+                    if kind == "indirect"}
+        keep = [(a, b) in mediated or kind == "defined"
+                for a, b, kind in zip(table["from"], table["to"], table["effect"])]
+        out = table[keep].reset_index(drop=True)
+        out.attrs.update(table.attrs)
+        return out
+
+    def bollen_stine(self, draws: int = 1000, seed=None, n_jobs: int = 1) -> pd.Series:
+        """Bollen-Stine bootstrap p-value of the chi-square test."""
+        boot = self.bootstrap(draws, seed=seed, n_jobs=n_jobs, kind="bollen-stine")
+        chisq = self._fit_measures["chisq"]
+        t = boot.block("chisq")[:, 0]
+        return pd.Series({"chisq": chisq, "df": self._fit_measures["df"],
+                          "pvalue_bollen_stine": float(np.mean(t >= chisq)),
+                          "draws_used": len(t), "draws_failed": boot.n_failed},
+                         name="bollen_stine")
+
+    def plot_indirect(self, path: str | None = None, draws: int = 1000, seed=None,
+                      standardized: bool = False, boot_ci: str = "perc", ax=None):
+        """Histogram of the bootstrap distribution of an indirect effect with its interval."""
+        from .plot import plot_bootstrap_effect
+        return plot_bootstrap_effect(self, path=path, draws=draws, seed=seed,
+                                     standardized=standardized, boot_ci=boot_ci, ax=ax)
 
     # ------------------------------------------------------------------ checks
     def _improper_solution_messages(self) -> list[str]:

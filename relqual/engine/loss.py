@@ -79,6 +79,21 @@ class MLLoss:
             return np.inf
         return sum(w * f for w, (_, f, _) in zip(self.weights, parts))
 
+    def value_and_gradient(self, x: np.ndarray):
+        """Objective and gradient only (cheap: no Jacobian of Sigma is formed)."""
+        total, grad = 0.0, np.zeros(len(x))
+        for model, sample, w, (imp, f, sigma_inv) in zip(self.models, self.samples, self.weights,
+                                                          self._evaluate(x)):
+            moment, v = sample.cov, None
+            if self.meanstructure:
+                d = sample.mean - imp.mu
+                v = sigma_inv @ d
+                moment = sample.cov + np.outer(d, d)
+            M = sigma_inv - sigma_inv @ moment @ sigma_inv
+            grad += w * model.gradient(imp, M, v)
+            total += w * f
+        return total, grad
+
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and expected Hessian at ``x`` (and, with ``exact``, the observed
         Hessian as a fourth value).

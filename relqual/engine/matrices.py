@@ -53,6 +53,7 @@ class RamModel:
         index = {name: i for i, name in enumerate(self.names)}
         col = partable.col
         rows = np.flatnonzero((col["group"] == group) & np.isin(col["op"], ["=~", "~", "~~", "~1"]))
+        self._exo: list[tuple] = []            # fixed.x entries, filled from the sample
         self.A0 = np.zeros((self.n, self.n))
         self.S0 = np.zeros((self.n, self.n))
         self.m0 = np.zeros(self.n)
@@ -70,12 +71,11 @@ class RamModel:
             row_kind.append(kind), row_i.append(i), row_j.append(j)
             if free > 0:
                 continue
-            value = ustart
-            if exo and sample is not None:
-                value = self._sample_value(sample, op, lhs, rhs)
-            if np.isnan(value):
-                value = 0.0
-            self._set(kind, i, j, value)
+            if exo:
+                self._exo.append((kind, i, j, op, lhs, rhs))
+            self._set(kind, i, j, 0.0 if np.isnan(ustart) else ustart)
+        if sample is not None:
+            self.set_sample(sample)
         # every row of this group (``rows``: positions in the parameter table) ...
         self.rows = rows
         self.row_kind = np.array(row_kind, dtype=int)
@@ -97,12 +97,15 @@ class RamModel:
         self._is_m = self.kind == KIND_M
         self._s_diag = self._is_s & (self.i == self.j)
 
-    @staticmethod
-    def _sample_value(sample: SampleStats, op, lhs, rhs) -> float:
+    def set_sample(self, sample: SampleStats) -> None:
+        """Fix the exogenous covariates' (co)variances and means at this sample's values."""
         names = list(sample.names)
-        if op == "~1":
-            return float(sample.mean[names.index(lhs)])
-        return float(sample.cov[names.index(lhs), names.index(rhs)])
+        for kind, i, j, op, lhs, rhs in self._exo:
+            if op == "~1":
+                value = sample.mean[names.index(lhs)]
+            else:
+                value = sample.cov[names.index(lhs), names.index(rhs)]
+            self._set(kind, i, j, float(value))
 
     def _set(self, kind, i, j, value):
         if kind == KIND_A:
@@ -122,6 +125,19 @@ class RamModel:
         S[self.j[s], self.i[s]] = values[s]
         m[self.i[mm]] = values[mm]
         return A, S, m
+
+    def total_variances(self, X: np.ndarray) -> np.ndarray:
+        """Model-implied variances of all variables for each row of X (draws x npar)."""
+        draws = X.shape[0]
+        A = np.broadcast_to(self.A0, (draws, self.n, self.n)).copy()
+        S = np.broadcast_to(self.S0, (draws, self.n, self.n)).copy()
+        values = X[:, self.pidx]
+        a, s = self._is_a, self._is_s
+        A[:, self.i[a], self.j[a]] = values[:, a]
+        S[:, self.i[s], self.j[s]] = values[:, s]
+        S[:, self.j[s], self.i[s]] = values[:, s]
+        B = np.linalg.inv(np.eye(self.n) - A)
+        return np.einsum("dij,djk,dik->di", B, S, B)
 
     def row_values(self, A: np.ndarray, S: np.ndarray, m: np.ndarray) -> np.ndarray:
         """The value of each of this group's rows (in ``self.rows`` order)."""
@@ -163,6 +179,29 @@ class RamModel:
             d_mu[mm] = FB[:, self.i[mm]].T
         KT = self.K.T
         return (KT @ d_sigma.reshape(n_entries, p * p)).reshape(self.npar, p, p), KT @ d_mu
+
+    def gradient(self, imp: Implied, M: np.ndarray, v: np.ndarray | None) -> np.ndarray:
+        """dF/dx without the full Jacobian, for F with dF = tr(M dSigma) - 2 v' dmu.
+
+        With M_F = F'MF, N = B' M_F B and C = B S B':  dF/dA_ij = 2 (B' M_F C)_ij,
+        dF/dS_ij = 2 N_ij (N_ii on the diagonal), and the mean part adds
+        -2 (B'F'v)_i (Bm)_j to A entries and -2 (B'F'v)_i to m entries.
+        """
+        B, C = imp.B, imp.C
+        MF = np.zeros((self.n, self.n))
+        MF[: self.p, : self.p] = M
+        BtMF = B.T @ MF
+        grad_A = 2.0 * (BtMF @ C)
+        N = BtMF @ B
+        g = np.empty(len(self.kind))
+        a, s, mm = self._is_a, self._is_s, self._is_m
+        g[a] = grad_A[self.i[a], self.j[a]]
+        g[s] = np.where(self._s_diag[s], 1.0, 2.0) * N[self.i[s], self.j[s]]
+        if v is not None:
+            u = imp.FB.T @ v
+            g[a] -= 2.0 * u[self.i[a]] * imp.Bm[self.j[a]]
+            g[mm] = -2.0 * u[self.i[mm]]
+        return self.K.T @ g
 
     def second_derivative_term(self, imp: Implied, M: np.ndarray) -> np.ndarray:
         """tr(M d2Sigma / dx_k dx_l) for all parameter pairs (npar x npar).
