@@ -4,7 +4,7 @@
     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
     res.paths(); res.fit_measures()
 """
-from . import datasets, models
+from . import datasets, intervals, models
 from .data import DataError
 from .fit import fit
 from .partable import build_partable

@@ -65,14 +65,24 @@ class EffectStructure:
                                           tuple(t for t, _ in indirect)))
                     effects.append(Effect("total", source, target, "", tuple(as_terms)))
         self.effects = effects
+        # flattened arrows: products over each path (reduceat), sums over each effect's paths
+        arrows = [(i, j) for e in effects for path in e.terms for i, j in path]
+        self._arrow_i = np.array([i for i, _ in arrows], dtype=int)
+        self._arrow_j = np.array([j for _, j in arrows], dtype=int)
+        path_lengths = [len(path) for e in effects for path in e.terms]
+        self._path_starts = np.concatenate([[0], np.cumsum(path_lengths)[:-1]]).astype(int)
+        paths_per_effect = [len(e.terms) for e in effects]
+        self._effect_starts = np.concatenate([[0], np.cumsum(paths_per_effect)[:-1]]).astype(int)
         self._source_idx = np.array([index[e.source] for e in effects], dtype=int)
         self._target_idx = np.array([index[e.target] for e in effects], dtype=int)
 
     def values(self, x: np.ndarray, standardized: bool = True):
         """Unstandardized (and std.all) values of every effect at parameter vector ``x``."""
+        if not self.effects:
+            return (np.array([]), np.array([])) if standardized else np.array([])
         A, _, _ = self.model.matrices(x)
-        est = np.array([sum(np.prod([A[i, j] for i, j in path]) for path in e.terms)
-                        for e in self.effects])
+        products = np.multiply.reduceat(A[self._arrow_i, self._arrow_j], self._path_starts)
+        est = np.add.reduceat(products, self._effect_starts)
         if not standardized:
             return est
         total_var = np.diag(self.model.implied(x).C)

@@ -23,7 +23,7 @@ import numpy as np
 from .effects import EffectStructure
 from .engine.inference import evaluate_defined, standardize
 from .engine.loss import MLLoss
-from .engine.optimize import minimize, refine
+from .engine.optimize import minimize
 from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
 
@@ -94,9 +94,7 @@ class Refitter:
             model.set_sample(sample)
         try:
             loss = MLLoss(self.models, samples)
-            opt = refine(loss, self.x_hat)
-            if opt is None:
-                opt = minimize(loss, self.x_hat, **self.control)
+            opt = minimize(loss, self.x_hat, **self.control)
         except (np.linalg.LinAlgError, ArithmeticError, ValueError):
             return None
         if not opt.converged:

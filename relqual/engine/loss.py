@@ -109,32 +109,37 @@ class MLLoss:
         observed = np.zeros((npar, npar)) if exact else None
         for model, sample, w, (imp, f, sigma_inv) in zip(self.models, self.samples, self.weights,
                                                           self._evaluate(x)):
-            d_sigma, d_mu = model.jacobian(imp)
-            p = imp.sigma.shape[0]
-            flat = d_sigma.reshape(npar, p * p)
-            moment = sample.cov
+            moment, v = sample.cov, None
             if self.meanstructure:
                 d = sample.mean - imp.mu
-                sd = sigma_inv @ d
+                v = sigma_inv @ d
                 moment = sample.cov + np.outer(d, d)
-                grad -= w * 2.0 * (d_mu @ sd)
+                d_mu = model.mean_jacobian(imp)
                 mean_part = 2.0 * (d_mu @ sigma_inv @ d_mu.T)
                 hess += w * mean_part
-                if exact:
-                    cross = d_mu @ (sigma_inv @ d_sigma @ sd).T      # mu_k' W Sigma_l W d
-                    observed += w * (mean_part + 2.0 * (cross + cross.T)
-                                     - 2.0 * model.second_derivative_mean_term(imp, sd))
             M = sigma_inv - sigma_inv @ moment @ sigma_inv
-            grad += w * (flat @ M.ravel())
-            # tr(W dS_k W dS_l) = vec(dS_k)' vec(W dS_l W); all factors symmetric and contiguous
-            WdW = (sigma_inv @ d_sigma @ sigma_inv).reshape(npar, p * p)
-            expected = flat @ WdW.T
+            grad += w * model.gradient(imp, M, v)
+            expected = model.trace_products(imp, sigma_inv, sigma_inv)
             hess += w * expected
             if exact:
-                # tr(W dS_k W dS_l W S*) = vec(dS_k)' vec(W dS_l W S* W)
-                cross = flat @ (WdW.reshape(npar, p, p) @ (moment @ sigma_inv)).reshape(npar, p * p).T
+                # tr(W dS_k W dS_l W S*) = tr(P dS_k Q dS_l) with P = W S* W, Q = W
+                cross = model.trace_products(imp, sigma_inv @ moment @ sigma_inv, sigma_inv)
                 observed += w * (-expected + cross + cross.T + model.second_derivative_term(imp, M))
+                if self.meanstructure:
+                    # mu_k' W dSigma_l W d
+                    mixed = d_mu @ sigma_inv @ _dsigma_times(model, imp, v)
+                    observed += w * (mean_part + 2.0 * (mixed + mixed.T)
+                                     - 2.0 * model.second_derivative_mean_term(imp, v))
             total += w * f
         if exact:
             return total, grad, hess, observed
         return total, grad, hess
+
+
+def _dsigma_times(model: RamModel, imp, v: np.ndarray) -> np.ndarray:
+    """dSigma_l v for every parameter l, as columns (p x npar)."""
+    Z = np.concatenate([imp.FB, imp.C[: model.p, :]], axis=1)
+    zv = Z.T @ v
+    x, y, c = model._x, model._y, model._c
+    cols = c * (Z[:, x] * zv[y] + Z[:, y] * zv[x])
+    return cols @ model.K

@@ -96,6 +96,16 @@ class RamModel:
         self._is_s = self.kind == KIND_S
         self._is_m = self.kind == KIND_M
         self._s_diag = self._is_s & (self.i == self.j)
+        # each entry's dSigma is c (x y' + y x') with x, y columns of Z = [FB, C F'] (below)
+        self._x = np.where(self._is_m, 0, self.i)
+        self._y = np.where(self._is_a, self.n + self.j, np.where(self._is_s, self.j, 0))
+        self._c = np.where(self._is_m, 0.0, np.where(self._s_diag, 0.5, 1.0))
+        self._cc = np.outer(self._c, self._c)
+        # without shared labels each parameter is one entry: a permutation replaces K
+        self._permutation = (np.argsort(self.pidx) if len(self.pidx) == self.npar
+                             and len(np.unique(self.pidx)) == self.npar else None)
+        # each entry's dmu is s FB[:, i] (s = (Bm)_j for A entries, 1 for m entries, 0 for S)
+        self._mean_i = self.i.copy()
 
     def set_sample(self, sample: SampleStats) -> None:
         """Fix the exogenous covariates' (co)variances and means at this sample's values."""
@@ -180,6 +190,36 @@ class RamModel:
         KT = self.K.T
         return (KT @ d_sigma.reshape(n_entries, p * p)).reshape(self.npar, p, p), KT @ d_mu
 
+    def trace_products(self, imp: Implied, P: np.ndarray, Q: np.ndarray) -> np.ndarray:
+        """tr(P dSigma_k Q dSigma_l) for all parameter pairs, from Gram matrices.
+
+        Every entry's derivative is dSigma_k = c_k (x_k y_k' + y_k x_k') with x_k, y_k columns of
+        Z = [FB, C F'] (A entry (i, j): x = (FB)_i, y = (CF')_j; S entry: x = (FB)_i, y = (FB)_j),
+        so with Z'PZ and Z'QZ each trace is a sum of four products of their elements:
+        c_k c_l [Q(y_k,x_l) P(y_l,x_k) + Q(y_k,y_l) P(x_l,x_k) + Q(x_k,x_l) P(y_l,y_k)
+        + Q(x_k,y_l) P(x_l,y_k)]. Cost O(n^2 p + m^2) instead of O(m p^2).
+        """
+        Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
+        Zx, Zy = Z[:, self._x], Z[:, self._y]
+        PZx, PZy = P @ Zx, P @ Zy
+        QZx, QZy = (PZx, PZy) if Q is P else (Q @ Zx, Q @ Zy)
+        P1, P2, P3 = Zy.T @ PZx, Zy.T @ PZy, Zx.T @ PZx
+        Q1, Q2, Q3 = (P1, P2, P3) if Q is P else (Zy.T @ QZx, Zy.T @ QZy, Zx.T @ QZx)
+        T = Q1 * P1.T + Q2 * P3 + Q3 * P2 + Q1.T * P1
+        T *= self._cc
+        return self.to_parameters(T)
+
+    def to_parameters(self, H: np.ndarray) -> np.ndarray:
+        """Entries x entries -> parameters x parameters (sums over entries sharing a label)."""
+        if self._permutation is not None:
+            return H[np.ix_(self._permutation, self._permutation)]
+        return self.K.T @ H @ self.K
+
+    def mean_jacobian(self, imp: Implied) -> np.ndarray:
+        """dmu/dx (npar x p)."""
+        scale = np.where(self._is_a, imp.Bm[self.j], np.where(self._is_m, 1.0, 0.0))
+        return self.K.T @ (scale[:, None] * imp.FB[:, self._mean_i].T)
+
     def gradient(self, imp: Implied, M: np.ndarray, v: np.ndarray | None) -> np.ndarray:
         """dF/dx without the full Jacobian, for F with dF = tr(M dSigma) - 2 v' dmu.
 
@@ -222,19 +262,22 @@ class RamModel:
         a = np.flatnonzero(self._is_a)
         if len(a):
             ia, ja = self.i[a], self.j[a]
-            block = 2.0 * (B[ja[:, None], ia[None, :]] * T[ja[None, :], ia[:, None]]
-                           + B[ja[None, :], ia[:, None]] * T[ja[:, None], ia[None, :]]
-                           + C[ja[:, None], ja[None, :]] * N[ia[None, :], ia[:, None]])
+            B_ji = B.take(ja, 0).take(ia, 1)              # [k, l] = B[j_k, i_l]
+            T_ji = T.take(ja, 0).take(ia, 1)
+            block = 2.0 * (B_ji * T_ji.T + B_ji.T * T_ji
+                           + C.take(ja, 0).take(ja, 1) * N.take(ia, 0).take(ia, 1))
             H[np.ix_(a, a)] = block
             s = np.flatnonzero(self._is_s)
             if len(s):
                 k, l = self.i[s], self.j[s]
                 off = (k != l)[None, :]
-                block = 2.0 * (B[ja[:, None], k[None, :]] * N[l[None, :], ia[:, None]]
-                               + off * B[ja[:, None], l[None, :]] * N[k[None, :], ia[:, None]])
+                B_j = B.take(ja, 0)
+                N_i = N.take(ia, 0)                        # N is symmetric: N[l, i] = N[i, l]
+                block = 2.0 * (B_j.take(k, 1) * N_i.take(l, 1)
+                               + off * B_j.take(l, 1) * N_i.take(k, 1))
                 H[np.ix_(a, s)] = block
                 H[np.ix_(s, a)] = block.T
-        return self.K.T @ H @ self.K
+        return self.to_parameters(H)
 
     def second_derivative_mean_term(self, imp: Implied, v: np.ndarray) -> np.ndarray:
         """v' d2mu / dx_k dx_l for all parameter pairs, with u = (FB)'v:
@@ -255,4 +298,4 @@ class RamModel:
                 block = u[ia][:, None] * B[ja[:, None], self.i[mm][None, :]]
                 H[np.ix_(a, mm)] = block
                 H[np.ix_(mm, a)] = block.T
-        return self.K.T @ H @ self.K
+        return self.to_parameters(H)

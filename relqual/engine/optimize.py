@@ -124,39 +124,3 @@ def _lbfgs_then_polish(loss: MLLoss, x0, gtol, max_iter, reason) -> OptimResult:
     converged = bool(np.max(np.abs(g)) < max(gtol, 1e-6))
     return OptimResult(x, f, g, H, iterations, converged, f"{reason}; used L-BFGS-B")
 
-
-def refine(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 40) -> OptimResult | None:
-    """Quasi-Newton from a warm start: the observed Hessian at ``x0``, then BFGS updates.
-
-    Made for refits to resamples of the data, whose optimum lies near the full-sample estimates
-    ``x0``: one exact Hessian to start, then each step costs one objective and one gradient,
-    and the BFGS update (Nocedal & Wright 2006, eq. 6.19) makes convergence superlinear.
-    Returns None when the starting Hessian is not positive definite or the steps stop
-    decreasing the objective, so the caller can fall back to :func:`minimize`.
-    """
-    x = np.asarray(x0, dtype=float).copy()
-    try:
-        f, g, _, hessian = loss.value_gradient_information(x, exact=True)
-        np.linalg.cholesky(hessian)
-    except (NotPositiveDefinite, np.linalg.LinAlgError):
-        return None
-    for iteration in range(1, max_iter + 1):
-        if np.max(np.abs(g)) < gtol:
-            return OptimResult(x, f, g, None, iteration - 1, True, "quasi-Newton converged")
-        step = np.linalg.solve(hessian, g)
-        for _ in range(8):
-            f_trial = loss.value(x - step)
-            if np.isfinite(f_trial) and f_trial <= f + 1e-12 * max(1.0, abs(f)):
-                break
-            step = step * 0.5
-        else:
-            return None
-        x = x - step
-        f, g_new = loss.value_and_gradient(x)
-        s, y = -step, g_new - g
-        sy = s @ y
-        if sy > 1e-12 * np.sqrt((s @ s) * (y @ y)):
-            Hs = hessian @ s
-            hessian = hessian + np.outer(y, y) / sy - np.outer(Hs, Hs) / (s @ Hs)
-        g = g_new
-    return None

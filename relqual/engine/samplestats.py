@@ -5,7 +5,7 @@ lavaan uses the divisor N, not N - 1, under its default ``likelihood = "normal"`
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,6 +18,11 @@ class SampleStats:
     n: int
     mean: np.ndarray
     cov: np.ndarray
+    logdet_cov: float = field(init=False)
+
+    def __post_init__(self):
+        sign, logdet = np.linalg.slogdet(self.cov)
+        object.__setattr__(self, "logdet_cov", logdet if sign > 0 else -np.inf)
 
     @classmethod
     def from_array(cls, values: np.ndarray, names) -> "SampleStats":
@@ -26,8 +31,3 @@ class SampleStats:
         centred = values - mean
         cov = centred.T @ centred / n
         return cls(tuple(names), n, mean, cov)
-
-    @property
-    def logdet_cov(self) -> float:
-        sign, logdet = np.linalg.slogdet(self.cov)
-        return logdet if sign > 0 else -np.inf
