@@ -5,6 +5,7 @@
   each refit starts from the full-sample estimates. A draw's result therefore depends only on the
   seed and the draw number, not on how many workers (``n_jobs``) share the work.
 * Workers are processes whose BLAS is pinned to one thread (small matrices; see engine/threads).
+  Refits stop at a largest gradient element of 1e-7 (``REFIT_GTOL``), not the 1e-9 of a fit.
 * A resample whose fit fails or does not converge is kept as a row of NaN and counted; the
   count is reported with every result (as lavaan, such draws are left out of SEs and intervals).
 * Bollen & Stine (1992, *Sociological Methods & Research* 21, 205-229): the data are first
@@ -28,6 +29,7 @@ from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
 
 CHUNK = 25
+REFIT_GTOL = 1e-7      # resample optima to ~1e-7: far below any bootstrap standard error
 
 
 @dataclass
@@ -94,7 +96,8 @@ class Refitter:
             model.set_sample(sample)
         try:
             loss = MLLoss(self.models, samples)
-            opt = minimize(loss, self.x_hat, **self.control)
+            opt = minimize(loss, self.x_hat, information=False,
+                           **{"gtol": REFIT_GTOL, **self.control})
         except (np.linalg.LinAlgError, ArithmeticError, ValueError):
             return None
         if not opt.converged:

@@ -83,12 +83,17 @@ class RamModel:
         self.row_j = np.array(row_j, dtype=int)
         # ... and the free entries among them
         free = col["free"][rows]
-        is_free = free > 0
-        self.kind = self.row_kind[is_free]
-        self.i = self.row_i[is_free]
-        self.j = self.row_j[is_free]
-        self.pidx = free[is_free] - 1
+        entries = np.flatnonzero(free > 0)
+        pidx = free[entries] - 1
         self.npar = partable.npar
+        # without shared labels each parameter is one entry: order entries as the parameters
+        self.one_to_one = len(pidx) == self.npar and len(np.unique(pidx)) == self.npar
+        if self.one_to_one:
+            entries = entries[np.argsort(pidx)]
+        self.kind = self.row_kind[entries]
+        self.i = self.row_i[entries]
+        self.j = self.row_j[entries]
+        self.pidx = free[entries] - 1
         # entry -> parameter map (entries sharing a label add up)
         self.K = np.zeros((len(self.pidx), self.npar))
         self.K[np.arange(len(self.pidx)), self.pidx] = 1.0
@@ -101,9 +106,6 @@ class RamModel:
         self._y = np.where(self._is_a, self.n + self.j, np.where(self._is_s, self.j, 0))
         self._c = np.where(self._is_m, 0.0, np.where(self._s_diag, 0.5, 1.0))
         self._cc = np.outer(self._c, self._c)
-        # without shared labels each parameter is one entry: a permutation replaces K
-        self._permutation = (np.argsort(self.pidx) if len(self.pidx) == self.npar
-                             and len(np.unique(self.pidx)) == self.npar else None)
         # each entry's dmu is s FB[:, i] (s = (Bm)_j for A entries, 1 for m entries, 0 for S)
         self._mean_i = self.i.copy()
 
@@ -211,14 +213,15 @@ class RamModel:
 
     def to_parameters(self, H: np.ndarray) -> np.ndarray:
         """Entries x entries -> parameters x parameters (sums over entries sharing a label)."""
-        if self._permutation is not None:
-            return H[np.ix_(self._permutation, self._permutation)]
+        if self.one_to_one:
+            return H
         return self.K.T @ H @ self.K
 
     def mean_jacobian(self, imp: Implied) -> np.ndarray:
         """dmu/dx (npar x p)."""
         scale = np.where(self._is_a, imp.Bm[self.j], np.where(self._is_m, 1.0, 0.0))
-        return self.K.T @ (scale[:, None] * imp.FB[:, self._mean_i].T)
+        d_mu = scale[:, None] * imp.FB[:, self._mean_i].T
+        return d_mu if self.one_to_one else self.K.T @ d_mu
 
     def gradient(self, imp: Implied, M: np.ndarray, v: np.ndarray | None) -> np.ndarray:
         """dF/dx without the full Jacobian, for F with dF = tr(M dSigma) - 2 v' dmu.
@@ -241,7 +244,7 @@ class RamModel:
             u = imp.FB.T @ v
             g[a] -= 2.0 * u[self.i[a]] * imp.Bm[self.j[a]]
             g[mm] = -2.0 * u[self.i[mm]]
-        return self.K.T @ g
+        return g if self.one_to_one else self.K.T @ g
 
     def second_derivative_term(self, imp: Implied, M: np.ndarray) -> np.ndarray:
         """tr(M d2Sigma / dx_k dx_l) for all parameter pairs (npar x npar).

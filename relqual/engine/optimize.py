@@ -30,26 +30,28 @@ class OptimResult:
 
 
 def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500,
-             newton_switch: float = 1e-1) -> OptimResult:
+             newton_switch: float = 1e-1, information: bool = True) -> OptimResult:
     """Fisher scoring from ``x0``, Newton steps once the gradient is below ``newton_switch``;
-    falls back to L-BFGS-B if both stall. ``information`` in the result is the expected one."""
+    falls back to L-BFGS-B if both stall. The result's ``information`` is the expected Hessian
+    at the optimum (skipped, None, when ``information`` is False, e.g. for bootstrap refits)."""
     x = np.asarray(x0, dtype=float).copy()
     try:
-        f, g, H = loss.value_gradient_information(x)
+        f, g = loss.value_and_gradient(x)
     except NotPositiveDefinite:
         return _lbfgs_then_polish(loss, x, gtol, max_iter, "starting values give a "
                                   "non-positive-definite implied covariance")
-    exact = False
     converged, iteration = False, 0
     for iteration in range(1, max_iter + 1):
         g_max = np.max(np.abs(g))
         if g_max < gtol:
             converged = True
             break
-        if not exact and g_max < newton_switch:
-            exact = True
-            f, g, H, H_obs = loss.value_gradient_information(x, exact=True)
-        step = _newton_step(H_obs, g) if exact else None
+        step = None
+        if g_max < newton_switch:
+            _, _, H, H_obs = loss.value_gradient_information(x, exact=True)
+            step = _newton_step(H_obs, g)
+        else:
+            H = loss.value_gradient_information(x)[2]
         if step is None:                      # scoring, or observed Hessian not positive definite
             step = _solve(H, g)
         accepted = False
@@ -63,12 +65,10 @@ def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 5
         if not accepted:
             return _lbfgs_then_polish(loss, x, gtol, max_iter, "Fisher scoring stalled")
         x = trial
-        if exact:
-            f, g, H, H_obs = loss.value_gradient_information(x, exact=True)
-        else:
-            f, g, H = loss.value_gradient_information(x)
+        f, g = loss.value_and_gradient(x)
     else:
         converged = bool(np.max(np.abs(g)) < gtol * 1e3)
+    H = loss.value_gradient_information(x)[2] if information else None
     message = "gradient below tolerance" if converged else "iteration limit reached"
     return OptimResult(x, f, g, H, iteration - (1 if converged else 0), converged, message)
 
