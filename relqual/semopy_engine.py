@@ -15,19 +15,26 @@ none of its own defaults apply:
   table (same parameters, same fixed/free status, same fixed values, same sharing); any
   difference raises ``RuntimeError`` instead of silently fitting another model.
 
-Estimation: semopy's Wishart ML objective (``obj="MLW"``: ``tr(S Sigma^-1) + log|Sigma| -
-log|S| - p``, i.e. our ``F_ML``) minimised by scipy's SLSQP with ``ftol=1e-14`` (semopy's default
-``ftol=1e-6`` leaves HS loadings about 1e-3 off). semopy gets the complete-case data and our
-covariance matrix (divisor N, which is also semopy's own ``cov``), so both engines minimise the
-same function. Its standard errors come from semopy's expected Fisher information
-(``Model.calc_fim``: ``N/2 tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l)``, lavaan's default).
-The chi-square, fit measures, standardized solution and ``:=`` parameters are then computed by
-relqual's own code at semopy's estimates, so the Result has the same shape as a native fit.
+Estimation: without a mean structure, semopy's Wishart ML objective (``obj="MLW"``:
+``tr(S Sigma^-1) + log|Sigma| - log|S| - p``, i.e. our ``F_ML``), given the complete-case data and
+our covariance matrix (divisor N, which is also semopy's own); with a mean structure,
+``semopy.ModelMeans`` with ``obj="ML"`` (its FIML objective, which on complete rows is the normal
+likelihood with means). scipy's SLSQP runs with ``ftol=1e-16``: semopy's default ``ftol=1e-6``
+leaves Holzinger-Swineford loadings about 1e-3 from lavaan's; with 1e-16 the estimates agree with
+the native engine to 1e-7 on every lavaan reference case (L-BFGS-B and trust-constr, tried with
+tight tolerances, stopped far from the optimum on the Political Democracy model). semopy starts
+from relqual's starting values (see :func:`set_starting_values`). Standard errors come from
+semopy's expected Fisher information (``calc_fim``: ``N/2 tr(Sigma^-1 dSigma_k Sigma^-1
+dSigma_l)`` plus ``N dmu_k' Sigma^-1 dmu_l`` with means; lavaan's default). The chi-square, fit
+measures, standardized solution and ``:=`` parameters are computed by relqual's own code at
+semopy's estimates, so the Result has the same shape as a native fit; ``result.semopy_model``,
+``result.semopy_syntax`` and ``result.semopy_status`` (the row-by-row check) are kept for
+inspection.
 
-Not available with this engine: multiple groups, mean structures (``~ 1``; semopy's mean model
-treats observed exogenous variables as fixed regressors and estimates by FIML, which does not
-map onto our table row for row), thresholds (``|``). ``==`` constraints are supported: the
-parameter table already resolves them into shared parameters or fixed values.
+Not available with this engine (``NotImplementedError``): multiple groups (semopy's multigroup
+fits the groups separately, without cross-group constraints), thresholds (``|``), variables that
+appear only in ``~~`` rows, names semopy's parser cannot read. ``==`` constraints are supported:
+the parameter table has already turned them into shared parameters or fixed values.
 """
 from __future__ import annotations
 
@@ -40,18 +47,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .engine.inference import unidentified_parameters
-from .engine.loss import MLLoss
+from .engine.inference import unidentified_parameters, vcov_from_information
+from .engine.loss import MLLoss, NotPositiveDefinite
 from .engine.matrices import RamModel
 from .engine.optimize import OptimResult
-from .fit import check_scales, count_moments
+from .engine.start import starting_values
+from .fit import _parameter_names, check_scales, count_moments
 from .partable import ParTable
 from .result import RelqualWarning, Result
 from .syntax import ModelSyntaxError
 
 PARAM_PREFIX = "rq_p"
+MODEL_OPS = ("=~", "~", "~~", "~1")
 SOLVER = "SLSQP"
-SOLVER_OPTIONS = {"ftol": 1e-14, "maxiter": 10000}
+SOLVER_OPTIONS = {"ftol": 1e-16, "maxiter": 10000}
 GRADIENT_WARNING = 1e-4            # our max |dF/dx| at semopy's optimum above this -> warning
 _SEMOPY_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
 # semopy log records that restate what we already check ourselves, or are expected here
@@ -64,7 +73,7 @@ class Translation:
     """Our parameter table as semopy syntax, and the key of every row in semopy's own terms."""
 
     syntax: str
-    row_keys: dict          # row index -> (lval, op, rval) as semopy's inspect() shows it
+    row_keys: dict          # row index -> (lval, op, rval) as semopy lists it ("x1 ~ 1": mean)
     row_values: dict        # row index -> fixed value (fixed rows only)
     extra_zero: list        # (lval, "~~", rval) covariances fixed to 0 to block semopy defaults
 
@@ -73,64 +82,87 @@ def fit_with_semopy(spec, partable: ParTable, samples, prepared, call) -> Result
     """Fit ``partable`` with semopy and return the same :class:`Result` the native engine does."""
     semopy = _import_semopy()
     refuse_untranslatable(partable)
+    options = _solver_options(call.get("control") or {})
     check_scales(partable)
     moments = count_moments(partable, samples)
     if partable.npar > moments:
         raise ModelSyntaxError(f"the model has {partable.npar} free parameters but the data give "
                                f"only {moments} sample moments: the model is not identified")
-    sample, data = samples[0], prepared.arrays[0]
+    sample = samples[0]
     translation = translate(partable, sample)
-    frame = pd.DataFrame(data, columns=list(sample.names))
-    cov = pd.DataFrame(sample.cov, index=list(sample.names), columns=list(sample.names))
+    frame = pd.DataFrame(prepared.arrays[0], columns=list(sample.names))
 
     with _SemopyLog() as log:
-        model = build_model(semopy, translation)
+        model = build_model(semopy, translation, partable.meanstructure)
         check_translation(model, partable, translation)           # before fitting: structure
+        set_starting_values(model, partable, samples)
         started = time.perf_counter()
-        solution = model.fit(frame, cov=cov, obj="MLW", solver=SOLVER,
-                             options=dict(SOLVER_OPTIONS))
+        if partable.meanstructure:          # ModelMeans "ML" = its FIML objective on complete rows
+            solution = model.fit(frame, obj="ML", solver=SOLVER, options=options)
+        else:
+            cov = pd.DataFrame(sample.cov, index=frame.columns, columns=frame.columns)
+            solution = model.fit(frame, cov=cov, obj="MLW", solver=SOLVER, options=options)
         seconds = time.perf_counter() - started
         status = check_translation(model, partable, translation)  # after fitting: estimates too
-        names = active_names(model)
-        fim_inv = model.calc_fim(inverse=True)[1]
-        fim_singular = bool(getattr(model, "_fim_warn", False))
+        try:
+            fim, fim_inv = model.calc_fim(inverse=True)
+            # semopy inverts whatever Cholesky accepts; apply the native engine's singularity rule
+            invertible = vcov_from_information(fim, n_total=2)[1]      # (2/2) * fim = fim
+            fim_singular = bool(getattr(model, "_fim_warn", False)) or not invertible
+        except np.linalg.LinAlgError:                # implied covariance not positive definite
+            fim_inv, fim_singular = np.full((partable.npar, partable.npar), np.nan), True
 
-    order = np.array([int(name[len(PARAM_PREFIX):]) - 1 for name in names])
+    order = np.array([int(name[len(PARAM_PREFIX):]) - 1 for name in active_names(model)])
     x = np.empty(partable.npar)
     x[order] = model.param_vals
     vcov = np.empty((partable.npar, partable.npar))
     vcov[np.ix_(order, order)] = fim_inv
 
     models = [RamModel(partable, 1, sample)]
-    loss = MLLoss(models, samples)
-    fmin, gradient, information = loss.value_gradient_information(x)
+    try:
+        fmin, gradient, information = MLLoss(models, samples).value_gradient_information(x)
+    except NotPositiveDefinite:
+        fmin, gradient = np.inf, np.full(partable.npar, np.nan)
+        information = np.full((partable.npar, partable.npar), np.nan)
     messages = list(prepared.notes) + log.messages
     if not solution.success:
         messages.append(f"semopy's optimizer ({SOLVER}) did not converge ({solution.message}): "
                         "estimates are not trustworthy")
-    elif np.max(np.abs(gradient)) > GRADIENT_WARNING:
+    elif not np.max(np.abs(gradient)) <= GRADIENT_WARNING:
         messages.append(f"semopy reported convergence, but the ML gradient at its estimates is "
                         f"{np.max(np.abs(gradient)):.2g}: estimates may be imprecise")
     if fim_singular:
         vcov = np.full_like(vcov, np.nan)
-        bad = unidentified_parameters(information)
+        involved = (unidentified_parameters(information) if np.all(np.isfinite(information))
+                    else [])
         messages.append("semopy's information matrix is singular, so the model is probably not "
-                        "identified; standard errors are not available. Parameters involved: "
-                        + ", ".join(_free_names(partable, bad)))
+                        "identified; standard errors are not available"
+                        + (". Parameters involved: " + ", ".join(
+                            _parameter_names(partable, involved)) if involved else ""))
+    iterations = int(solution.n_it) if np.isfinite(solution.n_it) else 0
     optim = OptimResult(x=x, fmin=float(fmin), gradient=gradient, information=information,
-                        iterations=int(solution.n_it) if np.isfinite(solution.n_it) else 0,
-                        converged=bool(solution.success), message=f"semopy {SOLVER}: "
-                        f"{solution.message}")
+                        iterations=iterations, converged=bool(solution.success),
+                        message=f"semopy {SOLVER}: {solution.message}")
     call = dict(call, engine="semopy", semopy_version=semopy.__version__, semopy_solver=SOLVER,
                 semopy_seconds=seconds)
     result = Result(spec=spec, partable=partable, models=models, samples=samples, x=x, vcov=vcov,
                     optim=optim, prepared=prepared, call=call, messages=messages, moments=moments)
-    result.semopy_model = model
+    result.semopy_model, result.semopy_status = model, status
     result.semopy_syntax = translation.syntax
-    result.semopy_status = status
     for message in result.warnings:
         warnings.warn(message, RelqualWarning, stacklevel=3)
     return result
+
+
+def _solver_options(control: dict) -> dict:
+    unknown = set(control) - {"max_iter"}
+    if unknown:
+        raise ValueError(f"engine='semopy' accepts the control setting max_iter only "
+                         f"(got {sorted(unknown)})")
+    options = dict(SOLVER_OPTIONS)
+    if "max_iter" in control:
+        options["maxiter"] = int(control["max_iter"])
+    return options
 
 
 def _import_semopy():
@@ -150,16 +182,9 @@ def refuse_untranslatable(partable: ParTable) -> None:
         raise NotImplementedError("engine='semopy' fits one group only: semopy's multigroup "
                                   "analysis fits the groups separately, without cross-group "
                                   "constraints; use engine='native'")
-    if partable.meanstructure:
-        rows = tab[tab["op"] == "~1"]
-        line = next((int(l) for l in rows["line"] if l), None)
-        raise NotImplementedError(_at(line) + "engine='semopy' does not fit mean structures "
-                                  "(intercepts, '~ 1', meanstructure=True): semopy's mean model "
-                                  "conditions on observed exogenous variables and cannot be "
-                                  "matched to the parameter table; use engine='native'")
     for row in tab.itertuples():
-        if row.op in ("=~", "~", "~~"):
-            for name in (row.lhs, row.rhs):
+        if row.op in MODEL_OPS:
+            for name in (row.lhs, row.rhs) if row.op != "~1" else (row.lhs,):
                 if not _SEMOPY_NAME.match(name):
                     raise NotImplementedError(_at(row.line) + f"semopy cannot read the variable "
                                               f"name '{name}' (letters, digits, '_' and '.' only, "
@@ -184,8 +209,9 @@ def fixed_value(row, sample) -> float:
     """A fixed row's value: ``ustart``, or for fixed.x rows (``exo``) the sample moment."""
     if row.exo:
         names = list(sample.names)
-        i, j = names.index(row.lhs), names.index(row.rhs)
-        return float(sample.cov[i, j])
+        if row.op == "~1":
+            return float(sample.mean[names.index(row.lhs)])
+        return float(sample.cov[names.index(row.lhs), names.index(row.rhs)])
     return 0.0 if np.isnan(row.ustart) else float(row.ustart)
 
 
@@ -195,9 +221,11 @@ def _number(value: float) -> str:
 
 
 def semopy_key(lhs: str, op: str, rhs: str) -> tuple:
-    """How semopy's ``inspect()`` lists our row: loadings as ``indicator ~ factor``."""
+    """How semopy lists our row: loadings as ``indicator ~ factor``, intercepts as ``x ~ 1``."""
     if op == "=~":
         return (rhs, "~", lhs)
+    if op == "~1":
+        return (lhs, "~", "1")
     if op == "~~":
         return (lhs, "~~", rhs) if lhs <= rhs else (rhs, "~~", lhs)
     return (lhs, op, rhs)
@@ -208,15 +236,18 @@ def translate(partable: ParTable, sample) -> Translation:
     tab = partable.table
     lines, row_keys, row_values = [], {}, {}
     for k, row in zip(tab.index, tab.itertuples()):
-        if row.op not in ("=~", "~", "~~"):
+        if row.op not in MODEL_OPS:
             continue
         if row.free > 0:
             modifier = f"{PARAM_PREFIX}{int(row.free)}"
         else:
             row_values[k] = fixed_value(row, sample)
             modifier = _number(row_values[k])
-        lines.append(f"{row.lhs} {row.op} {modifier}*{row.rhs}")
-        row_keys[k] = semopy_key(row.lhs, row.op, row.rhs)
+        lval, op, rval = key = semopy_key(row.lhs, row.op, row.rhs)
+        if row.op == "=~":
+            lval, op, rval = row.lhs, row.op, row.rhs
+        lines.append(f"{lval} {op} {modifier}*{rval}")
+        row_keys[k] = key
     extra_zero = [semopy_key(a, "~~", b)
                   for a, b in _unlisted_exogenous_pairs(tab, set(row_keys.values()))]
     lines += [f"{a} ~~ 0*{b}" for a, _, b in extra_zero]
@@ -238,16 +269,32 @@ def _unlisted_exogenous_pairs(tab: pd.DataFrame, listed: set) -> list:
             if semopy_key(a, "~~", b) not in listed]
 
 
-def build_model(semopy, translation: Translation):
-    """semopy.Model of the translated syntax, with variance bounds removed."""
+def build_model(semopy, translation: Translation, meanstructure: bool = False):
+    """semopy ``Model`` (``ModelMeans`` with a mean structure), variance bounds removed."""
+    kind = semopy.ModelMeans if meanstructure else semopy.Model
     try:
-        model = semopy.Model(translation.syntax, cov_diag=True)
+        model = kind(translation.syntax, cov_diag=True)
     except Exception as exc:                                     # semopy raises many kinds
         raise NotImplementedError(f"semopy could not build the translated model ({exc}); "
                                   "use engine='native'") from exc
     for parameter in model.parameters.values():
         parameter.bound = (None, None)
     return model
+
+
+def set_starting_values(model, partable: ParTable, samples) -> None:
+    """Start semopy from relqual's starting values (a user's ``start()`` included).
+
+    semopy's own starting values are not usable here: its ``start_lambda`` (2.3.11) loops
+    forever when a factor has no fixed loading (std_lv models, ``NA*`` first loadings), and its
+    latent variances of 0.05 sent the unbounded mean-structure fit of Holzinger-Swineford into
+    a negative-variance region (no convergence after 255 SLSQP iterations). Starting values only
+    choose the path; the optimum, objective, optimizer and standard errors remain semopy's.
+    """
+    x0 = starting_values(partable, samples)
+    for name, p in model.parameters.items():
+        if p.active and name.startswith(PARAM_PREFIX):
+            p.start = float(x0[int(name[len(PARAM_PREFIX):]) - 1])
 
 
 def active_names(model) -> list[str]:
@@ -261,7 +308,7 @@ def semopy_parameters(model) -> pd.DataFrame:
     values = dict(zip(active_names(model), getattr(model, "param_vals", [])))
     for mx_name, mx, (row_names, col_names) in zip(model.matrices_names, model.matrices,
                                                     model.names):
-        op = "~~" if mx_name in ("psi", "theta") else "~"
+        op = "~~" if mx_name in ("psi", "theta") else "~"      # beta lambda gamma1 gamma2
         for name, p in model.parameters.items():
             for loc in p.locations:
                 if loc.matrix is mx:
@@ -319,11 +366,6 @@ def check_translation(model, partable: ParTable, translation: Translation) -> pd
         raise RuntimeError("the semopy translation does not match the parameter table: "
                            + "; ".join(problems))
     return pd.DataFrame(out)
-
-
-def _free_names(partable: ParTable, indices) -> list[str]:
-    tab = partable.table
-    return [" ".join(tab.loc[tab["free"] == k + 1, ["lhs", "op", "rhs"]].iloc[0]) for k in indices]
 
 
 class _SemopyLog(logging.Filter):
