@@ -1,4 +1,4 @@
-"""The ``relqual`` command line: ``demo``, ``models`` and ``fit``.
+"""The ``relqual`` command line: ``demo``, ``models``, ``fit`` and ``simulate``.
 
 Every command is a thin layer over the Python API (``rq.fit``, ``rq.models``, ``Result``).
 Problems with the user's input (a missing file, an unknown column, a syntax error, an option
@@ -242,6 +242,24 @@ def cmd_fit(args) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------- simulate
+def cmd_simulate(args) -> int:
+    out = Path(args.out)
+    sep = DATA_READERS.get(out.suffix.lower())
+    if sep is None:
+        raise CliError(f"cannot write '{args.out}': use a .csv or .tsv file name")
+    data = rq.simulate(args.model, args.n, seed=args.seed, likert=args.likert,
+                       missing_rate=args.missing_rate)
+    try:
+        data.to_csv(out, sep=sep, index=False, float_format="%.10g")
+    except OSError as exc:
+        raise CliError(f"cannot write '{args.out}': {exc.strerror or exc}") from None
+    kind = f"{args.likert}-point Likert" if args.likert else "continuous"
+    print(f"{len(data)} rows x {data.shape[1]} {kind} variables simulated from {args.model} "
+          f"(seed {args.seed}, {int(data.isna().to_numpy().sum())} missing cells) -> {out}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -269,9 +287,23 @@ def build_parser() -> argparse.ArgumentParser:
                      help="scale latent variables by fixing their variances to 1")
     fit.add_argument("--ordered", metavar="all|COLS",
                      help="ordered (categorical) indicators: 'all' or COL1,COL2 (planned)")
-    fit.add_argument("--group", metavar="COL", help="multigroup fit by COL (planned)")
+    fit.add_argument("--group", metavar="COL", help="multigroup fit: one model per value of column COL")
     fit.add_argument("--json", metavar="OUT", help="also write estimates and fit measures as JSON")
     fit.set_defaults(func=cmd_fit)
+
+    simulate = sub.add_parser("simulate", help="simulate survey data from a model's population values",
+                              description="Draw N respondents from MODEL's population values "
+                                          "(rq.simulate) and write them to OUT.")
+    simulate.add_argument("model", metavar="MODEL", help="library model name, model file, or "
+                          "lavaan syntax with every parameter fixed")
+    simulate.add_argument("--n", type=int, required=True, help="number of respondents")
+    simulate.add_argument("--out", required=True, metavar="FILE", help="output .csv or .tsv file")
+    simulate.add_argument("--seed", type=int, default=None, help="random seed (reproducible data)")
+    simulate.add_argument("--likert", type=int, choices=[5, 7], default=None,
+                          help="cut answers into 5 or 7 Likert categories (default: continuous)")
+    simulate.add_argument("--missing-rate", type=float, default=0.0, metavar="R",
+                          help="share of cells missing completely at random (default 0)")
+    simulate.set_defaults(func=cmd_simulate)
     return parser
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from . import models as model_library
-from .data import prepare_data
+from .data import DataError, prepare_data
 from .engine.inference import unidentified_parameters, vcov_from_information
 from .engine.loss import MLLoss
 from .engine.matrices import RamModel
@@ -33,23 +33,38 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
         group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,
         meanstructure: bool | None = None, fixed_x: bool = True,
-        control: dict | None = None, n_jobs: int = 1) -> Result:
+        control: dict | None = None, n_jobs: int = 1, group_partial=()) -> Result:
     """Fit a structural equation model to data by maximum likelihood, the way lavaan's ``sem()`` does.
 
     ``model`` is lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a
     path to a model file; ``data`` a pandas DataFrame (never modified). ``control`` passes
     optimizer settings (``max_iter``, ``gtol``). ``se="bootstrap"`` with ``bootstrap=B`` refits the
     model to B resamples of the rows (``seed``, ``n_jobs`` workers) and takes standard errors and
-    percentile intervals from them. Returns a :class:`~relqual.result.Result`.
+    percentile intervals from them. ``group`` names a column: one model per group (in order of
+    first appearance, as lavaan), with ``group_equal`` / ``group_partial`` as lavaan's
+    ``group.equal`` / ``group.partial``; multigroup models have a mean structure by default.
+    Returns a :class:`~relqual.result.Result`.
     """
     spec = resolve_model(model)
     _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine)
+    if isinstance(group_equal, str):
+        group_equal = [group_equal]
+    if isinstance(group_partial, str):
+        group_partial = [group_partial]
+    ngroups = count_groups(data, group)
+    if ngroups > 1 and meanstructure is None:
+        meanstructure = True
     partable = build_partable(spec.syntax, std_lv=std_lv, meanstructure=meanstructure,
-                              fixed_x=fixed_x)
+                              fixed_x=fixed_x, ngroups=ngroups, group_equal=tuple(group_equal),
+                              group_partial=tuple(group_partial))
     prepared = prepare_data(data, partable.roles.ov, first_line=partable.roles.first_line,
                             missing=missing, group=group)
+    if len(prepared.arrays) != ngroups:
+        raise DataError(f"after listwise deletion only {len(prepared.arrays)} of the {ngroups} "
+                        f"groups in '{group}' have complete rows")
     samples = [SampleStats.from_array(a, partable.roles.ov) for a in prepared.arrays]
     call = dict(estimator=estimator, missing=missing, std_lv=std_lv, fixed_x=fixed_x,
+                group=group, group_equal=list(group_equal), group_partial=list(group_partial),
                 meanstructure=partable.meanstructure, engine=engine, control=dict(control or {}))
     if engine == "semopy":
         from .semopy_engine import fit_with_semopy
@@ -93,16 +108,31 @@ def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine
     if ordered:
         raise NotImplementedError("ordered (categorical) indicators need estimator='WLSMV', "
                                   "which is not available yet")
-    if group is not None or group_equal:
-        raise NotImplementedError("multigroup models (group=, group_equal=) are not available yet")
+    if group_equal and group is None:
+        raise ValueError("group_equal needs group= (the column that defines the groups)")
     if se not in ("standard", "bootstrap"):
         raise NotImplementedError(f"se='{se}' is not available; use 'standard' or 'bootstrap'")
     if se == "bootstrap" and bootstrap < 2:
         raise ValueError("se='bootstrap' needs the number of resamples, e.g. bootstrap=1000")
     if bootstrap and se != "bootstrap":
         raise ValueError(f"bootstrap={bootstrap} was given but se='{se}'; use se='bootstrap'")
+    if engine == "semopy" and se != "standard":
+        raise NotImplementedError("engine='semopy' gives semopy's standard errors only; use "
+                                  "engine='native' for se='bootstrap'")
     if engine not in ("native", "semopy"):
         raise ValueError(f"unknown engine '{engine}'; choose 'native' or 'semopy'")
+
+
+def count_groups(data, group: str | None) -> int:
+    """Number of groups (distinct non-missing values of the ``group`` column)."""
+    if group is None:
+        return 1
+    if not hasattr(data, "columns") or group not in data.columns:
+        raise DataError(f"group column '{group}' is not a column of the data")
+    n = int(data[group].dropna().nunique())
+    if n < 2:
+        raise DataError(f"group column '{group}' has {n} distinct value(s); at least 2 are needed")
+    return n
 
 
 def count_moments(partable: ParTable, samples: list[SampleStats]) -> int:

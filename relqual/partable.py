@@ -77,8 +77,19 @@ class ParTable:
 def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bool = False,
                    meanstructure: bool | None = None, fixed_x: bool = True,
                    auto_fix_first: bool = True, orthogonal: bool = False,
-                   int_ov_free: bool = True, int_lv_free: bool = False) -> ParTable:
-    """Parse ``model`` (syntax or statements) and add lavaan's ``sem()`` defaults."""
+                   int_ov_free: bool = True, int_lv_free: bool = False,
+                   group_equal=(), group_partial=()) -> ParTable:
+    """Parse ``model`` (syntax or statements) and add lavaan's ``sem()`` defaults.
+
+    With ``ngroups`` > 1 the table holds one copy of the model per group; ``group_equal``
+    (lavaan's ``group.equal``: loadings, intercepts, means, residuals, residual.covariances,
+    lv.variances, lv.covariances, regressions, thresholds) constrains those parameters to be
+    equal across groups, except the ones named in ``group_partial`` (e.g. "f =~ x2", "x3 ~ 1").
+    """
+    unknown = set(group_equal) - set(GROUP_EQUAL)
+    if unknown:
+        raise ValueError(f"unknown group_equal choice(s) {sorted(unknown)}; choose from "
+                         + ", ".join(GROUP_EQUAL))
     statements = parse(model) if isinstance(model, str) else list(model)
     param_statements = [s for s in statements if s.op in PARAM_OPS]
     other_statements = [s for s in statements if s.op not in PARAM_OPS]
@@ -139,6 +150,10 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
 
     cols = _expand_groups(dict(lhs=lhs, op=op, rhs=rhs, user=(~is_default).astype(int),
                                free=free, ustart=ustart, exo=exo, line=line), user, ngroups)
+    if ngroups > 1:
+        _free_in_later_groups(cols, roles, n_base, meanstructure, std_lv, int_lv_free,
+                              group_equal)
+        _equal_across_groups(cols, roles, n_base, group_equal, group_partial)
     _number_free_parameters(cols)
     _add_defined_and_constraints(cols, other_statements)
     cols["id"] = np.arange(1, len(cols["lhs"]) + 1)
@@ -244,6 +259,67 @@ def _expand_groups(base: dict, user: list[Statement], ngroups: int) -> dict:
             if mod.start is not None:
                 cols["start"][k] = mod.start
     return cols
+
+
+GROUP_EQUAL = ("loadings", "intercepts", "means", "residuals", "residual.covariances",
+               "lv.variances", "lv.covariances", "regressions", "thresholds")
+
+
+def _free_in_later_groups(cols, roles, n_base, meanstructure, std_lv, int_lv_free, group_equal):
+    """lavaan (lav_partable_flat): with equal intercepts but not equal means, latent means are
+    free in groups 2..; with std_lv and equal loadings, latent variances are free there."""
+    later = cols["group"] > 1
+    default = cols["user"] == 0
+    is_lv = np.isin(cols["lhs"], roles.lv)
+    if (meanstructure and not int_lv_free and "intercepts" in group_equal
+            and "means" not in group_equal):
+        rows = later & default & is_lv & (cols["op"] == "~1")
+        cols["free"][rows], cols["ustart"][rows] = 1, np.nan
+    if std_lv and "loadings" in group_equal and "lv.variances" not in group_equal:
+        rows = later & default & is_lv & (cols["op"] == "~~") & (cols["lhs"] == cols["rhs"])
+        cols["free"][rows], cols["ustart"][rows] = 1, np.nan
+
+
+def _group_equal_kind(op, lhs, rhs, lv: set) -> str | None:
+    if op == "=~":
+        return "loadings"
+    if op == "~":
+        return "regressions"
+    if op == "|":
+        return "thresholds"
+    if op == "~1":
+        return "means" if lhs in lv else "intercepts"
+    if op == "~~":
+        if lhs == rhs:
+            return "lv.variances" if lhs in lv else "residuals"
+        return "lv.covariances" if lhs in lv and rhs in lv else "residual.covariances"
+    return None
+
+
+def _normalize_partial(text: str) -> str:
+    return "".join(text.split())
+
+
+def _equal_across_groups(cols, roles, n_base, group_equal, group_partial) -> None:
+    """Give the parameters of the ``group_equal`` kinds one shared label per group-1 row
+    (lavaan names it after the group-1 parameter's plabel, ``.pK.``)."""
+    if not group_equal:
+        return
+    lv = set(roles.lv)
+    partial = {_normalize_partial(p) for p in group_partial}
+    ngroups = len(cols["lhs"]) // n_base
+    for k in range(n_base):
+        op, lhs, rhs = cols["op"][k], cols["lhs"][k], cols["rhs"][k]
+        if _group_equal_kind(op, lhs, rhs, lv) not in group_equal or cols["exo"][k]:
+            continue
+        name = f"{lhs}{op}{rhs}" if op != "~1" else f"{lhs}~1"
+        if name in partial:
+            continue
+        rows = [g * n_base + k for g in range(ngroups)]
+        if any(cols["free"][r] == 0 or cols["label"][r] for r in rows):
+            continue                            # fixed somewhere, or labelled by the user
+        for r in rows:
+            cols["label"][r] = f".p{k + 1}."
 
 
 def _number_free_parameters(cols: dict) -> None:

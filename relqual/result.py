@@ -34,6 +34,7 @@ class Result:
         self.n_obs = int(sum(s.n for s in samples))
         self.iterations = int(optim.iterations)
         self.warnings = list(messages) + self._improper_solution_messages()
+        self.group_labels = list(prepared.group_labels)
         self.boot = None                  # bootstrap draws behind se="bootstrap"
         self._resamples: dict = {}
 
@@ -134,6 +135,35 @@ class Result:
         out["std_all_ci_upper"] = std_rows["ci_upper"]
         return out
 
+    def hypotheses(self) -> pd.DataFrame:
+        """The library model's hypotheses (``spec.hypotheses``) tested on this fit, one row each
+        (per group): ``id lhs op rhs sign group est std_all std_all_ci_lower std_all_ci_upper
+        pvalue verdict statement``. "supported" = p < .05 and the expected sign; a parameter that
+        is missing or has no test is "not supported". ``~`` rows come from :meth:`paths`;
+        loadings and ``:=`` parameters from the estimates and the standardized solution."""
+        hyps = list(getattr(self.spec, "hypotheses", None) or [])
+        table = self.paths()
+        if any(h.get("op", "~") != "~" for h in hyps):
+            est, std = self.estimates(), self.standardized_solution("std.all")
+            est["std_all_ci_lower"], est["std_all_ci_upper"] = std["ci_lower"].to_numpy(), std["ci_upper"].to_numpy()
+            table = pd.concat([table, est[est["op"] != "~"]], ignore_index=True)
+        columns = ["est", "std_all", "std_all_ci_lower", "std_all_ci_upper", "pvalue"]
+        rows = []
+        for h in hyps:
+            op = h.get("op", "~")
+            hit = table[(table["op"] == op) & (table["lhs"] == h["lhs"])
+                        & ((op == ":=") | (table["rhs"] == h.get("rhs", "")))]
+            for _, r in hit.iterrows() if len(hit) else [(None, pd.Series({"group": np.nan}))]:
+                values = {c: r.get(c, np.nan) for c in columns}
+                sign_ok = {"+": values["est"] > 0, "-": values["est"] < 0}.get(h.get("sign"), True)
+                supported = bool(values["pvalue"] < 0.05 and sign_ok)
+                rows.append({"id": h.get("id", ""), "lhs": h["lhs"], "op": op, "rhs": h.get("rhs", ""),
+                             "sign": h.get("sign", ""), "group": r["group"], **values,
+                             "verdict": "supported" if supported else "not supported",
+                             "statement": h.get("statement", "")})
+        return pd.DataFrame(rows, columns=["id", "lhs", "op", "rhs", "sign", "group", *columns,
+                                           "verdict", "statement"])
+
     @cached_property
     def _fit_measures(self) -> pd.Series:
         implied = []
@@ -163,7 +193,7 @@ class Result:
             x_names = set(self.partable.roles.ov_x)
             for i, name in enumerate(model.names):
                 if has_incoming[i] and name not in x_names:
-                    key = name if self.partable.ngroups == 1 else (g, name)
+                    key = name if self.partable.ngroups == 1 else (self.group_labels[g - 1], name)
                     out[key] = 1.0 - S[i, i] / total[i]
         return pd.Series(out, name="r2", dtype=float)
 
@@ -338,10 +368,19 @@ class Result:
         est = self.estimates()
         headings = {"=~": "Latent variables", "~": "Regressions", "~~": "Covariances and variances",
                     "~1": "Intercepts", ":=": "Defined parameters"}
-        for op, heading in headings.items():
-            part = est[est["op"] == op]
+        blocks = [(g, f"Group {g}: {label}") for g, label in enumerate(self.group_labels, 1)
+                  ] if self.partable.ngroups > 1 else [(1, None)]
+        sections = [(group_title, heading, est[(est["op"] == op) & ((est["group"] == g) if op != ":="
+                                                                   else (g == blocks[-1][0]))])
+                    for g, group_title in blocks for op, heading in headings.items()]
+        current_group = None
+        for group_title, heading, part in sections:
             if part.empty:
                 continue
+            if group_title and group_title != current_group:
+                lines += [group_title, ""]
+                current_group = group_title
+            op = part["op"].iloc[0]
             lines.append(heading)
             for _, r in part.iterrows():
                 name = f"{r['lhs']} {op} {r['rhs']}" if op != ":=" else f"{r['lhs']} := {r['rhs']}"

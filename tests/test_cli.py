@@ -113,8 +113,7 @@ def test_fit_syntax_error(capsys):
     assert "visual =~ x1 + + x2" in err
 
 
-@pytest.mark.parametrize("option", [["--estimator", "WLSMV"], ["--group", "school"],
-                                    ["--ordered", "all"]])
+@pytest.mark.parametrize("option", [["--estimator", "WLSMV"], ["--ordered", "all"]])
 def test_fit_planned_options_exit_2(capsys, option):
     assert_input_error(capsys, "fit", HS_SYNTAX, str(HS_DATA), *option,
                        mention="not available yet")
@@ -126,3 +125,12 @@ def test_console_script_demo_runs(tmp_path):
                           text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert "Structural paths and hypotheses" in proc.stdout
+
+
+def test_fit_by_group_writes_group_column(tmp_path, capsys):
+    out = tmp_path / "mg.json"
+    assert main(["fit", HS_SYNTAX, str(HS_DATA), "--group", "school", "--json", str(out)]) == 0
+    payload = json.loads(out.read_text())
+    assert {row["group"] for row in payload["estimates"]} >= {1, 2}
+    ref = json.loads((ROOT / "tests" / "reference" / "hs_mg_configural.json").read_text())
+    assert payload["fit_measures"]["chisq"] == pytest.approx(ref["fit_measures"]["chisq"], abs=1e-5)
