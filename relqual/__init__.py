@@ -6,12 +6,16 @@
 """
 from . import datasets, intervals, models
 from .data import DataError
+from .datacheck import DataReport, check_data
 from .fit import fit
 from .partable import build_partable
 from .result import RelqualWarning, Result
+from .simulate import simulate
+from .survey import SurveyFileError, read_survey
 from .syntax import ModelSyntaxError, parse
 
 __version__ = "0.1.0"
 
-__all__ = ["fit", "models", "datasets", "parse", "build_partable", "Result", "RelqualWarning",
-           "ModelSyntaxError", "DataError", "__version__"]
+__all__ = ["fit", "simulate", "models", "datasets", "parse", "build_partable", "Result",
+           "RelqualWarning", "ModelSyntaxError", "DataError", "read_survey", "check_data",
+           "DataReport", "SurveyFileError", "__version__"]

@@ -2,17 +2,29 @@
 
 A spec file holds ``name``, ``title`` (and ``title_zh``), ``description``, ``references``,
 ``syntax`` (lavaan model syntax), ``population`` (the same model with every parameter fixed to
-its population value, for simulation), ``[constructs.ID]`` tables (labels and items) and
-``[[hypotheses]]`` (``id lhs op rhs sign statement``).
+its population value, for simulation), ``constructs`` (a list of ids in the construct catalog
+``models/constructs.toml``, or ``[constructs.ID]`` tables with labels and items),
+``[[hypotheses]]`` (``id lhs op rhs sign statement``) and optional ``[alternatives.NAME]``
+(competing models for the same data: ``syntax``, ``title``, ``description``, ``hypotheses``).
+Other keys are kept in ``ModelSpec.extra``.
+
+The construct catalog is the single place for construct names, definitions, sources and item
+wordings: :func:`constructs` and :func:`items` list it, and a spec's ``constructs`` resolve to
+catalog entries restricted to the items the model's syntax uses.
 """
 from __future__ import annotations
 
+import builtins
+import copy
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+
+from .syntax import parse
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -20,6 +32,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 _PACKAGE = "relqual.models_data"
+CATALOG = "constructs"          # models/constructs.toml: the construct catalog, not a model
 
 
 @dataclass
@@ -35,6 +48,7 @@ class ModelSpec:
     population: str | None = None
     constructs: dict = field(default_factory=dict)
     hypotheses: list[dict] = field(default_factory=list)
+    alternatives: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -49,11 +63,31 @@ class ModelSpec:
             if key not in raw:
                 raise ValueError(f"{path}: model file has no '{key}' entry")
         known = {f for f in cls.__dataclass_fields__ if f != "extra"}
-        return cls(**{k: v for k, v in raw.items() if k in known},
-                   extra={k: v for k, v in raw.items() if k not in known})
+        values = {k: v for k, v in raw.items() if k in known}
+        if "constructs" in values:
+            try:
+                values["constructs"] = _resolve_constructs(values["constructs"], raw["syntax"])
+            except KeyError as exc:
+                raise ValueError(f"{path}: {exc.args[0]}") from None
+        return cls(**values, extra={k: v for k, v in raw.items() if k not in known})
 
     def hypotheses_table(self) -> pd.DataFrame:
         return pd.DataFrame(self.hypotheses)
+
+    def alternative(self, name: str) -> "ModelSpec":
+        """A competing model in ``[alternatives.NAME]``: same constructs and population (the
+        data-generating model), its own syntax and hypotheses. Also ``load("model:NAME")``."""
+        if name not in self.alternatives:
+            have = ", ".join(sorted(self.alternatives)) or "none"
+            raise KeyError(f"model '{self.name}' has no alternative '{name}' (alternatives: {have})")
+        alt = self.alternatives[name]
+        return ModelSpec(name=f"{self.name}:{name}", syntax=alt["syntax"],
+                         title=alt.get("title", f"{self.title} ({name})"),
+                         title_zh=alt.get("title_zh", self.title_zh),
+                         description=alt.get("description", ""), references=self.references,
+                         population=self.population,
+                         constructs=self.constructs,
+                         hypotheses=alt.get("hypotheses", []), extra={"alternative_of": self.name})
 
     def __repr__(self) -> str:
         return f"ModelSpec({self.name!r}: {self.title})"
@@ -61,7 +95,83 @@ class ModelSpec:
 
 def _model_files() -> dict[str, Path]:
     folder = resources.files(_PACKAGE)
-    return {Path(str(f)).stem: Path(str(f)) for f in folder.iterdir() if str(f).endswith(".toml")}
+    files = {Path(str(f)).stem: Path(str(f)) for f in folder.iterdir() if str(f).endswith(".toml")}
+    files.pop(CATALOG, None)
+    return files
+
+
+# --------------------------------------------------------------------------- construct catalog
+@lru_cache(maxsize=1)
+def _catalog() -> dict:
+    with resources.files(_PACKAGE).joinpath(f"{CATALOG}.toml").open("rb") as fh:
+        raw = tomllib.load(fh)
+    scales = raw.get("scales", {})
+    out = {}
+    for cid, entry in raw.get("constructs", {}).items():
+        items = []
+        for item in entry.get("items", []):
+            scale = item.get("scale", entry.get("scale", "agree5"))
+            items.append({"id": item["id"], "text": item["text"], "text_zh": item.get("text_zh", ""),
+                          "dimension": item.get("dimension", ""), "scale": scale,
+                          "points": scales[scale]["points"], "reverse": bool(item.get("reverse", False))})
+        out[cid] = {**{k: v for k, v in entry.items() if k not in ("items", "scale")},
+                    "id": cid, "items": items}
+    return {"constructs": out, "scales": scales}
+
+
+def _resolve_constructs(constructs, syntax: str) -> dict:
+    """A spec's ``constructs`` (catalog ids, or tables) -> {id: entry}; catalog entries keep only
+    the items the model syntax uses. A table entry without ``items`` is merged over the catalog
+    entry of the same id (or of its ``catalog`` key), so a model can add a ``note``."""
+    catalog = _catalog()["constructs"]
+    names = {name for s in parse(syntax) for name in (s.lhs, s.rhs)}
+    entries = {cid: {} for cid in constructs} if isinstance(constructs, (builtins.list, tuple)) else constructs
+    out = {}
+    for cid, own in entries.items():
+        own = dict(own or {})
+        if "items" in own:                     # a self-contained construct table
+            out[cid] = own
+            continue
+        base = own.pop("catalog", cid)
+        if base not in catalog:
+            raise KeyError(f"construct '{base}' is not in the construct catalog "
+                           f"({CATALOG}.toml); known: {', '.join(sorted(catalog))}")
+        entry = copy.deepcopy(catalog[base])
+        entry["items"] = [item for item in entry["items"] if item["id"] in names]
+        out[cid] = {**entry, **own}
+    return out
+
+
+def constructs() -> pd.DataFrame:
+    """The construct catalog: one row per construct (``id label label_zh definition dimensions
+    source n_items models``), ``models`` naming the library models that use it."""
+    used: dict = {}
+    for name, path in sorted(_model_files().items()):
+        for cid in ModelSpec.from_toml(path).constructs:
+            used.setdefault(cid, []).append(name)
+    rows = []
+    for cid, c in _catalog()["constructs"].items():
+        rows.append(dict(id=cid, label=c.get("label", ""), label_zh=c.get("label_zh", ""),
+                         definition=c.get("definition", ""), definition_zh=c.get("definition_zh", ""),
+                         dimensions=", ".join(c.get("dimensions", [])), source=c.get("source", ""),
+                         n_items=len(c["items"]), models=", ".join(used.get(cid, []))))
+    return pd.DataFrame(rows)
+
+
+def items(construct: str | None = None) -> pd.DataFrame:
+    """The catalog's items: ``construct id text text_zh dimension scale points reverse``."""
+    catalog = _catalog()["constructs"]
+    if construct is not None and construct not in catalog:
+        raise KeyError(f"construct '{construct}' is not in the construct catalog")
+    rows = [{"construct": cid, **item} for cid, c in catalog.items()
+            if construct in (None, cid) for item in c["items"]]
+    return pd.DataFrame(rows, columns=["construct", "id", "text", "text_zh", "dimension", "scale",
+                                       "points", "reverse"])
+
+
+def scales() -> dict:
+    """The answer scales of the catalog: {name: {points, labels, labels_zh}}."""
+    return copy.deepcopy(_catalog()["scales"])
 
 
 def list() -> pd.DataFrame:  # noqa: A001 - the public name in the API contract
@@ -75,11 +185,14 @@ def list() -> pd.DataFrame:  # noqa: A001 - the public name in the API contract
 
 
 def load(name: str) -> ModelSpec:
-    """A library model by name, or a model file by path."""
+    """A library model by name, a competing model as ``"name:alternative"``, or a model file."""
     path = Path(name)
     if path.suffix == ".toml" and path.exists():
         return ModelSpec.from_toml(path)
     files = _model_files()
+    if ":" in name and name.split(":", 1)[0] in files:
+        base, alternative = name.split(":", 1)
+        return ModelSpec.from_toml(files[base]).alternative(alternative)
     if name not in files:
         raise KeyError(f"no library model named '{name}'; available: {', '.join(sorted(files))}")
     return ModelSpec.from_toml(files[name])

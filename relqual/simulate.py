@@ -1,0 +1,279 @@
+"""Data from population models: ``rq.simulate`` and the helpers behind it.
+
+A *population model* is lavaan syntax with every parameter fixed to its population value, e.g.
+the ``population`` block of a library model (``models/*.toml``). Its parameter table is built
+with :func:`relqual.partable.build_partable` (``fixed_x=False``, so observed covariates need
+their variances too), and its implied moments come from the RAM matrices of
+:class:`relqual.engine.matrices.RamModel` at an empty free-parameter vector:
+
+    Sigma = F (I - A)^-1 S (I - A)^-T F',   mu = F (I - A)^-1 m   (McArdle & McDonald 1984).
+
+Responses are drawn as ``y = mu + L z`` with ``z`` standard normal and ``L`` the Cholesky factor
+of ``Sigma`` (numpy ``Generator``), so the same seed gives the same numbers on every machine with
+the same numpy.
+
+Likert answers (``likert=5`` or ``7``) cut each variable, divided by its population standard
+deviation, at fixed normal quantiles chosen so that answers lean mildly to the agreeing end of
+the scale, as satisfaction and loyalty surveys do (negative skew; Peterson & Wilson 1992,
+"Measuring customer satisfaction: fact and artifact", J. Acad. Mark. Sci. 20(1), 61-71). With
+zero means (every library model) the category shares and thresholds are:
+
+=======  ==========================================  =============================================
+points   category shares 1..k                        thresholds (z)
+=======  ==========================================  =============================================
+5        .04 .10 .24 .38 .24                         -1.751 -1.080 -0.305 0.706
+7        .03 .05 .10 .20 .27 .22 .13                 -1.881 -1.405 -0.915 -0.305 0.385 1.126
+=======  ==========================================  =============================================
+
+A population mean (``y ~ 1`` with a fixed value) shifts a variable's answers up or down.
+Missing cells (``missing_rate``) are missing completely at random (MCAR): each cell independently,
+drawn from a random stream separate from the responses, so the complete values do not depend on
+``missing_rate``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import models as model_library
+from .engine.inference import standardize
+from .engine.matrices import RamModel
+from .partable import ParTable, build_partable
+
+LIKERT_SHARES = {
+    5: (0.04, 0.10, 0.24, 0.38, 0.24),
+    7: (0.03, 0.05, 0.10, 0.20, 0.27, 0.22, 0.13),
+}
+MISSING_MECHANISMS = ("mcar",)
+
+
+def likert_thresholds(points: int) -> np.ndarray:
+    """The z cut points for ``points`` categories (normal quantiles of the cumulative shares)."""
+    if points not in LIKERT_SHARES:
+        raise ValueError(f"likert must be None, 5 or 7 (got {points!r})")
+    return stats.norm.ppf(np.cumsum(LIKERT_SHARES[points])[:-1])
+
+
+# --------------------------------------------------------------------------- population model
+def population_syntax(model) -> str:
+    """The population block of ``model``: a ModelSpec, a library name, a model file or syntax.
+
+    A spec without a ``population`` block is used as is, so fully fixed syntax works too.
+    """
+    if isinstance(model, model_library.ModelSpec):
+        spec = model
+    elif isinstance(model, (str, Path)) and any(op in str(model) for op in ("~", ":=")):
+        return str(model)
+    elif isinstance(model, (str, Path)):
+        from .fit import resolve_model     # local import: fit imports the engine stack
+        spec = resolve_model(model)
+    else:
+        raise TypeError("model must be population syntax, a ModelSpec, a library model name or a "
+                        f"path to a model file (got {type(model).__name__})")
+    return spec.population if spec.population else spec.syntax
+
+
+def population_model(model) -> tuple[ParTable, RamModel]:
+    """Parameter table and RAM model of a fully fixed population model.
+
+    Raises ``ValueError`` naming every parameter the syntax leaves free (lavaan's defaults add
+    free (residual) variances, exogenous covariances and residual covariances of pure outcomes,
+    so a population block must give all of them; :func:`complete_population` fills them in).
+    """
+    partable = build_partable(population_syntax(model), fixed_x=False)
+    if partable.npar:
+        col = partable.col
+        free = np.flatnonzero(col["free"] > 0)
+        names = [f"{col['lhs'][k]} {col['op'][k]} {col['rhs'][k]}".strip() for k in free]
+        raise ValueError(
+            f"the population model leaves {len(names)} parameter(s) free: {', '.join(names)}. "
+            "Fix every parameter to its population value (e.g. 'y ~~ 0.64*y'); "
+            "relqual.simulate.complete_population() fills in the variances of a standardized model")
+    if partable.ngroups != 1:  # pragma: no cover - build_partable makes one group here
+        raise ValueError("multigroup population models are not supported yet")
+    return partable, RamModel(partable, 1, None)
+
+
+def _moments(ram: RamModel, meanstructure: bool):
+    imp = ram.implied(np.zeros(0))
+    mu = imp.mu if meanstructure else np.zeros(ram.p)
+    return imp, mu
+
+
+def population_moments(model) -> tuple[pd.DataFrame, pd.Series]:
+    """The population covariance matrix and mean vector of the observed variables."""
+    partable, ram = population_model(model)
+    imp, mu = _moments(ram, partable.meanstructure)
+    names = ram.ov_names
+    return (pd.DataFrame(imp.sigma, index=names, columns=names),
+            pd.Series(mu, index=names, name="mean"))
+
+
+def population_values(model) -> pd.DataFrame:
+    """Every population parameter: ``lhs op rhs est std_all`` (``std_all`` as lavaan's std.all).
+
+    The standardized values come from the population model itself, so a recovery study compares
+    ``res.paths()["std_all"]`` with this table whatever metric the population is written in.
+    """
+    partable, ram = population_model(model)
+    col = partable.col
+    x = np.zeros(0)
+    values = np.full(len(col["op"]), np.nan)
+    values[ram.rows] = ram.row_values(*ram.matrices(x))
+    std = standardize(col, [ram], x, values, "std.all")
+    keep = np.isin(col["op"], ["=~", "~", "~~", "~1"])
+    return pd.DataFrame({"lhs": col["lhs"][keep], "op": col["op"][keep], "rhs": col["rhs"][keep],
+                         "est": values[keep], "std_all": std[keep]})
+
+
+# --------------------------------------------------------------------------- simulate
+def simulate(model, n: int, seed=None, likert: int | None = None, missing_rate: float = 0.0,
+             missing: str = "mcar") -> pd.DataFrame:
+    """Survey data drawn from a population model.
+
+    ``model``: a library name (its ``population`` block is used), a ModelSpec, a model file, or
+    lavaan syntax with every parameter fixed. ``n`` respondents; ``seed`` (int, SeedSequence or
+    Generator) makes the draw reproducible. ``likert`` = 5 or 7 cuts every observed variable into
+    categories 1..k with mild negative skew (thresholds in the module docstring); ``None`` keeps
+    continuous values. ``missing_rate`` is the expected share of missing cells, ``missing`` the
+    mechanism (only ``"mcar"``: every cell independently).
+
+    Returns a DataFrame with one column per observed variable (in the model's order). Likert
+    columns are integers, or floats with NaN when cells are missing (as ``pandas.read_csv``
+    reads them).
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive whole number of respondents (got {n!r})")
+    if likert is not None:
+        thresholds = likert_thresholds(likert)
+    if missing not in MISSING_MECHANISMS:
+        raise ValueError(f"missing must be one of {', '.join(MISSING_MECHANISMS)} (got {missing!r})")
+    if not (isinstance(missing_rate, (int, float, np.floating)) and 0 <= missing_rate < 1):
+        raise ValueError(f"missing_rate must be a share in [0, 1) (got {missing_rate!r})")
+
+    partable, ram = population_model(model)
+    imp, mu = _moments(ram, partable.meanstructure)
+    factor = _cov_factor(imp.sigma, ram.ov_names)
+    rng_values, rng_missing = _generators(seed)
+    values = mu + rng_values.standard_normal((int(n), ram.p)) @ factor.T
+    if likert is not None:
+        sd = np.sqrt(np.diag(imp.sigma))
+        values = 1 + np.stack([np.searchsorted(thresholds, values[:, j] / sd[j])
+                               for j in range(ram.p)], axis=1)
+    data = pd.DataFrame(values, columns=ram.ov_names)
+    if missing_rate > 0:
+        mask = rng_missing.random(data.shape) < missing_rate
+        data = data.astype(float).mask(mask)
+    return data
+
+
+def _generators(seed) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent streams for the responses and the missing cells."""
+    if isinstance(seed, np.random.Generator):
+        return seed, seed
+    if seed is not None and not isinstance(seed, (int, np.integer, np.random.SeedSequence)):
+        raise TypeError(f"seed must be an int, a SeedSequence or a Generator (got {seed!r})")
+    sequence = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    a, b = sequence.spawn(2)
+    return np.random.default_rng(a), np.random.default_rng(b)
+
+
+def _cov_factor(sigma: np.ndarray, names: list[str]) -> np.ndarray:
+    """``L`` with ``L L' = Sigma``: Cholesky, or an eigen factor for a singular but PSD Sigma."""
+    try:
+        return np.linalg.cholesky(sigma)
+    except np.linalg.LinAlgError:
+        pass
+    eigval, eigvec = np.linalg.eigh(sigma)
+    if eigval.min() < -1e-10 * max(1.0, eigval.max()):
+        raise ValueError("the population covariance matrix of the observed variables is not "
+                         "positive semi-definite (check the population values: a variance may be "
+                         f"negative or a correlation above 1); observed variables: {', '.join(names)}")
+    return eigvec * np.sqrt(np.clip(eigval, 0, None))
+
+
+# --------------------------------------------------------------------------- authoring helper
+def complete_population(syntax: str, digits: int = 6) -> str:
+    """Fill in a standardized population model: every variable gets total variance 1.
+
+    Write the standardized loadings, paths and the correlations of exogenous variables (and any
+    residual correlations) as fixed values; this returns the full population block with the
+    (residual) variance of every variable whose variance is not given solved so that its
+    model-implied variance is 1, and every other parameter lavaan would leave free set to 0
+    (written out, so the block shows it). The variances solve the linear system
+    ``diag(B S B') = 1`` in the unknown diagonal of ``S`` (``B = (I - A)^-1``), which has a
+    unique solution for recursive models.
+    """
+    partable = build_partable(syntax, fixed_x=False)
+    col = partable.col
+    free = col["free"] > 0
+    is_var = (col["op"] == "~~") & (col["lhs"] == col["rhs"])
+    fill = col["ustart"].copy()
+    fill[free & ~is_var] = 0.0
+    fill[free & is_var] = 1.0                       # placeholder; solved below
+    fixed = {k: fill[k] for k in range(len(fill))}
+    ram = RamModel(_with_values(partable, fixed), 1, None)
+    A, S, _ = ram.matrices(np.zeros(0))
+    B = np.linalg.inv(np.eye(ram.n) - A)
+    index = {name: i for i, name in enumerate(ram.names)}
+    unknown = [index[col["lhs"][k]] for k in np.flatnonzero(free & is_var)]
+    if unknown:
+        S_known = S.copy()
+        S_known[unknown, unknown] = 0.0
+        rest = np.diag(B @ S_known @ B.T)[unknown]
+        coef = (B[np.ix_(unknown, unknown)]) ** 2
+        solved = np.linalg.solve(coef, 1.0 - rest)
+        if np.any(solved <= 0):
+            bad = [ram.names[i] for i, v in zip(unknown, solved) if v <= 0]
+            raise ValueError("the standardized values explain more than all of the variance of "
+                             f"{', '.join(bad)}: lower the loadings or paths into them")
+        for i, v in zip(unknown, solved):
+            k = np.flatnonzero(free & is_var & (col["lhs"] == ram.names[i]))[0]
+            fill[k] = v
+    return _format_population(col, fill, digits)
+
+
+def _with_values(partable: ParTable, values: dict) -> ParTable:
+    col = {k: v.copy() for k, v in partable.col.items()}
+    for k, v in values.items():
+        if col["op"][k] in ("=~", "~", "~~", "~1"):
+            col["free"][k], col["ustart"][k] = 0, v
+    return ParTable(col=col, roles=partable.roles, meanstructure=partable.meanstructure,
+                    ngroups=1, options=partable.options)
+
+
+def _format_population(col: dict, values: np.ndarray, digits: int) -> str:
+    """Population syntax, one line per left-hand side and kind of parameter."""
+    def num(v):
+        whole, _, frac = f"{v:.{digits}f}".rstrip("0").partition(".")
+        return f"{whole}.{frac.ljust(2, '0')}"
+
+    op, lhs, rhs = col["op"], col["lhs"], col["rhs"]
+    latent = set(lhs[op == "=~"])
+    is_var = (op == "~~") & (lhs == rhs)
+    sections = [("# measurement model", op == "=~"),
+                ("# structural model", op == "~"),
+                ("# covariances (exogenous variables; residuals)", (op == "~~") & ~is_var),
+                ("# latent (residual) variances: every latent variable has variance 1",
+                 is_var & np.isin(lhs, list(latent))),
+                ("# observed (residual) variances: every observed variable has variance 1",
+                 is_var & ~np.isin(lhs, list(latent))),
+                ("# means", op == "~1")]
+    lines = []
+    for heading, mask in sections:
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            continue
+        lines.append(heading)
+        for left in dict.fromkeys(lhs[rows]):
+            mine = [k for k in rows if lhs[k] == left]
+            if op[mine[0]] == "~1":
+                lines.append(f"{left} ~ {num(values[mine[0]])}*1")
+            else:
+                terms = " + ".join(f"{num(values[k])}*{rhs[k]}" for k in mine)
+                lines.append(f"{left} {op[mine[0]]} {terms}")
+    lines += [f"{lhs[k]} {op[k]} {rhs[k]}" for k in np.flatnonzero(np.isin(op, [":=", "=="]))]
+    return "\n".join(lines) + "\n"
