@@ -97,8 +97,8 @@ class Measurement:
 
     @property
     def lv_cor(self) -> pd.DataFrame:
-        sd = np.sqrt(np.diag(self.lv_cov.to_numpy()))
         with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(np.diag(self.lv_cov.to_numpy()))
             return self.lv_cov / np.outer(sd, sd)
 
     def improper_variance(self, name: str) -> bool:
@@ -171,8 +171,8 @@ def cronbach_alpha(cov: np.ndarray) -> float:
 
 
 def _cor(cov: np.ndarray) -> np.ndarray:
-    sd = np.sqrt(np.diag(cov))
     with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(np.diag(cov))
         return cov / np.outer(sd, sd)
 
 
@@ -285,7 +285,8 @@ def fornell_larcker_tables(m: Measurement, ave: pd.Series) -> tuple[pd.DataFrame
     one row per pair: ``factor_1 factor_2 r sqrt_ave_1 sqrt_ave_2 passes note``."""
     factors = m.factors
     cor = m.lv_cor.loc[factors, factors].copy()
-    root = np.sqrt(ave.reindex(factors).to_numpy(float))
+    with np.errstate(invalid="ignore"):               # a negative AVE (improper solution)
+        root = np.sqrt(ave.reindex(factors).to_numpy(float))
     matrix = cor.copy()
     for i, f in enumerate(factors):
         matrix.loc[f, f] = root[i]
