@@ -51,12 +51,19 @@ _SMALL = np.sqrt(np.finfo(float).eps)
 
 
 def require_ml(res, what: str) -> None:
-    """Raise a clear error for fits these methods do not support (yet)."""
+    """Raise a clear error for fits these methods do not support (yet): estimators other than
+    ML (WLSMV needs reliability on the latent-response scale, MLR robust score tests) and FIML
+    (its sample moments and information differ from the complete-data ones used here)."""
     estimator = str(res.call.get("estimator", "ML")).upper()
     if estimator != "ML":
         raise NotImplementedError(
             f"{what} is available for estimator='ML' fits only; this fit used "
             f"estimator='{estimator}', which is not supported yet")
+    missing = str(res.call.get("missing", "listwise")).lower()
+    if missing != "listwise":
+        raise NotImplementedError(
+            f"{what} is available for complete-data fits (missing='listwise') only; "
+            f"missing='{missing}' is not supported yet")
 
 
 def candidate_rows(partable: ParTable) -> list[tuple[str, str, str]]:

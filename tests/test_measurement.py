@@ -206,6 +206,9 @@ def test_other_estimators_are_refused(hs):
                    res.measurement_report):
         with pytest.raises(NotImplementedError, match="WLSMV.*not supported yet"):
             method()
+    res.call = dict(res.call, estimator="ML", missing="fiml")
+    with pytest.raises(NotImplementedError, match="missing='fiml' is not supported yet"):
+        res.reliability()
 
 
 # ----------------------------------------------------------------------------- the report

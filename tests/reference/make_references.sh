@@ -9,3 +9,6 @@ if [ "$#" -eq 0 ]; then
   Rscript tests/reference/export_datasets.R
 fi
 Rscript tests/reference/lavaan_reference.R tests/reference/cases.json tests/reference "$@"
+if [ "$#" -eq 0 ]; then
+  Rscript tests/reference/semtools_reference.R tests/reference/semtools.json
+fi
