@@ -21,7 +21,6 @@ import pandas as pd
 import relqual as rq
 
 EXIT_OK, EXIT_INPUT = 0, 2
-DATA_READERS = {".csv": ",", ".tsv": "\t"}   # extension -> field separator
 DEMO_NAME = "relationship_quality"
 
 
@@ -31,19 +30,11 @@ class CliError(Exception):
 
 # ---------------------------------------------------------------------------- helpers
 def read_data(path: str) -> pd.DataFrame:
-    """A data file as a DataFrame; the format is chosen by extension (CSV or TSV for now)."""
-    file = Path(path)
-    suffix = file.suffix.lower()
-    if suffix not in DATA_READERS:
-        raise CliError(f"cannot read '{path}': unsupported data format "
-                       f"'{suffix or '(no extension)'}'; supported formats: .csv "
-                       "(comma-separated) and .tsv (tab-separated), with a header line")
-    if not file.is_file():
-        raise CliError(f"data file '{path}' not found")
+    """A data file as a DataFrame, read by ``rq.read_survey`` (the format is chosen by extension)."""
     try:
-        return pd.read_csv(file, sep=DATA_READERS[suffix])
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise CliError(f"cannot read '{path}' as {suffix[1:].upper()}: {exc}") from None
+        return rq.read_survey(path)
+    except (FileNotFoundError, ImportError, rq.SurveyFileError) as exc:
+        raise CliError(str(exc)) from None
 
 
 def run_fit(model, data, **options) -> rq.Result:
@@ -245,7 +236,7 @@ def cmd_fit(args) -> int:
 # ---------------------------------------------------------------------------- simulate
 def cmd_simulate(args) -> int:
     out = Path(args.out)
-    sep = DATA_READERS.get(out.suffix.lower())
+    sep = {".csv": ",", ".tsv": "\t"}.get(out.suffix.lower())
     if sep is None:
         raise CliError(f"cannot write '{args.out}': use a .csv or .tsv file name")
     data = rq.simulate(args.model, args.n, seed=args.seed, likert=args.likert,
@@ -279,7 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Fit MODEL to DATA and print a lavaan-style summary.")
     fit.add_argument("model", metavar="MODEL",
                      help="lavaan model syntax, a library model name or a model file path")
-    fit.add_argument("data", metavar="DATA", help="data file (.csv or .tsv, with a header line)")
+    fit.add_argument("data", metavar="DATA",
+                     help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet")
     fit.add_argument("--estimator", default="ML", help="estimator (default ML; only ML so far)")
     fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
                      help="missing-data handling (default listwise; fiml is planned)")

@@ -98,7 +98,7 @@ def test_fit_missing_data_file(capsys, tmp_path):
 
 
 def test_fit_unsupported_data_format(capsys, tmp_path):
-    err = assert_input_error(capsys, "fit", HS_SYNTAX, str(tmp_path / "survey.sav"),
+    err = assert_input_error(capsys, "fit", HS_SYNTAX, str(tmp_path / "survey.sas7bdat"),
                              mention="unsupported data format")
     assert ".csv" in err and ".tsv" in err
 
