@@ -114,9 +114,6 @@ class Measurement:
 
 def measurement_parts(res, group: int = 1) -> Measurement:
     """Collect loadings, variances and the latent and observed covariance matrices of ``res``."""
-    if res.partable.ngroups > 1:
-        raise NotImplementedError("reliability and validity are not available for multigroup "
-                                  "fits yet")
     col = res.partable.col
     model = res.models[group - 1]
     values = res._values
@@ -376,38 +373,82 @@ def htmt_pairs(m: Measurement) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------- for Result methods
 
-def reliability(res) -> pd.DataFrame:
-    """``res.reliability()``: see :func:`reliability_table`."""
+def _groups(res, group) -> list[int]:
+    """Group numbers to report: ``group`` (a number from 1 or a group label), or all groups."""
+    n = res.partable.ngroups
+    if group is None:
+        return list(range(1, n + 1))
+    labels = list(getattr(res, "group_labels", []) or [])
+    if group in labels:
+        return [labels.index(group) + 1]
+    if isinstance(group, (int, np.integer)) and 1 <= group <= n:
+        return [int(group)]
+    raise ValueError(f"unknown group {group!r}: use 1..{n}" +
+                     (f" or one of {labels}" if labels else ""))
+
+
+def _per_group(res, group, table) -> pd.DataFrame:
+    """``table(g)`` for each requested group; a ``group`` column (the group label) first when
+    the model has several groups."""
+    frames = []
+    for g in _groups(res, group):
+        frame = table(g)
+        if res.partable.ngroups > 1:
+            labels = list(getattr(res, "group_labels", []) or [])
+            frame.insert(0, "group", labels[g - 1] if labels else g)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _one_group(res, group, what) -> int:
+    groups = _groups(res, group)
+    if len(groups) > 1:
+        raise ValueError(f"{what} is per group: pass group= (a number or a label)")
+    return groups[0]
+
+
+def _std_solution(res, g: int) -> pd.DataFrame:
+    std = res.standardized_solution("std.all")
+    return std[std["group"] == g]
+
+
+def reliability(res, group=None) -> pd.DataFrame:
+    """``res.reliability()``: see :func:`reliability_table` (per group for multigroup models)."""
     require_ml(res, "reliability")
-    return reliability_table(measurement_parts(res))
+    return _per_group(res, group, lambda g: reliability_table(measurement_parts(res, g)))
 
 
-def item_diagnostics(res, threshold: float = LOW_LOADING) -> pd.DataFrame:
+def item_diagnostics(res, threshold: float = LOW_LOADING, group=None) -> pd.DataFrame:
     """``res.item_diagnostics()``: see :func:`item_table` (``threshold``: low-loading flag)."""
     require_ml(res, "item diagnostics")
-    return item_table(measurement_parts(res), res.standardized_solution("std.all"), threshold)
+    return _per_group(res, group, lambda g: item_table(measurement_parts(res, g),
+                                                       _std_solution(res, g), threshold))
 
 
-def fornell_larcker(res, matrix: bool = False) -> pd.DataFrame:
+def _fornell_larcker(res, g: int):
+    m = measurement_parts(res, g)
+    return fornell_larcker_tables(m, reliability_table(m).set_index("factor")["ave"])
+
+
+def fornell_larcker(res, matrix: bool = False, group=None) -> pd.DataFrame:
     """``res.fornell_larcker()``: one row per pair with its verdict, or with ``matrix=True`` the
-    classic table (sqrt(AVE) on the diagonal, latent correlations off it)."""
+    classic table (sqrt(AVE) on the diagonal, latent correlations off it) of one group."""
     require_ml(res, "the Fornell-Larcker criterion")
-    m = measurement_parts(res)
-    ave = reliability_table(m).set_index("factor")["ave"]
-    table, pairs = fornell_larcker_tables(m, ave)
-    return table if matrix else pairs
+    if matrix:
+        return _fornell_larcker(res, _one_group(res, group, "the Fornell-Larcker matrix"))[0]
+    return _per_group(res, group, lambda g: _fornell_larcker(res, g)[1])
 
 
-def htmt(res, matrix: bool = False, kind: str = "htmt") -> pd.DataFrame:
+def htmt(res, matrix: bool = False, kind: str = "htmt", group=None) -> pd.DataFrame:
     """``res.htmt()``: one row per pair (HTMT, HTMT2, flags at .85 and .90), or with ``matrix=True``
-    the ``kind`` ("htmt" or "htmt2") matrix."""
+    the ``kind`` ("htmt" or "htmt2") matrix of one group."""
     require_ml(res, "HTMT")
     if kind not in ("htmt", "htmt2"):
         raise ValueError("kind must be 'htmt' or 'htmt2'")
-    m = measurement_parts(res)
-    if not matrix:
-        return htmt_pairs(m)
-    return htmt_matrices(m)[0 if kind == "htmt" else 1]
+    if matrix:
+        m = measurement_parts(res, _one_group(res, group, "the HTMT matrix"))
+        return htmt_matrices(m)[0 if kind == "htmt" else 1]
+    return _per_group(res, group, lambda g: htmt_pairs(measurement_parts(res, g)))
 
 
 # ---------------------------------------------------------------------------- the report
@@ -492,14 +533,16 @@ def _lower(matrix: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
 
 
-def measurement_report(res, *, loading_threshold: float = LOW_LOADING,
-                       top_modindices: int = 10) -> MeasurementReport:
-    """Put reliability, items, Fornell-Larcker, HTMT and the largest MIs together with verdicts."""
+def measurement_report(res, *, loading_threshold: float = LOW_LOADING, top_modindices: int = 10,
+                       group=None) -> MeasurementReport:
+    """Put reliability, items, Fornell-Larcker, HTMT and the largest MIs together with verdicts
+    (for one group: ``group`` is required for multigroup models)."""
     from .modindices import modification_indices
     require_ml(res, "the measurement report")
-    m = measurement_parts(res)
+    g = _one_group(res, group, "the measurement report")
+    m = measurement_parts(res, g)
     rel = reliability_table(m)
-    items = item_table(m, res.standardized_solution("std.all"), loading_threshold)
+    items = item_table(m, _std_solution(res, g), loading_threshold)
     fl_matrix, fl_pairs = fornell_larcker_tables(m, rel.set_index("factor")["ave"])
     htmt = htmt_pairs(m)
     h1, h2 = htmt_matrices(m)
@@ -508,7 +551,10 @@ def measurement_report(res, *, loading_threshold: float = LOW_LOADING,
     values[upper] = h2.to_numpy(float)[upper]
     np.fill_diagonal(values, np.nan)
     combined = pd.DataFrame(values, index=h1.index, columns=h1.columns)
-    mi = modification_indices(res, minimum_value=MI_SIGNIFICANT).head(top_modindices)
+    mi = modification_indices(res, minimum_value=MI_SIGNIFICANT)
+    if "group" in mi:
+        mi = mi[mi["group"] == g].drop(columns="group")
+    mi = mi.head(top_modindices).reset_index(drop=True)
     statements, criteria = _verdicts(rel, items, fl_pairs, htmt, loading_threshold)
 
     notes = [f"{r.factor}: {r.note}" for r in rel.itertuples() if r.note]
@@ -522,8 +568,12 @@ def measurement_report(res, *, loading_threshold: float = LOW_LOADING,
     if len(mi):
         notes.append("modification indices are score tests (1 df): values above 3.84 are "
                      "significant at .05, but free a parameter only when theory supports it.")
+    name = res.spec.name
+    if res.partable.ngroups > 1:
+        labels = list(getattr(res, "group_labels", []) or [])
+        name += f", group {labels[g - 1] if labels else g}"
     return MeasurementReport(
-        model=res.spec.name, reliability=rel, items=items, fornell_larcker=fl_matrix,
+        model=name, reliability=rel, items=items, fornell_larcker=fl_matrix,
         fornell_larcker_pairs=fl_pairs, htmt=htmt, htmt_matrix=combined,
         criteria=pd.DataFrame(criteria, columns=["criterion", "threshold", "rule", "result"]),
         modindices=mi, statements=statements, notes=notes, warnings=list(res.warnings))

@@ -52,12 +52,14 @@ _SMALL = np.sqrt(np.finfo(float).eps)
 
 def require_ml(res, what: str) -> None:
     """Raise a clear error for fits these methods do not support (yet): estimators other than
-    ML (WLSMV needs reliability on the latent-response scale, MLR robust score tests) and FIML
-    (its sample moments and information differ from the complete-data ones used here)."""
+    ML and MLR (WLSMV needs reliability on the latent-response scale) and FIML (its sample
+    moments and information differ from the complete-data ones used here). MLR has ML's
+    estimates, and lavaan's ``modindices()`` uses the same expected information for it (checked
+    against lavaan's MLR reference, tests/reference/hs_mlr.json)."""
     estimator = str(res.call.get("estimator", "ML")).upper()
-    if estimator != "ML":
+    if estimator not in ("ML", "MLR"):
         raise NotImplementedError(
-            f"{what} is available for estimator='ML' fits only; this fit used "
+            f"{what} is available for estimator='ML' (or 'MLR') fits only; this fit used "
             f"estimator='{estimator}', which is not supported yet")
     missing = str(res.call.get("missing", "listwise")).lower()
     if missing != "listwise":
@@ -175,7 +177,7 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
     x_ext = np.concatenate([x, start])
     models = [RamModel(extended, g, s) for g, s in enumerate(res.samples, start=1)]
     loss = MLLoss(models, res.samples)
-    _, grad, _ = loss.value_gradient_information(x_ext)
+    _, grad = loss.value_and_gradient(x_ext)
     H = _expected_hessian(models, res.samples, loss.weights, x_ext, list(partable.roles.ov_x),
                           bool(partable.options.get("fixed_x", True)))
     m, e = np.arange(npar), np.arange(npar, len(x_ext))

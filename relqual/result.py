@@ -210,39 +210,42 @@ class Result:
                             columns=model.ov_names)
 
     # ------------------------------------------------------------------ measurement quality
-    def reliability(self) -> pd.DataFrame:
+    # (relqual/measurement.py and relqual/modindices.py; ``group``: a number or label, for
+    # multigroup models; the tables then have a ``group`` column)
+    def reliability(self, group=None) -> pd.DataFrame:
         """Per factor: ``n_items alpha alpha_std omega omega_model cr_fl ave ave_fl improper note``
         (omega and AVE as semTools ``compRelSEM``/``AVE``; see :mod:`relqual.measurement`)."""
         from . import measurement
-        return measurement.reliability(self)
+        return measurement.reliability(self, group)
 
-    def item_diagnostics(self, threshold: float = 0.5) -> pd.DataFrame:
+    def item_diagnostics(self, threshold: float = 0.5, group=None) -> pd.DataFrame:
         """Per item: standardized loading with CI, R², corrected item-total r, alpha if deleted,
         flags (loading below ``threshold``, cross-loading, Heywood)."""
         from . import measurement
-        return measurement.item_diagnostics(self, threshold)
+        return measurement.item_diagnostics(self, threshold, group)
 
-    def fornell_larcker(self, matrix: bool = False) -> pd.DataFrame:
+    def fornell_larcker(self, matrix: bool = False, group=None) -> pd.DataFrame:
         """Fornell-Larcker criterion per pair of factors (``matrix=True``: the classic table)."""
         from . import measurement
-        return measurement.fornell_larcker(self, matrix)
+        return measurement.fornell_larcker(self, matrix, group)
 
-    def htmt(self, matrix: bool = False, kind: str = "htmt") -> pd.DataFrame:
+    def htmt(self, matrix: bool = False, kind: str = "htmt", group=None) -> pd.DataFrame:
         """HTMT and HTMT2 per pair of factors with flags at .85/.90 (``matrix=True``: one matrix)."""
         from . import measurement
-        return measurement.htmt(self, matrix, kind)
+        return measurement.htmt(self, matrix, kind, group)
 
     def modindices(self, sort: bool = True, minimum_value: float = 0.0) -> pd.DataFrame:
-        """Modification indices as lavaan's ``modindices()``: ``lhs op rhs mi epc sepc_lv
+        """Modification indices as lavaan's ``modindices()``: ``lhs op rhs [group] mi epc sepc_lv
         sepc_all sepc_nox``, largest first."""
         from .modindices import modification_indices
         return modification_indices(self, sort=sort, minimum_value=minimum_value)
 
-    def measurement_report(self, loading_threshold: float = 0.5):
+    def measurement_report(self, loading_threshold: float = 0.5, group=None):
         """Reliability, validity and item tables with cut-offs, sources and verdicts
         (:class:`relqual.measurement.MeasurementReport`; ``print()`` it or show it in a notebook)."""
         from . import measurement
-        return measurement.measurement_report(self, loading_threshold=loading_threshold)
+        return measurement.measurement_report(self, loading_threshold=loading_threshold,
+                                              group=group)
 
     # ------------------------------------------------------------------ resampling and effects
     def use_bootstrap_se(self, boot) -> None:

@@ -24,96 +24,130 @@ def matrix(obj) -> pd.DataFrame:
     return pd.DataFrame(obj["data"], index=obj["rownames"], columns=obj["colnames"]).astype(float)
 
 
-def fit(model, data):
+def fit(model, data, **options):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return rq.fit(model, data)
+        return rq.fit(model, data, **options)
 
 
 @pytest.fixture(scope="module", params=list(CASES))
 def case(request):
     ref = CASES[request.param]
-    return ref, fit(ref["model"], pd.read_csv(ROOT / ref["data"]))
+    return ref, fit(ref["model"], pd.read_csv(ROOT / ref["data"]), **(ref["options"] or {}))
+
+
+def blocks(ref, res, method, **kwargs):
+    """(reference block, our table for that group) for each group of the case."""
+    for block in ref["blocks"]:
+        group = block["group"] if len(ref["blocks"]) > 1 else None
+        yield block, method(res, group=group, **kwargs)
 
 
 def test_reliability_matches_semtools(case):
     ref, res = case
-    rel = res.reliability().set_index("factor")
-    for ours, theirs in (("omega", "omega"), ("omega_model", "omega_model"), ("alpha", "alpha"),
-                         ("alpha", "reliability_alpha"), ("ave", "ave")):
-        for factor, value in ref[theirs].items():
-            if value is None:                 # semTools: undefined (cross-loading item)
-                assert np.isnan(rel.loc[factor, ours]), (ours, factor)
-            else:
-                assert rel.loc[factor, ours] == pytest.approx(value, abs=TOL), (ours, factor)
-    for factor, values in ref["by_hand"].items():
-        assert rel.loc[factor, "n_items"] == values["n_items"]
-        if factor not in ref["omega"]:        # single indicator: undefined (tested below)
-            continue
-        for key in ("cr_fl", "ave_fl", "alpha_std"):
-            if key in values:
+    for block, rel in blocks(ref, res, rq.Result.reliability):
+        rel = rel.set_index("factor")
+        for ours, theirs in (("omega", "omega"), ("omega_model", "omega_model"),
+                             ("alpha", "alpha"), ("alpha", "reliability_alpha"), ("ave", "ave")):
+            for factor, value in block[theirs].items():
+                if value is None:                 # semTools: undefined (cross-loading item)
+                    assert np.isnan(rel.loc[factor, ours]), (ours, factor)
+                else:
+                    assert rel.loc[factor, ours] == pytest.approx(value, abs=TOL), (ours, factor)
+        for factor, values in block["by_hand"].items():
+            assert rel.loc[factor, "n_items"] == values["n_items"]
+            if factor not in block["omega"]:      # single indicator: undefined (tested below)
+                continue
+            for key in ("cr_fl", "ave_fl", "alpha_std"):
                 assert rel.loc[factor, key] == pytest.approx(values[key], abs=TOL), (key, factor)
-    # factors semTools drops (single indicators) are kept, with a reason instead of numbers
-    for factor in set(rel.index) - set(ref["omega"]):
-        assert rel.loc[factor, "n_items"] == 1
-        assert "single indicator" in rel.loc[factor, "note"]
+        # factors semTools drops (single indicators) are kept, with a reason instead of numbers
+        for factor in set(rel.index) - set(block["omega"]):
+            assert rel.loc[factor, "n_items"] == 1
+            assert "single indicator" in rel.loc[factor, "note"]
 
 
 def test_htmt_matches_semtools(case):
     ref, res = case
-    if ref["htmt"] is None:              # semTools cannot: indicators that are factors
-        assert "visual" in ref["htmt_input"]
-        assert set(res.htmt(matrix=True).index) == {"visual", "textual", "speed"}
-        return
-    for kind in ("htmt", "htmt2"):
-        theirs = matrix(ref[kind])
-        ours = res.htmt(matrix=True, kind=kind).loc[theirs.index, theirs.columns]
-        both = theirs.notna().to_numpy()
-        assert np.allclose(ours.to_numpy()[both], theirs.to_numpy()[both], atol=TOL), kind
-        assert ours.isna().to_numpy()[~both].all()
-    pairs = res.htmt().set_index(["factor_1", "factor_2"])
-    theirs = matrix(ref["htmt"])
-    for (a, b), row in pairs.iterrows():
-        if np.isfinite(row["htmt"]):
-            assert row["htmt"] == pytest.approx(theirs.loc[a, b], abs=TOL)
-            assert row["above_85"] == (row["htmt"] >= 0.85)
+    for block, pairs in blocks(ref, res, rq.Result.htmt):
+        if block["htmt"] is None:        # semTools cannot: indicators that are factors
+            assert "visual" in block["htmt_input"]
+            assert set(pairs["factor_1"]) | set(pairs["factor_2"]) == {"visual", "textual", "speed"}
+            continue
+        group = block["group"] if len(ref["blocks"]) > 1 else None
+        for kind in ("htmt", "htmt2"):
+            theirs = matrix(block[kind])
+            ours = res.htmt(matrix=True, kind=kind, group=group).loc[theirs.index, theirs.columns]
+            both = theirs.notna().to_numpy()
+            assert np.allclose(ours.to_numpy()[both], theirs.to_numpy()[both], atol=TOL), kind
+            assert ours.isna().to_numpy()[~both].all()
+        theirs = matrix(block["htmt"])
+        for row in pairs.itertuples():
+            if np.isfinite(row.htmt):
+                assert row.htmt == pytest.approx(theirs.loc[row.factor_1, row.factor_2], abs=TOL)
+                assert row.above_85 == (row.htmt >= 0.85)
 
 
 def test_fornell_larcker_matches_lavaan_and_semtools(case):
     ref, res = case
-    table = res.fornell_larcker(matrix=True)
-    cor = matrix(ref["cor_lv"])
-    factors = list(table.index)
-    for i, a in enumerate(factors):
-        for b in factors[:i]:
-            assert table.loc[a, b] == pytest.approx(cor.loc[a, b], abs=TOL)
-        if ref["ave"].get(a) is not None:
-            assert table.loc[a, a] == pytest.approx(np.sqrt(ref["ave"][a]), abs=TOL)
-    pairs = res.fornell_larcker()
-    for row in pairs.itertuples():
-        if pd.notna(row.passes):
-            assert row.passes == (abs(row.r) < min(row.sqrt_ave_1, row.sqrt_ave_2))
-        else:
-            assert "AVE undefined" in row.note
+    for block, pairs in blocks(ref, res, rq.Result.fornell_larcker):
+        group = block["group"] if len(ref["blocks"]) > 1 else None
+        table = res.fornell_larcker(matrix=True, group=group)
+        cor = matrix(block["cor_lv"])
+        factors = list(table.index)
+        for i, a in enumerate(factors):
+            for b in factors[:i]:
+                assert table.loc[a, b] == pytest.approx(cor.loc[a, b], abs=TOL)
+            if block["ave"].get(a) is not None:
+                assert table.loc[a, a] == pytest.approx(np.sqrt(block["ave"][a]), abs=TOL)
+        for row in pairs.itertuples():
+            if pd.notna(row.passes):
+                assert row.passes == (abs(row.r) < min(row.sqrt_ave_1, row.sqrt_ave_2))
+            else:
+                assert "AVE undefined" in row.note
 
 
 def test_item_diagnostics_match(case):
     ref, res = case
-    items = res.item_diagnostics().set_index(["factor", "item"])
-    loads = pd.DataFrame(ref["std_loadings"]).set_index(["lhs", "rhs"])
-    for key, col in (("est.std", "loading"), ("se", "se"), ("ci.lower", "ci_lower"),
-                     ("ci.upper", "ci_upper")):
-        assert np.allclose(items.loc[loads.index, col], loads[key], atol=TOL), col
-    theirs = pd.DataFrame(ref["items"]).set_index(["factor", "item"])
-    for col in ("item_total_r", "alpha_if_deleted"):
-        ours = items.loc[theirs.index, col].to_numpy(float)
-        expected = theirs[col].to_numpy(float)
-        ok = np.isfinite(expected)
-        assert np.allclose(ours[ok], expected[ok], atol=TOL), col
-        assert np.isnan(ours[~ok]).all()
-    assert (items["low_loading"] == (items["loading"].abs() < 0.5)).all()
-    assert (res.item_diagnostics(threshold=0.7)["low_loading"]
-            == (items["loading"].abs() < 0.7).to_numpy()).all()
+    loads = pd.DataFrame(ref["std_loadings"])
+    for block, items in blocks(ref, res, rq.Result.item_diagnostics):
+        items = items.set_index(["factor", "item"])
+        theirs = loads[loads["group"] == block["group"]].set_index(["lhs", "rhs"])
+        for key, col in (("est.std", "loading"), ("se", "se"), ("ci.lower", "ci_lower"),
+                         ("ci.upper", "ci_upper")):
+            assert np.allclose(items.loc[theirs.index, col], theirs[key], atol=TOL), col
+        theirs = pd.DataFrame(block["items"]).set_index(["factor", "item"])
+        for col in ("item_total_r", "alpha_if_deleted"):
+            ours = items.loc[theirs.index, col].to_numpy(float)
+            expected = theirs[col].to_numpy(float)
+            ok = np.isfinite(expected)
+            assert np.allclose(ours[ok], expected[ok], atol=TOL), col
+            assert np.isnan(ours[~ok]).all()
+        assert (items["low_loading"] == (items["loading"].abs() < 0.5)).all()
+    if len(ref["blocks"]) == 1:
+        items = res.item_diagnostics()
+        assert (res.item_diagnostics(threshold=0.7)["low_loading"]
+                == (items["loading"].abs() < 0.7)).all()
+
+
+def test_multigroup_tables_have_a_group_column(hs):
+    res = fit(HS_MODEL, hs, group="school")
+    labels = list(res.group_labels)
+    rel = res.reliability()
+    assert list(rel.columns[:2]) == ["group", "factor"] and list(rel["group"].unique()) == labels
+    assert res.reliability(group=labels[1]).equals(res.reliability(group=2))
+    assert "group" not in res.reliability(group=1).columns or len(res.reliability(group=1)) == 3
+    for method in (res.fornell_larcker, res.htmt):
+        assert set(method()["group"]) == set(labels)
+        with pytest.raises(ValueError, match="pass group="):
+            method(matrix=True)
+        assert method(matrix=True, group=labels[0]).shape == (3, 3)
+    with pytest.raises(ValueError, match="unknown group"):
+        res.reliability(group="Nowhere")
+    with pytest.raises(ValueError, match="pass group="):
+        res.measurement_report()
+    report = res.measurement_report(group=labels[1])
+    assert report.model.endswith(f"group {labels[1]}")
+    assert "group" not in report.modindices.columns
 
 
 # ----------------------------------------------------------------------------- bad input

@@ -7,7 +7,8 @@
 #   Rscript tests/reference/semtools_reference.R [OUT_JSON]
 #   default OUT_JSON: tests/reference/semtools.json
 #
-# For every case below it fits the model with lavaan and records
+# For every case below it fits the model with lavaan and records, per group (`blocks`, one entry
+# per group; single-group models have one)
 #   omega          semTools::compRelSEM(fit)                   (defaults: obs.var = TRUE)
 #   omega_model    semTools::compRelSEM(fit, obs.var = FALSE)  (model-implied total variance)
 #   alpha          semTools::compRelSEM(fit, tau.eq = TRUE)    (Cronbach's alpha, sample cov)
@@ -17,15 +18,17 @@
 #                  (defaults otherwise: absolute = TRUE, missing = "listwise"); htmt_input says
 #                  whether the data or the sample covariance matrix was passed
 #   cor_lv         lavInspect(fit, "cor.lv")
-#   std_loadings   standardizedSolution(fit): lhs =~ rhs rows (est.std se ci.lower ci.upper)
 # and, computed here by hand from their textbook formulas (no package needed):
 #   alpha_std      standardized alpha  k r / (1 + (k - 1) r), r the mean inter-item correlation
 #   cr_fl          Fornell & Larcker (1981) composite reliability from the standardized
 #                  solution: (sum lambda)^2 / ((sum lambda)^2 + sum theta)
 #   ave_fl         mean squared standardized loading
 #   items          per item: corrected item-total correlation and alpha if item deleted
-# plus modindices(fit) for the extra models that tests/reference/cases.json does not cover, and
-# parTable(fit) (lhs op rhs free est) so that the tests can evaluate them at lavaan's estimates.
+# and per case
+#   std_loadings   standardizedSolution(fit): lhs =~ rhs rows (group est.std se ci.lower ci.upper)
+#   modindices     modindices(fit), for models that tests/reference/cases.json does not cover
+#   partable       parTable(fit) (lhs op rhs group free est), so that the tests can evaluate the
+#                  modification indices at lavaan's estimates.
 #
 # semTools drops single-indicator factors (dropSingle = TRUE) and returns NA AVE for a factor
 # with a cross-loading item; both show up as absent / null entries in the JSON.
@@ -81,7 +84,10 @@ cases <- list(
        description = "A single-indicator factor (semTools drops it)"),
   list(name = "hs_second_order", fun = "sem", data = "data/holzinger_swineford.csv",
        model = paste(HS, "g =~ visual + textual + speed", sep = "\n"),
-       description = "Second-order factor (first-order reliabilities use the total factor variance)")
+       description = "Second-order factor (first-order reliabilities use the total factor variance)"),
+  list(name = "hs_mg_school", fun = "cfa", data = "data/holzinger_swineford.csv", model = HS,
+       options = list(group = "school"),
+       description = "HS CFA in two groups (school), configural: everything per group")
 )
 
 named <- function(v) {
@@ -101,16 +107,12 @@ quiet <- function(expr) suppressMessages(suppressWarnings(expr))
 
 alpha_of <- function(S) { k <- ncol(S); k / (k - 1) * (1 - sum(diag(S)) / sum(S)) }
 
-run_case <- function(case) {
-  data <- read_data(case$data)
-  fit <- quiet(do.call(case$fun, list(model = case$model, data = data)))
-  used <- as.data.frame(lavInspect(fit, "data"))
-  S <- lavInspect(fit, "sampstat")$cov
-  std <- standardizedSolution(fit)
-  loads <- std[std$op == "=~" & std$rhs %in% lavNames(fit, "ov"), ]
-  factors <- unique(loads$lhs)
+# Values of one group (block): the textbook formulas and HTMT, from that group's sample
+# covariance matrix S, standardized solution std and data used.
+block_values <- function(model, S, std, used, ov) {
+  loads <- std[std$op == "=~" & std$rhs %in% ov, ]
   by_hand <- list(); items <- list()
-  for (f in factors) {
+  for (f in unique(loads$lhs)) {
     rows <- loads[loads$lhs == f, ]
     ind <- rows$rhs
     theta <- sapply(ind, function(v) std$est.std[std$lhs == v & std$op == "~~" & std$rhs == v])
@@ -135,29 +137,63 @@ run_case <- function(case) {
   # htmt() from the data lavaan used; a cross-loading item makes a duplicated data column that
   # lavCor() rejects, and then the (same) sample covariance matrix is passed instead.
   ht <- tryCatch(list(
-    htmt = mat(htmt(case$model, data = used, htmt2 = FALSE)),
-    htmt2 = mat(htmt(case$model, data = used, htmt2 = TRUE)), htmt_input = "data"),
+    htmt = mat(htmt(model, data = used, htmt2 = FALSE)),
+    htmt2 = mat(htmt(model, data = used, htmt2 = TRUE)), htmt_input = "data"),
     error = function(e) tryCatch(list(
-      htmt = mat(htmt(case$model, sample.cov = S, htmt2 = FALSE)),
-      htmt2 = mat(htmt(case$model, sample.cov = S, htmt2 = TRUE)), htmt_input = "sample.cov"),
+      htmt = mat(htmt(model, sample.cov = S, htmt2 = FALSE)),
+      htmt2 = mat(htmt(model, sample.cov = S, htmt2 = TRUE)), htmt_input = "sample.cov"),
       error = function(e) list(htmt = NULL, htmt2 = NULL, htmt_input = conditionMessage(e))))
+  c(ht, list(by_hand = by_hand,
+             items = if (length(items)) cols(do.call(rbind, items)) else NULL))
+}
+
+# semTools' per-factor results, split by group: a named vector (one group) or a data frame with
+# a `group` column (several groups) -> one named list per group.
+split_groups <- function(x, labels) {
+  if (!is.data.frame(x)) return(list(named(x)))
+  lapply(labels, function(g) {
+    row <- x[x$group == g, setdiff(names(x), "group"), drop = FALSE]
+    setNames(as.list(as.numeric(row)), names(row))
+  })
+}
+
+run_case <- function(case) {
+  data <- read_data(case$data)
+  options <- if (is.null(case$options)) list() else case$options
+  fit <- quiet(do.call(case$fun, c(list(model = case$model, data = data), options)))
+  labels <- lavInspect(fit, "group.label")
+  ngroups <- max(1L, length(labels))
+  S <- lapply(lavInspect(fit, "sampstat", drop.list.single.group = FALSE), `[[`, "cov")
+  used <- lapply(lavInspect(fit, "data", drop.list.single.group = FALSE), as.data.frame)
+  cor_lv <- lavInspect(fit, "cor.lv")
+  if (ngroups == 1) cor_lv <- list(cor_lv)
+  rel_alpha <- quiet(reliability(fit))
+  if (ngroups == 1) rel_alpha <- list(rel_alpha)
+  std <- standardizedSolution(fit)
+  if (is.null(std$group)) std$group <- 1L
+  ov <- lavNames(fit, "ov")
+  semtools <- list(omega = split_groups(compRelSEM(fit), labels),
+                   omega_model = split_groups(compRelSEM(fit, obs.var = FALSE), labels),
+                   alpha = split_groups(compRelSEM(fit, tau.eq = TRUE), labels),
+                   ave = split_groups(AVE(fit), labels))
+  blocks <- lapply(seq_len(ngroups), function(g) {
+    c(list(group = g, label = if (length(labels)) labels[g] else ""),
+      lapply(semtools, `[[`, g),
+      list(reliability_alpha = named(rel_alpha[[g]]["alpha", ]), cor_lv = mat(cor_lv[[g]])),
+      block_values(case$model, S[[g]], std[std$group == g, ], used[[g]], ov))
+  })
+  loads <- std[std$op == "=~" & std$rhs %in% ov, ]
+  mi <- modindices(fit)
+  if (is.null(mi$group)) mi$group <- 1L
   list(
     name = case$name, description = case$description, fun = case$fun, data = case$data,
-    model = case$model, nobs = lavInspect(fit, "ntotal"),
-    omega = named(compRelSEM(fit)),
-    omega_model = named(compRelSEM(fit, obs.var = FALSE)),
-    alpha = named(compRelSEM(fit, tau.eq = TRUE)),
-    reliability_alpha = named(quiet(reliability(fit))["alpha", ]),
-    ave = named(AVE(fit)),
-    htmt = ht$htmt, htmt2 = ht$htmt2, htmt_input = ht$htmt_input,
-    cor_lv = mat(lavInspect(fit, "cor.lv")),
-    std_loadings = cols(loads[, c("lhs", "op", "rhs", "est.std", "se", "pvalue",
+    model = case$model, options = if (length(options)) options else NULL,
+    nobs = lavInspect(fit, "ntotal"), blocks = blocks,
+    std_loadings = cols(loads[, c("lhs", "op", "rhs", "group", "est.std", "se", "pvalue",
                                   "ci.lower", "ci.upper")]),
-    by_hand = by_hand,
-    items = if (length(items)) cols(do.call(rbind, items)) else NULL,
-    partable = cols(parTable(fit)[, c("lhs", "op", "rhs", "free", "est")]),
-    modindices = cols(modindices(fit)[, c("lhs", "op", "rhs", "mi", "epc", "sepc.lv",
-                                          "sepc.all", "sepc.nox")])
+    partable = cols(parTable(fit)[, c("lhs", "op", "rhs", "group", "free", "est")]),
+    modindices = cols(mi[, c("lhs", "op", "rhs", "group", "mi", "epc", "sepc.lv", "sepc.all",
+                             "sepc.nox")])
   )
 }
 
