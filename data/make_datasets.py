@@ -54,9 +54,9 @@ def markdown(name: str, data: pd.DataFrame) -> str:
     constructs = ", ".join(f"{cid} {c['label'].lower()} ({c['label_zh']})"
                            for cid, c in spec.constructs.items())
     lines = [
-        f"## {name} — simulated survey for the `{name}` model", "",
-        f"**File:** `data/{name}.csv` ({len(data)} rows × {data.shape[1]} columns).",
-        f"**Model:** `models/{name}.toml` (`{name}`), {spec.title_zh}.", "",
+        f"## {name}.csv: simulated survey for the `{name}` library model", "",
+        f"**Model:** `models/{name}.toml` (`{name}`): {spec.title} ({spec.title_zh}). "
+        f"Load with `rq.datasets.load(\"{name}\")`.", "",
         "**Provenance.** Simulated by relqual — these are not real survey responses. "
         f"`data/make_datasets.py` draws them with `rq.simulate(\"{name}\", n={opts['n']}, "
         f"seed={opts['seed']}, likert={opts['likert']}, missing_rate={opts['missing_rate']})` from "
@@ -67,6 +67,8 @@ def markdown(name: str, data: pd.DataFrame) -> str:
         "reproduces the file byte for byte. Constructs: " + constructs + ". Because the answers "
         "are categorised, Pearson-based ML estimates are somewhat attenuated relative to the "
         "population values.", "",
+        f"**N.** {len(data)} rows, {data.shape[1]} columns (`respondent` and {len(items)} items).",
+        "",
         "**Codebook.** `respondent`: respondent id, 1.."
         f"{len(data)}. Items: integers 1..5, 1 = strongly disagree (非常不同意), 2 = disagree "
         "(不同意), 3 = neither agree nor disagree (一般), 4 = agree (同意), 5 = strongly agree "
@@ -80,7 +82,7 @@ def markdown(name: str, data: pd.DataFrame) -> str:
                          f"{item['text']} | {item['text_zh']} |")
     lines += [
         "",
-        f"**Missingness.** {int(cells.sum())} of {cells.size:,} item cells "
+        f"**Missing values.** {int(cells.sum())} of {cells.size:,} item cells "
         f"({100 * cells.mean():.2f}%) are missing, written as empty CSV cells; `respondent` is "
         f"never missing. Missingness is MCAR: each item cell is missing independently with "
         f"probability {opts['missing_rate']}. {complete} rows ({100 * complete / len(data):.1f}%) "

@@ -65,8 +65,8 @@ def population_syntax(model) -> str:
     """
     if isinstance(model, model_library.ModelSpec):
         spec = model
-    elif isinstance(model, (str, Path)) and any(op in str(model) for op in ("~", ":=")):
-        return str(model)
+    elif isinstance(model, str) and any(op in model for op in ("~", ":=")):
+        return model
     elif isinstance(model, (str, Path)):
         from .fit import resolve_model     # local import: fit imports the engine stack
         spec = resolve_model(model)
