@@ -28,16 +28,20 @@ class PreparedData:
     notes: list[str] = field(default_factory=list)
 
 
+FIML_NAMES = ("fiml", "ml", "direct")
+
+
 def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | None = None,
                  missing: str = "listwise", group: str | None = None) -> PreparedData:
-    """Select, check and (listwise) complete the model's observed variables."""
+    """Select and check the model's observed variables; complete them listwise, or (FIML:
+    ``missing="fiml"``, lavaan's "ml") keep every row with at least one observed value."""
     if isinstance(data, dict):
         data = pd.DataFrame(data)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
-    if missing != "listwise":
-        raise NotImplementedError(f"missing='{missing}' is not available yet; use "
-                                  "missing='listwise' (full-information ML is planned)")
+    if missing not in ("listwise",) + FIML_NAMES:
+        raise ValueError(f"unknown missing='{missing}'; use 'listwise' or 'fiml'")
+    fiml = missing in FIML_NAMES
     _check_columns_present(data, variables + ([group] if group else []), first_line or {})
     values = np.column_stack([_numeric_column(data, v) for v in variables])
     infinite = np.isinf(values)
@@ -46,27 +50,35 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         raise DataError(f"column '{variables[col]}' has an infinite value in row "
                         f"{data.index[row]!r}; recode it as missing (NaN) or a valid number")
     n_input = len(data)
-    incomplete = np.isnan(values).any(axis=1)
+    missing_cells = np.isnan(values)
+    dropped = missing_cells.all(axis=1) if fiml else missing_cells.any(axis=1)
     if group is not None:
-        group_values = data[group]
-        incomplete |= group_values.isna().to_numpy()
+        dropped |= data[group].isna().to_numpy()
     notes = []
-    if incomplete.any():
-        per_column = {v: int(n) for v, n in zip(variables, np.isnan(values).sum(axis=0)) if n}
-        detail = ", ".join(f"{v}: {n}" for v, n in per_column.items())
-        if group is not None and data[group].isna().any():
-            detail += (", " if detail else "") + f"{group} (group): {int(data[group].isna().sum())}"
-        notes.append(f"{int(incomplete.sum())} of {n_input} rows dropped (listwise deletion) "
-                     f"because of missing values; missing per column: {detail}")
-    complete = values[~incomplete]
+    per_column = {v: int(n) for v, n in zip(variables, missing_cells.sum(axis=0)) if n}
+    detail = ", ".join(f"{v}: {n}" for v, n in per_column.items())
+    if group is not None and data[group].isna().any():
+        detail += (", " if detail else "") + f"{group} (group): {int(data[group].isna().sum())}"
+    if dropped.any():
+        why = ("no observed value in any model variable (or no group)" if fiml
+               else "missing values (listwise deletion)")
+        notes.append(f"{int(dropped.sum())} of {n_input} rows dropped because of {why}; "
+                     f"missing per column: {detail}")
+    if fiml and missing_cells[~dropped].any():
+        kept = missing_cells[~dropped]
+        n_patterns = len(np.unique(kept, axis=0))
+        notes.append(f"full-information ML: {int((~dropped).sum())} rows used, "
+                     f"{int(kept.any(axis=1).sum())} of them incomplete, {n_patterns} missing-data "
+                     f"patterns, {kept.mean():.1%} of their cells missing")
+    complete = values[~dropped]
     if group is None:
         arrays, labels = [complete], [None]
     else:
-        kept_groups = data[group].to_numpy()[~incomplete]
+        kept_groups = data[group].to_numpy()[~dropped]
         labels = list(pd.unique(kept_groups))
         arrays = [complete[kept_groups == label] for label in labels]
     for label, arr in zip(labels, arrays):
-        _check_usable(arr, variables, label)
+        _check_usable(arr, variables, label, fiml)
     return PreparedData(arrays, labels, n_input, len(complete), notes)
 
 
@@ -103,18 +115,26 @@ def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
     return column.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _check_usable(values: np.ndarray, variables: list[str], group_label) -> None:
+def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: bool) -> None:
     where = "" if group_label is None else f" in group {group_label!r}"
     n, p = values.shape
     if n == 0:
-        raise DataError(f"no complete rows{where}: every row has a missing value in a model variable")
+        raise DataError(f"no usable rows{where}: every row has a missing value in a model variable")
     if n < 2:
-        raise DataError(f"only {n} complete row(s){where}; at least {p + 1} are needed")
-    sd = values.std(axis=0)
+        raise DataError(f"only {n} usable row(s){where}; at least {p + 1} are needed")
+    counts = (~np.isnan(values)).sum(axis=0)
+    for v, count in zip(variables, counts):
+        if count < 2:
+            raise DataError(f"column '{v}' has {count} observed value(s){where}; it cannot be "
+                            "modelled")
+    sd = np.nanstd(values, axis=0)
     for v, s in zip(variables, sd):
         if not s > 0:
+            first = values[~np.isnan(values[:, variables.index(v)]), variables.index(v)][0]
             raise DataError(f"column '{v}' has no variance{where} (every value is "
-                            f"{values[0, variables.index(v)]:g}); remove it from the model")
+                            f"{first:g}); remove it from the model")
+    if fiml:
+        return                      # the EM step reports a singular saturated covariance
     if n <= p:
         raise DataError(f"{n} complete rows{where} for {p} observed variables: the sample "
                         f"covariance matrix is singular; at least {p + 1} rows are needed")

@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 
 from . import models as model_library
-from .data import DataError, prepare_data
+from .data import FIML_NAMES, DataError, prepare_data
 from .engine.inference import unidentified_parameters, vcov_from_information
-from .engine.loss import MLLoss
+from .engine.loss import MLLoss, Piece
 from .engine.matrices import RamModel
+from .engine.missing import IncompleteData
 from .engine.optimize import minimize
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
@@ -52,8 +53,10 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     if isinstance(group_partial, str):
         group_partial = [group_partial]
     ngroups = count_groups(data, group)
-    if ngroups > 1 and meanstructure is None:
+    if (ngroups > 1 or missing in FIML_NAMES) and meanstructure is None:
         meanstructure = True
+    if missing in FIML_NAMES and meanstructure is False:
+        raise ValueError("FIML needs a mean structure; leave meanstructure unset")
     partable = build_partable(spec.syntax, std_lv=std_lv, meanstructure=meanstructure,
                               fixed_x=fixed_x, ngroups=ngroups, group_equal=tuple(group_equal),
                               group_partial=tuple(group_partial))
@@ -62,14 +65,23 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     if len(prepared.arrays) != ngroups:
         raise DataError(f"after listwise deletion only {len(prepared.arrays)} of the {ngroups} "
                         f"groups in '{group}' have complete rows")
-    samples = [SampleStats.from_array(a, partable.roles.ov) for a in prepared.arrays]
+    incomplete = None
+    if missing in FIML_NAMES:
+        if partable.roles.ov_x and fixed_x:
+            raise NotImplementedError("FIML with fixed observed covariates "
+                                      f"({', '.join(partable.roles.ov_x)}) is not available yet; "
+                                      "fit with fixed_x=False to model them")
+        incomplete = [IncompleteData.from_array(a, partable.roles.ov) for a in prepared.arrays]
+        samples = [inc.h1 for inc in incomplete]
+    else:
+        samples = [SampleStats.from_array(a, partable.roles.ov) for a in prepared.arrays]
     call = dict(estimator=estimator, missing=missing, std_lv=std_lv, fixed_x=fixed_x,
                 group=group, group_equal=list(group_equal), group_partial=list(group_partial),
                 meanstructure=partable.meanstructure, engine=engine, control=dict(control or {}))
     if engine == "semopy":
         from .semopy_engine import fit_with_semopy
         return fit_with_semopy(spec, partable, samples, prepared, call)
-    result = estimate(spec, partable, samples, prepared, call)
+    result = estimate(spec, partable, samples, prepared, call, incomplete)
     if se == "bootstrap":
         result.use_bootstrap_se(result.bootstrap(bootstrap, seed=seed, n_jobs=n_jobs))
         call.update(se="bootstrap", bootstrap=bootstrap, seed=seed)
@@ -162,8 +174,12 @@ def check_scales(partable: ParTable) -> None:
                                    f"('{lv} ~~ 1*{lv}'), or fit with std_lv=True", line, lv)
 
 
-def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, call) -> Result:
-    """Maximum-likelihood estimation with expected-information standard errors."""
+def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, call,
+             incomplete: list | None = None) -> Result:
+    """Maximum-likelihood estimation; standard errors from the expected information for
+    complete data, from the observed information (the Hessian) under FIML, as lavaan's
+    defaults. ``incomplete``: per group IncompleteData (FIML), whose patterns become the
+    pieces of the discrepancy; ``samples`` then hold the EM (H1) moments."""
     check_scales(partable)
     npar = partable.npar
     moments = count_moments(partable, samples)
@@ -173,7 +189,11 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
                                "the model is not identified")
     messages = list(prepared.notes)
     models = [RamModel(partable, g, s) for g, s in enumerate(samples, start=1)]
-    loss = MLLoss(models, samples)
+    pieces = None
+    if incomplete is not None:
+        pieces = [Piece(g, pat.obs, pat.n, pat.mean, pat.cov, 0.0)
+                  for g, inc in enumerate(incomplete) for pat in inc.patterns]
+    loss = MLLoss(models, samples, pieces)
     x0 = starting_values(partable, samples)
     unknown = set(call["control"]) - {"max_iter", "gtol"}
     if unknown:
@@ -182,16 +202,19 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
     if not opt.converged:
         messages.append(f"the optimizer did not converge ({opt.message}; largest gradient "
                         f"{np.nanmax(np.abs(opt.gradient)):.2g}): estimates are not trustworthy")
-    vcov, invertible = vcov_from_information(opt.information, loss.n_total)
-    if not invertible and np.all(np.isfinite(opt.information)):
-        bad = unidentified_parameters(opt.information)
+    information = opt.information
+    if incomplete is not None and np.all(np.isfinite(opt.x)):
+        information = loss.value_gradient_information(opt.x, exact=True)[3]
+    vcov, invertible = vcov_from_information(information, loss.n_total)
+    if not invertible and np.all(np.isfinite(information)):
+        bad = unidentified_parameters(information)
         names = _parameter_names(partable, bad)
         messages.append("the information matrix is singular, so the model is probably not "
                         "identified; standard errors are not available. Parameters involved: "
                         + ", ".join(names))
     result = Result(spec=spec, partable=partable, models=models, samples=samples, x=opt.x,
                     vcov=vcov, optim=opt, prepared=prepared, call=call, messages=messages,
-                    moments=moments)
+                    moments=moments, incomplete=incomplete)
     for message in result.warnings:
         warnings.warn(message, RelqualWarning, stacklevel=3)
     return result

@@ -26,8 +26,9 @@ class Result:
     """An immutable fitted model. Tables are computed on first request and cached."""
 
     def __init__(self, *, spec, partable, models: list[RamModel], samples, x, vcov, optim,
-                 prepared, call, messages, moments):
+                 prepared, call, messages, moments, incomplete=None):
         self.spec, self.partable, self.models, self.samples = spec, partable, models, samples
+        self.incomplete = incomplete      # per group IncompleteData under FIML, else None
         self.x, self.vcov_matrix, self.optim, self.prepared = x, vcov, optim, prepared
         self.call, self.moments = call, moments
         self.converged = bool(optim.converged)
@@ -170,12 +171,21 @@ class Result:
         for model, sample in zip(self.models, self.samples):
             imp = model.implied(self.x)        # without a mean structure the means are saturated
             implied.append((imp.sigma, imp.mu if self.partable.meanstructure else sample.mean))
-        chisq = self.n_obs * self.optim.fmin
+        x_names = self.partable.roles.ov_x
+        if self.incomplete is None:
+            chisq = self.n_obs * self.optim.fmin
+            logl, logl_h1, base_chisq = fitindices.complete_data_likelihoods(
+                self.samples, implied, x_names, self.partable.options["fixed_x"])
+        else:                                  # FIML: likelihood ratios against EM's H1
+            logl = sum(inc.loglik(sigma, mu) for inc, (sigma, mu) in zip(self.incomplete, implied))
+            logl_h1 = sum(inc.h1_loglik for inc in self.incomplete)
+            chisq = 2.0 * (logl_h1 - logl)
+            base_chisq = 2.0 * (logl_h1 - sum(inc.independence_loglik() for inc in self.incomplete))
         measures = fitindices.fit_measures(
             chisq=chisq, df=self.moments - self.partable.npar, npar=self.partable.npar,
-            samples=self.samples, implied=implied, x_names=self.partable.roles.ov_x,
-            fixed_x=self.partable.options["fixed_x"],
-            meanstructure=self.partable.meanstructure)
+            n=self.n_obs, ngroups=len(self.samples), logl=logl, logl_h1=logl_h1,
+            base_chisq=base_chisq, base_df=fitindices.baseline_df(self.samples, x_names),
+            srmr_value=fitindices.srmr(self.samples, implied, self.partable.meanstructure))
         return pd.Series(measures, name="fit_measures")
 
     def fit_measures(self) -> pd.Series:

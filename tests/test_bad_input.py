@@ -121,5 +121,5 @@ def test_unavailable_options_say_so(hs):
         rq.fit(HS_MODEL, hs, estimator="WLSMV")
     with pytest.raises(ValueError, match="unknown estimator"):
         rq.fit(HS_MODEL, hs, estimator="XYZ")
-    with pytest.raises(NotImplementedError, match="missing='fiml'"):
-        rq.fit(HS_MODEL, hs, missing="fiml")
+    with pytest.raises(ValueError, match="unknown missing='pairwise'"):
+        rq.fit(HS_MODEL, hs, missing="pairwise")

@@ -29,6 +29,10 @@ def fit_case(name):
     data = pd.read_csv(ROOT / ref["data"])
     opts = ref["options"]
     kwargs = dict(std_lv=bool(opts.get("std.lv", False)), fixed_x=bool(opts.get("fixed.x", True)))
+    if "missing" in opts:
+        kwargs["missing"] = opts["missing"]
+    if "estimator" in opts:
+        kwargs["estimator"] = opts["estimator"]
     if "group" in opts:
         kwargs["group"] = opts["group"]
         as_list = lambda v: [v] if isinstance(v, str) else list(v or [])

@@ -97,20 +97,26 @@ def srmr(samples: list[SampleStats], implied: list[tuple[np.ndarray, np.ndarray]
     return value
 
 
-def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats],
-                 implied: list[tuple[np.ndarray, np.ndarray]], x_names: list[str],
-                 fixed_x: bool, meanstructure: bool) -> dict:
-    """All fit measures of one ML fit, named as lavaan names them (with '.' -> '_').
+def complete_data_likelihoods(samples: list[SampleStats], implied, x_names: list[str],
+                              fixed_x: bool) -> tuple[float, float, float]:
+    """(logl, unrestricted logl, baseline chi-square) of complete data.
 
     ``x_names`` are the exogenous observed covariates: the baseline model keeps their
-    (co)variances whether or not they are fixed (lavaan ``lav_partable_independence``); the
-    log-likelihood is conditional on them only when ``fixed_x``.
+    (co)variances whether or not they are fixed (lavaan ``lav_partable_independence``); with
+    fixed.x the likelihood is conditional on them (lavaan), i.e. their saturated marginal
+    log-likelihood is subtracted.
     """
-    n = sum(s.n for s in samples)
-    G = len(samples)
-    nx = len(x_names)
-    base_df = sum(len(s.names) * (len(s.names) - 1) // 2 - nx * (nx - 1) // 2 for s in samples)
-    base_chisq = baseline_chisq(samples, x_names)
+    logl_x = (sum(unrestricted_loglik(_subset(s, x_names)) for s in samples)
+              if x_names and fixed_x else 0.0)
+    logl = sum(loglik(sigma, mu, s) for s, (sigma, mu) in zip(samples, implied)) - logl_x
+    logl_h1 = sum(unrestricted_loglik(s) for s in samples) - logl_x
+    return logl, logl_h1, baseline_chisq(samples, x_names)
+
+
+def fit_measures(*, chisq: float, df: int, npar: int, n: int, ngroups: int, logl: float,
+                 logl_h1: float, base_chisq: float, base_df: int, srmr_value: float) -> dict:
+    """All fit measures of one ML fit, named as lavaan names them (with '.' -> '_')."""
+    G = ngroups
     pvalue = special.chdtrc(df, chisq) if df > 0 else np.nan
     out = dict(npar=npar, fmin=chisq / (2 * n), chisq=chisq, df=df, pvalue=pvalue,
                baseline_chisq=base_chisq, baseline_df=base_df,
@@ -131,20 +137,20 @@ def fit_measures(*, chisq: float, df: int, npar: int, samples: list[SampleStats]
     out["ifi"] = (base_chisq - chisq) / (base_chisq - df)
     # RNI is CFI without the truncation at 0 (lavaan does not truncate it either)
     out["rni"] = 1.0 - (chisq - df) / (base_chisq - base_df) if base_chisq > base_df else 1.0
-
-    # with fixed.x the likelihood is conditional on the covariates (lavaan): drop their marginal
-    logl_x = sum(unrestricted_loglik(_subset(s, x_names)) for s in samples) if nx and fixed_x else 0.0
-    logl = sum(loglik(sigma, mu, s) for s, (sigma, mu) in zip(samples, implied)) - logl_x
-    logl_h1 = sum(unrestricted_loglik(s) for s in samples) - logl_x
     out.update(logl=logl, unrestricted_logl=logl_h1, aic=-2 * logl + 2 * npar,
                bic=-2 * logl + npar * np.log(n), ntotal=n,
                bic2=-2 * logl + npar * np.log((n + 2) / 24))
-
     if df > 0:
         out["rmsea"] = np.sqrt(G) * np.sqrt(max(chisq / df - 1.0, 0.0) / n)
         out["rmsea_ci_lower"], out["rmsea_ci_upper"] = rmsea_ci(chisq, df, n, G)
         out["rmsea_pvalue"] = 1.0 - special.chndtr(chisq, df, n * df * 0.05 ** 2 / G)
     else:
         out.update(rmsea=0.0, rmsea_ci_lower=0.0, rmsea_ci_upper=0.0, rmsea_pvalue=np.nan)
-    out["srmr"] = srmr(samples, implied, meanstructure)
+    out["srmr"] = srmr_value
     return out
+
+
+def baseline_df(samples: list[SampleStats], x_names: list[str]) -> int:
+    """Degrees of freedom of the independence model (covariate block kept)."""
+    nx = len(x_names)
+    return sum(len(s.names) * (len(s.names) - 1) // 2 - nx * (nx - 1) // 2 for s in samples)

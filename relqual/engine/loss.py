@@ -1,30 +1,55 @@
-"""The maximum-likelihood discrepancy, its gradient and its expected Hessian.
+"""The maximum-likelihood discrepancy, its gradient and its Hessians (expected and observed).
 
-For one group with sample covariance S (divisor N), sample mean ybar and implied Sigma, mu
-(Joreskog 1967; Bollen 1989, eq. 4.67):
+The data enter as *pieces*: a group's complete data, or (full-information ML) the rows of one
+missing-data pattern, which see only their observed variables o. For a piece with n rows, mean
+ybar, covariance S (divisor n) and implied Sigma_oo, mu_o (Joreskog 1967; Bollen 1989,
+eq. 4.67; Arbuckle 1996 for the pattern-wise form):
 
-    F_ML = log|Sigma| + tr(S Sigma^-1) - log|S| - p + (ybar - mu)' Sigma^-1 (ybar - mu)
+    F = log|Sigma_oo| + tr(S Sigma_oo^-1) - c + (ybar - mu_o)' Sigma_oo^-1 (ybar - mu_o)
 
-Gradient, with d = ybar - mu and M = Sigma^-1 (Sigma - S - d d') Sigma^-1:
+with c = log|S| + p for complete data (so that F = 0 for a saturated model) and c = 0 for
+patterns. The objective is sum_pieces (n / N) F; for complete data the chi-square is N times its
+minimum, and -N/2 times it is the log-likelihood up to a constant.
 
-    dF/dtheta_k = tr(M dSigma_k) - 2 d' Sigma^-1 dmu_k
+Gradient, with d = ybar - mu and M = W (Sigma - S - d d') W, W = Sigma_oo^-1:
 
-Expected second derivative (the Fisher information of 2/N times the log-likelihood):
+    dF/dtheta_k = tr(M dSigma_k) - 2 d' W dmu_k
 
-    E[d2F/dtheta_k dtheta_l] = tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l) + 2 dmu_k' Sigma^-1 dmu_l
+Expected second derivative (2/N times the Fisher information):
 
-Over groups, lavaan minimises sum_g (n_g / N) F_g; the chi-square is N times that minimum.
+    E[d2F/dtheta_k dtheta_l] = tr(W dSigma_k W dSigma_l) + 2 dmu_k' W dmu_l
+
+and the observed one adds the terms in :meth:`MLLoss.value_gradient_information`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from .matrices import Implied, RamModel
+from .matrices import RamModel
 from .samplestats import SampleStats
 
 
 class NotPositiveDefinite(ArithmeticError):
     """The implied covariance matrix is not positive definite at this parameter vector."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Data the discrepancy sees: a group's rows, or one missing-data pattern of them."""
+
+    group: int                      # position of the group's model in the model list
+    obs: np.ndarray | None          # observed variable positions; None = all
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray
+    constant: float                 # log|S| + p for complete data, 0 for a pattern
+
+    @classmethod
+    def complete(cls, group: int, sample: SampleStats) -> "Piece":
+        return cls(group, None, sample.n, sample.mean, sample.cov,
+                   sample.logdet_cov + len(sample.mean))
 
 
 def _inverse_and_logdet(sigma: np.ndarray):
@@ -36,110 +61,128 @@ def _inverse_and_logdet(sigma: np.ndarray):
     return inv_chol.T @ inv_chol, 2.0 * np.log(np.diag(chol)).sum()
 
 
-def ml_discrepancy(imp: Implied, sample: SampleStats, meanstructure: bool):
-    """F_ML for one group, and Sigma^-1 (raises NotPositiveDefinite)."""
-    sigma_inv, logdet = _inverse_and_logdet(imp.sigma)
-    value = logdet + np.sum(sample.cov * sigma_inv) - sample.logdet_cov - imp.sigma.shape[0]
-    if meanstructure:
-        d = sample.mean - imp.mu
-        value += d @ sigma_inv @ d
-    return value, sigma_inv
-
-
 class MLLoss:
-    """The multi-group ML objective over a shared parameter vector."""
+    """The ML objective over pieces of data (groups, or missing-data patterns) and shared
+    parameters."""
 
-    def __init__(self, models: list[RamModel], samples: list[SampleStats]):
-        self.models, self.samples = models, samples
-        self.n_total = sum(s.n for s in samples)
-        self.weights = [s.n / self.n_total for s in samples]
+    def __init__(self, models: list[RamModel], samples: list[SampleStats] | None = None,
+                 pieces: list[Piece] | None = None):
+        self.models = models
+        if pieces is None:
+            pieces = [Piece.complete(g, s) for g, s in enumerate(samples)]
+        self.pieces = pieces
+        self.n_total = sum(piece.n for piece in pieces)
+        self.weights = [piece.n / self.n_total for piece in pieces]
         self.meanstructure = models[0].meanstructure
+        self._last: tuple[bytes, tuple] | None = None
 
-        self._last: tuple[bytes, list] | None = None
-
-    def _evaluate(self, x: np.ndarray) -> list:
-        """Per group (implied moments, F_g, Sigma^-1), remembered for the last ``x`` so that the
-        line search's evaluation is reused by the gradient at the accepted point."""
+    def _evaluate(self, x: np.ndarray):
+        """Implied moments per model and, per piece, (F, W, d), remembered for the last ``x``
+        so that the line search's evaluation is reused by the gradient at the accepted point."""
         key = x.tobytes()
         if self._last is not None and self._last[0] == key:
             return self._last[1]
+        imps = [model.implied(x) for model in self.models]
         parts = []
-        for model, sample in zip(self.models, self.samples):
-            imp = model.implied(x)
-            f, sigma_inv = ml_discrepancy(imp, sample, self.meanstructure)
-            parts.append((imp, f, sigma_inv))
-        self._last = (key, parts)
-        return parts
+        for piece in self.pieces:
+            imp, o = imps[piece.group], piece.obs
+            sigma = imp.sigma if o is None else imp.sigma[np.ix_(o, o)]
+            W, logdet = _inverse_and_logdet(sigma)
+            f = logdet + np.sum(piece.cov * W) - piece.constant
+            d = None
+            if self.meanstructure:
+                d = piece.mean - (imp.mu if o is None else imp.mu[o])
+                f += d @ W @ d
+            parts.append((f, W, d))
+        self._last = (key, (imps, parts))
+        return imps, parts
 
     def value(self, x: np.ndarray) -> float:
-        """sum_g w_g F_g(x); +inf where an implied covariance is not positive definite."""
+        """sum_pieces w F; +inf where an implied covariance is not positive definite."""
         try:
-            parts = self._evaluate(x)
+            _, parts = self._evaluate(x)
         except NotPositiveDefinite:
             return np.inf
-        return sum(w * f for w, (_, f, _) in zip(self.weights, parts))
+        return sum(w * f for w, (f, _, _) in zip(self.weights, parts))
+
+    def _accumulate(self, imps, parts):
+        """Per model: sum_pieces w M (embedded in p x p) and w W d (embedded in p)."""
+        M_sum = [np.zeros((m.p, m.p)) for m in self.models]
+        v_sum = [np.zeros(m.p) for m in self.models] if self.meanstructure else None
+        for piece, w, (f, W, d) in zip(self.pieces, self.weights, parts):
+            moment = piece.cov if d is None else piece.cov + np.outer(d, d)
+            M = W - W @ moment @ W
+            o = piece.obs
+            if o is None:
+                M_sum[piece.group] += w * M
+            else:
+                M_sum[piece.group][np.ix_(o, o)] += w * M
+            if d is not None:
+                if o is None:
+                    v_sum[piece.group] += w * (W @ d)
+                else:
+                    v_sum[piece.group][o] += w * (W @ d)
+        return M_sum, v_sum
 
     def value_and_gradient(self, x: np.ndarray):
         """Objective and gradient only (cheap: no Jacobian of Sigma is formed)."""
-        total, grad = 0.0, np.zeros(len(x))
-        for model, sample, w, (imp, f, sigma_inv) in zip(self.models, self.samples, self.weights,
-                                                          self._evaluate(x)):
-            moment, v = sample.cov, None
-            if self.meanstructure:
-                d = sample.mean - imp.mu
-                v = sigma_inv @ d
-                moment = sample.cov + np.outer(d, d)
-            M = sigma_inv - sigma_inv @ moment @ sigma_inv
-            grad += w * model.gradient(imp, M, v)
-            total += w * f
-        return total, grad
+        imps, parts = self._evaluate(x)
+        M_sum, v_sum = self._accumulate(imps, parts)
+        grad = np.zeros(len(x))
+        for g, (model, imp) in enumerate(zip(self.models, imps)):
+            grad += model.gradient(imp, M_sum[g], None if v_sum is None else v_sum[g])
+        return sum(w * f for w, (f, _, _) in zip(self.weights, parts)), grad
 
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and expected Hessian at ``x`` (and, with ``exact``, the observed
         Hessian as a fourth value).
 
-        The observed Hessian of the covariance part is, with W = Sigma^-1, P_k = W dSigma_k and
-        S* = S + d d',  -tr(P_k P_l) + 2 tr(P_k P_l W S*) + tr(M d2Sigma_kl) (the middle term is
-        symmetrised as cross + cross'); the last term comes
-        from :meth:`RamModel.second_derivative_term`. The mean part adds
-        2 mu_k' W mu_l + 2 (mu_k' W Sigma_l W d + mu_l' W Sigma_k W d) - 2 d' W mu_kl.
+        Per piece, with W = Sigma_oo^-1 and S* = S + d d', the observed Hessian of the covariance
+        part is -tr(W dS_k W dS_l) + 2 tr(W dS_k W dS_l W S*) (symmetrised) and of the mean part
+        2 mu_k' W mu_l + 2 (mu_k' W dS_l W d + mu_l' W dS_k W d); the terms with second
+        derivatives of Sigma and mu, tr(M d2Sigma_kl) - 2 d' W d2mu_kl, are linear in M and W d
+        and are added once per model (:meth:`RamModel.second_derivative_term`,
+        :meth:`RamModel.second_derivative_mean_term`).
         """
+        imps, parts = self._evaluate(x)
+        M_sum, v_sum = self._accumulate(imps, parts)
         npar = len(x)
-        total, grad, hess = 0.0, np.zeros(npar), np.zeros((npar, npar))
+        grad, hess = np.zeros(npar), np.zeros((npar, npar))
         observed = np.zeros((npar, npar)) if exact else None
-        for model, sample, w, (imp, f, sigma_inv) in zip(self.models, self.samples, self.weights,
-                                                          self._evaluate(x)):
-            moment, v = sample.cov, None
-            if self.meanstructure:
-                d = sample.mean - imp.mu
-                v = sigma_inv @ d
-                moment = sample.cov + np.outer(d, d)
-                d_mu = model.mean_jacobian(imp)
-                mean_part = 2.0 * (d_mu @ sigma_inv @ d_mu.T)
-                hess += w * mean_part
-            M = sigma_inv - sigma_inv @ moment @ sigma_inv
-            grad += w * model.gradient(imp, M, v)
-            expected = model.trace_products(imp, sigma_inv, sigma_inv)
+        d_mus = [m.mean_jacobian(imp) for m, imp in zip(self.models, imps)] \
+            if self.meanstructure else None
+        for piece, w, (f, W, d) in zip(self.pieces, self.weights, parts):
+            model, imp, o = self.models[piece.group], imps[piece.group], piece.obs
+            expected = model.trace_products(imp, W, W, o)
             hess += w * expected
+            if d is not None:
+                d_mu = d_mus[piece.group] if o is None else d_mus[piece.group][:, o]
+                mean_part = 2.0 * (d_mu @ W @ d_mu.T)
+                hess += w * mean_part
             if exact:
-                # tr(W dS_k W dS_l W S*) = tr(P dS_k Q dS_l) with P = W S* W, Q = W
-                cross = model.trace_products(imp, sigma_inv @ moment @ sigma_inv, sigma_inv)
-                observed += w * (-expected + cross + cross.T + model.second_derivative_term(imp, M))
-                if self.meanstructure:
-                    # mu_k' W dSigma_l W d
-                    mixed = d_mu @ sigma_inv @ _dsigma_times(model, imp, v)
-                    observed += w * (mean_part + 2.0 * (mixed + mixed.T)
-                                     - 2.0 * model.second_derivative_mean_term(imp, v))
-            total += w * f
+                moment = piece.cov if d is None else piece.cov + np.outer(d, d)
+                cross = model.trace_products(imp, W @ moment @ W, W, o)
+                observed += w * (-expected + cross + cross.T)
+                if d is not None:
+                    v = W @ d
+                    v_full = v if o is None else _embed(v, o, model.p)
+                    dsig_v = model.dsigma_times(imp, v_full)
+                    mixed = d_mu @ W @ (dsig_v if o is None else dsig_v[o])   # mu_k' W dS_l W d
+                    observed += w * (mean_part + 2.0 * (mixed + mixed.T))
+        for g, (model, imp) in enumerate(zip(self.models, imps)):
+            v = None if v_sum is None else v_sum[g]
+            grad += model.gradient(imp, M_sum[g], v)
+            if exact:
+                observed += model.second_derivative_term(imp, M_sum[g])
+                if v is not None:
+                    observed -= 2.0 * model.second_derivative_mean_term(imp, v)
+        total = sum(w * f for w, (f, _, _) in zip(self.weights, parts))
         if exact:
             return total, grad, hess, observed
         return total, grad, hess
 
 
-def _dsigma_times(model: RamModel, imp, v: np.ndarray) -> np.ndarray:
-    """dSigma_l v for every parameter l, as columns (p x npar)."""
-    Z = np.concatenate([imp.FB, imp.C[: model.p, :]], axis=1)
-    zv = Z.T @ v
-    x, y, c = model._x, model._y, model._c
-    cols = c * (Z[:, x] * zv[y] + Z[:, y] * zv[x])
-    return cols @ model.K
+def _embed(v: np.ndarray, obs: np.ndarray, p: int) -> np.ndarray:
+    full = np.zeros(p)
+    full[obs] = v
+    return full

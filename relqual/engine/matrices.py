@@ -192,16 +192,20 @@ class RamModel:
         KT = self.K.T
         return (KT @ d_sigma.reshape(n_entries, p * p)).reshape(self.npar, p, p), KT @ d_mu
 
-    def trace_products(self, imp: Implied, P: np.ndarray, Q: np.ndarray) -> np.ndarray:
+    def trace_products(self, imp: Implied, P: np.ndarray, Q: np.ndarray,
+                       obs: np.ndarray | None = None) -> np.ndarray:
         """tr(P dSigma_k Q dSigma_l) for all parameter pairs, from Gram matrices.
 
         Every entry's derivative is dSigma_k = c_k (x_k y_k' + y_k x_k') with x_k, y_k columns of
         Z = [FB, C F'] (A entry (i, j): x = (FB)_i, y = (CF')_j; S entry: x = (FB)_i, y = (FB)_j),
         so with Z'PZ and Z'QZ each trace is a sum of four products of their elements:
         c_k c_l [Q(y_k,x_l) P(y_l,x_k) + Q(y_k,y_l) P(x_l,x_k) + Q(x_k,x_l) P(y_l,y_k)
-        + Q(x_k,y_l) P(x_l,y_k)]. Cost O(n^2 p + m^2) instead of O(m p^2).
+        + Q(x_k,y_l) P(x_l,y_k)]. Cost O(n^2 p + m^2) instead of O(m p^2). With ``obs`` (a
+        missing-data pattern) P and Q are over the observed variables and Sigma is Sigma_oo.
         """
         Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
+        if obs is not None:
+            Z = Z[obs]
         Zx, Zy = Z[:, self._x], Z[:, self._y]
         PZx, PZy = P @ Zx, P @ Zy
         QZx, QZy = (PZx, PZy) if Q is P else (Q @ Zx, Q @ Zy)
@@ -216,6 +220,14 @@ class RamModel:
         if self.one_to_one:
             return H
         return self.K.T @ H @ self.K
+
+    def dsigma_times(self, imp: Implied, v: np.ndarray) -> np.ndarray:
+        """dSigma_l v for every parameter l, as columns (p x npar)."""
+        Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
+        zv = Z.T @ v
+        x, y, c = self._x, self._y, self._c
+        cols = c * (Z[:, x] * zv[y] + Z[:, y] * zv[x])
+        return cols if self.one_to_one else cols @ self.K
 
     def mean_jacobian(self, imp: Implied) -> np.ndarray:
         """dmu/dx (npar x p)."""
