@@ -120,7 +120,8 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
     elif model is not None:
         wanted, model_name = _model_variables(model)
     else:
-        wanted = [c for c in df.columns if _is_number_column(df[c])]
+        wanted = list(dict.fromkeys(c for i, c in enumerate(df.columns)
+                                    if _is_number_column(df.iloc[:, i])))
         skipped = [str(c) for c in df.columns if c not in wanted]
         if skipped:
             notes.append("Not checked (not numeric): " + _name_list(skipped))
@@ -146,6 +147,10 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
     numeric = {}
     for name in present:
         column = df[name]
+        if isinstance(column, pd.DataFrame):
+            problems.append(f"Column '{name}' appears {column.shape[1]} times in the data; "
+                            "rename the copies.")
+            column = column.iloc[:, 0]
         if _is_number_column(column):
             numeric[name] = column.astype(float)
             continue

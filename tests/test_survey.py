@@ -157,6 +157,11 @@ def test_bad_files_are_named_with_the_supported_formats(tmp_path):
     broken.write_text("this is not an SPSS file")
     with pytest.raises(rq.SurveyFileError, match=r"broken\.sav' as SPSS"):
         rq.read_survey(broken)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("sat1,city\n3,Li\u00e8ge\n".encode("latin-1"))
+    with pytest.raises(rq.SurveyFileError, match="encoding='latin-1'"):
+        rq.read_survey(latin)
+    assert rq.read_survey(latin, encoding="latin-1")["city"].tolist() == ["Li\u00e8ge"]
     with pytest.raises(ValueError, match="Excel files only"):
         rq.read_survey(write(SURVEY, tmp_path / "s.csv"), sheet="wave1")
 
@@ -236,6 +241,9 @@ def test_check_data_without_a_model_zero_variance_and_non_numeric():
     assert report.non_numeric["column"].tolist() == ["trust3"]
     assert "don't know" in report.non_numeric["examples"].iloc[0]
     assert report.items.loc["trust3", "n"] == 39               # the numbers in it are used
+
+    twice = pd.concat([df[["sat1", "sat2"]], df[["sat1"]]], axis=1)
+    assert "'sat1' appears 2 times" in " ".join(rq.check_data(twice).problems)
 
 
 def test_check_data_clean_data_and_library_model():
