@@ -501,6 +501,7 @@ class MeasurementReport:
             parts.append(f"  {c['criterion']:<16} {c['rule']}: {c['result']}")
         if self.notes:
             parts += ["", "Notes"] + [f"  * {n}" for n in self.notes]
+        parts += ["", "Sources"] + [f"  {r}" for r in REFERENCES]
         return "\n".join(parts)
 
     def __str__(self) -> str:
