@@ -98,8 +98,8 @@ def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
     column = data[name]
     if isinstance(column, pd.DataFrame):
         raise DataError(f"the data have more than one column named '{name}'")
-    if column.dtype.kind in "fiu":
-        return column.to_numpy(dtype=float)
+    if column.dtype.kind in "fiu":            # also pandas' nullable Int64 / Float64
+        return column.to_numpy(dtype=float, na_value=np.nan)
     if pd.api.types.is_bool_dtype(column) or not (pd.api.types.is_numeric_dtype(column)):
         converted = pd.to_numeric(column, errors="coerce")
         bad = converted.isna() & column.notna()

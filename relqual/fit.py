@@ -19,6 +19,7 @@ from .engine.loss import MLLoss, Piece
 from .engine.matrices import RamModel
 from .engine.missing import IncompleteData
 from .engine.optimize import minimize
+from .engine.robust import robust_ml
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .engine.threads import single_threaded
@@ -26,7 +27,7 @@ from .partable import ParTable, build_partable
 from .result import Result, RelqualWarning
 from .syntax import ModelSyntaxError
 
-ESTIMATORS_PLANNED = ("MLR", "WLSMV", "ULS", "GLS", "DWLS")
+ESTIMATORS_PLANNED = ("WLSMV", "ULS", "GLS", "DWLS")
 
 
 @single_threaded
@@ -47,6 +48,7 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     Returns a :class:`~relqual.result.Result`.
     """
     spec = resolve_model(model)
+    estimator = str(estimator).upper()
     _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine)
     if isinstance(group_equal, str):
         group_equal = [group_equal]
@@ -96,13 +98,13 @@ def resolve_model(model) -> model_library.ModelSpec:
         raise TypeError("model must be lavaan syntax, a ModelSpec, a library model name or a "
                         f"path to a model file (got {type(model).__name__})")
     text = str(model)
-    if any(op in text for op in ("~", ":=")):
-        return model_library.ModelSpec(name="user model", syntax=text)
-    path = Path(text)
-    if path.exists():
+    path = Path(text).expanduser() if "\n" not in text and len(text) < 4096 else None
+    if path is not None and path.is_file():
         if path.suffix == ".toml":
             return model_library.ModelSpec.from_toml(path)
         return model_library.ModelSpec(name=path.stem, syntax=path.read_text(encoding="utf-8"))
+    if any(op in text for op in ("~", ":=")):
+        return model_library.ModelSpec(name="user model", syntax=text)
     try:
         return model_library.load(text)
     except KeyError as exc:
@@ -111,11 +113,11 @@ def resolve_model(model) -> model_library.ModelSpec:
 
 
 def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine):
-    if estimator.upper() != "ML":
+    if estimator.upper() not in ("ML", "MLR"):
         if estimator.upper() in ESTIMATORS_PLANNED:
             raise NotImplementedError(f"estimator='{estimator}' is planned but not available yet; "
                                       "use estimator='ML'")
-        raise ValueError(f"unknown estimator '{estimator}'; choose from ML, "
+        raise ValueError(f"unknown estimator '{estimator}'; choose from ML, MLR, "
                          + ", ".join(ESTIMATORS_PLANNED))
     if ordered:
         raise NotImplementedError("ordered (categorical) indicators need estimator='WLSMV', "
@@ -191,7 +193,7 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
     models = [RamModel(partable, g, s) for g, s in enumerate(samples, start=1)]
     pieces = None
     if incomplete is not None:
-        pieces = [Piece(g, pat.obs, pat.n, pat.mean, pat.cov, 0.0)
+        pieces = [Piece(g, pat.obs, pat.n, pat.mean, pat.cov, 0.0, pat.rows)
                   for g, inc in enumerate(incomplete) for pat in inc.patterns]
     loss = MLLoss(models, samples, pieces)
     x0 = starting_values(partable, samples)
@@ -203,8 +205,8 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
         messages.append(f"the optimizer did not converge ({opt.message}; largest gradient "
                         f"{np.nanmax(np.abs(opt.gradient)):.2g}): estimates are not trustworthy")
     information = opt.information
-    if incomplete is not None and np.all(np.isfinite(opt.x)):
-        information = loss.value_gradient_information(opt.x, exact=True)[3]
+    if (incomplete is not None or call["estimator"] == "MLR") and np.all(np.isfinite(opt.x)):
+        information = loss.value_gradient_information(opt.x, exact=True)[3]   # observed
     vcov, invertible = vcov_from_information(information, loss.n_total)
     if not invertible and np.all(np.isfinite(information)):
         bad = unidentified_parameters(information)
@@ -214,7 +216,9 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
                         + ", ".join(names))
     result = Result(spec=spec, partable=partable, models=models, samples=samples, x=opt.x,
                     vcov=vcov, optim=opt, prepared=prepared, call=call, messages=messages,
-                    moments=moments, incomplete=incomplete)
+                    moments=moments, incomplete=incomplete, pieces=loss.pieces)
+    if call["estimator"] == "MLR" and invertible:
+        result.use_robust(robust_ml(result, prepared.arrays))
     for message in result.warnings:
         warnings.warn(message, RelqualWarning, stacklevel=3)
     return result

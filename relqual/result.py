@@ -26,9 +26,11 @@ class Result:
     """An immutable fitted model. Tables are computed on first request and cached."""
 
     def __init__(self, *, spec, partable, models: list[RamModel], samples, x, vcov, optim,
-                 prepared, call, messages, moments, incomplete=None):
+                 prepared, call, messages, moments, incomplete=None, pieces=None):
         self.spec, self.partable, self.models, self.samples = spec, partable, models, samples
         self.incomplete = incomplete      # per group IncompleteData under FIML, else None
+        self.pieces = pieces              # what the discrepancy sums over (groups or patterns)
+        self.robust = None                # MLR: sandwich covariance and scaling factors
         self.x, self.vcov_matrix, self.optim, self.prepared = x, vcov, optim, prepared
         self.call, self.moments = call, moments
         self.converged = bool(optim.converged)
@@ -186,7 +188,21 @@ class Result:
             n=self.n_obs, ngroups=len(self.samples), logl=logl, logl_h1=logl_h1,
             base_chisq=base_chisq, base_df=fitindices.baseline_df(self.samples, x_names),
             srmr_value=fitindices.srmr(self.samples, implied, self.partable.meanstructure))
+        if self.robust is not None:
+            measures.update(fitindices.scaled_measures(
+                measures, self.robust["scaling_factor"], self.robust["baseline_scaling_factor"],
+                robust=self.incomplete is None))
         return pd.Series(measures, name="fit_measures")
+
+    def use_robust(self, robust: dict) -> None:
+        """MLR: sandwich standard errors and Yuan-Bentler scaled test statistics."""
+        self.robust = robust
+        self.vcov_matrix = robust["vcov"]
+        for name in ("_se", "_fit_measures"):
+            self.__dict__.pop(name, None)
+        if self.incomplete is not None:
+            self.warnings.append("robust (Zhang & Savalei FIML-corrected) CFI/TLI/RMSEA are not "
+                                 "computed under FIML yet; the scaled versions are reported")
 
     def fit_measures(self) -> pd.Series:
         """Fit measures named like lavaan's ``fitMeasures()`` (with '.' replaced by '_')."""
@@ -256,6 +272,19 @@ class Result:
         from . import measurement
         return measurement.measurement_report(self, loading_threshold=loading_threshold,
                                               group=group)
+
+    # ------------------------------------------------------------------ scores and groups
+    # (relqual/scores.py and relqual/groups.py)
+    def factor_scores(self, method: str = "regression", data=None) -> pd.DataFrame:
+        """Factor scores as lavaan's ``lavPredict()``: ``method`` "regression" or "bartlett"; one
+        column per latent variable (+ ``group``); ``data=`` scores those rows, keeping their index."""
+        from .scores import factor_scores
+        return factor_scores(self, method=method, data=data)
+
+    def compare_paths(self, paths) -> pd.DataFrame:
+        """Wald and likelihood-ratio tests that each path (e.g. "LOY ~ SAT") is equal across groups."""
+        from .groups import compare_paths
+        return compare_paths(self, paths=paths)
 
     # ------------------------------------------------------------------ resampling and effects
     def use_bootstrap_se(self, boot) -> None:

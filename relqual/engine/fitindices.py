@@ -138,7 +138,7 @@ def fit_measures(*, chisq: float, df: int, npar: int, n: int, ngroups: int, logl
     # RNI is CFI without the truncation at 0 (lavaan does not truncate it either)
     out["rni"] = 1.0 - (chisq - df) / (base_chisq - base_df) if base_chisq > base_df else 1.0
     out.update(logl=logl, unrestricted_logl=logl_h1, aic=-2 * logl + 2 * npar,
-               bic=-2 * logl + npar * np.log(n), ntotal=n,
+               bic=-2 * logl + npar * np.log(n), ntotal=n, ngroups=G,
                bic2=-2 * logl + npar * np.log((n + 2) / 24))
     if df > 0:
         out["rmsea"] = np.sqrt(G) * np.sqrt(max(chisq / df - 1.0, 0.0) / n)
@@ -154,3 +154,62 @@ def baseline_df(samples: list[SampleStats], x_names: list[str]) -> int:
     """Degrees of freedom of the independence model (covariate block kept)."""
     nx = len(x_names)
     return sum(len(s.names) * (len(s.names) - 1) // 2 - nx * (nx - 1) // 2 for s in samples)
+
+
+def _cfi(X2, df, X2_null, df_null, c=1.0, c_null=1.0):
+    t1 = max(X2 - c * df, 0.0)
+    t2 = max(X2 - c * df, X2_null - c_null * df_null, 0.0)
+    return 1.0 if np.isclose(t1, 0) and np.isclose(t2, 0) else 1.0 - t1 / t2
+
+
+def _tli(X2, df, X2_null, df_null, c=1.0, c_null=1.0):
+    t1 = (X2 - c * df) * df_null
+    t2 = (X2_null - c_null * df_null) * df
+    return 1.0 - t1 / t2 if df > 0 and abs(t2) > 0 else 1.0
+
+
+def _rmsea(X2, df, n, G, c=1.0):
+    return float(np.sqrt(max(X2 / n / df - c / n, 0.0)) * np.sqrt(G)) if df > 0 else 0.0
+
+
+def scaled_measures(m: dict, c: float, c_null: float, robust: bool = True) -> dict:
+    """Scaled and robust fit measures of a Yuan-Bentler scaled test (lavaan ``fitMeasures``).
+
+    ``*_scaled``: the indices computed from the scaled statistics T / c and T_b / c_b (RMSEA
+    "scaled" uses T with df c); ``*_robust``: Brosseau-Liard, Savalei & Li (2012) and
+    Brosseau-Liard & Savalei (2014), i.e. T - c df in place of T - df (complete data only).
+    """
+    X2, df, n = m["chisq"], m["df"], m["ntotal"]
+    X2_null, df_null = m["baseline_chisq"], m["baseline_df"]
+    G = m.get("ngroups", 1)
+    out = {"chisq_scaled": X2 / c, "df_scaled": df,
+           "pvalue_scaled": special.chdtrc(df, X2 / c) if df > 0 else np.nan,
+           "chisq_scaling_factor": c,
+           "baseline_chisq_scaled": X2_null / c_null, "baseline_df_scaled": df_null,
+           "baseline_pvalue_scaled": special.chdtrc(df_null, X2_null / c_null),
+           "baseline_chisq_scaling_factor": c_null}
+    Xs, Xs_null = X2 / c, X2_null / c_null
+    out["cfi_scaled"] = _cfi(Xs, df, Xs_null, df_null)
+    out["tli_scaled"] = out["nnfi_scaled"] = _tli(Xs, df, Xs_null, df_null)
+    out["rfi_scaled"] = ((Xs_null / df_null - Xs / df) / (Xs_null / df_null)) if df > 0 else 1.0
+    out["nfi_scaled"] = (Xs_null - Xs) / Xs_null
+    out["pnfi_scaled"] = df / df_null * out["nfi_scaled"]
+    out["ifi_scaled"] = (Xs_null - Xs) / (Xs_null - df)
+    out["rni_scaled"] = 1.0 - (Xs - df) / (Xs_null - df_null)
+    df2 = c * df                               # RMSEA "scaled": T with df = tr(U Gamma)
+    out["rmsea_scaled"] = _rmsea(X2, df2, n, G)
+    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = rmsea_ci(X2, df2, n, G)
+    out["rmsea_pvalue_scaled"] = 1.0 - special.chndtr(X2, df2, n * df2 * 0.05 ** 2 / G)
+    if robust:
+        out["cfi_robust"] = _cfi(X2, df, X2_null, df_null, c, c_null)
+        out["tli_robust"] = out["nnfi_robust"] = _tli(X2, df, X2_null, df_null, c, c_null)
+        out["rni_robust"] = 1.0 - (X2 - c * df) / (X2_null - c_null * df_null)
+        out["rmsea_robust"] = _rmsea(X2, df, n, G, c)
+        lo, hi = rmsea_ci(Xs, df, n, G)
+        out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo * np.sqrt(c), hi * np.sqrt(c)
+        out["rmsea_pvalue_robust"] = 1.0 - special.chndtr(Xs, df, n * df / c * 0.05 ** 2 / G)
+    else:
+        for name in ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
+                     "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust"):
+            out[name] = np.nan
+    return out

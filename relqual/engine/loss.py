@@ -45,6 +45,7 @@ class Piece:
     mean: np.ndarray
     cov: np.ndarray
     constant: float                 # log|S| + p for complete data, 0 for a pattern
+    rows: np.ndarray | None = None  # the piece's rows in the group's data; None = all
 
     @classmethod
     def complete(cls, group: int, sample: SampleStats) -> "Piece":
