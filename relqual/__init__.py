@@ -4,10 +4,11 @@
     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
     res.paths(); res.fit_measures()
 """
-from . import datasets, intervals, models
+from . import datasets, intervals, models, segments
 from .data import DataError
 from .datacheck import DataReport, check_data
 from .fit import fit
+from .groups import compare_paths, invariance
 from .partable import build_partable
 from .result import RelqualWarning, Result
 from .simulate import simulate
@@ -16,6 +17,6 @@ from .syntax import ModelSyntaxError, parse
 
 __version__ = "0.1.0"
 
-__all__ = ["fit", "simulate", "models", "datasets", "parse", "build_partable", "Result",
-           "RelqualWarning", "ModelSyntaxError", "DataError", "read_survey", "check_data",
-           "DataReport", "SurveyFileError", "__version__"]
+__all__ = ["fit", "invariance", "compare_paths", "segments", "simulate", "models", "datasets",
+           "parse", "build_partable", "Result", "RelqualWarning", "ModelSyntaxError", "DataError",
+           "read_survey", "check_data", "DataReport", "SurveyFileError", "__version__"]

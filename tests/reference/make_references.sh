@@ -11,4 +11,5 @@ fi
 Rscript tests/reference/lavaan_reference.R tests/reference/cases.json tests/reference "$@"
 if [ "$#" -eq 0 ]; then
   Rscript tests/reference/semtools_reference.R tests/reference/semtools.json
+  Rscript tests/reference/groups_reference.R tests/reference/groups.json
 fi
