@@ -144,7 +144,7 @@ def test_se_bootstrap_in_fit(hs):
 
 def test_failed_resamples_are_counted_and_reported(hs):
     res = rq.fit(HS_MODEL, hs)
-    res.call["control"] = {"max_iter": 1}
+    res.call["control"] = {"max_iter": 1, "gtol": 1e-300}      # unreachable: every refit fails
     boot = res.bootstrap(10, seed=1)
     assert boot.n_failed == 10
     assert "10 of 10 bootstrap resamples failed" in boot.note()

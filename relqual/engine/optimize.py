@@ -68,6 +68,13 @@ def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 5
         f, g = loss.value_and_gradient(x)
     else:
         converged = bool(np.max(np.abs(g)) < gtol * 1e3)
+    if not converged:                         # scoring wandered off: a second, different route
+        other = _lbfgs_then_polish(loss, np.asarray(x0, dtype=float), gtol, max_iter,
+                                   "Fisher scoring did not converge")
+        if other.converged and other.fmin <= f:
+            return other if information else OptimResult(other.x, other.fmin, other.gradient,
+                                                         None, other.iterations, True,
+                                                         other.message)
     H = loss.value_gradient_information(x)[2] if information else None
     message = "gradient below tolerance" if converged else "iteration limit reached"
     return OptimResult(x, f, g, H, iteration - (1 if converged else 0), converged, message)
@@ -121,6 +128,6 @@ def _lbfgs_then_polish(loss: MLLoss, x0, gtol, max_iter, reason) -> OptimResult:
         x = x - step
         f, g, H = loss.value_gradient_information(x)
         iterations += 1
-    converged = bool(np.max(np.abs(g)) < max(gtol, 1e-6))
+    converged = bool(np.max(np.abs(g)) < gtol * 1e3)
     return OptimResult(x, f, g, H, iterations, converged, f"{reason}; used L-BFGS-B")
 

@@ -3,8 +3,9 @@
 * loadings: a ratio estimator (in the spirit of Hagglund's FABIN): with marker m, the loading
   of indicator i is sum_k cov(i, k) / sum_k cov(m, k) over the other indicators k, which is
   consistent under a one-factor model; 1 when the factor has fewer than three indicators;
-* factor variances: the average of cov(i, j) / (lambda_i lambda_j) over indicator pairs
-  (0.05, lavaan's value, when that is not positive or the factor has no observed indicators);
+* factor variances: the average of cov(i, j) / (lambda_i lambda_j) over indicator pairs; the
+  indicator's variance for a single-indicator factor; 0.05 (lavaan's value) when that is not
+  positive or the factor has no observed indicators;
 * residual variances of observed variables: half the sample variance (lavaan's choice);
 * regressions and covariances: 0; intercepts: sample means; latent means: 0;
 * a user's ``start(value)`` or fixed value always wins.
@@ -74,7 +75,10 @@ def _factor_starts(col: dict, in_group: np.ndarray, sample: SampleStats, options
         pairs = [cov[idx[a], idx[b]] / (lam[a] * lam[b])
                  for a in range(len(idx)) for b in range(a + 1, len(idx))
                  if lam[a] * lam[b] != 0]
-        psi = float(np.mean(pairs)) if pairs else 0.05
+        if pairs:
+            psi = float(np.mean(pairs))
+        else:                   # single indicator (residual fixed at 0 by default): its variance
+            psi = float(cov[idx[0], idx[0]])
         if not np.isfinite(psi) or psi <= 0:
             psi = 0.05
         if options.get("std_lv"):
