@@ -1,0 +1,70 @@
+"""Benchmark: full-information ML (and MLR with FIML) against lavaan ``missing = "ml"`` in the
+same run: median wall time of a complete fit (estimates, SEs, fit measures). Run by hand from
+the repository root:
+
+    python bench/bench_fiml.py [--reps 5]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+import relqual as rq
+
+ROOT = Path(__file__).resolve().parents[1]
+HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+CASES = {
+    "relationship_quality": ("relationship_quality", "ML", None),
+    "relationship_quality_mlr": ("relationship_quality", "MLR", None),
+    "hs_missing": ("holzinger_swineford_missing", "ML", HS),
+}
+
+
+def median_ms(func, reps: int) -> float:
+    func()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return 1000 * statistics.median(times)
+
+
+def lavaan_times(reps: int) -> dict:
+    if shutil.which("Rscript") is None:
+        return {}
+    out = subprocess.run(["Rscript", str(ROOT / "bench" / "lavaan_fiml_timing.R"), str(reps)],
+                         cwd=ROOT, capture_output=True, text=True)
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    return {r["model"]: r["median_ms"] for r in rows}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=5)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    lavaan = lavaan_times(args.reps)
+    print(f"{'case':<28}{'relqual ms':>12}{'lavaan ms':>12}{'lavaan/relqual':>16}")
+    for name, (dataset, estimator, syntax) in CASES.items():
+        data = rq.datasets.load(dataset)
+        model = syntax or "relationship_quality"
+
+        def run():
+            res = rq.fit(model, data, missing="fiml", estimator=estimator)
+            res.estimates()
+            res.fit_measures()
+
+        ours = median_ms(run, args.reps)
+        lav = lavaan.get(name, float("nan"))
+        print(f"{name:<28}{ours:>12.1f}{lav:>12.1f}{lav / ours:>16.1f}")
+
+
+if __name__ == "__main__":
+    main()
