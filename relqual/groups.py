@@ -248,7 +248,7 @@ def _verdict(table, first, group, highest, latent, criterion, alpha, cut_cfi, cu
                                           or base["rmsea"] > CUTOFFS["configural_rmsea"][0]):
         parts.append(f"Caution: the configural model itself fits poorly (CFI = {base['cfi']:.3f}, "
                      f"RMSEA = {base['rmsea']:.3f}; rules of thumb CFI >= .90, RMSEA <= .08), so "
-                     "the comparisons below rest on a doubtful baseline.")
+                     "the comparisons between levels rest on a doubtful baseline.")
     rule = {"practical": f"delta CFI >= {cut_cfi:g} (Cheung & Rensvold 2002) and delta RMSEA <= "
                          f"{cut_rmsea:g} (Chen 2007)",
             "cfi": f"delta CFI >= {cut_cfi:g} (Cheung & Rensvold 2002)",
@@ -265,9 +265,9 @@ def _verdict(table, first, group, highest, latent, criterion, alpha, cut_cfi, cu
         row = failed.iloc[0]
         reasons = []
         if row["delta_cfi_ok"] is False:
-            reasons.append(f"CFI drops by {-row['delta_cfi']:.3f} (more than {-cut_cfi:g})")
+            reasons.append(f"CFI drops by {-row['delta_cfi']:.3f}, more than {-cut_cfi:g}")
         if row["delta_rmsea_ok"] is False:
-            reasons.append(f"RMSEA rises by {row['delta_rmsea']:.3f} (more than {cut_rmsea:g})")
+            reasons.append(f"RMSEA rises by {row['delta_rmsea']:.3f}, more than {cut_rmsea:g}")
         if row["p_delta"] < alpha:
             reasons.append(f"chi-square difference = {row['delta_chisq']:.2f}, df = "
                            f"{int(row['delta_df'])}, p = {row['p_delta']:.3g}")
@@ -303,9 +303,15 @@ def _summary_text(table, latent) -> str:
     if latent is not None and len(latent):
         lines += ["", "Latent means (scalar model; group 1 fixed at 0)",
                   latent.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
-    warned = {lvl: w for lvl, w in table.attrs["warnings"].items() if w}
-    if warned:
-        lines += ["", "WARNINGS"] + [f"  ! {lvl}: {w}" for lvl, ws in warned.items() for w in ws]
+    levels_of: dict = {}                       # each message once, with the levels it concerns
+    for level, messages in table.attrs["warnings"].items():
+        for message in messages:
+            levels_of.setdefault(message, []).append(level)
+    if levels_of:
+        every = len(table.attrs["warnings"])
+        lines += ["", "WARNINGS"] + [
+            f"  ! {'every level' if len(lvls) == every else ', '.join(lvls)}: {message}"
+            for message, lvls in levels_of.items()]
     return "\n".join(lines)
 
 

@@ -76,6 +76,13 @@ path_cases <- list(
   list(name = "hs_textual_x5", fun = "cfa", model = HS_MODEL,
        data = "data/holzinger_swineford.csv", group = "school", path = "textual =~ x5",
        from = "+ x5", to = "+ MOD*x5"),
+  # default parameters (not in the syntax): the labelled formula is added as its own line
+  list(name = "hs_x3_intercept", fun = "cfa", model = HS_MODEL,
+       data = "data/holzinger_swineford.csv", group = "school", path = "x3 ~ 1",
+       append = "x3 ~ MOD*1"),
+  list(name = "hs_visual_textual", fun = "cfa", model = HS_MODEL,
+       data = "data/holzinger_swineford.csv", group = "school", path = "visual ~~ textual",
+       append = "visual ~~ MOD*textual"),
   # four groups (school x grade; the row without a grade left out): Wald df = 3
   list(name = "hs4_textual_x5", fun = "cfa", model = HS_MODEL,
        data = "data/holzinger_swineford.csv", group = "school_grade",
@@ -119,6 +126,9 @@ run_path <- function(case) {
   }
   G <- length(unique(data[[case$group]]))
   labelled <- function(mod) {     # the path's term rewritten with the modifier
+    if (!is.null(case$append)) {
+      return(paste0(case$model, "\n", sub("MOD", mod, case$append, fixed = TRUE)))
+    }
     stopifnot(grepl(case$from, case$model, fixed = TRUE))
     sub(case$from, sub("MOD", mod, case$to, fixed = TRUE), case$model, fixed = TRUE)
   }
