@@ -23,7 +23,8 @@ import numpy as np
 
 from .effects import EffectStructure
 from .engine.inference import evaluate_defined, standardize
-from .engine.loss import MLLoss
+from .engine.loss import MLLoss, Piece
+from .engine.missing import missing_patterns
 from .engine.optimize import minimize
 from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
@@ -68,6 +69,10 @@ class Refitter:
         self.kind = kind
         self.control = dict(result.call.get("control", {}))
         self.arrays = [a.copy() for a in result.prepared.arrays]
+        self.fiml = result.incomplete is not None
+        if kind == "bollen-stine" and self.fiml:
+            raise NotImplementedError("the Bollen-Stine bootstrap with missing data (FIML) is not "
+                                      "available; use listwise deletion for it")
         if kind == "bollen-stine":
             self.arrays = [_bollen_stine_rotation(a, m, result.x, result.partable.meanstructure)
                            for a, m in zip(self.arrays, result.models)]
@@ -88,14 +93,25 @@ class Refitter:
             self.layout = {"chisq": slice(0, 1)}
             self.width = 1
 
-    def refit(self, indices: list[np.ndarray]) -> np.ndarray | None:
-        """Statistics of one resample, or None when its fit fails."""
-        samples = [SampleStats.from_array(a[idx], self.partable.roles.ov)
-                   for a, idx in zip(self.arrays, indices)]
+    def _loss(self, indices: list[np.ndarray]) -> MLLoss:
+        """The discrepancy of one resample (FIML: the resample's missing-data patterns)."""
+        names = self.partable.roles.ov
+        if not self.fiml:
+            samples = [SampleStats.from_array(a[idx], names) for a, idx in zip(self.arrays, indices)]
+            pieces = None
+        else:   # warm start and no fixed.x under FIML: the patterns suffice (no EM needed)
+            pieces = [Piece(g, pat.obs, pat.n, pat.mean, pat.cov, 0.0, pat.rows)
+                      for g, (a, idx) in enumerate(zip(self.arrays, indices))
+                      for pat in missing_patterns(a[idx])]
+            return MLLoss(self.models, pieces=pieces)
         for model, sample in zip(self.models, samples):
             model.set_sample(sample)
+        return MLLoss(self.models, samples, pieces)
+
+    def refit(self, indices: list[np.ndarray]) -> np.ndarray | None:
+        """Statistics of one resample, or None when its fit fails."""
         try:
-            loss = MLLoss(self.models, samples)
+            loss = self._loss(indices)
             opt = minimize(loss, self.x_hat, information=False,
                            **{"gtol": REFIT_GTOL, **self.control})
         except (np.linalg.LinAlgError, ArithmeticError, ValueError):

@@ -164,3 +164,16 @@ def test_plot_indirect(med, tmp_path):
     assert out.stat().st_size > 5000
     with pytest.raises(ValueError, match="no effect with path"):
         med.plot_indirect(path="X -> Y", draws=60, seed=11)
+
+
+def test_bootstrap_under_fiml_refits_each_resample_with_its_patterns():
+    data = rq.datasets.load("holzinger_swineford_missing")
+    with pytest.warns(rq.RelqualWarning):
+        res = rq.fit(HS_MODEL, data, missing="fiml")
+    boot = res.bootstrap(8, seed=2)
+    assert boot.n_failed == 0
+    free = res.estimates()["se"].to_numpy() > 0
+    spread = boot.block("est").std(axis=0, ddof=1)[free]
+    assert np.all(spread > 0)
+    with pytest.raises(NotImplementedError, match="Bollen-Stine"):
+        res.bollen_stine(draws=5)
