@@ -127,14 +127,9 @@ def invariance(model, data, group: str, levels=("configural", "metric", "scalar"
 
 
 def _check_estimator(estimator: str) -> None:
-    if str(estimator).upper() == "MLR":
-        # Hook: with MLR the comparison needs the Satorra-Bentler (2001) scaled difference test
-        # (lavaan's lavTestLRT(method = "satorra.bentler.2001")); _difference_test() is where
-        # it goes once the engine gives the scaling factors.
-        raise NotImplementedError(
-            "invariance() and compare_paths() with estimator='MLR' need the scaled "
-            "chi-square difference test (Satorra & Bentler 2001), which comes with the MLR "
-            "estimator in the engine; it is not available yet. Use estimator='ML'.")
+    if str(estimator).upper() not in ("ML", "MLR"):
+        raise NotImplementedError(f"group comparisons with estimator='{estimator}' are not "
+                                  "available; use 'ML' or 'MLR'")
 
 
 def _check_levels(levels) -> list[str]:
@@ -168,12 +163,17 @@ def _check_group_column(data, group) -> None:
 def _difference_test(free, constrained, estimator: str) -> dict:
     """Chi-square difference test of ``constrained`` against ``free`` (lavaan ``lavTestLRT``).
 
-    ML: the plain difference. (MLR: the scaled difference test goes here; see
-    :func:`_check_estimator`.)
+    ML: the plain difference of the chi-squares. MLR: the scaled difference test of Satorra &
+    Bentler (2001), lavaan's default there: T_d = (T1 - T0) / c_d with
+    c_d = (df1 c1 - df0 c0) / (df1 - df0), from the unscaled statistics T and the models'
+    scaling factors c (the RMSEA of the difference then uses T_d).
     """
     _check_estimator(estimator)
     f0, f1 = free.fit_measures(), constrained.fit_measures()
     d_chisq, d_df = f1["chisq"] - f0["chisq"], f1["df"] - f0["df"]
+    if str(estimator).upper() == "MLR" and d_df > 0:
+        c_d = (f1["df"] * f1["chisq_scaling_factor"] - f0["df"] * f0["chisq_scaling_factor"]) / d_df
+        d_chisq = d_chisq / c_d if c_d > 0 else np.nan
     n, g = constrained.n_obs, constrained.partable.ngroups
     if d_df > 0:
         p = float(stats.chi2.sf(d_chisq, d_df))

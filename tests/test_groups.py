@@ -150,8 +150,8 @@ def test_invariance_bad_input(hs):
         rq.invariance(HS_MODEL, hs, group="school", criterion="aic")
     with pytest.raises(TypeError, match="group_equal"):
         rq.invariance(HS_MODEL, hs, group="school", group_equal=["loadings"])
-    with pytest.raises(NotImplementedError, match="Satorra & Bentler"):
-        rq.invariance(HS_MODEL, hs, group="school", estimator="MLR")
+    with pytest.raises(NotImplementedError, match="WLSMV"):
+        rq.invariance(HS_MODEL, hs, group="school", estimator="WLSMV")
     tiny = hs.copy()
     tiny.loc[tiny.index[:5], "school"] = "Tiny"                  # 5 rows for 9 variables
     with pytest.raises(rq.DataError, match="group 'Tiny'"):
@@ -232,8 +232,8 @@ def test_compare_paths_bad_input(hs):
         res.compare_paths([])
     with pytest.raises(rq.DataError, match="group column"):
         rq.compare_paths(HS_MODEL, hs, group="klass", paths="textual =~ x5")
-    with pytest.raises(NotImplementedError, match="MLR"):
-        rq.compare_paths(HS_MODEL, hs, group="school", paths="textual =~ x5", estimator="MLR")
+    with pytest.raises(NotImplementedError, match="ULS"):
+        rq.compare_paths(HS_MODEL, hs, group="school", paths="textual =~ x5", estimator="ULS")
 
 
 def test_compare_paths_detects_a_steeper_path_under_high_competition():
@@ -356,3 +356,12 @@ def test_factor_scores_bad_input(hs):
         res.factor_scores(data=hs.drop(columns="x9"))
     with pytest.raises(ValueError, match="no latent variables"):
         quiet_fit("x1 ~ x2 + x3", hs).factor_scores()
+
+
+def test_mlr_invariance_uses_the_satorra_bentler_2001_scaled_difference():
+    ref = json.loads((ROOT / "tests" / "reference" / "mlr_lrt.json").read_text())
+    data = rq.datasets.load("holzinger_swineford")
+    table = rq.invariance(ref["model"], data, group="school", estimator="MLR",
+                          levels=("configural", "metric", "scalar"))
+    assert table["delta_chisq"].iloc[1:].to_numpy() == pytest.approx(ref["delta_chisq"][1:], rel=1e-5)
+    assert table["p_delta"].iloc[1:].to_numpy() == pytest.approx(ref["p_delta"][1:], rel=1e-4)
