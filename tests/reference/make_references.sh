@@ -12,4 +12,6 @@ Rscript tests/reference/lavaan_reference.R tests/reference/cases.json tests/refe
 if [ "$#" -eq 0 ]; then
   Rscript tests/reference/semtools_reference.R tests/reference/semtools.json
   Rscript tests/reference/groups_reference.R tests/reference/groups.json
+  Rscript tests/reference/bootstrap_reference.R
+  Rscript tests/reference/mlr_lrt_reference.R
 fi
