@@ -50,10 +50,10 @@ _V_TOLERANCE = np.finfo(float).eps ** (1 / 3)
 _SMALL = np.sqrt(np.finfo(float).eps)
 
 
-def require_ml(res, what: str) -> None:
+def require_ml(res, what: str, fiml: bool = False) -> None:
     """Raise a clear error for fits these methods do not support (yet): estimators other than
-    ML and MLR (WLSMV needs reliability on the latent-response scale) and FIML (its sample
-    moments and information differ from the complete-data ones used here). MLR has ML's
+    ML and MLR (WLSMV needs reliability on the latent-response scale), and FIML except where
+    ``fiml`` says the method handles it (modification indices do; reliability does not yet). MLR has ML's
     estimates, and lavaan's ``modindices()`` uses the same expected information for it (checked
     against lavaan's MLR reference, tests/reference/hs_mlr.json)."""
     estimator = str(res.call.get("estimator", "ML")).upper()
@@ -62,7 +62,7 @@ def require_ml(res, what: str) -> None:
             f"{what} is available for estimator='ML' (or 'MLR') fits only; this fit used "
             f"estimator='{estimator}', which is not supported yet")
     missing = str(res.call.get("missing", "listwise")).lower()
-    if missing != "listwise":
+    if missing != "listwise" and not (fiml and res.incomplete is not None):
         raise NotImplementedError(
             f"{what} is available for complete-data fits (missing='listwise') only; "
             f"missing='{missing}' is not supported yet")
@@ -162,7 +162,7 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
     ``minimum_value`` keeps the rows with ``mi`` above it. ``x`` evaluates the test at another
     free-parameter vector than the estimates (the tests use lavaan's own estimates).
     """
-    require_ml(res, "modification indices")
+    require_ml(res, "modification indices", fiml=True)
     if not res.converged:
         warnings.warn("the model did not converge: modification indices are not trustworthy",
                       RuntimeWarning, stacklevel=2)
@@ -176,10 +176,16 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
     npar = partable.npar
     x_ext = np.concatenate([x, start])
     models = [RamModel(extended, g, s) for g, s in enumerate(res.samples, start=1)]
-    loss = MLLoss(models, res.samples)
+    loss = MLLoss(models, res.samples, res.pieces)
     _, grad = loss.value_and_gradient(x_ext)
-    H = _expected_hessian(models, res.samples, loss.weights, x_ext, list(partable.roles.ov_x),
-                          bool(partable.options.get("fixed_x", True)))
+    if res.incomplete is not None:
+        # FIML: lavaan's modindices use the expected information, pattern by pattern
+        # (no fixed.x covariates under FIML here)
+        H = loss.value_gradient_information(x_ext)[2]
+    else:
+        H = _expected_hessian(models, res.samples, loss.weights, x_ext,
+                              list(partable.roles.ov_x),
+                              bool(partable.options.get("fixed_x", True)))
     m, e = np.arange(npar), np.arange(npar, len(x_ext))
     try:
         solved = np.linalg.solve(H[np.ix_(m, m)], H[np.ix_(m, e)])
