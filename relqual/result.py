@@ -9,6 +9,8 @@ import pandas as pd
 from .engine import fitindices
 from .engine.inference import evaluate_defined, numerical_jacobian, standardize, wald_table
 from .engine.matrices import RamModel
+from .engine.fiml_corrected import fiml_corrected
+from .engine.robust import fit_baseline
 from .engine.threads import single_threaded
 from .effects import effects_table
 from .intervals import bootstrap_interval
@@ -79,8 +81,11 @@ class Result:
 
     @cached_property
     def _std(self) -> dict:
-        return {kind: standardize(self.partable.col, self.models, self.x, self._values, kind)
-                for kind in ("std.lv", "std.all")}
+        return {kind: self._standardize(self.x, kind) for kind in ("std.lv", "std.all")}
+
+    def _standardize(self, x: np.ndarray, kind: str) -> np.ndarray:
+        """Standardized value of every row at ``x`` (WLSMV fits add their threshold rows)."""
+        return standardize(self.partable.col, self.models, x, self.row_values(x), kind)
 
     # ------------------------------------------------------------------ public tables
     def estimates(self) -> pd.DataFrame:
@@ -91,7 +96,7 @@ class Result:
         col = self.partable.col
         est, se = self._values, self._se
         op = col["op"]
-        keep = np.isin(op, ["=~", "~", "~~", "~1", ":="])
+        keep = np.isin(op, ["=~", "~", "~~", "~1", "|", "~*~", ":="])
         free = (col["free"] > 0) | (op == ":=")
         z, p, lo, hi = wald_table(est, np.where(free, se, np.nan))
         if self.boot is not None:                  # percentile intervals, as lavaan
@@ -111,8 +116,8 @@ class Result:
         if kind not in ("std.all", "std.lv"):
             raise ValueError("kind must be 'std.all' or 'std.lv'")
         tab = self.partable.table
-        keep = tab["op"].isin(["=~", "~", "~~", "~1", ":="]).to_numpy()
-        func = lambda x: standardize(self.partable.col, self.models, x, self.row_values(x), kind)[keep]
+        keep = tab["op"].isin(["=~", "~", "~~", "~1", "|", "~*~", ":="]).to_numpy()
+        func = lambda x: self._standardize(x, kind)[keep]
         est = func(self.x)
         jac = numerical_jacobian(func, self.x)
         se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.vcov_matrix, jac), 0, None))
@@ -192,7 +197,22 @@ class Result:
             measures.update(fitindices.scaled_measures(
                 measures, self.robust["scaling_factor"], self.robust["baseline_scaling_factor"],
                 robust=self.incomplete is None))
+        if self.incomplete is not None:
+            measures.update(self._fiml_robust_measures(measures))
         return pd.Series(measures, name="fit_measures")
+
+    def _fiml_robust_measures(self, measures: dict) -> dict:
+        """lavaan's robust indices under FIML (FIML-corrected; version V3 with MLR, else V6)."""
+        models, _, opt = fit_baseline(self)
+        if not opt.converged:
+            return {}
+        version = "V3" if self.robust is not None else "V6"
+        try:
+            fc = fiml_corrected(self, (models, opt.x), version)
+        except np.linalg.LinAlgError:
+            return {}
+        return fitindices.robust_measures(measures, fc["XX3"], fc["c3"], fc["XX3_null"],
+                                          fc["c3_null"])
 
     def use_robust(self, robust: dict) -> None:
         """MLR: sandwich standard errors and Yuan-Bentler scaled test statistics."""
@@ -200,9 +220,6 @@ class Result:
         self.vcov_matrix = robust["vcov"]
         for name in ("_se", "_fit_measures"):
             self.__dict__.pop(name, None)
-        if self.incomplete is not None:
-            self.warnings.append("robust (Zhang & Savalei FIML-corrected) CFI/TLI/RMSEA are not "
-                                 "computed under FIML yet; the scaled versions are reported")
 
     def fit_measures(self) -> pd.Series:
         """Fit measures named like lavaan's ``fitMeasures()`` (with '.' replaced by '_')."""
@@ -365,6 +382,28 @@ class Result:
         from .plot import plot_bootstrap_effect
         return plot_bootstrap_effect(self, path=path, draws=draws, seed=seed,
                                      standardized=standardized, boot_ci=boot_ci, ax=ax)
+
+    # ------------------------------------------------------------------ diagram and report
+    # (relqual/plot.py, relqual/tables.py, relqual/report.py)
+    def plot(self, path=None, **options):
+        """Path diagram: latent variables in causal order, standardized coefficients with stars,
+        non-significant paths dashed, R² in the endogenous variables; ``lang="zh"`` for Chinese
+        labels; ``path`` saves PNG/SVG/PDF. Returns a matplotlib Figure
+        (options: :func:`relqual.plot.path_diagram`)."""
+        from .plot import path_diagram
+        return path_diagram(self, path, **options)
+
+    def tables(self, **options):
+        """APA-style tables (measurement, discriminant validity, paths and hypotheses, indirect
+        effects, fit) as :class:`relqual.tables.Table` objects (options: :func:`relqual.tables.apa_tables`)."""
+        from .tables import apa_tables
+        return apa_tables(self, **options)
+
+    def report(self, path, **options):
+        """Write one self-contained report (.html, .docx, .md or .tex): tables, the diagram, data
+        checks, warnings, the call and package versions (options: :func:`relqual.report.write_report`)."""
+        from .report import write_report
+        return write_report(self, path, **options)
 
     # ------------------------------------------------------------------ checks
     def _improper_solution_messages(self) -> list[str]:

@@ -201,15 +201,21 @@ def scaled_measures(m: dict, c: float, c_null: float, robust: bool = True) -> di
     out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = rmsea_ci(X2, df2, n, G)
     out["rmsea_pvalue_scaled"] = 1.0 - special.chndtr(X2, df2, n * df2 * 0.05 ** 2 / G)
     if robust:
-        out["cfi_robust"] = _cfi(X2, df, X2_null, df_null, c, c_null)
-        out["tli_robust"] = out["nnfi_robust"] = _tli(X2, df, X2_null, df_null, c, c_null)
-        out["rni_robust"] = 1.0 - (X2 - c * df) / (X2_null - c_null * df_null)
-        out["rmsea_robust"] = _rmsea(X2, df, n, G, c)
-        lo, hi = rmsea_ci(Xs, df, n, G)
-        out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo * np.sqrt(c), hi * np.sqrt(c)
-        out["rmsea_pvalue_robust"] = 1.0 - special.chndtr(Xs, df, n * df / c * 0.05 ** 2 / G)
-    else:
-        for name in ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
-                     "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust"):
-            out[name] = np.nan
+        out.update(robust_measures(m, X2, c, X2_null, c_null))
+    return out
+
+
+def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float) -> dict:
+    """Robust CFI/TLI/RNI/RMSEA (Brosseau-Liard, Savalei & Li 2012; Brosseau-Liard & Savalei
+    2014): T - c df in place of T - df. Complete data: T = the ML statistic, c its scaling
+    factor; FIML: the corrected statistic and factor (engine/fiml_corrected.py)."""
+    df, n, df_null = m["df"], m["ntotal"], m["baseline_df"]
+    G = m.get("ngroups", 1)
+    out = {"cfi_robust": _cfi(X2, df, X2_null, df_null, c, c_null)}
+    out["tli_robust"] = out["nnfi_robust"] = _tli(X2, df, X2_null, df_null, c, c_null)
+    out["rni_robust"] = 1.0 - (X2 - c * df) / (X2_null - c_null * df_null)
+    out["rmsea_robust"] = _rmsea(X2, df, n, G, c)
+    lo, hi = rmsea_ci(X2 / c, df, n, G)
+    out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo * np.sqrt(c), hi * np.sqrt(c)
+    out["rmsea_pvalue_robust"] = 1.0 - special.chndtr(X2 / c, df, n * df / c * 0.05 ** 2 / G)
     return out

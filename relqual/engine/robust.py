@@ -142,8 +142,9 @@ def robust_ml(result, data: list[np.ndarray]) -> dict:
     return out
 
 
-def _baseline_scaling(result, loss: MLLoss, data, trace_h1, weights) -> float:
-    """Scaling factor of the independence model fitted to the same data."""
+def fit_baseline(result):
+    """The independence model (free variances and, with a mean structure, means) fitted to
+    the same data and pieces: (models, loss, optimizer result)."""
     names = list(result.partable.roles.ov)
     lines = [f"{v} ~~ {v}" for v in names]
     if result.partable.meanstructure:
@@ -151,13 +152,19 @@ def _baseline_scaling(result, loss: MLLoss, data, trace_h1, weights) -> float:
     table = build_partable("\n".join(lines), ngroups=len(result.samples),
                            meanstructure=result.partable.meanstructure)
     models = [RamModel(table, g + 1, s) for g, s in enumerate(result.samples)]
-    base_loss = MLLoss(models, result.samples, loss.pieces)
-    opt = minimize(base_loss, starting_values(table, result.samples), information=False)
+    loss = MLLoss(models, result.samples, result.pieces)
+    opt = minimize(loss, starting_values(table, result.samples), information=False)
+    return models, loss, opt
+
+
+def _baseline_scaling(result, loss: MLLoss, data, trace_h1, weights) -> float:
+    """Scaling factor of the independence model fitted to the same data."""
+    _, base_loss, opt = fit_baseline(result)
     if not opt.converged:
         return np.nan
     A = observed_information(base_loss, opt.x)
     _, B0, A_inv = sandwich(base_loss, opt.x, data, A)
+    names = list(result.partable.roles.ov)
     df = sum(len(names) * (len(names) - 1) // 2 for _ in result.samples)
     c, _ = scaling_factor(trace_h1, B0, A_inv, weights, df)
     return c
-
