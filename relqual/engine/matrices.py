@@ -106,6 +106,7 @@ class RamModel:
         self._y = np.where(self._is_a, self.n + self.j, np.where(self._is_s, self.j, 0))
         self._c = np.where(self._is_m, 0.0, np.where(self._s_diag, 0.5, 1.0))
         self._cc = np.outer(self._c, self._c)
+        self._moments_only = not self.lv_names and not self._is_a.any() and not (self.A0 != 0).any()
         # each entry's dmu is s FB[:, i] (s = (Bm)_j for A entries, 1 for m entries, 0 for S)
         self._mean_i = self.i.copy()
 
@@ -203,14 +204,27 @@ class RamModel:
         + Q(x_k,y_l) P(x_l,y_k)]. Cost O(n^2 p + m^2) instead of O(m p^2). With ``obs`` (a
         missing-data pattern) P and Q are over the observed variables and Sigma is Sigma_oo.
         """
-        Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
-        if obs is not None:
-            Z = Z[obs]
-        Zx, Zy = Z[:, self._x], Z[:, self._y]
-        PZx, PZy = P @ Zx, P @ Zy
-        QZx, QZy = (PZx, PZy) if Q is P else (Q @ Zx, Q @ Zy)
-        P1, P2, P3 = Zy.T @ PZx, Zy.T @ PZy, Zx.T @ PZx
-        Q1, Q2, Q3 = (P1, P2, P3) if Q is P else (Zy.T @ QZx, Zy.T @ QZy, Zx.T @ QZx)
+        if self._moments_only:
+            # only variances, covariances and means of observed variables (a saturated or an
+            # independence model): Z is the identity, so the Gram matrices are P and Q themselves
+            x, y = self._x, self._y
+            if obs is not None:                 # entries outside the pattern contribute zero
+                where = np.full(self.p, -1)
+                where[obs] = np.arange(len(obs))
+                x, y = where[x], where[y]
+                P, Q = _pad(P), _pad(Q)
+            P1, P2, P3 = P[np.ix_(y, x)], P[np.ix_(y, y)], P[np.ix_(x, x)]
+            Q1, Q2, Q3 = (P1, P2, P3) if Q is P else (Q[np.ix_(y, x)], Q[np.ix_(y, y)],
+                                                      Q[np.ix_(x, x)])
+        else:
+            Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
+            if obs is not None:
+                Z = Z[obs]
+            Zx, Zy = Z[:, self._x], Z[:, self._y]
+            PZx, PZy = P @ Zx, P @ Zy
+            QZx, QZy = (PZx, PZy) if Q is P else (Q @ Zx, Q @ Zy)
+            P1, P2, P3 = Zy.T @ PZx, Zy.T @ PZy, Zx.T @ PZx
+            Q1, Q2, Q3 = (P1, P2, P3) if Q is P else (Zy.T @ QZx, Zy.T @ QZy, Zx.T @ QZx)
         T = Q1 * P1.T + Q2 * P3 + Q3 * P2 + Q1.T * P1
         T *= self._cc
         return self.to_parameters(T)
@@ -314,3 +328,11 @@ class RamModel:
                 H[np.ix_(a, mm)] = block
                 H[np.ix_(mm, a)] = block.T
         return self.to_parameters(H)
+
+
+def _pad(M: np.ndarray) -> np.ndarray:
+    """M with an extra zero row and column, so that index -1 (a variable outside the
+    missing-data pattern) reads 0."""
+    out = np.zeros((M.shape[0] + 1, M.shape[1] + 1))
+    out[:-1, :-1] = M
+    return out
