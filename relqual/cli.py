@@ -272,13 +272,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="lavaan model syntax, a library model name or a model file path")
     fit.add_argument("data", metavar="DATA",
                      help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet")
-    fit.add_argument("--estimator", default="ML", help="estimator (default ML; only ML so far)")
+    fit.add_argument("--estimator", default="ML",
+                     help="estimator: ML (default), MLR, or WLSMV (with --ordered)")
     fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
                      help="missing-data handling (default listwise; fiml is planned)")
     fit.add_argument("--std-lv", action="store_true",
                      help="scale latent variables by fixing their variances to 1")
     fit.add_argument("--ordered", metavar="all|COLS",
-                     help="ordered (categorical) indicators: 'all' or COL1,COL2 (planned)")
+                     help="ordered (categorical) indicators: 'all' or COL1,COL2 (fits by WLSMV)")
     fit.add_argument("--group", metavar="COL", help="multigroup fit: one model per value of column COL")
     fit.add_argument("--json", metavar="OUT", help="also write estimates and fit measures as JSON")
     fit.set_defaults(func=cmd_fit)

@@ -27,7 +27,7 @@ from .partable import ParTable, build_partable
 from .result import Result, RelqualWarning
 from .syntax import ModelSyntaxError
 
-ESTIMATORS_PLANNED = ("WLSMV", "ULS", "GLS", "DWLS")
+ESTIMATORS_PLANNED = ("ULS", "GLS", "DWLS")
 
 
 @single_threaded
@@ -45,16 +45,31 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     percentile intervals from them. ``group`` names a column: one model per group (in order of
     first appearance, as lavaan), with ``group_equal`` / ``group_partial`` as lavaan's
     ``group.equal`` / ``group.partial``; multigroup models have a mean structure by default.
+    ``estimator="WLSMV"`` with ``ordered`` (a list of columns, or True for every observed
+    variable) fits ordinal items as lavaan does (:mod:`relqual.ordinal`); ``ordered`` with the
+    default estimator switches to WLSMV, lavaan's default for ordered data.
     Returns a :class:`~relqual.result.Result`.
     """
     spec = resolve_model(model)
     estimator = str(estimator).upper()
-    _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine)
+    if _wants_ordered(ordered) and estimator == "ML":
+        estimator = "WLSMV"                   # lavaan's default estimator for ordered data
+    _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine, missing)
     if isinstance(group_equal, str):
         group_equal = [group_equal]
     if isinstance(group_partial, str):
         group_partial = [group_partial]
     ngroups = count_groups(data, group)
+    if estimator == "WLSMV":
+        from .ordinal import fit_wlsmv
+        call = dict(estimator="WLSMV", missing=missing, std_lv=std_lv, fixed_x=fixed_x,
+                    group=group, group_equal=list(group_equal),
+                    group_partial=list(group_partial), engine=engine,
+                    control=dict(control or {}))
+        return fit_wlsmv(spec, data, ordered=ordered, group=group, ngroups=ngroups,
+                         group_equal=group_equal, group_partial=group_partial, std_lv=std_lv,
+                         fixed_x=fixed_x, control=dict(control or {}), call=call,
+                         check_scales=check_scales)
     if (ngroups > 1 or missing in FIML_NAMES) and meanstructure is None:
         meanstructure = True
     if missing in FIML_NAMES and meanstructure is False:
@@ -112,16 +127,32 @@ def resolve_model(model) -> model_library.ModelSpec:
                          f"model file, nor a library model. {exc.args[0]}") from None
 
 
-def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine):
-    if estimator.upper() not in ("ML", "MLR"):
+def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine,
+                   missing="listwise"):
+    if estimator.upper() not in ("ML", "MLR", "WLSMV"):
         if estimator.upper() in ESTIMATORS_PLANNED:
             raise NotImplementedError(f"estimator='{estimator}' is planned but not available yet; "
-                                      "use estimator='ML'")
-        raise ValueError(f"unknown estimator '{estimator}'; choose from ML, MLR, "
+                                      "use estimator='ML', 'MLR' or 'WLSMV'")
+        raise ValueError(f"unknown estimator '{estimator}'; choose from ML, MLR, WLSMV, "
                          + ", ".join(ESTIMATORS_PLANNED))
-    if ordered:
-        raise NotImplementedError("ordered (categorical) indicators need estimator='WLSMV', "
-                                  "which is not available yet")
+    if estimator.upper() == "WLSMV":
+        if not _wants_ordered(ordered):
+            raise NotImplementedError("estimator='WLSMV' for continuous data is not available yet; "
+                                      "it is for ordinal items: name them with ordered=[...] or "
+                                      "ordered=True (for continuous non-normal data use "
+                                      "estimator='MLR')")
+        if missing in FIML_NAMES:
+            raise NotImplementedError("missing='fiml' is not available with estimator='WLSMV' "
+                                      "(lavaan's WLSMV uses listwise deletion, or pairwise with "
+                                      "missing='pairwise', which relqual does not offer yet); "
+                                      "use missing='listwise'")
+        if se != "standard" or engine != "native":
+            raise NotImplementedError("estimator='WLSMV' gives robust (sandwich) standard errors "
+                                      "with engine='native' only; se='bootstrap' and "
+                                      "engine='semopy' are not available for it yet")
+    elif _wants_ordered(ordered):
+        raise ValueError(f"ordered (categorical) indicators need estimator='WLSMV' (lavaan's "
+                         f"default for ordered data), not '{estimator}'")
     if group_equal and group is None:
         raise ValueError("group_equal needs group= (the column that defines the groups)")
     if se not in ("standard", "bootstrap"):
@@ -135,6 +166,13 @@ def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine
                                   "engine='native' for se='bootstrap'")
     if engine not in ("native", "semopy"):
         raise ValueError(f"unknown engine '{engine}'; choose 'native' or 'semopy'")
+
+
+def _wants_ordered(ordered) -> bool:
+    """ordered=True, a column name or a non-empty list of them."""
+    if ordered is None or ordered is False:
+        return False
+    return ordered is True or isinstance(ordered, str) or len(ordered) > 0
 
 
 def count_groups(data, group: str | None) -> int:

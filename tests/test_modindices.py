@@ -50,6 +50,8 @@ def lavaan_x(res, partable: dict) -> np.ndarray:
 
 
 def _lavaan_case(name):
+    if load_reference(name)["options"].get("estimator") == "WLSMV":
+        pytest.skip("modification indices of WLSMV fits are not available yet")
     try:
         ref, res = fit_case(name)
     except NotImplementedError as exc:                # e.g. multigroup cases before groups exist

@@ -270,6 +270,14 @@ run_case <- function(case) {
     out$implied_mean <- per_group(fit, fitted_m, function(g) named_vec(g$mean))
   }
   out$sample_cov <- per_group(fit, lavInspect(fit, "sampstat"), moments_obj)
+  if (lavInspect(fit, "categorical")) {
+    # ordered indicators: sample thresholds, DWLS weights (diag of WLS.V) and, when it is
+    # small (<= 100 statistics), the full asymptotic covariance Gamma (lavaan's NACOV)
+    out$sample_th <- per_group(fit, lavInspect(fit, "sampstat"), function(s) named_vec(s$th))
+    out$wls_v <- per_group(fit, lavInspect(fit, "wls.v"), function(m) arr(diag(m)))
+    out$gamma <- per_group(fit, lavInspect(fit, "gamma"), function(m)
+      if (nrow(m) <= 100) mat_obj(m) else NULL)
+  }
 
   mi <- safe(with_warnings(modindices(fit))$value)
   if (!is.null(mi)) out$modindices <- df_cols(mi, mi_cols)

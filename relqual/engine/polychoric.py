@@ -1,0 +1,365 @@
+"""Sample statistics of ordinal items: thresholds, polychoric correlations and their asymptotic
+covariance matrix Gamma, as lavaan computes them for ``estimator = "WLSMV"`` (``muthen1984``,
+``lav_samplestats_step1`` / ``step2``, ``lav_bvord_*`` in lavaan 0.6).
+
+* Thresholds (step 1): the probit thresholds of each item, tau_k = Phi^-1(P(y <= k)) (the ML
+  estimates without covariates).
+* Polychoric correlations (step 2, Olsson 1979, two-step): with the thresholds fixed, rho
+  maximises the bivariate ordinal log-likelihood sum_ab n_ab log pi_ab(rho), where
+  pi_ab = Phi2(t_a, s_b) - Phi2(t_a-1, s_b) - Phi2(t_a, s_b-1) + Phi2(t_a-1, s_b-1). Newton steps
+  with d pi / d rho = phi2 (the bivariate density) at the four corners, for all pairs at once.
+  Tables of two binary items with empty cells get lavaan's ``zero.add`` treatment.
+* Gamma (Muthen 1984; Muthen, du Toit & Spisic 1997): from the casewise scores of the univariate
+  log-likelihoods (thresholds) and the bivariate ones (rho, and their derivatives with respect to
+  the thresholds), the sandwich Gamma = N B^-1 (S'S) B^-T, with B lower block-triangular:
+  A11 = per item S_th'S_th, A21 = sum_i s_rho,i ds_i/dtau (outer products), A22 = diag(S_rho'S_rho).
+  The DWLS weights are 1 / diag(Gamma).
+
+The bivariate normal distribution function is Genz's (2004) method (Drezner & Wesolowsky 1990
+with 20 Gauss-Legendre nodes for |rho| < 0.925, the asymptotic expansion above that),
+vectorised over arrays (Genz, A. (2004). Numerical computation of rectangular bivariate and
+trivariate normal and t probabilities. *Statistics and Computing*, 14, 251-260).
+
+Order of the statistics (lavaan's ``WLS.obs``): all thresholds item by item, then the correlations
+of the lower triangle column by column: (2,1), (3,1), ..., (p,1), (3,2), ...
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+
+_GL_T, _GL_W = np.polynomial.legendre.leggauss(20)
+_NODES = 1.0 + _GL_T                       # Genz's [1 - x, 1 + x]: the rule on [0, 2]
+TWO_PI = 2.0 * np.pi
+SQRT_EPS = np.sqrt(np.finfo(float).eps)
+
+
+# ------------------------------------------------------------------ bivariate normal
+
+def norm_pdf(x):
+    return np.exp(-0.5 * np.square(x)) / np.sqrt(TWO_PI)
+
+
+def bvn_density(h, k, r):
+    """Standard bivariate normal density phi2(h, k; r); 0 where h or k is infinite."""
+    h, k, r = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float),
+                                  np.asarray(r, float))
+    out = np.zeros(h.shape)
+    ok = np.isfinite(h) & np.isfinite(k)
+    hh, kk, rr = h[ok], k[ok], r[ok]
+    s = 1.0 - rr * rr
+    out[ok] = np.exp(-(hh * hh - 2.0 * rr * hh * kk + kk * kk) / (2.0 * s)) / (TWO_PI * np.sqrt(s))
+    return out
+
+
+def bvn_cdf(h, k, r):
+    """P(X <= h, Y <= k) for standard bivariate normal (X, Y) with correlation r.
+
+    Arrays broadcast; infinite bounds are allowed (Genz 2004, ``bvnu``; accurate to about 1e-15).
+    """
+    h, k, r = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float),
+                                  np.asarray(r, float))
+    out = np.empty(h.shape)
+    low = (h == -np.inf) | (k == -np.inf)
+    out[low] = 0.0
+    h_inf, k_inf = (h == np.inf) & ~low, (k == np.inf) & ~low
+    out[h_inf & k_inf] = 1.0
+    only_h = h_inf & ~k_inf
+    out[only_h] = special.ndtr(k[only_h])
+    only_k = k_inf & ~h_inf
+    out[only_k] = special.ndtr(h[only_k])
+    fin = ~(low | h_inf | k_inf)
+    if fin.any():
+        out[fin] = _bvnu(-h[fin], -k[fin], r[fin])
+    return out
+
+
+def _bvnu(h, k, r):
+    """Upper probability P(X > h, Y > k), finite h and k (Genz's ``bvnu``, vectorised)."""
+    out = np.empty(h.shape)
+    hk = h * k
+    small = np.abs(r) < 0.925
+    with np.errstate(all="ignore"):
+        if small.any():
+            hs = 0.5 * (h[small] ** 2 + k[small] ** 2)
+            asr = 0.5 * np.arcsin(r[small])
+            sn = np.sin(asr[:, None] * _NODES[None, :])
+            vals = np.exp((sn * hk[small][:, None] - hs[:, None]) / (1.0 - sn * sn)) @ _GL_W
+            out[small] = (vals * asr / TWO_PI
+                          + special.ndtr(-h[small]) * special.ndtr(-k[small]))
+        big = ~small
+        if big.any():
+            out[big] = _bvnu_high(h[big], k[big], r[big], hk[big])
+    return np.clip(out, 0.0, 1.0)
+
+
+def _bvnu_high(h, k, r, hk):
+    """|r| >= 0.925: Genz's expansion around r = +-1 (Drezner & Wesolowsky 1990)."""
+    neg = r < 0
+    k = np.where(neg, -k, k)
+    hk = np.where(neg, -hk, hk)
+    bvn = np.zeros(h.shape)
+    inner = np.abs(r) < 1
+    if inner.any():
+        hi, ki, hki = h[inner], k[inner], hk[inner]
+        as_ = 1.0 - r[inner] ** 2
+        a = np.sqrt(as_)
+        bs = (hi - ki) ** 2
+        asr = -(bs / as_ + hki) / 2.0
+        c = (4.0 - hki) / 8.0
+        d = (12.0 - hki) / 80.0
+        val = np.where(asr > -100,
+                       a * np.exp(asr) * (1 - c * (bs - as_) * (1 - d * bs) / 3 + c * d * as_ ** 2),
+                       0.0)
+        b = np.sqrt(bs)
+        sp = np.sqrt(TWO_PI) * special.ndtr(-b / a)
+        val = val - np.where(hki > -100,
+                             np.exp(-hki / 2) * sp * b * (1 - c * bs * (1 - d * bs) / 3), 0.0)
+        a2 = a / 2.0
+        xs = (a2[:, None] * _NODES[None, :]) ** 2
+        asr2 = -(bs[:, None] / xs + hki[:, None]) / 2.0
+        sp2 = 1.0 + c[:, None] * xs * (1.0 + 5.0 * d[:, None] * xs)
+        rs = np.sqrt(1.0 - xs)
+        ep = np.exp(-(hki[:, None] / 2.0) * xs / (1.0 + rs) ** 2) / rs
+        terms = np.where(asr2 > -100, np.exp(asr2) * (sp2 - ep), 0.0)
+        bvn[inner] = (a2 * (terms @ _GL_W) - val) / TWO_PI
+    pos = r > 0
+    lower = np.where(h < 0, special.ndtr(k) - special.ndtr(h), special.ndtr(-h) - special.ndtr(-k))
+    return np.where(pos, bvn + special.ndtr(-np.maximum(h, k)),
+                    np.where(h >= k, -bvn, lower - bvn))
+
+
+# ------------------------------------------------------------------ sample statistics
+
+@dataclass
+class OrdinalStats:
+    """Thresholds, polychoric correlations and Gamma of one group's ordinal items.
+
+    ``codes``: rows x items, categories coded 0..K-1. ``wls_obs`` = (thresholds, correlations in
+    ``pairs`` order); ``gamma`` is lavaan's NACOV (``lavInspect(fit, "gamma")``); ``wls_vd`` the
+    DWLS weights 1 / diag(gamma) (lavaan's ``WLS.VD``).
+    """
+
+    names: tuple
+    n: int
+    nlevels: np.ndarray
+    th: np.ndarray               # all thresholds, item by item
+    th_item: np.ndarray          # the item of each threshold
+    th_start: np.ndarray         # position of each item's first threshold
+    cor: np.ndarray
+    pairs: tuple                 # (I, J) with I > J, lavaan's order
+    gamma: np.ndarray
+    empty_cell_pairs: list
+
+    @property
+    def nth(self) -> int:
+        return len(self.th)
+
+    @property
+    def wls_obs(self) -> np.ndarray:
+        return np.concatenate([self.th, self.cor[self.pairs]])
+
+    @property
+    def wls_vd(self) -> np.ndarray:
+        return 1.0 / np.diag(self.gamma)
+
+    def threshold_names(self) -> list[str]:
+        return [f"{self.names[i]}|t{k + 1}" for i, k in
+                zip(self.th_item, np.arange(self.nth) - self.th_start[self.th_item])]
+
+
+def lower_pairs(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lower-triangle pairs (i > j) column by column, lavaan's ``vech(diagonal = FALSE)`` order."""
+    J, I = np.triu_indices(p, 1)          # row-major upper = column-major lower
+    return I, J
+
+
+def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> OrdinalStats:
+    """All sample statistics of one group. ``codes`` rows x items (0..K-1, no missing values)."""
+    codes = np.asarray(codes, dtype=np.intp)
+    n, p = codes.shape
+    nlevels = np.asarray(nlevels, dtype=np.intp)
+    kmax = int(nlevels.max())
+    # step 1: thresholds, and each item's category boundaries padded with +inf to kmax + 1
+    bounds = np.full((p, kmax + 1), np.inf)
+    bounds[:, 0] = -np.inf
+    th_list = []
+    for i in range(p):
+        counts = np.bincount(codes[:, i], minlength=nlevels[i])
+        th_i = special.ndtri(np.cumsum(counts)[:-1] / n)
+        bounds[i, 1:nlevels[i]] = th_i
+        th_list.append(th_i)
+    nth_item = nlevels - 1
+    th_start = np.concatenate([[0], np.cumsum(nth_item)[:-1]])
+    th = np.concatenate(th_list)
+    th_item = np.repeat(np.arange(p), nth_item)
+    I, J = lower_pairs(p)
+    npairs = len(I)
+    # bivariate frequency tables (pairs x kmax x kmax), rows = item I
+    cell = codes[:, I] * kmax + codes[:, J]
+    flat = (np.arange(npairs) * kmax * kmax)[None, :] + cell
+    freq = np.bincount(flat.ravel(), minlength=npairs * kmax * kmax).reshape(npairs, kmax, kmax)
+    freq = freq.astype(float)
+    empty = [(names[I[q]], names[J[q]]) for q in range(npairs)
+             if (freq[q, :nlevels[I[q]], :nlevels[J[q]]] == 0).any()]
+    rho = _polychoric(freq, bounds[I], bounds[J], nlevels[I], nlevels[J], codes[:, I],
+                      codes[:, J])
+    cor = np.eye(p)
+    cor[I, J] = cor[J, I] = rho
+    G = _gamma(codes, bounds, nlevels, th, th_start, I, J, rho) if gamma else None
+    return OrdinalStats(tuple(names), n, nlevels, th, th_item, th_start, cor, (I, J), G, empty)
+
+
+def _diff2(F: np.ndarray) -> np.ndarray:
+    """Cell probabilities from distribution-function values at the boundary grid."""
+    return F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1]
+
+
+def _guv(u, v, rho):
+    """d log phi2 / d rho + ... : lavaan's guv, so that d phi2 / d rho = phi2 * guv."""
+    R = 1.0 - rho * rho
+    return (u * v * R - rho * (u * u - 2.0 * rho * u * v + v * v) + rho * R) / (R * R)
+
+
+def _polychoric(freq, b1, b2, k1, k2, y1, y2, tol: float = 1e-13, max_iter: int = 100):
+    """Two-step ML polychoric correlations of all pairs at once (thresholds fixed).
+
+    ``b1``, ``b2``: per pair the category boundaries (pairs x kmax + 1); ``freq`` the tables.
+    Newton steps on the log-likelihood (Fisher scoring where it is not concave), bounded to
+    [-0.999, 0.999] as lavaan.
+    """
+    npairs = freq.shape[0]
+    n = freq[0].sum()
+    rho = np.zeros(npairs)
+    with np.errstate(all="ignore"):
+        c1 = y1 - y1.mean(axis=0)
+        c2 = y2 - y2.mean(axis=0)
+        start = (c1 * c2).sum(axis=0) / np.sqrt((c1 * c1).sum(axis=0) * (c2 * c2).sum(axis=0))
+    rho = np.where(np.isfinite(start) & (np.abs(start) < 1), start, 0.0)
+    fixed = np.zeros(npairs, dtype=bool)
+    binary = (k1 == 2) & (k2 == 2)
+    for q in np.flatnonzero(binary):             # lavaan's special cases for 2 x 2 tables
+        value = _two_by_two(freq[q], b1[q, 1], b2[q, 1])
+        if value is not None:
+            rho[q], fixed[q] = value, True
+    H = b1[:, :, None]
+    K = b2[:, None, :]
+    active = ~fixed
+    for _ in range(max_iter):
+        if not active.any():
+            break
+        idx = np.flatnonzero(active)
+        r = rho[idx][:, None, None]
+        Hq, Kq, fq = H[idx], K[idx], freq[idx]
+        pi = _diff2(bvn_cdf(Hq, Kq, r))
+        dens = bvn_density(Hq, Kq, r)
+        phi = _diff2(dens)
+        with np.errstate(all="ignore"):
+            gn = _diff2(np.where(dens > 0, dens * _guv(Hq, Kq, r), 0.0))
+            ok = (pi > SQRT_EPS) & (fq > 0)
+            ratio = np.where(ok, phi / pi, 0.0)
+            grad = np.sum(fq * ratio, axis=(1, 2))
+            hess = np.sum(np.where(ok, fq * (gn / pi - ratio * ratio), 0.0), axis=(1, 2))
+            info = np.sum(fq * ratio * ratio, axis=(1, 2))
+        step = np.where(hess < 0, -grad / hess, grad / np.maximum(info, 1e-300))
+        new = np.clip(rho[idx] + step, -0.999, 0.999)
+        done = (np.abs(new - rho[idx]) < tol) | (np.abs(grad) / n < 1e-15)
+        rho[idx] = new
+        active[idx[done]] = False
+    return rho
+
+
+def _two_by_two(table: np.ndarray, t1: float, t2: float):
+    """lavaan's handling of 2 x 2 tables (``lav_bvord_cor_twostep_fit``): two empty cells give
+    +-1, a zero odds-ratio numerator/denominator balance gives 0; one empty cell gets 0.5 added
+    (margins kept) before estimation, which the caller does with the adjusted table."""
+    f = table[:2, :2]
+    zero = np.flatnonzero(f.ravel(order="F") == 0)        # R's column-major cell numbers
+    if len(zero) == 2:
+        return 1.0 if f[0, 0] > 0 else -1.0
+    if len(zero) == 1:
+        add = 0.5 if zero[0] in (0, 3) else -0.5
+        f += np.array([[add, -add], [-add, add]])
+    if f[0, 0] * f[1, 1] == f[0, 1] * f[1, 0]:
+        return 0.0
+    if t1 == 0 and t2 == 0:
+        return -np.cos(2 * np.pi * f[0, 0] / f.sum())
+    return None
+
+
+def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho):
+    """lavaan's NACOV of (thresholds, polychoric correlations) for complete data (muthen1984)."""
+    n, p = codes.shape
+    nth, npairs = len(th), len(I)
+    # univariate scores: d log P(y_i = c) / d tau_ik
+    SC_TH = np.zeros((n, nth))
+    rows = np.arange(n)
+    for i in range(p):
+        b = bounds[i]
+        c = codes[:, i]
+        pi = special.ndtr(b[c + 1]) - special.ndtr(b[c])
+        up, lo = c < nlevels[i] - 1, c > 0
+        SC_TH[rows[up], th_start[i] + c[up]] = norm_pdf(b[c[up] + 1]) / pi[up]
+        SC_TH[rows[lo], th_start[i] + c[lo] - 1] = -norm_pdf(b[c[lo]]) / pi[lo]
+    # bivariate quantities per cell
+    b1, b2 = bounds[I], bounds[J]
+    r = rho[:, None, None]
+    H, K = b1[:, :, None], b2[:, None, :]
+    pi = _diff2(bvn_cdf(H, K, r))
+    phi = _diff2(bvn_density(H, K, r))
+    with np.errstate(all="ignore"):
+        pi_ok = np.where(pi > SQRT_EPS, pi, np.nan)
+        s_rho = phi / pi_ok                                  # pairs x kmax x kmax
+        R = np.sqrt(1.0 - rho * rho)[:, None, None]
+        # Q1[s, b]: d/d(boundary s of item I) of P(X <= b_s, Y in cell b) = phi(b_s) * P(Y in b | X=b_s)
+        f1 = np.isfinite(b1)[:, :, None]
+        Q1 = np.where(f1, norm_pdf(b1)[:, :, None]
+                      * _diff_last(special.ndtr((b2[:, None, :] - r * b1[:, :, None]) / R)), 0.0)
+        f2 = np.isfinite(b2)[:, None, :]
+        Q2 = np.where(f2, norm_pdf(b2)[:, None, :]
+                      * _diff_first(special.ndtr((b1[:, :, None] - r * b2[:, None, :]) / R)), 0.0)
+    Q1 = np.nan_to_num(Q1)
+    Q2 = np.nan_to_num(Q2)
+    # casewise rho scores
+    pair_idx = np.arange(npairs)[None, :]
+    SC_COR = s_rho[pair_idx, codes[:, I], codes[:, J]]
+    SC_COR = np.nan_to_num(SC_COR)
+    SC = np.concatenate([SC_TH, SC_COR], axis=1)
+    INNER = SC.T @ SC
+    # A21: sum over rows of s_rho * d s_biv / d tau, aggregated by cell
+    cell_freq = np.zeros(s_rho.shape)
+    np.add.at(cell_freq, (np.broadcast_to(pair_idx, codes[:, I].shape), codes[:, I], codes[:, J]), 1.0)
+    M = np.where(cell_freq > 0, cell_freq * np.nan_to_num(s_rho) / np.nan_to_num(pi_ok, nan=1.0), 0.0)
+    # item I threshold t (boundary t+1): + Q1[t+1, b] / pi[t, b] from cells in row t,
+    # - Q1[t+1, b] / pi[t+1, b] from cells in row t+1
+    kmax = bounds.shape[1] - 1
+    A21 = np.zeros((npairs, nth))
+    row_part = np.einsum("qtb,qtb->qt", Q1[:, 1:kmax, :], M[:, :kmax - 1, :] - M[:, 1:kmax, :])
+    col_part = np.einsum("qat,qat->qt", Q2[:, :, 1:kmax], M[:, :, :kmax - 1] - M[:, :, 1:kmax])
+    for q in range(npairs):
+        i, j = I[q], J[q]
+        A21[q, th_start[i]:th_start[i] + nlevels[i] - 1] = row_part[q, :nlevels[i] - 1]
+        A21[q, th_start[j]:th_start[j] + nlevels[j] - 1] = col_part[q, :nlevels[j] - 1]
+    A11_inv = np.zeros((nth, nth))
+    for i in range(p):
+        s = slice(th_start[i], th_start[i] + nlevels[i] - 1)
+        A11_inv[s, s] = np.linalg.inv(INNER[s, s])
+    a22 = np.diag(INNER)[nth:]
+    A22_inv = 1.0 / a22
+    B_inv = np.zeros((nth + npairs, nth + npairs))
+    B_inv[:nth, :nth] = A11_inv
+    B_inv[nth:, :nth] = -(A22_inv[:, None] * A21) @ A11_inv
+    B_inv[nth:, nth:] = np.diag(A22_inv)
+    return n * (B_inv @ INNER @ B_inv.T)
+
+
+def _diff_last(F):
+    """Differences along the last axis: F[..., b+1] - F[..., b]."""
+    return F[..., 1:] - F[..., :-1]
+
+
+def _diff_first(F):
+    """Differences along the middle axis (pairs x boundaries x ...): F[:, a+1] - F[:, a]."""
+    return F[:, 1:, :] - F[:, :-1, :]

@@ -1,0 +1,417 @@
+"""Diagonally weighted least squares for ordinal items (lavaan's ``estimator = "WLSMV"``):
+model-implied thresholds and correlations under the delta parameterization, the DWLS discrepancy,
+robust standard errors and the mean-and-variance adjusted (scaled-shifted) test.
+
+Model (delta parameterization, scaling factors fixed to 1; Muthen & Asparouhov 2002): the latent
+responses y* follow the RAM model of :mod:`relqual.engine.matrices` with their residual variances
+set so that every y* has variance 1, theta_ii = 1 - (B S B')_ii (theta excluded). The implied
+statistics of a group are sigma(theta) = (tau - mu*, the off-diagonal elements of Sigma*), in the
+order of :class:`relqual.engine.polychoric.OrdinalStats`.
+
+* DWLS discrepancy (lavaan ``estimator.DWLS`` and ``lav_model_objective``): per group
+  F_g = sum_k w_k (s_k - sigma_k)^2 with w = 1 / diag(Gamma_g); the objective is
+  sum_g (N_g - 1) / (2N) F_g (lavaan's fmin) and the test statistic T = sum_g (N_g - 1) F_g.
+* Robust standard errors (lavaan ``se = "robust.sem"``, ``lav_model_nvcov_robust_sem``):
+  E = sum_g f_g Delta_g' W_g Delta_g (f_g = N_g / N), Cov = E^-1 (sum_g f_g Delta_g' W_g Gamma_g
+  W_g Delta_g) E^-1 / N, Delta_g = d sigma_g / d theta'.
+* Scaled-shifted test (Asparouhov & Muthen 2010; lavaan ``lav_test_satorra_bentler``,
+  ``test = "scaled.shifted"``): U = V - V Delta E^-1 Delta' V with V = bdiag(f_g W_g),
+  Gamma = bdiag(Gamma_g / f_g); a = sqrt(df / tr((U Gamma)^2)), b = df - a tr(U Gamma);
+  T_scaled = a T + b, reported scaling factor 1 / a and shift b.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+from scipy.linalg import block_diag
+
+from . import fitindices
+from .matrices import RamModel
+from .polychoric import OrdinalStats
+
+
+class OrdinalRamModel(RamModel):
+    """A RAM model whose ordinal variables' residual variances make their total variance 1.
+
+    The ordinal variables (``ordinal``) must not affect other variables (no outgoing paths), so
+    that theta_ii enters only Sigma_ii and theta_ii = 1 - (B S B')_ii with theta_ii = 0 in S.
+    """
+
+    def __init__(self, partable, group: int, ordinal, sample=None):
+        super().__init__(partable, group, sample)
+        self.ord = np.array([self.names.index(v) for v in ordinal], dtype=int)
+        outgoing = set(self.j[self._is_a]) | set(np.flatnonzero(np.abs(self.A0).sum(axis=0)))
+        bad = [self.names[k] for k in self.ord if k in outgoing]
+        if bad:
+            raise NotImplementedError(
+                f"ordered variable(s) {', '.join(bad)} predict other variables; ordinal "
+                "predictors are not available with WLSMV yet (only as indicators or outcomes)")
+
+    def matrices(self, x: np.ndarray):
+        A, S, m = super().matrices(x)
+        o = self.ord
+        S[o, o] = 0.0
+        B = np.linalg.inv(np.eye(self.n) - A)
+        Bo = B[o]
+        S[o, o] = 1.0 - np.einsum("ij,jk,ik->i", Bo, S, Bo)
+        return A, S, m
+
+    def total_variances(self, X: np.ndarray) -> np.ndarray:
+        """Model-implied variances per draw; those of the ordinal latent responses are 1."""
+        out = super().total_variances(X)
+        out[:, self.ord] = 1.0
+        return out
+
+
+@dataclass
+class GroupMap:
+    """Where a group's statistics come from in the parameter vector."""
+
+    tau_param: np.ndarray        # parameter index of each threshold (-1: fixed)
+    tau_fixed: np.ndarray        # value of fixed thresholds
+    tau_item: np.ndarray         # model variable position of each threshold's item
+    I: np.ndarray                # correlation pairs, model variable positions
+    J: np.ndarray
+
+
+def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> list[GroupMap]:
+    """Link every sample statistic to its implied counterpart (thresholds by ``lhs | tK`` rows)."""
+    col = partable.col
+    maps = []
+    for g, (model, st) in enumerate(zip(models, stats), start=1):
+        pos = {name: model.ov_names.index(name) for name in st.names}
+        rows = np.flatnonzero((col["group"] == g) & (col["op"] == "|"))
+        row_of = {(col["lhs"][r], col["rhs"][r]): r for r in rows}
+        param = np.full(st.nth, -1)
+        fixed = np.zeros(st.nth)
+        for t, label in enumerate(st.threshold_names()):
+            item, tk = label.split("|")
+            r = row_of.get((item, tk))
+            if r is None:
+                raise ValueError(f"no threshold row '{item} | {tk}' in the parameter table")
+            if col["free"][r] > 0:
+                param[t] = col["free"][r] - 1
+            else:
+                fixed[t] = col["ustart"][r]
+        I, J = st.pairs
+        names = np.array(st.names)
+        maps.append(GroupMap(param, fixed, np.array([pos[v] for v in names[st.th_item]]),
+                             np.array([pos[v] for v in names[I]]),
+                             np.array([pos[v] for v in names[J]])))
+    return maps
+
+
+class DWLSLoss:
+    """The DWLS objective over groups, with the interface of :class:`relqual.engine.loss.MLLoss`
+    that :func:`relqual.engine.optimize.minimize` uses."""
+
+    def __init__(self, models: list[OrdinalRamModel], stats: list[OrdinalStats], partable):
+        self.models, self.stats = models, stats
+        self.maps = group_maps(partable, models, stats)
+        self.n_total = sum(s.n for s in stats)
+        self.scale = [(s.n - 1) / (2.0 * self.n_total) for s in stats]
+        self.obs = [s.wls_obs for s in stats]
+        self.w = [s.wls_vd for s in stats]
+        self.npar = partable.npar
+        self.meanstructure = models[0].meanstructure
+        self._last = None
+
+    # ------------------------------------------------------------ implied statistics
+    def implied(self, x: np.ndarray, g: int, imp=None) -> np.ndarray:
+        model, mp = self.models[g], self.maps[g]
+        if imp is None:
+            imp = model.implied(x)
+        tau = np.where(mp.tau_param >= 0, x[np.maximum(mp.tau_param, 0)], mp.tau_fixed)
+        th = tau - imp.mu[mp.tau_item] if self.meanstructure else tau
+        return np.concatenate([th, imp.sigma[mp.I, mp.J]])
+
+    def delta(self, x: np.ndarray, g: int, imp=None) -> np.ndarray:
+        """d sigma_g / d theta' (statistics x parameters)."""
+        model, mp = self.models[g], self.maps[g]
+        if imp is None:
+            imp = model.implied(x)
+        nth = len(mp.tau_param)
+        D_th = np.zeros((nth, self.npar))
+        free = mp.tau_param >= 0
+        D_th[np.flatnonzero(free), mp.tau_param[free]] = 1.0
+        if self.meanstructure:
+            D_th -= model.mean_jacobian(imp)[:, mp.tau_item].T
+        Z = np.concatenate([imp.FB, imp.C[: model.p, :]], axis=1)
+        Zx, Zy = Z[:, model._x], Z[:, model._y]
+        D_cor = model._c * (Zx[mp.I] * Zy[mp.J] + Zy[mp.I] * Zx[mp.J])
+        if not model.one_to_one:
+            D_cor = D_cor @ model.K
+        return np.vstack([D_th, D_cor])
+
+    def _evaluate(self, x: np.ndarray):
+        key = x.tobytes()
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        imps = [m.implied(x) for m in self.models]
+        resid = [s - self.implied(x, g, imp) for g, (s, imp) in enumerate(zip(self.obs, imps))]
+        f = sum(c * np.sum(w * r * r) for c, w, r in zip(self.scale, self.w, resid))
+        self._last = (key, (imps, resid, f))
+        return imps, resid, f
+
+    def value(self, x: np.ndarray) -> float:
+        f = self._evaluate(x)[2]
+        return f if np.isfinite(f) else np.inf
+
+    def value_and_gradient(self, x: np.ndarray):
+        imps, resid, f = self._evaluate(x)
+        grad = np.zeros(self.npar)
+        for g, imp in enumerate(imps):
+            D = self.delta(x, g, imp)
+            grad -= 2.0 * self.scale[g] * (D.T @ (self.w[g] * resid[g]))
+        return f, grad
+
+    def value_gradient_information(self, x: np.ndarray, exact: bool = False):
+        """Objective, gradient and Gauss-Newton Hessian 2 sum_g c_g Delta' W Delta (with
+        ``exact``, also the full Hessian, which subtracts 2 c_g sum_k w_k r_k d2 sigma_k)."""
+        imps, resid, f = self._evaluate(x)
+        grad = np.zeros(self.npar)
+        hess = np.zeros((self.npar, self.npar))
+        observed = np.zeros((self.npar, self.npar)) if exact else None
+        for g, imp in enumerate(imps):
+            c, w, r, mp = self.scale[g], self.w[g], resid[g], self.maps[g]
+            D = self.delta(x, g, imp)
+            wr = w * r
+            grad -= 2.0 * c * (D.T @ wr)
+            hess += 2.0 * c * (D.T @ (w[:, None] * D))
+            if exact:
+                model = self.models[g]
+                nth = len(mp.tau_param)
+                M = np.zeros((model.p, model.p))
+                np.add.at(M, (mp.I, mp.J), 0.5 * wr[nth:])
+                M = M + M.T
+                second = model.second_derivative_term(imp, M)
+                if self.meanstructure:
+                    v = np.zeros(model.p)
+                    np.add.at(v, mp.tau_item, wr[:nth])
+                    second = second - model.second_derivative_mean_term(imp, v)
+                observed -= 2.0 * c * second
+        if exact:
+            return f, grad, hess, hess + observed
+        return f, grad, hess
+
+
+# ------------------------------------------------------------------ inference and tests
+
+@dataclass
+class WLSInference:
+    """Robust covariance of the estimates and the scaled-shifted test of a DWLS fit."""
+
+    vcov: np.ndarray
+    E_inv: np.ndarray
+    deltas: list
+    chisq: float
+    df: int
+    trace_ugamma: float
+    trace_ugamma2: float
+    a: float
+    shift: float
+    invertible: bool
+
+    @property
+    def chisq_scaled(self) -> float:
+        return self.chisq * self.a + self.shift if self.df > 0 else self.chisq
+
+    @property
+    def scaling_factor(self) -> float:
+        return 1.0 / self.a if self.df > 0 else np.nan
+
+
+def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
+    """Robust (sandwich) covariance with Gamma, and the scaled-shifted test statistic."""
+    imps, resid, f = loss._evaluate(x)
+    N = loss.n_total
+    fg = [s.n / N for s in loss.stats]
+    deltas = [loss.delta(x, g, imp) for g, imp in enumerate(imps)]
+    E = sum(f_ * D.T @ (w[:, None] * D) for f_, D, w in zip(fg, deltas, loss.w))
+    try:
+        E_inv = np.linalg.inv(E)
+        eig = np.linalg.eigvalsh(E)
+        invertible = bool(eig.min() > eig.max() * 1e-12)
+    except np.linalg.LinAlgError:
+        E_inv, invertible = np.full_like(E, np.nan), False
+    if not invertible:
+        E_inv = np.full_like(E, np.nan)
+    meat = sum(f_ * (w[:, None] * D).T @ s.gamma @ (w[:, None] * D)
+               for f_, D, w, s in zip(fg, deltas, loss.w, loss.stats))
+    vcov = E_inv @ meat @ E_inv / (N - len(fg))        # lavaan: N - G for (D)WLS
+    chisq = max(2.0 * N * f, 0.0)
+    # U Gamma over all groups: V = bdiag(f_g W_g), Gamma_all = bdiag(Gamma_g / f_g)
+    VD = np.vstack([f_ * w[:, None] * D for f_, w, D in zip(fg, loss.w, deltas)])
+    V = np.concatenate([f_ * w for f_, w in zip(fg, loss.w)])
+    G_all = block_diag(*[s.gamma / f_ for f_, s in zip(fg, loss.stats)])
+    U = np.diag(V) - VD @ E_inv @ VD.T
+    UG = U @ G_all
+    tr1 = float(np.trace(UG))
+    tr2 = float(np.sum(UG * UG.T))
+    if df > 0 and invertible:
+        a = np.sqrt(df / tr2)
+        shift = df - a * tr1
+    else:
+        a, shift = np.nan, np.nan
+    return WLSInference(vcov, E_inv, deltas, chisq, df, tr1, tr2, a, shift, invertible)
+
+
+def baseline_test(loss: DWLSLoss) -> dict:
+    """DWLS independence model (thresholds free, correlations 0): its statistic and its
+    scaled-shifted version. The thresholds fit exactly, so T_b = sum_g (N_g - 1) sum w r^2 and
+    U Gamma keeps only the correlation block of each group (tr(U Gamma) = the number of
+    correlations)."""
+    chisq, tr1, tr2, df = 0.0, 0.0, 0.0, 0
+    for st, w in zip(loss.stats, loss.w):
+        nth = st.nth
+        wc = w[nth:]
+        r = st.wls_obs[nth:]
+        chisq += (st.n - 1) * np.sum(wc * r * r)
+        UG = wc[:, None] * st.gamma[nth:, nth:]
+        tr1 += float(np.trace(UG))
+        tr2 += float(np.sum(UG * UG.T))
+        df += len(wc)
+    a = np.sqrt(df / tr2)
+    shift = df - a * tr1
+    return dict(chisq=chisq, df=df, chisq_scaled=chisq * a + shift, scaling_factor=1.0 / a,
+                shift=shift)
+
+
+def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> dict:
+    """Robust CFI/TLI/RMSEA ingredients for categorical data (Savalei 2021; lavaan
+    ``lav_fit_catml_dwls``): the normal-theory ML statistic of the polychoric correlations at the
+    DWLS estimates, XX3 = sum_g N_g F_ML, with the scaling c = tr(WiU' V WiU Gamma_c) / df
+    (V: the ML information of the correlations, WiU = I - Delta_c E^-1 Delta_c' W_c), and the
+    independence model's XX3_null = -sum_g N_g log|R_g| with c_null = tr(Gamma_c) / df_null.
+    NaN when a polychoric matrix is not positive definite (as lavaan)."""
+    nan = dict(XX3=np.nan, df3=np.nan, c_hat3=np.nan, XX3_null=np.nan, df3_null=np.nan,
+               c_hat3_null=np.nan)
+    imps, _, _ = loss._evaluate(x)
+    N = loss.n_total
+    XX3, XX3_null = 0.0, 0.0
+    Vs, Ws, Gs, Ds = [], [], [], []
+    df_null = 0
+    for g, (st, imp) in enumerate(zip(loss.stats, imps)):
+        R = st.cor
+        if np.linalg.eigvalsh(R).min() < np.sqrt(np.finfo(float).eps):
+            return nan
+        idx = np.array([loss.models[g].ov_names.index(v) for v in st.names])
+        Sigma = imp.sigma[np.ix_(idx, idx)].copy()
+        np.fill_diagonal(Sigma, 1.0)
+        sign, logdet_s = np.linalg.slogdet(Sigma)
+        if sign <= 0:
+            return nan
+        Si = np.linalg.inv(Sigma)
+        p = len(R)
+        logdet_r = np.linalg.slogdet(R)[1]
+        XX3 += st.n * (logdet_s - logdet_r + np.sum(R * Si) - p)
+        XX3_null += -st.n * logdet_r
+        I, J = st.pairs
+        Vs.append(Si[I][:, I] * Si[J][:, J] + Si[I][:, J] * Si[J][:, I])
+        nth = st.nth
+        f_ = st.n / N
+        Ws.append(f_ * loss.w[g][nth:])
+        Gs.append(st.gamma[nth:, nth:] / f_)
+        Ds.append(inf.deltas[g][nth:])
+        df_null += len(I)
+    fg = [s.n / N for s in loss.stats]
+    V_all = block_diag(*[f_ * V for f_, V in zip(fg, Vs)])
+    W_all = np.concatenate(Ws)
+    G_all = block_diag(*Gs)
+    D_all = np.vstack(Ds)
+    WiU = np.eye(len(W_all)) - D_all @ inf.E_inv @ (D_all.T * W_all[None, :])
+    ks = float(np.sum((WiU.T @ V_all @ WiU) * G_all.T))
+    n_th_par = len({int(k) for mp in loss.maps for k in mp.tau_param if k >= 0})
+    df3 = df_null - (loss.npar - n_th_par)
+    return dict(XX3=XX3, df3=df3, c_hat3=ks / df3 if df3 > 0 else np.nan, XX3_null=XX3_null,
+                df3_null=df_null, c_hat3_null=float(np.trace(G_all)) / df_null)
+
+
+# ------------------------------------------------------------------ fit measures
+
+def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int, n: int,
+                       ngroups: int, srmr_parts: dict) -> dict:
+    """Fit measures of a WLSMV fit, named and computed as lavaan's ``fitMeasures`` (0.6.14)
+    reports them (with '.' -> '_'): standard, scaled (from the scaled-shifted statistics) and
+    robust (Savalei 2021, from :func:`catml_robust`) versions. ``n`` is the total sample size;
+    the RMSEA family uses N - G, as lavaan does for (D)WLS (``lav_utils_get_ntotal``)."""
+    G = ngroups
+    X2, df = inf.chisq, inf.df
+    Xs = inf.chisq_scaled
+    B, dfb, Bs = base["chisq"], base["df"], base["chisq_scaled"]
+    out = dict(npar=npar, fmin=X2 / (2 * n), chisq=X2, df=df,
+               pvalue=special.chdtrc(df, X2) if df > 0 else np.nan,
+               chisq_scaled=Xs, df_scaled=df,
+               pvalue_scaled=special.chdtrc(df, Xs) if df > 0 else np.nan,
+               chisq_scaling_factor=inf.scaling_factor, chisq_shift_parameter=inf.shift,
+               baseline_chisq=B, baseline_df=dfb, baseline_pvalue=special.chdtrc(dfb, B),
+               baseline_chisq_scaled=Bs, baseline_df_scaled=dfb,
+               baseline_pvalue_scaled=special.chdtrc(dfb, Bs),
+               baseline_chisq_scaling_factor=base["scaling_factor"])
+    cfi, tli, rmsea = fitindices._cfi, fitindices._tli, fitindices._rmsea
+    for suffix, T, Tb in (("", X2, B), ("_scaled", Xs, Bs)):
+        out["cfi" + suffix] = cfi(T, df, Tb, dfb)
+        out["tli" + suffix] = out["nnfi" + suffix] = tli(T, df, Tb, dfb)
+        out["rfi" + suffix] = (Tb / dfb - T / df) / (Tb / dfb) if df > 0 else 1.0
+        out["nfi" + suffix] = (Tb - T) / Tb
+        out["pnfi" + suffix] = df / dfb * out["nfi" + suffix]
+        out["ifi" + suffix] = (Tb - T) / (Tb - df)
+        out["rni" + suffix] = 1.0 - (T - df) / (Tb - dfb) if Tb > dfb else 1.0
+    XX3, df3, c3 = robust["XX3"], robust["df3"], robust["c_hat3"]
+    XX3n, c3n = robust["XX3_null"], robust["c_hat3_null"]
+    finite = np.all(np.isfinite([XX3, df3, c3, XX3n, c3n]))
+    out["cfi_robust"] = cfi(XX3, df, XX3n, dfb, c3, c3n) if finite else np.nan
+    out["tli_robust"] = out["nnfi_robust"] = tli(XX3, df, XX3n, dfb, c3, c3n) if finite else np.nan
+    out["rni_robust"] = (1.0 - (XX3 - c3 * df) / (XX3n - c3n * dfb)) if finite else np.nan
+    # RMSEA: standard; scaled (the scaled-shifted statistic with df); robust (XX3 with c3)
+    n_total, n = n, n - G
+    out["rmsea"] = rmsea(X2, df, n, G)
+    out["rmsea_ci_lower"], out["rmsea_ci_upper"] = fitindices.rmsea_ci(X2, df, n, G)
+    out["rmsea_pvalue"] = _closefit(X2, df, n, G)
+    out["rmsea_scaled"] = rmsea(Xs, df, n, G)
+    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = fitindices.rmsea_ci(Xs, df, n, G)
+    out["rmsea_pvalue_scaled"] = _closefit(Xs, df, n, G)
+    if finite and df3 > 0:
+        XX3s = XX3 / c3
+        out["rmsea_robust"] = rmsea(XX3, df3, n, G, c3)
+        lo, hi = fitindices.rmsea_ci(XX3s, df3, n, G)
+        out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo * np.sqrt(c3), hi * np.sqrt(c3)
+        out["rmsea_pvalue_robust"] = _closefit(XX3s, df3, n, G, c3)
+    else:
+        for name in ("rmsea_robust", "rmsea_ci_lower_robust", "rmsea_ci_upper_robust",
+                     "rmsea_pvalue_robust"):
+            out[name] = np.nan
+    out.update(srmr_parts)
+    out.update(ntotal=n_total, ngroups=G, logl=np.nan, unrestricted_logl=np.nan, aic=np.nan,
+               bic=np.nan, bic2=np.nan)
+    return out
+
+
+def _closefit(X2, df, n, G, c_hat=1.0, h0=0.05):
+    if df <= 0:
+        return np.nan
+    return 1.0 - special.chndtr(X2, df, n * df / c_hat * h0 ** 2 / G)
+
+
+def srmr_ordinal(loss: DWLSLoss, x: np.ndarray) -> dict:
+    """Residual summaries of correlations (and thresholds), lavaan's ``lav_residuals_summary`` for
+    categorical data: the "nomean" versions average the squared correlation residuals over
+    p(p+1)/2 elements (srmr, rmr) or p(p-1)/2 (crmr); the others also count the thresholds.
+    Groups are weighted by N_g / N. lavaan's ``srmr`` for categorical data is srmr_bentler_nomean."""
+    imps, resid, _ = loss._evaluate(x)
+    N = loss.n_total
+    out = dict(srmr_bentler=0.0, srmr_bentler_nomean=0.0, crmr=0.0, crmr_nomean=0.0)
+    for st, r in zip(loss.stats, resid):
+        p, nth = len(st.names), st.nth
+        ss_cor = np.sum(r[nth:] ** 2)
+        ss_all = ss_cor + np.sum(r[:nth] ** 2)
+        f_ = st.n / N
+        out["srmr_bentler_nomean"] += f_ * np.sqrt(ss_cor / (p * (p + 1) / 2))
+        out["srmr_bentler"] += f_ * np.sqrt(ss_all / (p * (p + 1) / 2 + nth))
+        out["crmr_nomean"] += f_ * np.sqrt(ss_cor / (p * (p - 1) / 2))
+        out["crmr"] += f_ * np.sqrt(ss_all / (p * (p - 1) / 2 + nth))
+    out["srmr"] = out["srmr_bentler_nomean"]
+    out["rmr"], out["rmr_nomean"] = out["srmr_bentler"], out["srmr_bentler_nomean"]
+    return out
