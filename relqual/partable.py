@@ -103,6 +103,10 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
             raise ModelSyntaxError(f"c(...) has {len(s.modifiers)} values but the model has "
                                    f"{ngroups} group(s)", s.line, s.rhs, s.text)
     user = _merge_duplicates(param_statements)
+    lv_names = {s.lhs for s in user if s.op == "=~"}
+    for s in user:              # lavaan writes a latent-observed covariance latent first
+        if s.op == "~~" and s.rhs in lv_names and s.lhs not in lv_names:
+            s.lhs, s.rhs = s.rhs, s.lhs
     roles = _variable_roles(user)
     if meanstructure is None:
         meanstructure = any(s.op == "~1" for s in user)

@@ -124,19 +124,7 @@ def fit_measures(*, chisq: float, df: int, npar: int, n: int, ngroups: int, logl
     d_model, d_base = max(chisq - df, 0.0), max(base_chisq - base_df, 0.0)
     denominator = max(d_model, d_base)
     out["cfi"] = 1.0 - d_model / denominator if denominator > 0 else 1.0
-    if df > 0 and base_df > 0:
-        ratio_b, ratio_m = base_chisq / base_df, chisq / df
-        out["tli"] = (ratio_b - ratio_m) / (ratio_b - 1.0)
-        out["nnfi"] = out["tli"]
-        out["rfi"] = (ratio_b - ratio_m) / ratio_b
-    else:                                     # lavaan's values for a saturated model
-        out["tli"] = out["nnfi"] = 1.0
-        out["rfi"] = 1.0 if base_df > 0 else np.nan
-    out["nfi"] = (base_chisq - chisq) / base_chisq
-    out["pnfi"] = df / base_df * out["nfi"] if base_df > 0 else np.nan
-    out["ifi"] = (base_chisq - chisq) / (base_chisq - df)
-    # RNI is CFI without the truncation at 0 (lavaan does not truncate it either)
-    out["rni"] = 1.0 - (chisq - df) / (base_chisq - base_df) if base_chisq > base_df else 1.0
+    out.update(_incremental(chisq, df, base_chisq, base_df, suffix=""))
     out.update(logl=logl, unrestricted_logl=logl_h1, aic=-2 * logl + 2 * npar,
                bic=-2 * logl + npar * np.log(n), ntotal=n, ngroups=G,
                bic2=-2 * logl + npar * np.log((n + 2) / 24))
@@ -154,6 +142,33 @@ def baseline_df(samples: list[SampleStats], x_names: list[str]) -> int:
     """Degrees of freedom of the independence model (covariate block kept)."""
     nx = len(x_names)
     return sum(len(s.names) * (len(s.names) - 1) // 2 - nx * (nx - 1) // 2 for s in samples)
+
+
+def _incremental(X2, df, X2_null, df_null, suffix: str) -> dict:
+    """TLI/NNFI, RFI, NFI, PNFI, IFI and RNI with lavaan's rules for edge cases
+    (``lav_fit_tli``, ``lav_fit_rfi``, ...: e.g. RFI = 1 when the model's chi-square per df
+    exceeds the baseline's; NA when a denominator is 0)."""
+    out = {}
+    out["tli" + suffix] = out["nnfi" + suffix] = _tli(X2, df, X2_null, df_null)
+    if df > df_null:
+        rfi = np.nan
+    elif df > 0 and df_null > 0:
+        t1, t2 = X2_null / df_null - X2 / df, X2_null / df_null
+        rfi = 1.0 if t1 < 0 or t2 < 0 else t1 / t2
+    else:
+        rfi = 1.0
+    out["rfi" + suffix] = rfi
+    if df > df_null or np.isclose(X2_null, 0):
+        out["nfi" + suffix] = np.nan
+    else:
+        out["nfi" + suffix] = (X2_null - X2) / X2_null if df > 0 else 1.0
+    out["pnfi" + suffix] = (df / df_null * (X2_null - X2) / X2_null
+                            if df_null > 0 and X2_null > 0 else np.nan)
+    t2 = X2_null - df
+    out["ifi" + suffix] = 1.0 if t2 < 0 else (np.nan if np.isclose(t2, 0) else (X2_null - X2) / t2)
+    t2 = X2_null - df_null
+    out["rni" + suffix] = np.nan if np.isclose(t2, 0) else 1.0 - (X2 - df) / t2
+    return out
 
 
 def _cfi(X2, df, X2_null, df_null, c=1.0, c_null=1.0):
@@ -190,12 +205,7 @@ def scaled_measures(m: dict, c: float, c_null: float, robust: bool = True) -> di
            "baseline_chisq_scaling_factor": c_null}
     Xs, Xs_null = X2 / c, X2_null / c_null
     out["cfi_scaled"] = _cfi(Xs, df, Xs_null, df_null)
-    out["tli_scaled"] = out["nnfi_scaled"] = _tli(Xs, df, Xs_null, df_null)
-    out["rfi_scaled"] = ((Xs_null / df_null - Xs / df) / (Xs_null / df_null)) if df > 0 else 1.0
-    out["nfi_scaled"] = (Xs_null - Xs) / Xs_null
-    out["pnfi_scaled"] = df / df_null * out["nfi_scaled"]
-    out["ifi_scaled"] = (Xs_null - Xs) / (Xs_null - df)
-    out["rni_scaled"] = 1.0 - (Xs - df) / (Xs_null - df_null)
+    out.update(_incremental(Xs, df, Xs_null, df_null, suffix="_scaled"))
     df2 = c * df                               # RMSEA "scaled": T with df = tr(U Gamma)
     out["rmsea_scaled"] = _rmsea(X2, df2, n, G)
     out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = rmsea_ci(X2, df2, n, G)
