@@ -125,7 +125,14 @@ def _without_strings(text: str) -> str:
     return re.sub(r"\"[^\"]*\"|'[^']*'", "''", text)
 
 
+UNSUPPORTED_OPERATORS = {"<~": "composites (formative '<~')", "~*~": "scaling factors ('~*~')",
+                         "%": "group weights ('%')"}
+
+
 def _parse_formula(text: str, line: int) -> list[Statement]:
+    for op, what in UNSUPPORTED_OPERATORS.items():
+        if op in _without_strings(text):
+            raise ModelSyntaxError(f"{what} are not supported by relqual yet", line, op, text)
     match = _OPERATOR_RE.search(_without_strings(text))
     op = match.group(0)
     lhs_text, rhs_text = text[:match.start()].strip(), text[match.end():].strip()

@@ -89,3 +89,10 @@ def test_duplicate_statement_warns_and_merges():
 def test_inequality_constraints_are_refused_clearly():
     with pytest.raises(ModelSyntaxError, match="line 2.*inequality"):
         rq.build_partable("y ~ a*x\na > 0")
+
+
+@pytest.mark.parametrize("model, token", [("f <~ x1 + x2", "<~"), ("f =~ x1 + x2\nf ~*~ f", "~*~")])
+def test_unsupported_operators_are_named(model, token):
+    with pytest.raises(ModelSyntaxError, match="not supported") as info:
+        parse(model)
+    assert info.value.token == token
