@@ -29,6 +29,7 @@ from .engine.optimize import minimize
 from .engine.polychoric import ordinal_stats
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
+from .engine.threads import single_blas_thread
 from .partable import ParTable, build_partable
 from .result import RelqualWarning, Result
 from .syntax import ModelSyntaxError
@@ -143,33 +144,38 @@ def _prepare(data, roles, names: list[str], group):
     present = isinstance(data, pd.DataFrame) and all(
         v in data.columns for v in ov + ([group] if group else []))
     if present:
-        frame = pd.DataFrame({v: pd.to_numeric(data[v], errors="coerce") for v in ov})
-        complete = frame.notna().all(axis=1)
+        frame = data[ov]
+        if all(t.kind in "fiu" for t in frame.dtypes):
+            values = frame.to_numpy(dtype=float, na_value=np.nan)
+        else:
+            values = np.column_stack([pd.to_numeric(frame[v], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan) for v in ov])
+        complete = ~np.isnan(values).any(axis=1)
         if group is not None:
-            complete &= data[group].notna()
-        groups = data.loc[complete, group] if group is not None else None
+            complete &= data[group].notna().to_numpy()
+        rows = data.index[complete]
+        groups = data[group].to_numpy()[complete] if group is not None else None
         for v in names:
-            _check_ordinal_column(v, frame.loc[complete, v], groups)
+            _check_ordinal_column(v, values[complete, ov.index(v)], rows, groups)
     prepared = prepare_data(data, ov, first_line=roles.first_line, missing="listwise",
                             group=group)
     levels = {}
     for k, v in enumerate(ov):
-        values = np.concatenate([a[:, k] for a in prepared.arrays])
-        levels[v] = np.unique(values)
+        levels[v] = np.unique(np.concatenate([a[:, k] for a in prepared.arrays]))
     return prepared, levels
 
 
-def _check_ordinal_column(name: str, values: pd.Series, groups) -> None:
-    if values.empty:
+def _check_ordinal_column(name: str, values: np.ndarray, rows, groups) -> None:
+    if len(values) == 0:
         return
-    fraction = values.to_numpy() % 1
+    fraction = values % 1
     if np.any(fraction != 0):
-        row = values.index[np.flatnonzero(fraction != 0)[0]]
-        raise DataError(f"ordered column '{name}' has non-integer values (e.g. {values[row]!r} in "
-                        f"row {row!r}); ordinal items must be coded as whole numbers "
+        at = np.flatnonzero(fraction != 0)[0]
+        raise DataError(f"ordered column '{name}' has non-integer values (e.g. {values[at]:g} in "
+                        f"row {rows[at]!r}); ordinal items must be coded as whole numbers "
                         "(1, 2, 3, ...), or leave the column out of ordered= to treat it as "
                         "continuous")
-    categories = np.unique(values.to_numpy())
+    categories, codes = np.unique(values, return_inverse=True)
     if len(categories) < 2:
         raise DataError(f"ordered column '{name}' has only one category (every used answer is "
                         f"{categories[0]:g}), so it carries no information; remove it from the "
@@ -181,8 +187,7 @@ def _check_ordinal_column(name: str, values: pd.Series, groups) -> None:
     if groups is None:
         return
     for label in pd.unique(groups):
-        in_group = values[groups == label].to_numpy()
-        counts = np.array([(in_group == c).sum() for c in categories])
+        counts = np.bincount(codes[groups == label], minlength=len(categories))
         if np.any(counts == 0):
             missing = categories[counts == 0]
             table = ", ".join(f"{c:g}: {n}" for c, n in zip(categories, counts))
@@ -324,11 +329,13 @@ class OrdinalResult(Result):
         cached = self.__dict__.get("_wls_fit_measures")
         if cached is None:
             loss, x = self.wls_loss, self.x
-            base = wls.baseline_test(loss)
-            robust = wls.catml_robust(loss, x, self.wls, self.wls.df)
-            measures = wls.wlsmv_fit_measures(
-                inf=self.wls, base=base, robust=robust, npar=self.partable.npar, n=self.n_obs,
-                ngroups=len(self.samples), srmr_parts=wls.srmr_ordinal(loss, x))
+            with single_blas_thread():
+                base = wls.baseline_test(loss)
+                robust = wls.catml_robust(loss, x, self.wls, self.wls.df)
+                measures = wls.wlsmv_fit_measures(
+                    inf=self.wls, base=base, robust=robust, npar=self.partable.npar,
+                    n=self.n_obs, ngroups=len(self.samples),
+                    srmr_parts=wls.srmr_ordinal(loss, x))
             cached = pd.Series(measures, name="fit_measures")
             self.__dict__["_wls_fit_measures"] = cached
         return cached

@@ -30,8 +30,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-_GL_T, _GL_W = np.polynomial.legendre.leggauss(20)
-_NODES = 1.0 + _GL_T                       # Genz's [1 - x, 1 + x]: the rule on [0, 2]
+# Gauss-Legendre rules on [0, 2] (Genz's nodes 1 -+ x): 6 points for |r| < 0.3, 12 for
+# |r| < 0.75, 20 otherwise, as in Genz's bvnu
+_RULES = [(limit, 1.0 + t, w) for limit, (t, w) in
+          ((0.3, np.polynomial.legendre.leggauss(6)), (0.75, np.polynomial.legendre.leggauss(12)),
+           (np.inf, np.polynomial.legendre.leggauss(20)))]
+_NODES, _GL_W = _RULES[-1][1], _RULES[-1][2]
 TWO_PI = 2.0 * np.pi
 SQRT_EPS = np.sqrt(np.finfo(float).eps)
 
@@ -82,13 +86,18 @@ def _bvnu(h, k, r):
     hk = h * k
     small = np.abs(r) < 0.925
     with np.errstate(all="ignore"):
-        if small.any():
-            hs = 0.5 * (h[small] ** 2 + k[small] ** 2)
-            asr = 0.5 * np.arcsin(r[small])
-            sn = np.sin(asr[:, None] * _NODES[None, :])
-            vals = np.exp((sn * hk[small][:, None] - hs[:, None]) / (1.0 - sn * sn)) @ _GL_W
-            out[small] = (vals * asr / TWO_PI
-                          + special.ndtr(-h[small]) * special.ndtr(-k[small]))
+        lower = 0.0
+        for limit, nodes, weights in _RULES:
+            band = small & (np.abs(r) >= lower) & (np.abs(r) < limit)
+            lower = limit
+            if not band.any():
+                continue
+            hb, kb = h[band], k[band]
+            hs = 0.5 * (hb * hb + kb * kb)
+            asr = 0.5 * np.arcsin(r[band])
+            sn = np.sin(asr[:, None] * nodes[None, :])
+            vals = np.exp((sn * hk[band][:, None] - hs[:, None]) / (1.0 - sn * sn)) @ weights
+            out[band] = vals * asr / TWO_PI + special.ndtr(-hb) * special.ndtr(-kb)
         big = ~small
         if big.any():
             out[big] = _bvnu_high(h[big], k[big], r[big], hk[big])
@@ -202,13 +211,15 @@ def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> Ordi
     flat = (np.arange(npairs) * kmax * kmax)[None, :] + cell
     freq = np.bincount(flat.ravel(), minlength=npairs * kmax * kmax).reshape(npairs, kmax, kmax)
     freq = freq.astype(float)
-    empty = [(names[I[q]], names[J[q]]) for q in range(npairs)
-             if (freq[q, :nlevels[I[q]], :nlevels[J[q]]] == 0).any()]
-    rho = _polychoric(freq, bounds[I], bounds[J], nlevels[I], nlevels[J], codes[:, I],
-                      codes[:, J])
+    used = ((np.arange(kmax)[None, :, None] < nlevels[I][:, None, None])
+            & (np.arange(kmax)[None, None, :] < nlevels[J][:, None, None]))
+    empty = [(names[I[q]], names[J[q]]) for q in np.flatnonzero((used & (freq == 0)).any(axis=(1, 2)))]
+    with np.errstate(all="ignore"):
+        start = np.corrcoef(codes, rowvar=False)[I, J]           # Pearson, as lavaan
+    rho = _polychoric(freq.copy(), bounds[I], bounds[J], nlevels[I], nlevels[J], start)
     cor = np.eye(p)
     cor[I, J] = cor[J, I] = rho
-    G = _gamma(codes, bounds, nlevels, th, th_start, I, J, rho) if gamma else None
+    G = _gamma(codes, bounds, nlevels, th, th_start, I, J, rho, freq, flat) if gamma else None
     return OrdinalStats(tuple(names), n, nlevels, th, th_item, th_start, cor, (I, J), G, empty)
 
 
@@ -223,20 +234,58 @@ def _guv(u, v, rho):
     return (u * v * R - rho * (u * u - 2.0 * rho * u * v + v * v) + rho * R) / (R * R)
 
 
-def _polychoric(freq, b1, b2, k1, k2, y1, y2, tol: float = 1e-13, max_iter: int = 100):
+class _Grid:
+    """The boundary grid of every pair's table (pairs x kmax+1 x kmax+1): distribution function
+    and density at the boundaries, with the infinite ones filled once (F(-inf, .) = 0,
+    F(inf, k) = Phi(k), F(inf, inf) = 1) and Genz's method only at the finite ones."""
+
+    def __init__(self, b1: np.ndarray, b2: np.ndarray):
+        H = np.broadcast_to(b1[:, :, None], (b1.shape[0], b1.shape[1], b2.shape[1]))
+        K = np.broadcast_to(b2[:, None, :], H.shape)
+        self.shape = H.shape
+        fin = np.isfinite(H) & np.isfinite(K)
+        self.idx = np.flatnonzero(fin)
+        self.h, self.k = H.ravel()[self.idx], K.ravel()[self.idx]
+        self.pair = self.idx // (H.shape[1] * H.shape[2])
+        base = np.zeros(H.shape)
+        low = (H == -np.inf) | (K == -np.inf)
+        h_inf, k_inf = (H == np.inf) & ~low, (K == np.inf) & ~low
+        base[h_inf & k_inf] = 1.0
+        base[h_inf & ~k_inf] = special.ndtr(K[h_inf & ~k_inf])
+        base[k_inf & ~h_inf] = special.ndtr(H[k_inf & ~h_inf])
+        self.base = base
+
+    def cdf(self, rho: np.ndarray) -> np.ndarray:
+        F = self.base.copy()
+        F.ravel()[self.idx] = _bvnu(-self.h, -self.k, rho[self.pair])
+        return F
+
+    def density(self, rho: np.ndarray, guv: bool = False):
+        """phi2 at the boundaries (0 at infinite ones); with ``guv`` also phi2 * guv."""
+        r = rho[self.pair]
+        h, k = self.h, self.k
+        s = 1.0 - r * r
+        d = np.exp(-(h * h - 2.0 * r * h * k + k * k) / (2.0 * s)) / (TWO_PI * np.sqrt(s))
+        D = np.zeros(self.shape)
+        D.ravel()[self.idx] = d
+        if not guv:
+            return D
+        G = np.zeros(self.shape)
+        G.ravel()[self.idx] = d * _guv(h, k, r)
+        return D, G
+
+
+def _polychoric(freq, b1, b2, k1, k2, start, tol: float = 1e-9, max_iter: int = 100):
     """Two-step ML polychoric correlations of all pairs at once (thresholds fixed).
 
-    ``b1``, ``b2``: per pair the category boundaries (pairs x kmax + 1); ``freq`` the tables.
-    Newton steps on the log-likelihood (Fisher scoring where it is not concave), bounded to
-    [-0.999, 0.999] as lavaan.
+    ``b1``, ``b2``: per pair the category boundaries (pairs x kmax + 1); ``freq`` the tables
+    (2 x 2 tables may be adjusted in place); ``start`` the Pearson correlations. Newton steps on
+    the log-likelihood (Fisher scoring where it is not concave), bounded to [-0.999, 0.999] as
+    lavaan, until every step is below ``tol`` (the last step taken leaves an error of order
+    tol^2).
     """
     npairs = freq.shape[0]
     n = freq[0].sum()
-    rho = np.zeros(npairs)
-    with np.errstate(all="ignore"):
-        c1 = y1 - y1.mean(axis=0)
-        c2 = y2 - y2.mean(axis=0)
-        start = (c1 * c2).sum(axis=0) / np.sqrt((c1 * c1).sum(axis=0) * (c2 * c2).sum(axis=0))
     rho = np.where(np.isfinite(start) & (np.abs(start) < 1), start, 0.0)
     fixed = np.zeros(npairs, dtype=bool)
     binary = (k1 == 2) & (k2 == 2)
@@ -244,30 +293,24 @@ def _polychoric(freq, b1, b2, k1, k2, y1, y2, tol: float = 1e-13, max_iter: int 
         value = _two_by_two(freq[q], b1[q, 1], b2[q, 1])
         if value is not None:
             rho[q], fixed[q] = value, True
-    H = b1[:, :, None]
-    K = b2[:, None, :]
-    active = ~fixed
+    grid = _Grid(b1, b2)
     for _ in range(max_iter):
-        if not active.any():
-            break
-        idx = np.flatnonzero(active)
-        r = rho[idx][:, None, None]
-        Hq, Kq, fq = H[idx], K[idx], freq[idx]
-        pi = _diff2(bvn_cdf(Hq, Kq, r))
-        dens = bvn_density(Hq, Kq, r)
-        phi = _diff2(dens)
+        pi = _diff2(grid.cdf(rho))
+        dens, gdens = grid.density(rho, guv=True)
+        phi, gn = _diff2(dens), _diff2(gdens)
         with np.errstate(all="ignore"):
-            gn = _diff2(np.where(dens > 0, dens * _guv(Hq, Kq, r), 0.0))
-            ok = (pi > SQRT_EPS) & (fq > 0)
+            ok = (pi > SQRT_EPS) & (freq > 0)
             ratio = np.where(ok, phi / pi, 0.0)
-            grad = np.sum(fq * ratio, axis=(1, 2))
-            hess = np.sum(np.where(ok, fq * (gn / pi - ratio * ratio), 0.0), axis=(1, 2))
-            info = np.sum(fq * ratio * ratio, axis=(1, 2))
+            grad = np.sum(freq * ratio, axis=(1, 2))
+            hess = np.sum(np.where(ok, freq * (gn / pi - ratio * ratio), 0.0), axis=(1, 2))
+            info = np.sum(freq * ratio * ratio, axis=(1, 2))
         step = np.where(hess < 0, -grad / hess, grad / np.maximum(info, 1e-300))
-        new = np.clip(rho[idx] + step, -0.999, 0.999)
-        done = (np.abs(new - rho[idx]) < tol) | (np.abs(grad) / n < 1e-15)
-        rho[idx] = new
-        active[idx[done]] = False
+        step[fixed | (np.abs(grad) / n < 1e-15)] = 0.0
+        new = np.clip(rho + step, -0.999, 0.999)
+        done = np.all(np.abs(new - rho) < tol)
+        rho = new
+        if done:
+            break
     return rho
 
 
@@ -289,7 +332,7 @@ def _two_by_two(table: np.ndarray, t1: float, t2: float):
     return None
 
 
-def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho):
+def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho, cell_freq, flat):
     """lavaan's NACOV of (thresholds, polychoric correlations) for complete data (muthen1984)."""
     n, p = codes.shape
     nth, npairs = len(th), len(I)
@@ -306,9 +349,9 @@ def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho):
     # bivariate quantities per cell
     b1, b2 = bounds[I], bounds[J]
     r = rho[:, None, None]
-    H, K = b1[:, :, None], b2[:, None, :]
-    pi = _diff2(bvn_cdf(H, K, r))
-    phi = _diff2(bvn_density(H, K, r))
+    grid = _Grid(b1, b2)
+    pi = _diff2(grid.cdf(rho))
+    phi = _diff2(grid.density(rho))
     with np.errstate(all="ignore"):
         pi_ok = np.where(pi > SQRT_EPS, pi, np.nan)
         s_rho = phi / pi_ok                                  # pairs x kmax x kmax
@@ -323,14 +366,8 @@ def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho):
     Q1 = np.nan_to_num(Q1)
     Q2 = np.nan_to_num(Q2)
     # casewise rho scores
-    pair_idx = np.arange(npairs)[None, :]
-    SC_COR = s_rho[pair_idx, codes[:, I], codes[:, J]]
-    SC_COR = np.nan_to_num(SC_COR)
-    SC = np.concatenate([SC_TH, SC_COR], axis=1)
-    INNER = SC.T @ SC
+    SC_COR = np.nan_to_num(s_rho).ravel()[flat]
     # A21: sum over rows of s_rho * d s_biv / d tau, aggregated by cell
-    cell_freq = np.zeros(s_rho.shape)
-    np.add.at(cell_freq, (np.broadcast_to(pair_idx, codes[:, I].shape), codes[:, I], codes[:, J]), 1.0)
     M = np.where(cell_freq > 0, cell_freq * np.nan_to_num(s_rho) / np.nan_to_num(pi_ok, nan=1.0), 0.0)
     # item I threshold t (boundary t+1): + Q1[t+1, b] / pi[t, b] from cells in row t,
     # - Q1[t+1, b] / pi[t+1, b] from cells in row t+1
@@ -342,17 +379,18 @@ def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho):
         i, j = I[q], J[q]
         A21[q, th_start[i]:th_start[i] + nlevels[i] - 1] = row_part[q, :nlevels[i] - 1]
         A21[q, th_start[j]:th_start[j] + nlevels[j] - 1] = col_part[q, :nlevels[j] - 1]
-    A11_inv = np.zeros((nth, nth))
+    # Gamma = n B^-1 (S'S) B^-T = n T'T with T = S B^-T, B^-1 = [[A11^-1, 0], [C, D]],
+    # C = -D A21 A11^-1, D = A22^-1 (diagonal): T_th = S_th A11^-1 (A11 block diagonal, per item
+    # S_th,i'S_th,i), T_cor = (S_cor - T_th A21') D
+    T_th = np.empty_like(SC_TH)
     for i in range(p):
         s = slice(th_start[i], th_start[i] + nlevels[i] - 1)
-        A11_inv[s, s] = np.linalg.inv(INNER[s, s])
-    a22 = np.diag(INNER)[nth:]
-    A22_inv = 1.0 / a22
-    B_inv = np.zeros((nth + npairs, nth + npairs))
-    B_inv[:nth, :nth] = A11_inv
-    B_inv[nth:, :nth] = -(A22_inv[:, None] * A21) @ A11_inv
-    B_inv[nth:, nth:] = np.diag(A22_inv)
-    return n * (B_inv @ INNER @ B_inv.T)
+        block = SC_TH[:, s]
+        T_th[:, s] = block @ np.linalg.inv(block.T @ block)
+    d = 1.0 / np.einsum("ij,ij->j", SC_COR, SC_COR)
+    T_cor = (SC_COR - T_th @ A21.T) * d[None, :]
+    T = np.concatenate([T_th, T_cor], axis=1)
+    return n * (T.T @ T)
 
 
 def _diff_last(F):

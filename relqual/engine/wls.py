@@ -322,7 +322,7 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
     G_all = block_diag(*Gs)
     D_all = np.vstack(Ds)
     WiU = np.eye(len(W_all)) - D_all @ inf.E_inv @ (D_all.T * W_all[None, :])
-    ks = float(np.sum((WiU.T @ V_all @ WiU) * G_all.T))
+    ks = float(np.sum((V_all @ WiU) * (WiU @ G_all)))          # tr(WiU' V WiU Gamma)
     n_th_par = len({int(k) for mp in loss.maps for k in mp.tau_param if k >= 0})
     df3 = df_null - (loss.npar - n_th_par)
     return dict(XX3=XX3, df3=df3, c_hat3=ks / df3 if df3 > 0 else np.nan, XX3_null=XX3_null,
