@@ -190,6 +190,12 @@ def warning_lines(messages: list[str]) -> list[str]:
 def cmd_demo(args) -> int:
     res = run_fit(DEMO_NAME, rq.datasets.load(DEMO_NAME))
     sys.stdout.write(demo_text(res))
+    if not args.no_report:
+        path = write_cli_report(res, args.out, rq.datasets.load(DEMO_NAME),
+                                data_code=f"rq.datasets.load({DEMO_NAME!r})",
+                                draws=args.bootstrap, seed=args.seed, lang=args.lang)
+        print(f"\nReport (diagram, APA tables, data checks, warnings, versions) written to "
+              f"{path.resolve()}")
     return EXIT_OK
 
 
@@ -251,6 +257,46 @@ def cmd_simulate(args) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------- report
+def write_cli_report(res, out, data, *, data_code, draws, seed, lang):
+    """``res.report(out)`` with bad file names and unwritable paths as one-line errors."""
+    try:
+        return res.report(out, data=data, data_code=data_code, lang=lang, seed=seed,
+                          indirect_ci="bootstrap" if draws else "delta", draws=draws or None)
+    except ValueError as exc:
+        if "report" in str(exc):
+            raise CliError(str(exc)) from None
+        raise
+    except OSError as exc:
+        raise CliError(f"cannot write '{out}': {exc.strerror or exc}") from None
+
+
+def add_report_options(parser, out_default=None):
+    parser.add_argument("--out", default=out_default, required=out_default is None,
+                        metavar="FILE", help="report file: .html, .docx (Word) or .md"
+                        + (f" (default {out_default})" if out_default else ""))
+    parser.add_argument("--lang", default="en", choices=["en", "zh"],
+                        help="construct names in English (default) or Chinese")
+    parser.add_argument("--bootstrap", type=int, default=1000, metavar="N",
+                        help="bootstrap resamples for the indirect effects (default 1000; "
+                             "0: delta-method intervals)")
+    parser.add_argument("--seed", type=int, default=1, help="bootstrap seed (default 1)")
+
+
+def cmd_report(args) -> int:
+    data = read_data(args.data)
+    res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
+                  std_lv=args.std_lv)
+    path = write_cli_report(res, args.out, data, data_code=f"rq.read_survey({args.data!r})",
+                            draws=args.bootstrap, seed=args.seed, lang=args.lang)
+    fm = res.fit_measures()
+    print(f"{res.spec.name}: n = {res.n_obs} of {res.prepared.n_input} rows, "
+          f"chi-square({int(fm['df'])}) = {fm['chisq']:.2f}, CFI = {fm['cfi']:.3f}, "
+          f"RMSEA = {fm['rmsea']:.3f}, SRMR = {fm['srmr']:.3f}; {len(res.warnings)} warning(s)")
+    print(f"Report written to {path.resolve()}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -262,6 +308,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fit the relationship-quality model to the bundled survey "
                                        "and test its hypotheses")
     demo.set_defaults(func=cmd_demo)
+    add_report_options(demo, out_default="relqual-demo-report.html")
+    demo.add_argument("--no-report", action="store_true", help="print the results only")
 
     models = sub.add_parser("models", help="list the library models")
     models.set_defaults(func=cmd_models)
@@ -297,6 +345,22 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--missing-rate", type=float, default=0.0, metavar="R",
                           help="share of cells missing completely at random (default 0)")
     simulate.set_defaults(func=cmd_simulate)
+
+    report = sub.add_parser("report", help="fit a model and write a report (HTML, Word or Markdown)",
+                            description="Fit MODEL to DATA and write one self-contained report: "
+                                        "path diagram, APA tables, data checks, warnings, the call "
+                                        "and package versions.")
+    report.add_argument("model", metavar="MODEL",
+                        help="lavaan model syntax, a library model name or a model file path")
+    report.add_argument("data", metavar="DATA",
+                        help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet")
+    add_report_options(report)
+    report.add_argument("--estimator", default="ML", help="estimator (default ML)")
+    report.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
+                        help="missing-data handling (default listwise)")
+    report.add_argument("--std-lv", action="store_true",
+                        help="scale latent variables by fixing their variances to 1")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -74,6 +74,13 @@ class ModelSpec:
     def hypotheses_table(self) -> pd.DataFrame:
         return pd.DataFrame(self.hypotheses)
 
+    def plot(self, path=None, **options):
+        """The hypothesised model before any data: hypothesis ids and expected signs on the
+        arrows (``lang="zh"`` for Chinese labels; ``path`` saves PNG/SVG/PDF). Returns a
+        matplotlib Figure (options: :func:`relqual.plot.model_diagram`)."""
+        from .plot import model_diagram
+        return model_diagram(self, path, **options)
+
     def alternative(self, name: str) -> "ModelSpec":
         """A competing model in ``[alternatives.NAME]``: same constructs and population (the
         data-generating model), its own syntax and hypotheses. Also ``load("model:NAME")``."""

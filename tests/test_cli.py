@@ -34,7 +34,8 @@ def assert_input_error(capsys, *argv, mention: str):
     return err
 
 
-def test_demo_reports_fit_and_every_hypothesis(capsys):
+def test_demo_reports_fit_and_every_hypothesis(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                 # the demo writes its report to the current folder
     code, out, err = run(capsys, "demo")
     assert code == 0, err
     for piece in ("chi-square", "CFI", "TLI", "RMSEA", "90% CI", "SRMR"):

@@ -1,0 +1,377 @@
+"""One self-contained report of a fit: ``res.report("chapter4.html")`` or ``relqual report``.
+
+The report holds what a thesis chapter (or a reviewer) needs to see in one file: the model and
+its hypotheses, the path diagram, the data checks (rows read, used and dropped; with the data,
+the item checks of :func:`relqual.check_data`), the APA tables of :mod:`relqual.tables`, every
+warning (those of the fit and those raised while the report was made), and what it takes to
+reproduce it: the exact call, a fingerprint of the data used, and the package versions.
+
+Formats, by the file's extension: ``.html`` (one file; the diagram embedded as a base64 PNG),
+``.docx`` (Word, via python-docx; the diagram as a picture), ``.md`` (Markdown with the diagram
+embedded as a data URI).
+"""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hashlib
+import html
+import io
+import platform
+import sys
+import warnings
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .tables import CSS, Table, apa_tables, num
+
+FORMATS = (".html", ".htm", ".docx", ".md")
+PACKAGES = ("relqual", "numpy", "scipy", "pandas", "matplotlib", "semopy", "python-docx")
+
+
+@dataclass
+class Block:
+    kind: str                   # h1 h2 p list pre table image kv
+    content: object = None
+    caption: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def package_versions() -> dict:
+    """Versions of Python, the platform and the packages the numbers depend on."""
+    out = {"python": sys.version.split()[0], "platform": platform.platform()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def data_fingerprint(result) -> str:
+    """SHA-256 of the data rows the model was fitted to (after listwise deletion), per group."""
+    h = hashlib.sha256()
+    for arr in result.prepared.arrays:
+        a = np.ascontiguousarray(np.asarray(arr, dtype=float))
+        h.update(str(a.shape).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _library_names() -> set:
+    from . import models
+    try:
+        return set(models.list()["name"])
+    except Exception:
+        return set()
+
+
+def fit_call(result, model_code: str | None = None, data_code: str | None = None) -> str:
+    """Python code that repeats the fit: ``rq.fit(model, data, <options that differ from the
+    defaults>)``, preceded by the line that loads the data."""
+    spec = result.spec
+    if model_code is None:
+        base = spec.name.split(":")[0] if spec.name else ""
+        if spec.name in _library_names() or (":" in spec.name and base in _library_names()):
+            model_code = repr(spec.name)
+        else:
+            model_code = 'model'
+    defaults = {"estimator": "ML", "missing": "listwise", "std_lv": False, "group": None,
+                "group_equal": [], "group_partial": [], "engine": "native", "se": "standard",
+                "bootstrap": 0, "ordered": None, "seed": None}
+    options = []
+    for key, value in (result.call or {}).items():
+        if key in defaults and value != defaults[key] and not (
+                isinstance(value, (list, tuple)) and list(value) == list(defaults[key] or [])):
+            options.append(f"{key}={value!r}")
+    lines = ["import relqual as rq"]
+    if model_code == "model":
+        lines.append(f'model = """\n{spec.syntax.strip()}\n"""')
+    lines.append(f"data = {data_code}" if data_code else "data = ...  # the same DataFrame")
+    lines.append("res = rq.fit(" + ", ".join([model_code, "data"] + options) + ")")
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- content
+def build_report(result, *, data=None, data_code: str | None = None,
+                 model_code: str | None = None, lang: str = "en", indirect_ci: str = "bootstrap",
+                 draws: int | None = 1000, seed=1, decimals: int = 3, title: str | None = None,
+                 diagram: dict | None = None) -> tuple[list[Block], list[Table], list[str]]:
+    """The report as blocks (format-free), its tables, and the warnings raised while making it."""
+    spec = result.spec
+    caught: list[str] = []
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        tables = apa_tables(result, decimals=decimals, lang=lang, indirect_ci=indirect_ci,
+                            draws=draws if indirect_ci != "delta" else None, seed=seed)
+        fig = result.plot(lang=lang, **(diagram or {}))
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=150, facecolor="white")
+        size = fig.get_size_inches()
+        check = None
+        if data is not None:
+            from .datacheck import check_data
+            try:
+                check = check_data(data, spec)
+            except Exception as exc:        # the check must never stop the report
+                caught.append(f"data check failed: {exc}")
+        mreport = None
+        if hasattr(result, "measurement_report") and any(t.name == "measurement" for t in tables):
+            try:
+                mreport = result.measurement_report()
+            except Exception as exc:
+                caught.append(f"measurement report not available: {exc}")
+    for w in record:
+        text = str(w.message)
+        if text not in caught and text not in result.warnings:
+            caught.append(text)
+
+    name = (spec.title_zh if lang == "zh" and getattr(spec, "title_zh", "") else spec.title) \
+        or spec.name
+    blocks = [Block("h1", title or f"relqual report: {name}")]
+    fm = result.fit_measures()
+    n_input = int(getattr(result.prepared, "n_input", result.n_obs))
+    blocks.append(Block("p", (
+        f"Model '{spec.name}' fitted by {result.call.get('estimator', 'ML')} to {result.n_obs} of "
+        f"{n_input} rows ({'converged' if result.converged else 'NOT converged'} after "
+        f"{result.iterations} iterations): \u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, "
+        f"p {'< .001' if fm['pvalue'] < 0.001 else '= ' + num(fm['pvalue'], 3, True)}, "
+        f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
+        f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}. "
+        f"{len(result.warnings) + len(caught)} warning(s): see Warnings.")))
+    if getattr(spec, "description", ""):
+        blocks.append(Block("p", " ".join(spec.description.split())))
+
+    # model and hypotheses
+    blocks.append(Block("h2", "Model and hypotheses"))
+    hyps = list(getattr(spec, "hypotheses", None) or [])
+    if hyps:
+        key = "statement_zh" if lang == "zh" else "statement"
+        blocks.append(Block("list", [f"{h.get('id', '')} ({h.get('sign', '')}): "
+                                     f"{h.get(key) or h.get('statement', '')}" for h in hyps]))
+    blocks.append(Block("pre", spec.syntax.strip(), caption="Model syntax (lavaan)"))
+
+    # diagram
+    blocks.append(Block("h2", "Path diagram"))
+    blocks.append(Block("image", png.getvalue(), caption=(
+        "Figure 1. Standardized solution. * p < .05, ** p < .01, *** p < .001; dashed arrows: "
+        "p \u2265 .05. R\u00b2 in the endogenous variables."), extra={"size": tuple(size)}))
+
+    # data checks
+    blocks.append(Block("h2", "Data checks"))
+    rows = [("Rows in the data", str(n_input)), ("Rows used", str(result.n_obs)),
+            ("Rows dropped", str(n_input - result.n_obs)),
+            ("Missing data", str(result.call.get("missing", "listwise"))),
+            ("Observed variables", str(len(result.partable.roles.ov)))]
+    if result.partable.ngroups > 1:
+        rows.append(("Groups", ", ".join(map(str, result.group_labels))))
+    blocks.append(Block("kv", rows))
+    notes = list(getattr(result.prepared, "notes", []) or [])
+    if notes:
+        blocks.append(Block("list", notes, caption="Data preparation"))
+    if check is not None:
+        blocks.append(Block("list", check.problems or ["No problem found."],
+                            caption="Survey data check (rq.check_data)"))
+        if len(check.items):
+            items = check.items.copy()
+            keep = [c for c in ("n", "missing", "min", "max", "mean", "sd", "skew", "kurtosis")
+                    if c in items.columns]
+            items = items[keep]
+            body = []
+            for name_, r in items.iterrows():
+                body.append([str(name_)] + [
+                    (str(int(r[c])) if c in ("n", "missing") and np.isfinite(r[c]) else
+                     num(r[c], 2)) for c in keep])
+            blocks.append(Block("table", Table(
+                "items", "Item descriptives", ["Item"] + keep, body,
+                "Skew and kurtosis (excess) as SPSS reports them; |skew| > 2 or |kurtosis| > 7 "
+                "suggests non-normal data (Kline, 2016): consider MLR.", "l" + "r" * len(keep))))
+
+    # tables (numbered in the order they appear, the item descriptives first)
+    numbered = [b.content for b in blocks if b.kind == "table"] + tables
+    for k, t in enumerate(numbered, 1):
+        t.number = k
+    blocks.append(Block("h2", "Results"))
+    for t in tables:
+        blocks.append(Block("table", t))
+        if t.name == "measurement" and mreport is not None:
+            blocks.append(Block("list", list(mreport.statements), caption="Measurement quality"))
+    if not hasattr(result, "reliability"):
+        blocks.append(Block("p", "Reliability and validity (alpha, CR, AVE, HTMT, Fornell-Larcker) "
+                                 "are not available in this version of relqual."))
+
+    # warnings
+    blocks.append(Block("h2", "Warnings"))
+    all_warnings = list(result.warnings) + caught
+    blocks.append(Block("list", all_warnings or ["None."], extra={"warn": bool(all_warnings)}))
+
+    # reproducibility
+    blocks.append(Block("h2", "Reproducibility"))
+    call = fit_call(result, model_code, data_code)
+    report_opts = [f"lang={lang!r}", f"indirect_ci={indirect_ci!r}"]
+    if indirect_ci != "delta":
+        report_opts += [f"draws={draws!r}", f"seed={seed!r}"]
+    call += "\nres.report(path, " + ", ".join(report_opts) + ")"
+    blocks.append(Block("pre", call, caption="The call"))
+    versions = package_versions()
+    kv = [("Data used (SHA-256)", data_fingerprint(result)),
+          ("Created", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]
+    kv += [(k, v) for k, v in versions.items()]
+    blocks.append(Block("kv", kv))
+    return blocks, tables, all_warnings
+
+
+# ----------------------------------------------------------------------------- HTML
+PAGE_CSS = CSS + """
+body { font-family: -apple-system, 'Segoe UI', 'Noto Sans', 'Noto Sans SC', 'Microsoft YaHei',
+       Helvetica, Arial, sans-serif; max-width: 62em; margin: 2em auto; padding: 0 1.5em;
+       color: #1a1a1a; line-height: 1.45; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ccc; }
+pre { background: #f5f5f5; padding: .8em; overflow-x: auto; font-size: .85em; }
+img.diagram { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption, .caption { font-size: .9em; color: #444; }
+table.kv td { padding: .15em 1em .15em 0; vertical-align: top; }
+table.kv td:first-child { color: #555; white-space: nowrap; }
+li.warn { color: #a00; }
+"""
+
+
+def to_html(blocks: list[Block]) -> str:
+    title = next((b.content for b in blocks if b.kind == "h1"), "relqual report")
+    out = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
+           f"<title>{html.escape(title)}</title>", f"<style>{PAGE_CSS}</style></head><body>"]
+    for b in blocks:
+        if b.kind in ("h1", "h2"):
+            out.append(f"<{b.kind}>{html.escape(b.content)}</{b.kind}>")
+        elif b.kind == "p":
+            out.append(f"<p>{html.escape(b.content)}</p>")
+        elif b.kind == "list":
+            if b.caption:
+                out.append(f"<p class='caption'><b>{html.escape(b.caption)}</b></p>")
+            cls = " class='warn'" if b.extra.get("warn") else ""
+            out.append("<ul>" + "".join(f"<li{cls}>{html.escape(str(i))}</li>" for i in b.content)
+                       + "</ul>")
+        elif b.kind == "pre":
+            if b.caption:
+                out.append(f"<p class='caption'><b>{html.escape(b.caption)}</b></p>")
+            out.append(f"<pre>{html.escape(b.content)}</pre>")
+        elif b.kind == "kv":
+            out.append("<table class='kv'>" + "".join(
+                f"<tr><td>{html.escape(k)}</td><td>{html.escape(str(v))}</td></tr>"
+                for k, v in b.content) + "</table>")
+        elif b.kind == "table":
+            out.append(b.content.to_html())
+        elif b.kind == "image":
+            data = base64.b64encode(b.content).decode("ascii")
+            out.append(f"<figure><img class='diagram' alt='path diagram' "
+                       f"src='data:image/png;base64,{data}'>"
+                       f"<figcaption>{html.escape(b.caption)}</figcaption></figure>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+# ----------------------------------------------------------------------------- Markdown
+def to_markdown(blocks: list[Block]) -> str:
+    out = []
+    for b in blocks:
+        if b.kind == "h1":
+            out.append(f"# {b.content}\n")
+        elif b.kind == "h2":
+            out.append(f"## {b.content}\n")
+        elif b.kind == "p":
+            out.append(b.content + "\n")
+        elif b.kind == "list":
+            if b.caption:
+                out.append(f"**{b.caption}**\n")
+            out.append("\n".join(f"- {i}" for i in b.content) + "\n")
+        elif b.kind == "pre":
+            if b.caption:
+                out.append(f"**{b.caption}**\n")
+            out.append("```\n" + b.content + "\n```\n")
+        elif b.kind == "kv":
+            out.append("| | |\n|:--|:--|\n" + "\n".join(f"| {k} | {v} |" for k, v in b.content) + "\n")
+        elif b.kind == "table":
+            out.append(b.content.to_markdown())
+        elif b.kind == "image":
+            data = base64.b64encode(b.content).decode("ascii")
+            out.append(f"![path diagram](data:image/png;base64,{data})\n\n*{b.caption}*\n")
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------- Word
+def to_docx(blocks: list[Block], path) -> None:
+    try:
+        from docx import Document
+        from docx.shared import Inches, Pt, RGBColor
+    except ImportError:  # pragma: no cover - python-docx is a dependency
+        raise ImportError("Word reports need python-docx: pip install python-docx") from None
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.size = Pt(11)
+    for b in blocks:
+        if b.kind == "h1":
+            doc.add_heading(b.content, level=1)
+        elif b.kind == "h2":
+            doc.add_heading(b.content, level=2)
+        elif b.kind == "p":
+            doc.add_paragraph(b.content)
+        elif b.kind == "list":
+            if b.caption:
+                doc.add_paragraph().add_run(b.caption).bold = True
+            for item in b.content:
+                run = doc.add_paragraph(style="List Bullet").add_run(str(item))
+                if b.extra.get("warn"):
+                    run.font.color.rgb = RGBColor(0xA0, 0, 0)
+        elif b.kind == "pre":
+            if b.caption:
+                doc.add_paragraph().add_run(b.caption).bold = True
+            run = doc.add_paragraph().add_run(b.content)
+            run.font.name = "Courier New"
+            run.font.size = Pt(9)
+        elif b.kind == "kv":
+            table = doc.add_table(rows=0, cols=2)
+            for k, v in b.content:
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = str(k), str(v)
+        elif b.kind == "table":
+            b.content.add_to_docx(doc)
+        elif b.kind == "image":
+            w, h = b.extra.get("size", (6.5, 4.0))
+            width = min(6.5, 8.0 * w / h)          # fit the page: 6.5 in wide, 8 in high
+            doc.add_picture(io.BytesIO(b.content), width=Inches(width))
+            cap = doc.add_paragraph()
+            cap.add_run(b.caption).italic = True
+    doc.save(path)
+
+
+# ----------------------------------------------------------------------------- entry point
+def write_report(result, path, *, data=None, data_code: str | None = None,
+                 model_code: str | None = None, lang: str = "en", indirect_ci: str = "bootstrap",
+                 draws: int | None = 1000, seed=1, decimals: int = 3, title: str | None = None,
+                 diagram: dict | None = None) -> Path:
+    """Write the report of ``result`` to ``path`` (.html, .docx or .md) and return the path.
+
+    ``data``: the DataFrame the model was fitted to, for the item checks (optional).
+    ``data_code``: how the data was loaded, for the reproducibility section (e.g.
+    ``'rq.read_survey("survey.sav")'``). ``indirect_ci``: "bootstrap" (default; ``draws``
+    resamples with ``seed``), "montecarlo" or "delta". ``lang``: "en" or "zh" (construct names in
+    the diagram and tables). ``diagram``: options for :meth:`Result.plot`.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise ValueError(f"cannot write a report to '{path}': use a .html, .docx or .md file name")
+    blocks, _, _ = build_report(result, data=data, data_code=data_code, model_code=model_code,
+                                lang=lang, indirect_ci=indirect_ci, draws=draws, seed=seed,
+                                decimals=decimals, title=title, diagram=diagram)
+    if suffix in (".html", ".htm"):
+        path.write_text(to_html(blocks), encoding="utf-8")
+    elif suffix == ".md":
+        path.write_text(to_markdown(blocks), encoding="utf-8")
+    else:
+        to_docx(blocks, path)
+    return path

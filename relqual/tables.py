@@ -1,0 +1,646 @@
+"""APA-style tables of a fitted model, for a thesis chapter: HTML, Markdown, LaTeX and Word.
+
+:func:`apa_tables` builds them from a :class:`relqual.Result`:
+
+1. ``measurement``: standardized loadings, Cronbach's alpha, composite reliability and AVE;
+2. ``discriminant``: sqrt(AVE) on the diagonal, latent correlations below it and HTMT above it
+   (Fornell & Larcker 1981; Henseler, Ringle & Sarstedt 2015);
+3. ``paths``: structural paths with the library model's hypotheses and verdicts;
+4. ``indirect``: direct, specific indirect, total indirect and total effects with intervals;
+5. ``fit``: fit indices with the usual cut-offs (Hu & Bentler 1999).
+
+Each :class:`Table` keeps its cells as the text a reader sees (numbers rounded as APA writes them:
+no leading zero for values that cannot exceed 1) and the unrounded numbers in ``Table.data``.
+``to_markdown()``, ``to_html()``, ``to_latex()`` and ``to_docx(path)`` (or ``add_to_docx(doc)``)
+export it; :func:`tables_to_docx` etc. put several in one file.
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+MINUS = "\u2212"
+DAGGER = "\u2020"
+FIT_SOURCE = "Hu & Bentler (1999)"
+REFERENCES = {
+    "hu_bentler": "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance "
+                  "structure analysis: Conventional criteria versus new alternatives. Structural "
+                  "Equation Modeling, 6(1), 1-55.",
+    "fornell_larcker": "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models "
+                       "with unobservable variables and measurement error. Journal of Marketing "
+                       "Research, 18(1), 39-50.",
+    "henseler": "Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing "
+                "discriminant validity in variance-based structural equation modeling. Journal of "
+                "the Academy of Marketing Science, 43(1), 115-135.",
+    "nunnally": "Nunnally, J. C. (1978). Psychometric theory (2nd ed.). McGraw-Hill.",
+    "hair": "Hair, J. F., Black, W. C., Babin, B. J., & Anderson, R. E. (2019). Multivariate data "
+            "analysis (8th ed.). Cengage.",
+    "kline": "Kline, R. B. (2016). Principles and practice of structural equation modeling "
+             "(4th ed.). Guilford Press.",
+}
+
+# fit cut-offs: (measure, label, rule, test)  -- Hu & Bentler (1999) for CFI/TLI/RMSEA/SRMR
+FIT_CUTOFFS = {
+    "cfi": ("\u2265 .95", lambda v: v >= 0.95),
+    "tli": ("\u2265 .95", lambda v: v >= 0.95),
+    "rmsea": ("\u2264 .06", lambda v: v <= 0.06),
+    "srmr": ("\u2264 .08", lambda v: v <= 0.08),
+    "chisq_df": ("\u2264 3", lambda v: v <= 3.0),
+}
+
+
+# ----------------------------------------------------------------------------- number formats
+def num(x, decimals: int = 3, bounded: bool = False, minus: str = MINUS) -> str:
+    """A number as APA writes it: ``bounded`` values (correlations, standardized coefficients,
+    p, reliabilities, fit indices below 1) lose the leading zero (.352, -.041); '' when missing."""
+    if x is None or isinstance(x, str):
+        return x or ""
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return ""
+    if not math.isfinite(x):
+        return ""
+    text = f"{abs(x):.{decimals}f}"
+    if bounded and text.startswith("0."):
+        text = text[1:]
+    negative = x < 0 and float(text) != 0
+    return (minus if negative else "") + text
+
+
+def pval(p, decimals: int = 3) -> str:
+    """p as APA reports it: '< .001' below .001, else three decimals without the leading zero."""
+    if p is None or not np.isfinite(p):
+        return ""
+    if p < 10 ** -decimals:
+        return "< ." + "0" * (decimals - 1) + "1"
+    return num(p, decimals, bounded=True)
+
+
+def stars(p) -> str:
+    if p is None or not np.isfinite(p):
+        return ""
+    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+
+
+def parse_num(text: str) -> float:
+    """The number in a formatted cell (inverse of :func:`num`, ignoring stars and daggers)."""
+    cleaned = text.replace(MINUS, "-").replace(DAGGER, "").replace("*", "").strip()
+    cleaned = re.sub(r"^(-?)\.", r"\g<1>0.", cleaned)
+    return float(cleaned)
+
+
+# ----------------------------------------------------------------------------- the table object
+@dataclass
+class Table:
+    """One APA table: ``title``, ``columns``, ``rows`` of cell text, ``note``.
+
+    A row given as a plain string is a section heading spanning all columns. ``align`` has one
+    'l', 'c' or 'r' per column. ``data`` holds the unrounded numbers behind the cells.
+    """
+
+    name: str
+    title: str
+    columns: list
+    rows: list
+    note: str = ""
+    align: str = ""
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    number: int | None = None
+
+    def __post_init__(self):
+        if not self.align:
+            self.align = "l" + "r" * (len(self.columns) - 1)
+
+    @property
+    def label(self) -> str:
+        return f"Table {self.number}" if self.number else "Table"
+
+    def body(self) -> list:
+        return [r for r in self.rows if not isinstance(r, str)]
+
+    def cell(self, row_key: str, column: str) -> str:
+        """The text of the cell in ``column`` of the first row whose first cells contain
+        ``row_key`` (for tests and scripts)."""
+        j = self.columns.index(column)
+        for r in self.body():
+            if row_key in r[:3]:
+                return r[j]
+        raise KeyError(f"no row {row_key!r} in {self.name}")
+
+    # ------------------------------------------------------------------ Markdown
+    def to_markdown(self) -> str:
+        def esc(s):
+            return str(s).replace("|", "\\|")
+        lines = [f"**{self.label}**", "", f"*{self.title}*", "",
+                 "| " + " | ".join(esc(c) for c in self.columns) + " |",
+                 "|" + "|".join({"l": ":---", "r": "---:", "c": ":---:"}[a] for a in self.align) + "|"]
+        for r in self.rows:
+            if isinstance(r, str):
+                lines.append("| " + f"**{esc(r)}**" + " |" * len(self.columns))
+            else:
+                lines.append("| " + " | ".join(esc(c) for c in r) + " |")
+        if self.note:
+            lines += ["", f"*Note.* {self.note}"]
+        return "\n".join(lines) + "\n"
+
+    __str__ = to_markdown
+
+    # ------------------------------------------------------------------ HTML
+    def to_html(self, table_id: str | None = None) -> str:
+        align = {"l": "left", "r": "right", "c": "center"}
+        ident = f' id="{table_id or self.name}"'
+        out = [f'<figure class="apa-table"{ident}>',
+               f'<div class="apa-label">{html.escape(self.label)}</div>',
+               f'<div class="apa-title">{html.escape(self.title)}</div>',
+               '<table>', "<thead><tr>"]
+        out += [f'<th style="text-align:{align[a]}">{html.escape(str(c))}</th>'
+                for c, a in zip(self.columns, self.align)]
+        out.append("</tr></thead><tbody>")
+        for r in self.rows:
+            if isinstance(r, str):
+                out.append(f'<tr class="section"><td colspan="{len(self.columns)}">'
+                           f"{html.escape(r)}</td></tr>")
+            else:
+                out.append("<tr>" + "".join(f'<td style="text-align:{align[a]}">'
+                                            f"{html.escape(str(c))}</td>"
+                                            for c, a in zip(r, self.align)) + "</tr>")
+        out.append("</tbody></table>")
+        if self.note:
+            out.append(f'<div class="apa-note"><i>Note.</i> {html.escape(self.note)}</div>')
+        out.append("</figure>")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        return f"<style>{CSS}</style>" + self.to_html()
+
+    # ------------------------------------------------------------------ LaTeX
+    def to_latex(self) -> str:
+        """A ``table`` float with booktabs rules (``\\usepackage{booktabs}``; Chinese text needs
+        XeLaTeX with ``xeCJK``)."""
+        cols = "".join(self.align)
+        out = ["\\begin{table}[htbp]", "\\centering",
+               f"\\caption{{{latex_escape(self.title)}}}", f"\\label{{tab:{self.name}}}",
+               f"\\begin{{tabular}}{{{cols}}}", "\\toprule",
+               " & ".join(latex_escape(c) for c in self.columns) + " \\\\", "\\midrule"]
+        for r in self.rows:
+            if isinstance(r, str):
+                out.append(f"\\multicolumn{{{len(self.columns)}}}{{l}}{{\\textit{{{latex_escape(r)}}}}} \\\\")
+            else:
+                out.append(" & ".join(latex_escape(c) for c in r) + " \\\\")
+        out += ["\\bottomrule", "\\end{tabular}"]
+        if self.note:
+            out.append(f"\\par\\smallskip\\parbox{{\\linewidth}}{{\\footnotesize\\textit{{Note.}} "
+                       f"{latex_escape(self.note)}}}")
+        out.append("\\end{table}")
+        return "\n".join(out) + "\n"
+
+    # ------------------------------------------------------------------ Word
+    def add_to_docx(self, document) -> None:
+        """Append the table (label, title, table, note) to a python-docx ``Document``."""
+        from docx.enum.table import WD_TABLE_ALIGNMENT
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        p = document.add_paragraph()
+        p.add_run(self.label).bold = True
+        p.paragraph_format.space_after = Pt(0)
+        p.paragraph_format.keep_with_next = True
+        p = document.add_paragraph()
+        p.add_run(self.title).italic = True
+        p.paragraph_format.keep_with_next = True
+        table = document.add_table(rows=1, cols=len(self.columns))
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        aligns = {"l": WD_ALIGN_PARAGRAPH.LEFT, "r": WD_ALIGN_PARAGRAPH.RIGHT,
+                  "c": WD_ALIGN_PARAGRAPH.CENTER}
+
+        def fill(cell, text, align, bold=False, italic=False):
+            cell.text = ""
+            para = cell.paragraphs[0]
+            para.alignment = aligns[align]
+            run = para.add_run(str(text))
+            run.font.size = Pt(10)
+            run.bold, run.italic = bold, italic
+
+        for cell, text, a in zip(table.rows[0].cells, self.columns, self.align):
+            fill(cell, text, a)
+            _borders(cell, top=True, bottom=True)
+        for r in self.rows:
+            cells = table.add_row().cells
+            if isinstance(r, str):
+                merged = cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
+                fill(merged, r, "l", italic=True)
+            else:
+                for cell, text, a in zip(cells, r, self.align):
+                    fill(cell, text, a)
+        for cell in table.rows[-1].cells:
+            _borders(cell, bottom=True)
+        if self.note:
+            p = document.add_paragraph()
+            p.add_run("Note. ").italic = True
+            run = p.add_run(self.note)
+            run.font.size = Pt(9)
+
+    def to_docx(self, path) -> None:
+        tables_to_docx([self], path)
+
+
+def _borders(cell, top: bool = False, bottom: bool = False) -> None:
+    """Horizontal rules of an APA table (python-docx has no API for cell borders)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = tc_pr.find(qn("w:tcBorders"))
+    if borders is None:
+        borders = OxmlElement("w:tcBorders")
+        tc_pr.append(borders)
+    for edge, on in (("top", top), ("bottom", bottom)):
+        if on:
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:val"), "single")
+            el.set(qn("w:sz"), "8")
+            el.set(qn("w:color"), "000000")
+            borders.append(el)
+
+
+LATEX_SYMBOLS = {
+    "\u03bb": r"$\lambda$", "\u03b2": r"$\beta$", "\u03b1": r"$\alpha$", "\u03c9": r"$\omega$",
+    "\u03c7\u00b2": r"$\chi^2$", "\u03c7": r"$\chi$", "R\u00b2": r"$R^2$", "\u00b2": r"$^2$",
+    "\u221a": r"$\surd$", "\u2192": r"$\rightarrow$", "\u2265": r"$\geq$", "\u2264": r"$\leq$",
+    DAGGER: r"$^\dagger$", MINUS: r"$-$", "\u2013": "--", "\u00d7": r"$\times$",
+}
+
+
+def latex_escape(text) -> str:
+    text = str(text)
+    for ch, rep in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
+                    ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"),
+                    ("^", r"\textasciicircum{}")):
+        text = text.replace(ch, rep)
+    for sym, rep in LATEX_SYMBOLS.items():
+        text = text.replace(sym, rep)
+    text = re.sub(r"(?<![\w$])< ", r"$<$ ", text)
+    text = re.sub(r"(?<![\w$])> ", r"$>$ ", text)
+    return text
+
+
+CSS = """
+.apa-table { margin: 1.5em 0; font-family: 'Times New Roman', Times, 'Noto Serif SC', serif; }
+.apa-table .apa-label { font-weight: bold; }
+.apa-table .apa-title { font-style: italic; margin-bottom: .4em; }
+.apa-table table { border-collapse: collapse; border-top: 1.5px solid #000;
+                   border-bottom: 1.5px solid #000; font-size: 0.95em; }
+.apa-table th { border-bottom: 1px solid #000; padding: .3em .7em; font-weight: normal; }
+.apa-table td { padding: .2em .7em; vertical-align: top; }
+.apa-table tr.section td { font-style: italic; padding-top: .5em; }
+.apa-table .apa-note { font-size: .85em; margin-top: .4em; max-width: 60em; }
+"""
+
+
+def tables_to_markdown(tables) -> str:
+    return "\n".join(t.to_markdown() for t in tables)
+
+
+def tables_to_html(tables, title: str = "relqual tables") -> str:
+    body = "\n".join(t.to_html() for t in tables)
+    return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n")
+
+
+def tables_to_latex(tables) -> str:
+    return "% needs \\usepackage{booktabs}\n" + "\n".join(t.to_latex() for t in tables)
+
+
+def tables_to_docx(tables, path) -> None:
+    from docx import Document
+    document = Document()
+    for t in tables:
+        t.add_to_docx(document)
+    document.save(path)
+
+
+# ----------------------------------------------------------------------------- helpers
+def construct_names(result, lang: str = "en") -> dict:
+    """{latent: label} from the construct catalog (the name itself when it has none)."""
+    from .plot import _catalog_label
+    return {lv: _catalog_label(result.spec, lv, lang) for lv in result.partable.roles.lv}
+
+
+def _abbreviations(result, names, lang) -> str:
+    labels = construct_names(result, lang)
+    pairs = [f"{n} = {labels[n]}" for n in names if n in labels and labels[n] != n]
+    return "; ".join(pairs) + "." if pairs else ""
+
+
+def _try(func, *args, **kwargs):
+    """(value, None) or (None, reason) for measurement functions that may be missing or refuse
+    a fit (e.g. FIML)."""
+    try:
+        return func(*args, **kwargs), None
+    except Exception as exc:  # reported in the table note, never hidden
+        return None, f"{type(exc).__name__}: {exc}"
+
+
+# ----------------------------------------------------------------------------- the tables
+def measurement_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
+    """Table: standardized loadings per item, with alpha, CR (omega) and AVE per construct."""
+    est = result.estimates()
+    if group is not None:
+        est = est[est["group"] == group]
+    else:
+        est = est[est["group"] == est["group"].min()]
+    lv = set(result.partable.roles.lv)
+    loads = est[(est["op"] == "=~") & ~est["rhs"].isin(lv)]
+    rel, why = (None, "reliability() is not available") if not hasattr(result, "reliability") \
+        else _try(result.reliability, group=group)
+    if rel is not None and "group" in rel and group is None and len(rel):
+        rel = rel[rel["group"] == rel["group"].iloc[0]]
+    rel = rel.set_index("factor") if rel is not None else None
+    labels = construct_names(result, lang)
+    free = loads["pvalue"].dropna()
+    all_sig = len(free) > 0 and bool((free < 0.001).all())
+    rows, data = [], []
+    for factor, part in loads.groupby("lhs", sort=False):
+        first = True
+        r = rel.loc[factor] if rel is not None and factor in rel.index else None
+        for _, row in part.iterrows():
+            lam = num(row["std_all"], decimals, bounded=True)
+            if row["std_all"] < 0.5:
+                lam += DAGGER
+            if not all_sig:
+                lam += stars(row["pvalue"])
+            cells = [f"{labels.get(factor, factor)} ({factor})" if first else "", row["rhs"], lam]
+            if r is not None and first:
+                alpha, cr, ave = r.get("alpha"), r.get("omega"), r.get("ave")
+                cells += [num(alpha, decimals, True) + (DAGGER if alpha < 0.7 else ""),
+                          num(cr, decimals, True) + (DAGGER if cr < 0.7 else ""),
+                          num(ave, decimals, True) + (DAGGER if ave < 0.5 else "")]
+            else:
+                cells += ["", "", ""]
+            rows.append(cells)
+            data.append({"factor": factor, "item": row["rhs"], "loading": row["std_all"],
+                         "pvalue": row["pvalue"],
+                         "alpha": r.get("alpha") if r is not None else np.nan,
+                         "cr": r.get("omega") if r is not None else np.nan,
+                         "ave": r.get("ave") if r is not None else np.nan})
+            first = False
+    note = ("\u03bb = standardized loading (std.all); "
+            + ("all loadings p < .001. " if all_sig else "* p < .05, ** p < .01, *** p < .001. ")
+            + "\u03b1 = Cronbach's alpha; CR = composite reliability (\u03c9, as semTools "
+              "compRelSEM); AVE = average variance extracted. Cut-offs: \u03bb \u2265 .50 (Hair et "
+              "al., 2019), \u03b1 \u2265 .70 (Nunnally, 1978), CR \u2265 .70 and AVE \u2265 .50 "
+              f"(Fornell & Larcker, 1981); {DAGGER} below the cut-off.")
+    if rel is None:
+        note += f" Reliability and AVE not available ({why})."
+    return Table("measurement", "Measurement model: standardized loadings, reliability and "
+                 "convergent validity", ["Construct", "Item", "\u03bb", "\u03b1", "CR", "AVE"],
+                 rows, note, "llrrrr", pd.DataFrame(data))
+
+
+def discriminant_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
+    """Table: sqrt(AVE) on the diagonal, latent correlations below and HTMT above it."""
+    fl, why = (None, "fornell_larcker() is not available") if not hasattr(result, "fornell_larcker") \
+        else _try(result.fornell_larcker, matrix=True, group=group)
+    ht, why_h = (None, "htmt() is not available") if not hasattr(result, "htmt") \
+        else _try(result.htmt, matrix=True, group=group)
+    labels = construct_names(result, lang)
+    if fl is None:
+        return Table("discriminant", "Discriminant validity", ["Construct"], [],
+                     f"Not available ({why}).", "l")
+    factors = list(fl.index)
+    cols = ["Construct"] + [str(i + 1) for i in range(len(factors))]
+    rows, data = [], []
+    for i, a in enumerate(factors):
+        cells = [f"{i + 1}. {labels.get(a, a)} ({a})"]
+        for j, b in enumerate(factors):
+            if i == j:
+                cells.append(num(fl.loc[a, b], decimals, True))
+            elif j < i:
+                r = fl.loc[a, b]
+                bad = abs(r) >= min(fl.loc[a, a], fl.loc[b, b])
+                cells.append(num(r, decimals, True) + (DAGGER if bad else ""))
+            else:
+                h = ht.loc[a, b] if ht is not None and a in ht.index and b in ht.columns else np.nan
+                cells.append(num(h, decimals, True) + (DAGGER if np.isfinite(h) and h >= 0.85 else ""))
+            data.append({"row": a, "column": b, "value": fl.loc[a, b] if j <= i else
+                         (ht.loc[a, b] if ht is not None else np.nan),
+                         "kind": "sqrt_ave" if i == j else "r" if j < i else "htmt"})
+        rows.append(cells)
+    note = ("Diagonal: square root of the AVE; below the diagonal: latent correlations; above the "
+            "diagonal: HTMT. Discriminant validity holds when each \u221aAVE exceeds the construct's "
+            "correlations (Fornell & Larcker, 1981) and HTMT < .85 (Henseler, Ringle & Sarstedt, "
+            f"2015; < .90 for conceptually similar constructs); {DAGGER} criterion not met.")
+    if ht is None:
+        note += f" HTMT not available ({why_h})."
+    return Table("discriminant", "Discriminant validity: Fornell\u2013Larcker criterion and HTMT",
+                 cols, rows, note, "l" + "c" * len(factors), pd.DataFrame(data))
+
+
+def _verdict(est, p, sign) -> str:
+    if p is None or not np.isfinite(p):
+        return "No test"
+    if p >= 0.05:
+        return "Not supported"
+    if (sign == "+" and est < 0) or (sign == "-" and est > 0):
+        return "Not supported (opposite sign)"
+    return "Supported"
+
+
+def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
+    """Table: structural paths (beta, B, SE, 95% CI of beta, p), each with its hypothesis and
+    verdict (supported = p < .05 and the expected sign), then hypotheses on defined effects."""
+    paths = result.paths()
+    g = group if group is not None else paths["group"].min() if len(paths) else 1
+    paths = paths[paths["group"] == g]
+    hyps = list(getattr(result.spec, "hypotheses", None) or [])
+    by_path = {}
+    for h in hyps:
+        by_path.setdefault((h["lhs"], h.get("op", "~"), h.get("rhs", "")), h)
+    cols = ["Hypothesis", "Path", "\u03b2", "B", "SE", "95% CI (\u03b2)", "p", "Verdict"]
+    rows, data, names = [], [], set()
+    used = set()
+    for _, r in paths.iterrows():
+        key = (r["lhs"], "~", r["rhs"])
+        h = by_path.get(key)
+        used.add(key)
+        names.update([r["lhs"], r["rhs"]])
+        beta = num(r["std_all"], decimals, True) + stars(r["pvalue"])
+        ci = f"[{num(r['std_all_ci_lower'], decimals, True)}, {num(r['std_all_ci_upper'], decimals, True)}]"
+        sign = h.get("sign", "") if h else ""
+        verdict = _verdict(r["est"], r["pvalue"], sign) if h else ""
+        hid = f"{h.get('id', '')} ({sign})" if h and sign else (h.get("id", "") if h else "\u2013")
+        rows.append([hid, f"{r['rhs']} \u2192 {r['lhs']}", beta, num(r["est"], decimals),
+                     num(r["se"], decimals), ci, pval(r["pvalue"]), verdict])
+        data.append({"hypothesis": h.get("id") if h else None, "lhs": r["lhs"], "rhs": r["rhs"],
+                     "std_all": r["std_all"], "est": r["est"], "se": r["se"],
+                     "std_all_ci_lower": r["std_all_ci_lower"],
+                     "std_all_ci_upper": r["std_all_ci_upper"], "pvalue": r["pvalue"],
+                     "verdict": verdict})
+    other = [h for h in hyps if (h["lhs"], h.get("op", "~"), h.get("rhs", "")) not in used]
+    if other:
+        tested = result.hypotheses() if hasattr(result, "hypotheses") else pd.DataFrame()
+        rows.append("Hypotheses on loadings and defined effects")
+        for h in other:
+            hit = tested[tested["id"] == h.get("id")] if len(tested) else tested
+            if len(hit) and "group" in hit and hit["group"].notna().any():
+                hit = hit[hit["group"].isna() | (hit["group"] == g)]
+            r = hit.iloc[0] if len(hit) else None
+            op = h.get("op", "~")
+            path = (f"{h['lhs']} := {h.get('rhs', '')}" if op == ":=" else
+                    f"{h['lhs']} \u2192 {h.get('rhs', '')}" if op == "=~" else
+                    f"{h.get('rhs', '')} \u2192 {h['lhs']}")
+            sign = h.get("sign", "")
+            if r is None:
+                rows.append([f"{h.get('id', '')} ({sign})", path, "", "", "", "", "", "Not in model"])
+                continue
+            names.update([h["lhs"]] + ([h.get("rhs", "")] if op != ":=" else []))
+            ci = (f"[{num(r['std_all_ci_lower'], decimals, True)}, "
+                  f"{num(r['std_all_ci_upper'], decimals, True)}]")
+            verdict = _verdict(r["est"], r["pvalue"], sign)
+            # defined effects are products of unstandardized paths: report B with its SE
+            rows.append([f"{h.get('id', '')} ({sign})" if sign else h.get("id", ""), path,
+                         num(r["std_all"], decimals, True) + stars(r["pvalue"]),
+                         num(r["est"], decimals), "", ci, pval(r["pvalue"]), verdict])
+            data.append({"hypothesis": h.get("id"), "lhs": h["lhs"], "rhs": h.get("rhs", ""),
+                         "std_all": r["std_all"], "est": r["est"], "se": np.nan,
+                         "std_all_ci_lower": r["std_all_ci_lower"],
+                         "std_all_ci_upper": r["std_all_ci_upper"], "pvalue": r["pvalue"],
+                         "verdict": verdict})
+    r2 = result.r2()
+    lvs = [n for n in r2.index if not isinstance(n, tuple) and n in set(result.partable.roles.lv)
+           and n in names]
+    note = ("\u03b2 = standardized coefficient (std.all) with its delta-method 95% CI; B = "
+            "unstandardized coefficient; SE = its standard error. * p < .05, ** p < .01, "
+            "*** p < .001. Supported = p < .05 with the hypothesised sign (in parentheses).")
+    if lvs:
+        note += " R\u00b2: " + ", ".join(f"{n} = {num(r2[n], decimals, True)}" for n in lvs) + "."
+    abbr = _abbreviations(result, sorted(names), lang)
+    if abbr:
+        note += " " + abbr
+    return Table("paths", "Structural model: path coefficients and hypothesis tests", cols, rows,
+                 note, "llrrrcrl", pd.DataFrame(data))
+
+
+def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None = None,
+                   seed=None, lang: str = "en") -> Table:
+    """Table: for every pair of variables linked by an indirect path, the direct, specific
+    indirect, total indirect and total effects (B, beta and the interval of B)."""
+    table = result.indirect(ci=ci, n=n, seed=seed)
+    method = table.attrs.get("ci", ci)
+    kinds = {"direct": "Direct", "indirect": "Indirect", "total_indirect": "Total indirect",
+             "total": "Total", "defined": "Defined"}
+    cols = ["Effect", "Path", "B", "95% CI (B)", "\u03b2", "p"]
+    rows, names = [], set()
+    current = None
+    for _, r in table.iterrows():
+        pair = (r["from"], r["to"]) if r["effect"] != "defined" else ("defined", "")
+        if pair != current:
+            current = pair
+            rows.append(f"{r['from']} \u2192 {r['to']}" if r["effect"] != "defined"
+                        else "Defined parameters")
+        if r["effect"] != "defined":
+            names.update([r["from"], r["to"]])
+        path = (r["path"] or "").replace(" -> ", " \u2192 ")
+        if r["effect"] == "defined":
+            path = r.get("path") or r.get("to") or ""
+        ci_text = f"[{num(r['ci_lower'], decimals)}, {num(r['ci_upper'], decimals)}]"
+        rows.append([kinds.get(r["effect"], r["effect"]), path, num(r["est"], decimals), ci_text,
+                     num(r["std_all"], decimals, True), pval(r["pvalue"])])
+    label = {"delta": "delta-method", "montecarlo": "Monte Carlo"}.get(ci, str(method))
+    note = (f"B = unstandardized effect with its {label} 95% interval"
+            + (f" ({n} draws, seed {seed})" if ci != "delta" and n else
+               f" (seed {seed})" if ci != "delta" else "")
+            + "; \u03b2 = standardized effect (std.all); p from the delta-method z test. An "
+              "indirect effect is supported when its interval excludes zero.")
+    abbr = _abbreviations(result, sorted(names), lang)
+    if abbr:
+        note += " " + abbr
+    return Table("indirect", "Direct, indirect and total effects", cols, rows, note, "llrcrr",
+                 table)
+
+
+def fit_table(result, decimals: int = 3) -> Table:
+    """Table: chi-square test and fit indices with Hu & Bentler's (1999) cut-offs and verdicts
+    (the robust versions for MLR fits)."""
+    fm = result.fit_measures()
+    robust = "cfi_robust" in fm.index and np.isfinite(fm.get("cfi_robust", np.nan))
+    scaled = "chisq_scaled" in fm.index and np.isfinite(fm.get("chisq_scaled", np.nan))
+    suffix = "_robust" if robust else ""
+    chisq = fm["chisq_scaled"] if scaled else fm["chisq"]
+    df = fm["df_scaled"] if scaled and "df_scaled" in fm else fm["df"]
+    p = fm["pvalue_scaled"] if scaled else fm["pvalue"]
+    rows, data = [], []
+
+    def add(index, value_text, cutoff="", verdict="", value=np.nan):
+        rows.append([index, value_text, cutoff, verdict])
+        data.append({"index": index, "value": value, "cutoff": cutoff, "verdict": verdict})
+
+    def judged(key, value):
+        if key not in FIT_CUTOFFS or not np.isfinite(value):
+            return "", ""
+        rule, test = FIT_CUTOFFS[key]
+        return rule, "Good" if test(value) else "Poor"
+
+    add("\u03c7\u00b2" + (" (scaled)" if scaled else ""), num(chisq, decimals), value=chisq)
+    add("df", f"{int(df)}" if np.isfinite(df) and float(df).is_integer() else num(df, decimals), value=df)
+    add("p", pval(p), "> .05", ("Good" if p > 0.05 else "Poor") if np.isfinite(p) else "", value=p)
+    ratio = chisq / df if df and np.isfinite(df) and df > 0 else np.nan
+    cut, verdict = judged("chisq_df", ratio)
+    add("\u03c7\u00b2/df", num(ratio, decimals), cut, verdict, value=ratio)
+    for key, name in (("cfi", "CFI"), ("tli", "TLI")):
+        v = fm.get(key + suffix, fm.get(key, np.nan))
+        cut, verdict = judged(key, v)
+        add(name + (" (robust)" if robust else ""), num(v, decimals, True), cut, verdict, value=v)
+    v = fm.get("rmsea" + suffix, fm.get("rmsea", np.nan))
+    lo = fm.get("rmsea_ci_lower" + suffix, fm.get("rmsea_ci_lower", np.nan))
+    hi = fm.get("rmsea_ci_upper" + suffix, fm.get("rmsea_ci_upper", np.nan))
+    cut, verdict = judged("rmsea", v)
+    add("RMSEA" + (" (robust)" if robust else "") + " [90% CI]",
+        f"{num(v, decimals, True)} [{num(lo, decimals, True)}, {num(hi, decimals, True)}]",
+        cut, verdict, value=v)
+    v = fm.get("srmr", np.nan)
+    cut, verdict = judged("srmr", v)
+    add("SRMR", num(v, decimals, True), cut, verdict, value=v)
+    for key, name in (("aic", "AIC"), ("bic", "BIC")):
+        if key in fm.index and np.isfinite(fm[key]):
+            add(name, num(fm[key], 1), "lower is better", "", value=fm[key])
+    note = (f"N = {result.n_obs}. Cut-offs: CFI and TLI \u2265 .95, RMSEA \u2264 .06 and SRMR "
+            f"\u2264 .08 (Hu & Bentler, 1999); \u03c7\u00b2/df \u2264 3 (Kline, 2016). The \u03c7\u00b2 "
+            "test rejects close-fitting models in large samples, so it is read with the indices. "
+            "AIC and BIC compare models fitted to the same data.")
+    if robust:
+        note += " Robust CFI, TLI and RMSEA (lavaan's .robust) for the MLR fit."
+    return Table("fit", "Model fit", ["Index", "Value", "Cut-off", "Verdict"], rows, note,
+                 "lrcl", pd.DataFrame(data))
+
+
+def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "delta",
+               draws: int | None = None, seed=None, include=None) -> list[Table]:
+    """The APA tables of a fit, numbered in chapter-4 order: fit, measurement, discriminant
+    validity, structural paths, indirect effects (those that apply to the model). ``include``:
+    names to keep (``"fit" "measurement" "discriminant" "paths" "indirect"``)."""
+    wanted = include or ["fit", "measurement", "discriminant", "paths", "indirect"]
+    has_loadings = bool((result.estimates()["op"] == "=~").any())
+    has_paths = bool((result.estimates()["op"] == "~").any())
+    out = []
+    for name in wanted:
+        if name == "fit":
+            out.append(fit_table(result, decimals))
+        elif name == "measurement" and has_loadings:
+            out.append(measurement_table(result, decimals, lang))
+        elif name == "discriminant" and has_loadings and len(result.partable.roles.lv) > 1:
+            out.append(discriminant_table(result, decimals, lang))
+        elif name == "paths" and has_paths:
+            out.append(paths_table(result, decimals, lang))
+        elif name == "indirect" and has_paths:
+            t = indirect_table(result, decimals, ci=indirect_ci, n=draws, seed=seed, lang=lang)
+            if t.body():
+                out.append(t)
+    for k, t in enumerate(out, 1):
+        t.number = k
+    return out
