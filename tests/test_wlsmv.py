@@ -18,7 +18,7 @@ from relqual.data import DataError
 from relqual.engine.polychoric import bvn_cdf, ordinal_stats
 from relqual.syntax import ModelSyntaxError
 
-CASES = ["rq_wlsmv", "hs_wlsmv", "hs_mg_wlsmv"]
+CASES = ["rq_wlsmv", "hs_wlsmv", "hs_mg_wlsmv", "hs_mixed_wlsmv"]
 HS_ORDINAL = ROOT / "data" / "holzinger_swineford_ordinal.csv"
 WLSMV_MEASURES = ["chisq", "df", "pvalue", "chisq.scaled", "df.scaled", "pvalue.scaled",
                   "chisq.scaling.factor", "baseline.chisq", "baseline.df", "baseline.chisq.scaled",
@@ -143,6 +143,17 @@ def test_polychoric_recovers_population_correlation():
     st = ordinal_stats(codes, [4, 3], ["a", "b"])
     assert st.cor[0, 1] == pytest.approx(0.6, abs=0.02)
     assert st.th[:3] == pytest.approx([-1.0, 0.2, 1.1], abs=0.03)
+
+
+def test_two_by_two_tables_as_lavaan():
+    """Binary pairs: one empty cell gets 0.5 moved into it with the margins kept (lavaan's
+    zero.add); a table with ad = bc gives 0. Values from lavaan 0.6.14, lavCor(d, ordered = ...)."""
+    y1 = np.array([0] * 10 + [1] * 30)
+    y2 = np.array([0] * 22 + [1] * 18)                     # table [[10, 0], [12, 18]]
+    y3 = np.array([0] * 5 + [1] * 5 + [0] * 6 + [1] * 6 + [0] * 9 + [1] * 9)
+    st = ordinal_stats(np.column_stack([y1, y2, y3]), [2, 2, 2], ["y1", "y2", "y3"])
+    assert st.cor[1, 0] == pytest.approx(0.798307290115505, abs=1e-8)
+    assert st.cor[2, 0] == 0.0 and st.cor[2, 1] == 0.0
 
 
 def test_ordered_alone_means_wlsmv(quiet):

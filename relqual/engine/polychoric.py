@@ -294,8 +294,13 @@ def _polychoric(freq, b1, b2, k1, k2, start, tol: float = 1e-9, max_iter: int = 
         if value is not None:
             rho[q], fixed[q] = value, True
     grid = _Grid(b1, b2)
+
+    def loglik(pi):
+        return np.sum(freq * np.log(np.maximum(pi, SQRT_EPS)), axis=(1, 2))
+
+    pi = _diff2(grid.cdf(rho))
+    ll = loglik(pi)
     for _ in range(max_iter):
-        pi = _diff2(grid.cdf(rho))
         dens, gdens = grid.density(rho, guv=True)
         phi, gn = _diff2(dens), _diff2(gdens)
         with np.errstate(all="ignore"):
@@ -307,8 +312,15 @@ def _polychoric(freq, b1, b2, k1, k2, start, tol: float = 1e-9, max_iter: int = 
         step = np.where(hess < 0, -grad / hess, grad / np.maximum(info, 1e-300))
         step[fixed | (np.abs(grad) / n < 1e-15)] = 0.0
         new = np.clip(rho + step, -0.999, 0.999)
+        for _halving in range(50):                 # keep steps that do not lower the likelihood
+            pi_new = _diff2(grid.cdf(new))
+            ll_new = loglik(pi_new)
+            worse = ll_new < ll - 1e-12 * np.abs(ll)
+            if not worse.any():
+                break
+            new = np.where(worse, rho + 0.5 * (new - rho), new)
         done = np.all(np.abs(new - rho) < tol)
-        rho = new
+        rho, pi, ll = new, pi_new, ll_new
         if done:
             break
     return rho
