@@ -10,6 +10,7 @@ from .datacheck import DataReport, check_data
 from .fit import fit
 from .groups import compare_paths, invariance
 from .partable import build_partable
+from .power import power, power_rmsea, sample_size_rmsea, smallest_n
 from .result import RelqualWarning, Result
 from .simulate import simulate
 from .survey import SurveyFileError, read_survey
@@ -19,4 +20,5 @@ __version__ = "0.1.0"
 
 __all__ = ["fit", "invariance", "compare_paths", "segments", "simulate", "models", "datasets",
            "parse", "build_partable", "Result", "RelqualWarning", "ModelSyntaxError", "DataError",
-           "read_survey", "check_data", "DataReport", "SurveyFileError", "__version__"]
+           "read_survey", "check_data", "DataReport", "SurveyFileError", "power", "power_rmsea",
+           "sample_size_rmsea", "smallest_n", "__version__"]

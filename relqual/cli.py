@@ -1,4 +1,4 @@
-"""The ``relqual`` command line: ``demo``, ``models``, ``fit`` and ``simulate``.
+"""The ``relqual`` command line: ``demo``, ``models``, ``fit``, ``simulate`` and ``power``.
 
 Every command is a thin layer over the Python API (``rq.fit``, ``rq.models``, ``Result``).
 Problems with the user's input (a missing file, an unknown column, a syntax error, an option
@@ -297,6 +297,28 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------- power
+def cmd_power(args) -> int:
+    from .power import power, power_text
+    client = args.scheduler if args.backend == "dask" else None
+    try:
+        table = power(args.model, n=args.n, reps=args.reps, alpha=args.alpha, seed=args.seed,
+                      estimator=args.estimator, missing_rate=args.missing_rate,
+                      likert=args.likert, backend=args.backend, client=client,
+                      n_jobs=args.n_jobs, progress=not args.no_progress, target=args.target)
+    except ImportError as exc:                      # backend="dask" without dask installed
+        raise CliError(str(exc)) from None
+    if args.out:
+        try:
+            table.to_csv(args.out, index=False, float_format="%.10g")
+        except OSError as exc:
+            raise CliError(f"cannot write '{args.out}': {exc.strerror or exc}") from None
+    sys.stdout.write(power_text(table))
+    if args.out:
+        print(f"\nFull table ({len(table)} rows) written to {args.out}")
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -361,6 +383,29 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--std-lv", action="store_true",
                         help="scale latent variables by fixing their variances to 1")
     report.set_defaults(func=cmd_report)
+
+    pw = sub.add_parser("power", help="Monte Carlo power, bias and coverage per parameter and n",
+                        description="Simulate REPS data sets per sample size from MODEL's population "
+                                    "values, fit each, and report power per parameter (rq.power).")
+    pw.add_argument("model", metavar="MODEL", help="library model name or model file with a "
+                    "population block")
+    pw.add_argument("--n", type=int, nargs="+", required=True, help="sample sizes")
+    pw.add_argument("--reps", type=int, default=500, help="replicates per sample size (default 500)")
+    pw.add_argument("--seed", type=int, default=None, help="random seed (reproducible on any backend)")
+    pw.add_argument("--alpha", type=float, default=0.05, help="significance level (default .05)")
+    pw.add_argument("--target", type=float, default=0.8, help="target power for the smallest n")
+    pw.add_argument("--estimator", default="ML", choices=["ML", "MLR"], help="estimator (default ML)")
+    pw.add_argument("--likert", type=int, choices=[5, 7], default=None, help="Likert answers")
+    pw.add_argument("--missing-rate", type=float, default=0.0, metavar="R",
+                    help="share of cells missing completely at random (listwise deletion)")
+    pw.add_argument("--backend", default="local", choices=["local", "dask"],
+                    help="local processes (default) or a dask.distributed cluster")
+    pw.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                    help="Dask scheduler address, e.g. tcp://scheduler:8786 (default: a local cluster)")
+    pw.add_argument("--n-jobs", type=int, default=None, help="worker processes (default: all cores)")
+    pw.add_argument("--out", metavar="FILE", help="write the full table as CSV")
+    pw.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    pw.set_defaults(func=cmd_power)
     return parser
 
 
