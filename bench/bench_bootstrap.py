@@ -10,18 +10,13 @@ semopy is timed on fewer draws and scaled to ``--draws`` (it is much slower); la
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import subprocess
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 
 import relqual as rq
-
-ROOT = Path(__file__).resolve().parents[1]
+from _common import rscript_rows
 
 
 def relqual_seconds(draws: int, n_jobs: int) -> float:
@@ -50,12 +45,8 @@ def semopy_seconds(draws: int) -> float:
 
 
 def lavaan_seconds(draws: int) -> float | None:
-    if shutil.which("Rscript") is None:
-        return None
-    out = subprocess.run(["Rscript", str(ROOT / "bench" / "lavaan_bootstrap_timing.R"), str(draws)],
-                         cwd=ROOT, capture_output=True, text=True)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
-    return json.loads(lines[-1])["seconds"] if out.returncode == 0 and lines else None
+    rows = rscript_rows("lavaan_bootstrap_timing.R", draws)
+    return rows[-1]["seconds"] if rows else None
 
 
 def main():

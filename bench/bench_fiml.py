@@ -7,17 +7,11 @@ the repository root:
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import statistics
-import subprocess
-import time
 import warnings
-from pathlib import Path
 
 import relqual as rq
+from _common import median_ms, rscript_rows
 
-ROOT = Path(__file__).resolve().parents[1]
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 CASES = {
     "relationship_quality": ("relationship_quality", "ML", None),
@@ -26,23 +20,9 @@ CASES = {
 }
 
 
-def median_ms(func, reps: int) -> float:
-    func()
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
-
 
 def lavaan_times(reps: int) -> dict:
-    if shutil.which("Rscript") is None:
-        return {}
-    out = subprocess.run(["Rscript", str(ROOT / "bench" / "lavaan_fiml_timing.R"), str(reps)],
-                         cwd=ROOT, capture_output=True, text=True)
-    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
-    return {r["model"]: r["median_ms"] for r in rows}
+    return {r["model"]: r["median_ms"] for r in rscript_rows("lavaan_fiml_timing.R", reps)}
 
 
 def main():

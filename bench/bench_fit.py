@@ -9,19 +9,11 @@ lavaan is timed through ``Rscript bench/lavaan_timing.R`` when R with lavaan is 
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import statistics
-import subprocess
-import time
 import warnings
-from pathlib import Path
-
-import pandas as pd
 
 import relqual as rq
+from _common import median_ms, rscript_rows
 
-ROOT = Path(__file__).resolve().parents[1]
 MODELS = {
     "hs_cfa": ("holzinger_swineford",
                "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"),
@@ -39,15 +31,6 @@ y6 ~~ y8"""),
 }
 
 
-def median_ms(func, reps: int) -> float:
-    func()                                     # warm-up (imports, caches)
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return 1000 * statistics.median(times)
-
 
 def relqual_fit(syntax, data):
     res = rq.fit(syntax, data)
@@ -64,14 +47,7 @@ def semopy_fit(syntax, data):
 
 
 def lavaan_times(reps: int) -> dict:
-    if shutil.which("Rscript") is None:
-        return {}
-    out = subprocess.run(["Rscript", str(ROOT / "bench" / "lavaan_timing.R"), str(reps)],
-                         cwd=ROOT, capture_output=True, text=True)
-    if out.returncode != 0:
-        return {}
-    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
-    return {r["model"]: r["median_ms"] for r in rows}
+    return {r["model"]: r["median_ms"] for r in rscript_rows("lavaan_timing.R", reps)}
 
 
 def main():

@@ -9,13 +9,8 @@ which a busy machine disturbs less than wall time. Run by hand from the reposito
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import statistics
-import subprocess
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,8 +18,8 @@ import pandas as pd
 import relqual as rq
 from relqual.engine.polychoric import ordinal_stats
 from relqual.engine.threads import single_blas_thread
+from _common import ROOT, median_ms, rscript_rows
 
-ROOT = Path(__file__).resolve().parents[1]
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 CASES = {
     "relationship_quality": (ROOT / "data" / "relationship_quality.csv",
@@ -33,23 +28,9 @@ CASES = {
 }
 
 
-def median_ms(func, reps: int, clock=time.perf_counter) -> float:
-    func()                                     # warm-up (imports, caches)
-    times = []
-    for _ in range(reps):
-        start = clock()
-        func()
-        times.append(clock() - start)
-    return 1000 * statistics.median(times)
-
 
 def lavaan_times(reps: int) -> dict:
-    if shutil.which("Rscript") is None:
-        return {}
-    out = subprocess.run(["Rscript", str(ROOT / "bench" / "lavaan_wlsmv_timing.R"), str(reps)],
-                         cwd=ROOT, capture_output=True, text=True)
-    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
-    return {r["model"]: r for r in rows}
+    return {r["model"]: r for r in rscript_rows("lavaan_wlsmv_timing.R", reps)}
 
 
 def main():

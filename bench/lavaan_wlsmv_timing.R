@@ -5,25 +5,14 @@
 # (median_ms: wall time; cpu_ms: user + system CPU time of the R process, less sensitive to a busy
 # machine)
 suppressPackageStartupMessages(library(lavaan))
+source("bench/models.R")
 args <- commandArgs(trailingOnly = TRUE)
 reps <- if (length(args) > 0) as.integer(args[1]) else 5L
-rq_items <- c(paste0("cf", 1:4), paste0("sat", 1:4), paste0("tr", 1:4), paste0("ac", 1:4),
-              paste0("cc", 1:4))
 cases <- list(
-  relationship_quality = list(data = read.csv("data/relationship_quality.csv"), ordered = rq_items,
-                              model = "CF =~ cf1 + cf2 + cf3 + cf4
-SAT =~ sat1 + sat2 + sat3 + sat4
-TR =~ tr1 + tr2 + tr3 + tr4
-AC =~ ac1 + ac2 + ac3 + ac4
-CC =~ cc1 + cc2 + cc3 + cc4
-SAT ~ CF
-TR ~ SAT + CF
-AC ~ SAT + TR + CF
-CC ~ AC + SAT + CF"),
+  relationship_quality = list(data = read.csv("data/relationship_quality.csv"), ordered = RQ_ITEMS,
+                              model = RQ_MODEL),
   hs_ordinal = list(data = read.csv("data/holzinger_swineford_ordinal.csv"),
-                    ordered = paste0("x", 1:9), model = "visual =~ x1 + x2 + x3
-textual =~ x4 + x5 + x6
-speed =~ x7 + x8 + x9"))
+                    ordered = paste0("x", 1:9), model = HS_MODEL))
 for (name in names(cases)) {
   m <- cases[[name]]
   times <- numeric(reps)
