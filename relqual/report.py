@@ -305,11 +305,11 @@ def to_markdown(blocks: list[Block]) -> str:
 # ----------------------------------------------------------------------------- Word
 def to_docx(blocks: list[Block], path) -> None:
     try:
-        from docx import Document
         from docx.shared import Inches, Pt, RGBColor
     except ImportError:  # pragma: no cover - python-docx is a dependency
         raise ImportError("Word reports need python-docx: pip install python-docx") from None
-    doc = Document()
+    from .tables import new_document
+    doc = new_document()
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
     for b in blocks:

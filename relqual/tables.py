@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 MINUS = "\u2212"
+CHAR_IN = 0.085             # width of a character of a 10 pt table font, in inches (about)
 DAGGER = "\u2020"
 FIT_SOURCE = "Hu & Bentler (1999)"
 REFERENCES = {
@@ -219,12 +220,17 @@ class Table:
         aligns = {"l": WD_ALIGN_PARAGRAPH.LEFT, "r": WD_ALIGN_PARAGRAPH.RIGHT,
                   "c": WD_ALIGN_PARAGRAPH.CENTER}
 
+        size = 10 if len(self.columns) <= 6 else 9            # wide tables in 9 pt
+
         def fill(cell, text, align, bold=False, italic=False):
             cell.text = ""
             para = cell.paragraphs[0]
             para.alignment = aligns[align]
+            para.paragraph_format.space_before = Pt(1)
+            para.paragraph_format.space_after = Pt(1)
+            para.paragraph_format.line_spacing = 1.0
             run = para.add_run(str(text))
-            run.font.size = Pt(10)
+            run.font.size = Pt(size)
             run.bold, run.italic = bold, italic
 
         for cell, text, a in zip(table.rows[0].cells, self.columns, self.align):
@@ -240,6 +246,29 @@ class Table:
                     fill(cell, text, a)
         for cell in table.rows[-1].cells:
             _borders(cell, bottom=True)
+        # column widths from the longest cell (Word and LibreOffice keep equal widths otherwise)
+        chars = [max([len(str(c))] + [len(str(r[j])) for r in self.body()])
+                 for j, c in enumerate(self.columns)]
+        per_char, pad = CHAR_IN * size / 10, 0.22             # inches, with the cell margins
+        need = [min(n, 40) * per_char + pad for n in chars]
+        section = document.sections[-1]
+        room = (section.page_width - section.left_margin - section.right_margin) / 914400
+        # columns whose cells can wrap (text with spaces) give way, down to their longest word
+        words = [max(len(w) for c in [self.columns[j]] + [r[j] for r in self.body()]
+                     for w in (str(c).split() or [""])) for j in range(len(self.columns))]
+        floor = [min(n, w * per_char + pad) for n, w in zip(need, words)]
+        excess = sum(need) - room
+        slack = sum(n - f for n, f in zip(need, floor))
+        if excess > 0 and slack > 0:
+            share = min(1.0, excess / slack)
+            need = [n - share * (n - f) for n, f in zip(need, floor)]
+        table.autofit = False
+        for j, inches in enumerate(need):
+            width = int(inches * 914400)                    # EMU
+            table.columns[j].width = width             # the grid (LibreOffice reads this)
+            for row in table.rows:
+                row.cells[j].width = width             # and the cells (Word reads these)
+        _repeat_header(table.rows[0])
         if self.note:
             p = document.add_paragraph()
             p.add_run("Note. ").italic = True
@@ -248,6 +277,16 @@ class Table:
 
     def to_docx(self, path) -> None:
         tables_to_docx([self], path)
+
+
+def _repeat_header(row) -> None:
+    """Repeat the header row on every page the table runs over (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
 
 
 def _borders(cell, top: bool = False, bottom: bool = False) -> None:
@@ -316,9 +355,18 @@ def tables_to_latex(tables) -> str:
     return "% needs \\usepackage{booktabs}\n" + "\n".join(t.to_latex() for t in tables)
 
 
-def tables_to_docx(tables, path) -> None:
+def new_document():
+    """A Word document with 1-inch margins (6.5 inches of text on Letter paper)."""
     from docx import Document
+    from docx.shared import Inches
     document = Document()
+    for section in document.sections:
+        section.left_margin = section.right_margin = Inches(1)
+    return document
+
+
+def tables_to_docx(tables, path) -> None:
+    document = new_document()
     for t in tables:
         t.add_to_docx(document)
     document.save(path)
