@@ -1,0 +1,80 @@
+"""Benchmark: Monte Carlo power throughput (fits per second) for the relationship-quality model
+(20 items, 5 factors, 49 free parameters) at n = 300, in the same run:
+
+* relqual ``rq.power`` on 1 and 2 local worker processes (compiled model, warm starts, sample
+  moments only; per replicate: simulate, moments, refit, SEs, indirect effects);
+* a semopy refit loop (``semopy.Model(syntax).fit(data)`` per replicate, on relqual's replicates);
+* lavaan (``sem()`` in a loop on data from ``simulateData``; only the fits are timed), through
+  ``Rscript bench/lavaan_power_timing.R`` when R with lavaan is installed.
+
+Run by hand from the repository root:  python bench/bench_power.py [--reps 1000] [--other-reps 50]
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+from _common import rscript_rows
+
+import relqual as rq
+from relqual.power import replicate_data
+
+MODEL, N = "relationship_quality", 300
+
+
+def relqual_rate(reps: int, n_jobs: int) -> tuple[float, float]:
+    """(fits per second of the fitting phase, of the whole call)."""
+    start = time.perf_counter()
+    table = rq.power(MODEL, n=[N], reps=reps, seed=1, n_jobs=n_jobs, progress=False)
+    total = time.perf_counter() - start
+    return table.attrs["fits_per_second"], reps / total
+
+
+def semopy_rate(reps: int) -> float:
+    import semopy
+    syntax = rq.models.load(MODEL).syntax
+    datasets = [replicate_data(MODEL, N, r, seed=1) for r in range(reps)]
+    start = time.perf_counter()
+    for data in datasets:
+        model = semopy.Model(syntax)
+        model.fit(data)
+        model.inspect()                       # estimates with SEs, as a power study needs
+    return reps / (time.perf_counter() - start)
+
+
+def lavaan_rate(reps: int) -> float | None:
+    with tempfile.TemporaryDirectory() as folder:
+        population = Path(folder) / "population.lav"
+        population.write_text(rq.models.load(MODEL).population, encoding="utf-8")
+        rows = rscript_rows("lavaan_power_timing.R", reps, N, population)
+    return rows[-1]["fits"] / rows[-1]["seconds"] if rows else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", type=int, default=1000, help="relqual replicates")
+    parser.add_argument("--other-reps", type=int, default=50, help="semopy and lavaan fits")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    rq.power(MODEL, n=[N], reps=10, seed=1, n_jobs=1)            # warm up imports
+    one, one_total = relqual_rate(args.reps, 1)
+    two, two_total = relqual_rate(args.reps, 2)
+    semopy = semopy_rate(args.other_reps)
+    lavaan = lavaan_rate(args.other_reps)
+    print(f"Monte Carlo power, {MODEL} (20 items), n = {N}: fits per second "
+          f"(relqual {args.reps} replicates, semopy and lavaan {args.other_reps} fits)")
+    print(f"  {'':<20} {'fits/s':>8} {'relqual-1 / this':>17} {'relqual-2 / this':>17}")
+    rows = [("relqual, 1 worker", one), ("relqual, 2 workers", two),
+            ("semopy refit loop", semopy), ("lavaan sem() loop", lavaan)]
+    for label, rate in rows:
+        if rate is None:
+            print(f"  {label:<20} not timed (install R with lavaan, see tests/reference/README.md)")
+            continue
+        print(f"  {label:<20} {rate:8.1f} {one / rate:16.1f}x {two / rate:16.1f}x")
+    print(f"  whole calls incl. setup: relqual-1 {one_total:.1f}, relqual-2 {two_total:.1f} fits/s")
+
+if __name__ == "__main__":
+    main()
