@@ -23,7 +23,7 @@ import pandas as pd
 
 from .data import DataError, prepare_data
 from .engine import wls
-from .engine.inference import standardize
+from .engine.inference import standardize, unidentified_parameters
 from .engine.matrices import KIND_S
 from .engine.optimize import minimize
 from .engine.polychoric import ordinal_stats
@@ -93,7 +93,9 @@ def fit_wlsmv(spec, data, *, ordered, group, ngroups, group_equal, group_partial
     inf = wls.inference(loss, opt.x, df)
     if not inf.invertible:
         messages.append("the information matrix is singular, so the model is probably not "
-                        "identified; standard errors are not available")
+                        "identified; standard errors and the scaled test are not available. "
+                        "Parameters involved: " + ", ".join(_unidentified(partable, loss, opt.x)))
+    messages += _single_ordinal_indicators(partable, names)
     call = dict(call, ordered=list(names), parameterization="delta", se="robust.sem",
                 test="scaled.shifted", meanstructure=True)
     result = OrdinalResult(spec=spec, partable=partable, models=models, samples=samples,
@@ -105,13 +107,41 @@ def fit_wlsmv(spec, data, *, ordered, group, ngroups, group_equal, group_partial
     return result
 
 
+def _unidentified(partable: ParTable, loss, x) -> list[str]:
+    E = sum(D.T @ (w[:, None] * D) for D, w in
+            zip((loss.delta(x, g) for g in range(len(loss.models))), loss.w))
+    col = partable.col
+    names = []
+    for k in unidentified_parameters(E) if np.all(np.isfinite(E)) else []:
+        row = np.flatnonzero(col["free"] == k + 1)[0]
+        names.append(f"{col['lhs'][row]} {col['op'][row]} {col['rhs'][row]}".strip())
+    return names
+
+
+def _single_ordinal_indicators(partable: ParTable, names: list[str]) -> list[str]:
+    """Under the delta parameterization a factor measured by one ordered item alone has no
+    identified variance (the item's residual variance absorbs it), in lavaan too."""
+    col = partable.col
+    loads = (col["op"] == "=~") & (col["group"] == 1)
+    out = []
+    for lv in dict.fromkeys(col["lhs"][loads]):
+        items = list(col["rhs"][loads & (col["lhs"] == lv)])
+        var = (col["op"] == "~~") & (col["lhs"] == lv) & (col["rhs"] == lv) & (col["group"] == 1)
+        if len(items) == 1 and items[0] in names and np.any(col["free"][var] > 0):
+            out.append(f"'{lv}' has a single ordered indicator ({items[0]}): with the delta "
+                       f"parameterization its (residual) variance is not identified; fix it "
+                       f"(e.g. '{lv} ~~ 1*{lv}' for an exogenous factor) or use {items[0]} "
+                       "itself in the structural model")
+    return out
+
+
 # ------------------------------------------------------------------ inputs
 
 def _ordered_names(ordered, roles) -> list[str]:
     """``ordered=True`` -> every observed variable of the model; a list is checked against it."""
     ov = list(roles.ov)
-    if ordered is True:
-        names = ov
+    if ordered is True:                           # every observed variable but covariates
+        names = [v for v in ov if v not in roles.ov_x]
     else:
         if isinstance(ordered, str):
             ordered = [ordered]
@@ -141,6 +171,12 @@ def _prepare(data, roles, names: list[str], group):
     if isinstance(data, dict):
         data = pd.DataFrame(data)
     ov = list(roles.ov)
+    if isinstance(data, pd.DataFrame):            # ordered pandas categoricals: their codes
+        cats = {v: data[v] for v in names if v in data.columns
+                and isinstance(data[v].dtype, pd.CategoricalDtype) and data[v].dtype.ordered}
+        if cats:
+            data = data.assign(**{v: (c.cat.codes + 1).where(c.notna()).astype(float)
+                                  for v, c in cats.items()})
     present = isinstance(data, pd.DataFrame) and all(
         v in data.columns for v in ov + ([group] if group else []))
     if present:

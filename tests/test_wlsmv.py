@@ -167,6 +167,24 @@ def test_ordered_alone_means_wlsmv(quiet):
     assert "WLSMV" in repr(res) or "chisq" in repr(res)
 
 
+def test_ordered_categorical_columns(quiet):
+    """pandas ordered categoricals are used in their category order (the data are not changed)."""
+    data = pd.read_csv(HS_ORDINAL)
+    labels = ["low", "middle", "high", "top"]
+    cat = data.assign(**{f"x{i}": pd.Categorical.from_codes(data[f"x{i}"] - 1, labels, ordered=True)
+                         for i in range(1, 10)})
+    res = rq.fit(HS_MODEL, cat, ordered=True)
+    ref = load_reference("hs_wlsmv")
+    assert res.fit_measures()["chisq"] == pytest.approx(ref["fit_measures"]["chisq"], rel=1e-8)
+    assert isinstance(cat["x1"].dtype, pd.CategoricalDtype)
+
+
+def test_single_ordered_indicator_is_explained(ordinal, quiet):
+    res = rq.fit(HS_MODEL + "\nf =~ b2", ordinal, ordered=True)
+    assert any("'f' has a single ordered indicator (b2)" in w for w in res.warnings)
+    assert any("information matrix is singular" in w for w in res.warnings)
+
+
 def test_unavailable_methods_say_so(quiet):
     res = rq.fit(HS_MODEL, pd.read_csv(HS_ORDINAL), estimator="WLSMV", ordered=True)
     for method in (res.modindices, res.factor_scores, res.reliability, lambda: res.bootstrap(10)):
