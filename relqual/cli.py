@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 import relqual as rq
+from relqual.verdicts import judge
 
 EXIT_OK, EXIT_INPUT = 0, 2
 DEMO_NAME = "relationship_quality"
@@ -96,14 +97,7 @@ def verdict(path: pd.Series | None, sign: str) -> str:
     """Supported when p < .05 and the estimate has the hypothesised sign."""
     if path is None:
         return "not in model"
-    p, est = path["pvalue"], path["est"]
-    if not math.isfinite(p):
-        return "no test (no SE)"
-    if p >= 0.05:
-        return "not supported (p >= .05)"
-    if (sign == "+" and est < 0) or (sign == "-" and est > 0):
-        return "not supported (opposite sign)"
-    return "supported"
+    return judge(path["est"], path["pvalue"], sign)[1]
 
 
 def hypothesis_lines(res: rq.Result, hypotheses: list[dict]) -> list[str]:

@@ -15,6 +15,7 @@ from .engine.threads import single_threaded
 from .effects import effects_table
 from .intervals import bootstrap_interval
 from .resample import run_bootstrap
+from .verdicts import judge
 
 ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
                     "ci_lower", "ci_upper", "std_lv", "std_all"]
@@ -163,8 +164,7 @@ class Result:
                         & ((op == ":=") | (table["rhs"] == h.get("rhs", "")))]
             for _, r in hit.iterrows() if len(hit) else [(None, pd.Series({"group": np.nan}))]:
                 values = {c: r.get(c, np.nan) for c in columns}
-                sign_ok = {"+": values["est"] > 0, "-": values["est"] < 0}.get(h.get("sign"), True)
-                supported = bool(values["pvalue"] < 0.05 and sign_ok)
+                supported = judge(values["est"], values["pvalue"], h.get("sign"))[0]
                 rows.append({"id": h.get("id", ""), "lhs": h["lhs"], "op": op, "rhs": h.get("rhs", ""),
                              "sign": h.get("sign", ""), "group": r["group"], **values,
                              "verdict": "supported" if supported else "not supported",

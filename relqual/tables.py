@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .verdicts import judge
+
 MINUS = "\u2212"
 CHAR_IN = 0.085             # width of a character of a 10 pt table font, in inches (about)
 DAGGER = "\u2020"
@@ -490,13 +492,10 @@ def discriminant_table(result, decimals: int = 3, lang: str = "en", group=None) 
 
 
 def _verdict(est, p, sign) -> str:
-    if p is None or not np.isfinite(p):
-        return "No test"
-    if p >= 0.05:
-        return "Not supported"
-    if (sign == "+" and est < 0) or (sign == "-" and est > 0):
-        return "Not supported (opposite sign)"
-    return "Supported"
+    """Table wording of :func:`relqual.verdicts.judge` (the p-value is in its own column)."""
+    reason = judge(est, p, sign)[1]
+    short = {"no test (no SE)": "No test"}.get(reason, reason.split(" (p")[0])
+    return short[0].upper() + short[1:]
 
 
 def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:

@@ -1,0 +1,20 @@
+"""The rule that decides whether a hypothesis is supported, in one place.
+
+A hypothesis about a parameter is supported when its test is significant (p < alpha, by default
+.05) and the estimate has the hypothesised sign ("+" or "-"; no sign: either).
+"""
+from __future__ import annotations
+
+import math
+
+
+def judge(est, pvalue, sign: str | None, alpha: float = 0.05) -> tuple[bool, str]:
+    """(supported, reason); reason is "supported", "not supported (p >= .05)",
+    "not supported (opposite sign)" or "no test (no SE)"."""
+    if pvalue is None or not math.isfinite(pvalue):
+        return False, "no test (no SE)"
+    if pvalue >= alpha:
+        return False, f"not supported (p >= {alpha:.2f})".replace("0.", ".")
+    if (sign == "+" and est < 0) or (sign == "-" and est > 0):
+        return False, "not supported (opposite sign)"
+    return True, "supported"
