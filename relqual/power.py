@@ -362,17 +362,17 @@ def _import_distributed():
 
 def _run_dask(job: PowerJob, tasks, client, n_jobs, bar):
     distributed = _import_distributed()
-    own_cluster = None
+    own_client = own_cluster = None
     if client is None:
         try:
             client = distributed.get_client()
-        except ValueError:
-            workers = n_jobs or os.cpu_count() or 1
-            own_cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                                   processes=True, dashboard_address=None)
-            client = distributed.Client(own_cluster)
+        except ValueError:                                   # no current client: start one
+            own_cluster = distributed.LocalCluster(
+                n_workers=n_jobs or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                dashboard_address=None)
+            client = own_client = distributed.Client(own_cluster)
     elif isinstance(client, str):
-        client = own_cluster = distributed.Client(client)
+        client = own_client = distributed.Client(client)
     elif not isinstance(client, distributed.Client):
         raise TypeError("client must be a dask.distributed Client or a scheduler address such as "
                         f"'tcp://scheduler:8786' (got {type(client).__name__})")
@@ -385,10 +385,10 @@ def _run_dask(job: PowerJob, tasks, client, n_jobs, bar):
             _advance(bar, result)
             yield result
     finally:
+        if own_client is not None:
+            own_client.close()
         if own_cluster is not None:
             own_cluster.close()
-            if own_cluster is not client:
-                client.close()
 
 
 def _advance(bar, result) -> None:
