@@ -66,10 +66,14 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
                     group=group, group_equal=list(group_equal),
                     group_partial=list(group_partial), engine=engine,
                     control=dict(control or {}))
-        return fit_wlsmv(spec, data, ordered=ordered, group=group, ngroups=ngroups,
-                         group_equal=group_equal, group_partial=group_partial, std_lv=std_lv,
-                         fixed_x=fixed_x, control=dict(control or {}), call=call,
-                         check_scales=check_scales)
+        result = fit_wlsmv(spec, data, ordered=ordered, group=group, ngroups=ngroups,
+                           group_equal=group_equal, group_partial=group_partial, std_lv=std_lv,
+                           fixed_x=fixed_x, control=dict(control or {}), call=call,
+                           check_scales=check_scales)
+        if se == "bootstrap":            # resamples recompute the polychorics (as lavaan)
+            result.use_bootstrap_se(result.bootstrap(bootstrap, seed=seed, n_jobs=n_jobs))
+            result.call.update(se="bootstrap", bootstrap=bootstrap, seed=seed)
+        return result
     if (ngroups > 1 or missing in FIML_NAMES) and meanstructure is None:
         meanstructure = True
     if missing in FIML_NAMES and meanstructure is False:
@@ -146,10 +150,9 @@ def _check_options(estimator, ordered, group, group_equal, se, bootstrap, engine
                                       "(lavaan's WLSMV uses listwise deletion, or pairwise with "
                                       "missing='pairwise', which relqual does not offer yet); "
                                       "use missing='listwise'")
-        if se != "standard" or engine != "native":
-            raise NotImplementedError("estimator='WLSMV' gives robust (sandwich) standard errors "
-                                      "with engine='native' only; se='bootstrap' and "
-                                      "engine='semopy' are not available for it yet")
+        if engine != "native":
+            raise NotImplementedError("estimator='WLSMV' is available with engine='native' only; "
+                                      "semopy has no WLSMV")
     elif _wants_ordered(ordered):
         raise ValueError(f"ordered (categorical) indicators need estimator='WLSMV' (lavaan's "
                          f"default for ordered data), not '{estimator}'")

@@ -31,6 +31,7 @@ from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .engine.threads import single_blas_thread
 from .partable import ParTable, build_partable
+from .resample import Refitter
 from .result import RelqualWarning, Result
 from .syntax import ModelSyntaxError
 
@@ -317,9 +318,46 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
 
 # ------------------------------------------------------------------ result
 
+class OrdinalRefitter(Refitter):
+    """Bootstrap refits of a WLSMV model: every resample gets its own thresholds, polychoric
+    correlations and DWLS weights (as lavaan's bootstrap recomputes the sample statistics); a
+    resample in which a category of some item is empty fails and is counted."""
+
+    def __init__(self, result, kind: str = "ordinary"):
+        if kind != "ordinary":
+            raise NotImplementedError("the Bollen-Stine bootstrap is not available for WLSMV "
+                                      "(ordinal) fits")
+        super().__init__(result, kind)
+        ov = list(self.partable.roles.ov)
+        self.codes = [np.column_stack([np.searchsorted(result.levels[v], a[:, k])
+                                       for k, v in enumerate(ov)]) for a in self.arrays]
+        self.nlevels = [len(result.levels[v]) for v in ov]
+        self.ov = ov
+        self.standardizer = result
+
+    def _loss(self, indices):
+        stats = []
+        for codes, idx in zip(self.codes, indices):
+            sample = codes[idx]
+            if any(len(np.unique(sample[:, k])) < self.nlevels[k] for k in range(len(self.ov))):
+                raise ValueError("a category is empty in this resample")
+            stats.append(ordinal_stats(sample, self.nlevels, self.ov))
+        return wls.DWLSLoss(self.models, stats, self.partable)
+
+    def _statistics(self, x: np.ndarray) -> np.ndarray:
+        values = self.standardizer.row_values(x)
+        std = self.standardizer._standardize(x, "std.all")
+        parts = [values, std]
+        if self.effects is not None:
+            parts.extend(self.effects.values(x))
+        return np.concatenate(parts)
+
+
 class OrdinalResult(Result):
     """A WLSMV fit: the Result tables plus thresholds (``|`` rows, lavaan's rhs t1, t2, ...),
     scaling factors (``~*~``), the scaled-shifted test and the robust fit indices."""
+
+    refitter_class = OrdinalRefitter
 
     def attach_wls(self, loss, stats, inf, levels) -> None:
         self.wls_loss, self.ordinal, self.wls, self.levels = loss, stats, inf, levels
@@ -408,7 +446,6 @@ def _refuse(what: str):
 
 
 for _name, _what in {"modindices": "modindices()", "factor_scores": "factor_scores()",
-                     "bootstrap": "the bootstrap", "jackknife": "the jackknife",
                      "bollen_stine": "the Bollen-Stine bootstrap",
                      "reliability": "reliability() (ordinal omega and alpha)",
                      "item_diagnostics": "item_diagnostics()",

@@ -146,7 +146,7 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
     """Refit ``result``'s model to ``draws`` resamples (or to the given ``indices``)."""
     if draws < 1 and indices is None:
         raise ValueError("the number of bootstrap draws must be at least 1")
-    refitter = Refitter(result, kind)
+    refitter = getattr(result, "refitter_class", Refitter)(result, kind)   # WLSMV: its own
     sizes = [len(a) for a in refitter.arrays]
     if indices is None:
         indices = draw_indices(sizes, draws, seed)

@@ -187,9 +187,29 @@ def test_single_ordered_indicator_is_explained(ordinal, quiet):
 
 def test_unavailable_methods_say_so(quiet):
     res = rq.fit(HS_MODEL, pd.read_csv(HS_ORDINAL), estimator="WLSMV", ordered=True)
-    for method in (res.modindices, res.factor_scores, res.reliability, lambda: res.bootstrap(10)):
+    for method in (res.modindices, res.factor_scores, res.reliability,
+                   lambda: res.bollen_stine(10)):
         with pytest.raises(NotImplementedError, match="WLSMV"):
             method()
+
+
+def test_bootstrap_recomputes_the_ordinal_statistics(quiet):
+    """Each resample gets its own thresholds, polychorics and weights; the draws do not depend
+    on the number of workers, and their SDs agree with the robust SEs."""
+    data = pd.read_csv(HS_ORDINAL)
+    res = rq.fit(HS_MODEL, data, ordered=True)
+    boot = res.bootstrap(120, seed=3)
+    again = rq.fit(HS_MODEL, data, ordered=True).bootstrap(120, seed=3, n_jobs=2)
+    assert boot.n_failed == 0
+    assert np.array_equal(boot.values, again.values)
+    free = res.partable.col["free"] > 0                 # (the table has no := rows)
+    ratio = boot.block("est").std(axis=0, ddof=1)[free] / res.estimates()["se"].to_numpy()[free]
+    assert 0.8 < np.median(ratio) < 1.2
+    thresholds = boot.block("est")[:, res.partable.col["op"] == "|"]
+    assert np.isfinite(thresholds).all()
+    by_boot = rq.fit(HS_MODEL, data, ordered=True, se="bootstrap", bootstrap=120, seed=3)
+    assert np.allclose(by_boot.estimates()["se"].to_numpy()[free],
+                       boot.block("est").std(axis=0, ddof=1)[free])
 
 
 # ------------------------------------------------------------------ bad input
@@ -239,8 +259,8 @@ def test_wlsmv_needs_ordered_and_ordered_needs_wlsmv(ordinal):
         rq.fit(HS_MODEL, ordinal, estimator="WLSMV")
     with pytest.raises(ValueError, match="need estimator='WLSMV'"):
         rq.fit(HS_MODEL, ordinal, estimator="MLR", ordered=True)
-    with pytest.raises(NotImplementedError, match="se='bootstrap'"):
-        rq.fit(HS_MODEL, ordinal, ordered=True, se="bootstrap", bootstrap=10)
+    with pytest.raises(NotImplementedError, match="engine='native' only"):
+        rq.fit(HS_MODEL, ordinal, ordered=True, engine="semopy")
 
 
 def test_not_yet_available_model_features(ordinal):
