@@ -378,6 +378,7 @@ def _run_dask(job: PowerJob, tasks, client, n_jobs, bar):
                         f"'tcp://scheduler:8786' (got {type(client).__name__})")
     try:
         remote_job = client.scatter(job, broadcast=True)
+        yield None                                           # ready: the clock starts here
         futures = [client.submit(_run_job_remote, remote_job, n, reps, pure=False)
                    for n, reps in tasks]
         for future in distributed.as_completed(futures):
@@ -468,7 +469,11 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     else:
         outputs = _run_dask(job, tasks, client, n_jobs, bar)
     try:
-        for size, rep_idx, rows in outputs:
+        for output in outputs:
+            if output is None:                               # the cluster is up
+                fit_started = time.perf_counter()
+                continue
+            size, rep_idx, rows = output
             results[size][rep_idx] = rows
     finally:
         if bar is not None:
