@@ -247,7 +247,7 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
                         f"{np.nanmax(np.abs(opt.gradient)):.2g}): estimates are not trustworthy")
     information = opt.information
     if (incomplete is not None or call["estimator"] == "MLR") and np.all(np.isfinite(opt.x)):
-        information = loss.value_gradient_information(opt.x, exact=True)[3]   # observed
+        information = loss.observed_hessian(opt.x)[2]
     vcov, invertible = vcov_from_information(information, loss.n_total)
     if not invertible and np.all(np.isfinite(information)):
         bad = unidentified_parameters(information)

@@ -136,51 +136,63 @@ class MLLoss:
 
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and expected Hessian at ``x`` (and, with ``exact``, the observed
-        Hessian as a fourth value).
+        Hessian as a fourth value)."""
+        total, grad, hess, observed = self._derivatives(x, expected=True, observed=exact)
+        return (total, grad, hess, observed) if exact else (total, grad, hess)
 
-        Per piece, with W = Sigma_oo^-1 and S* = S + d d', the observed Hessian of the covariance
-        part is -tr(W dS_k W dS_l) + 2 tr(W dS_k W dS_l W S*) (symmetrised) and of the mean part
-        2 mu_k' W mu_l + 2 (mu_k' W dS_l W d + mu_l' W dS_k W d); the terms with second
-        derivatives of Sigma and mu, tr(M d2Sigma_kl) - 2 d' W d2mu_kl, are linear in M and W d
-        and are added once per model (:meth:`RamModel.second_derivative_term`,
+    def observed_hessian(self, x: np.ndarray):
+        """Objective, gradient and observed Hessian at ``x`` (no expected Hessian is formed)."""
+        total, grad, _, observed = self._derivatives(x, expected=False, observed=True)
+        return total, grad, observed
+
+    def _derivatives(self, x: np.ndarray, expected: bool, observed: bool):
+        """Objective, gradient, and the expected and/or observed Hessians.
+
+        Per piece, with W = Sigma_oo^-1, S* = S + d d' and T(P, Q)_kl = tr(P dS_k Q dS_l), the
+        expected Hessian of the covariance part is T(W, W) and the observed one
+        -T(W, W) + T(W S* W, W) + T(W S* W, W)' = T(W S* W - W/2, W) + transpose (T is linear
+        in P and T(W, W) is symmetric), so one product serves. The mean part adds
+        2 mu_k' W mu_l (both) and 2 (mu_k' W dS_l W d + mu_l' W dS_k W d) (observed); the terms
+        with second derivatives of Sigma and mu, tr(M d2Sigma_kl) - 2 d' W d2mu_kl, are linear
+        in M and W d and are added once per model (:meth:`RamModel.second_derivative_term`,
         :meth:`RamModel.second_derivative_mean_term`).
         """
         imps, parts = self._evaluate(x)
         M_sum, v_sum = self._accumulate(imps, parts)
         npar = len(x)
-        grad, hess = np.zeros(npar), np.zeros((npar, npar))
-        observed = np.zeros((npar, npar)) if exact else None
+        grad = np.zeros(npar)
+        hess = np.zeros((npar, npar)) if expected else None
+        obs_hess = np.zeros((npar, npar)) if observed else None
         d_mus = [m.mean_jacobian(imp) for m, imp in zip(self.models, imps)] \
             if self.meanstructure else None
         for piece, w, (f, W, d) in zip(self.pieces, self.weights, parts):
             model, imp, o = self.models[piece.group], imps[piece.group], piece.obs
-            expected = model.trace_products(imp, W, W, o)
-            hess += w * expected
             if d is not None:
                 d_mu = d_mus[piece.group] if o is None else d_mus[piece.group][:, o]
                 mean_part = 2.0 * (d_mu @ W @ d_mu.T)
-                hess += w * mean_part
-            if exact:
+            if expected:
+                hess += w * model.trace_products(imp, W, W, o)
+                if d is not None:
+                    hess += w * mean_part
+            if observed:
                 moment = piece.cov if d is None else piece.cov + np.outer(d, d)
-                cross = model.trace_products(imp, W @ moment @ W, W, o)
-                observed += w * (-expected + cross + cross.T)
+                half = model.trace_products(imp, W @ moment @ W - 0.5 * W, W, o)
+                obs_hess += w * (half + half.T)
                 if d is not None:
                     v = W @ d
                     v_full = v if o is None else _embed(v, o, model.p)
                     dsig_v = model.dsigma_times(imp, v_full)
                     mixed = d_mu @ W @ (dsig_v if o is None else dsig_v[o])   # mu_k' W dS_l W d
-                    observed += w * (mean_part + 2.0 * (mixed + mixed.T))
+                    obs_hess += w * (mean_part + 2.0 * (mixed + mixed.T))
         for g, (model, imp) in enumerate(zip(self.models, imps)):
             v = None if v_sum is None else v_sum[g]
             grad += model.gradient(imp, M_sum[g], v)
-            if exact:
-                observed += model.second_derivative_term(imp, M_sum[g])
+            if observed:
+                obs_hess += model.second_derivative_term(imp, M_sum[g])
                 if v is not None:
-                    observed -= 2.0 * model.second_derivative_mean_term(imp, v)
+                    obs_hess -= 2.0 * model.second_derivative_mean_term(imp, v)
         total = sum(w * f for w, (f, _, _) in zip(self.weights, parts))
-        if exact:
-            return total, grad, hess, observed
-        return total, grad, hess
+        return total, grad, hess, obs_hess
 
 
 def _embed(v: np.ndarray, obs: np.ndarray, p: int) -> np.ndarray:

@@ -48,12 +48,9 @@ def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 5
             break
         step = None
         if g_max < newton_switch:
-            _, _, H, H_obs = loss.value_gradient_information(x, exact=True)
-            step = _newton_step(H_obs, g)
-        else:
-            H = loss.value_gradient_information(x)[2]
+            step = _newton_step(loss.observed_hessian(x)[2], g)
         if step is None:                      # scoring, or observed Hessian not positive definite
-            step = _solve(H, g)
+            step = _solve(loss.value_gradient_information(x)[2], g)
         accepted = False
         for _ in range(30):
             trial = x - step

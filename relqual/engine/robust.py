@@ -60,7 +60,7 @@ class RobustResult:
 
 def observed_information(loss: MLLoss, x: np.ndarray) -> np.ndarray:
     """Observed information per row, A = 1/2 d2F (F = -2 logl / N up to a constant)."""
-    return 0.5 * loss.value_gradient_information(x, exact=True)[3]
+    return 0.5 * loss.observed_hessian(x)[2]
 
 
 def sandwich(loss: MLLoss, x: np.ndarray, data: list[np.ndarray], A: np.ndarray):

@@ -167,6 +167,11 @@ class DWLSLoss:
             grad -= 2.0 * self.scale[g] * (D.T @ (self.w[g] * resid[g]))
         return f, grad
 
+    def observed_hessian(self, x: np.ndarray):
+        """Objective, gradient and full Hessian (the interface of MLLoss used by the optimizer)."""
+        f, g, _, H = self.value_gradient_information(x, exact=True)
+        return f, g, H
+
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and Gauss-Newton Hessian 2 sum_g c_g Delta' W Delta (with
         ``exact``, also the full Hessian, which subtracts 2 c_g sum_k w_k r_k d2 sigma_k)."""
