@@ -14,4 +14,5 @@ if [ "$#" -eq 0 ]; then
   Rscript tests/reference/groups_reference.R tests/reference/groups.json
   Rscript tests/reference/bootstrap_reference.R
   Rscript tests/reference/mlr_lrt_reference.R
+  Rscript tests/reference/power_reference.R tests/reference/power_rmsea.json
 fi
