@@ -203,12 +203,10 @@ class Result:
 
     def _fiml_robust_measures(self, measures: dict) -> dict:
         """lavaan's robust indices under FIML (FIML-corrected; version V3 with MLR, else V6)."""
-        models, _, opt = fit_baseline(self)
-        if not opt.converged:
-            return {}
+        models, _, x_baseline = fit_baseline(self)
         version = "V3" if self.robust is not None else "V6"
         try:
-            fc = fiml_corrected(self, (models, opt.x), version)
+            fc = fiml_corrected(self, (models, x_baseline), version)
         except np.linalg.LinAlgError:
             return {}
         return fitindices.robust_measures(measures, fc["XX3"], fc["c3"], fc["XX3_null"],

@@ -86,10 +86,12 @@ def fiml_corrected(result, baseline, version: str) -> dict:
         loss_m, sat_model, x_h1 = _saturated(result, g, pieces)
         loss_c, _, _ = _saturated(result, g, None)
         Wm = observed_information(loss_m, x_h1)
-        scores = casewise_scores(loss_m, x_h1, [values])[0]
-        blocks.append(dict(f=len(values) / n_total, Wm=Wm, Wmi=np.linalg.inv(Wm),
-                           Jm=scores.T @ scores / len(values),
-                           Wc=observed_information(loss_c, x_h1)))
+        block = dict(f=len(values) / n_total, Wm=Wm, Wmi=np.linalg.inv(Wm),
+                     Wc=observed_information(loss_c, x_h1))
+        if version == "V3":                   # the first-order information enters V3 only
+            scores = casewise_scores(loss_m, x_h1, [values])[0]
+            block["Jm"] = scores.T @ scores / len(values)
+        blocks.append(block)
         deltas.append(_delta(result.models[g], result.x, sat_model))
         deltas_b.append(_delta(base_models[g], x_b, sat_model))
     # lavaan evaluates the model's information here through the saturated one ("observed

@@ -19,8 +19,6 @@ import numpy as np
 from ..partable import build_partable
 from .loss import MLLoss, Piece
 from .matrices import RamModel
-from .optimize import minimize
-from .start import starting_values
 
 
 def casewise_scores(loss: MLLoss, x: np.ndarray, data: list[np.ndarray]) -> list[np.ndarray]:
@@ -103,8 +101,8 @@ def saturated_syntax(names: list[str], meanstructure: bool) -> str:
 
 
 def saturated_start(model: RamModel, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
-    """The saturated model's parameter vector at given moments (its estimates)."""
-    x = np.empty(model.npar)
+    """A moments-only model's parameter vector at given means and (co)variances."""
+    x = np.zeros(model.npar)
     for kind, i, j, k in zip(model.kind, model.i, model.j, model.pidx):
         x[k] = mean[i] if kind == 2 else cov[i, j]
     return x
@@ -143,8 +141,10 @@ def robust_ml(result, data: list[np.ndarray]) -> dict:
 
 
 def fit_baseline(result):
-    """The independence model (free variances and, with a mean structure, means) fitted to
-    the same data and pieces: (models, loss, optimizer result)."""
+    """The independence model (free variances and, with a mean structure, means) at its ML
+    estimates for the same data: (models, loss, x). The estimates are closed-form: each
+    variable's mean and variance (divisor n) over its observed values, which is also the FIML
+    solution because the likelihood factors over the variables."""
     names = list(result.partable.roles.ov)
     lines = [f"{v} ~~ {v}" for v in names]
     if result.partable.meanstructure:
@@ -152,18 +152,18 @@ def fit_baseline(result):
     table = build_partable("\n".join(lines), ngroups=len(result.samples),
                            meanstructure=result.partable.meanstructure)
     models = [RamModel(table, g + 1, s) for g, s in enumerate(result.samples)]
-    loss = MLLoss(models, result.samples, result.pieces)
-    opt = minimize(loss, starting_values(table, result.samples), information=False)
-    return models, loss, opt
+    x = np.zeros(table.npar)
+    for model, values in zip(models, result.prepared.arrays):
+        x += saturated_start(model, np.nanmean(values, axis=0),    # zero for other groups
+                             np.diag(np.nanvar(values, axis=0)))
+    return models, MLLoss(models, result.samples, result.pieces), x
 
 
 def _baseline_scaling(result, loss: MLLoss, data, trace_h1, weights) -> float:
     """Scaling factor of the independence model fitted to the same data."""
-    _, base_loss, opt = fit_baseline(result)
-    if not opt.converged:
-        return np.nan
-    A = observed_information(base_loss, opt.x)
-    _, B0, A_inv = sandwich(base_loss, opt.x, data, A)
+    _, base_loss, x = fit_baseline(result)
+    A = observed_information(base_loss, x)
+    _, B0, A_inv = sandwich(base_loss, x, data, A)
     names = list(result.partable.roles.ov)
     df = sum(len(names) * (len(names) - 1) // 2 for _ in result.samples)
     c, _ = scaling_factor(trace_h1, B0, A_inv, weights, df)
