@@ -46,18 +46,6 @@ def norm_pdf(x):
     return np.exp(-0.5 * np.square(x)) / np.sqrt(TWO_PI)
 
 
-def bvn_density(h, k, r):
-    """Standard bivariate normal density phi2(h, k; r); 0 where h or k is infinite."""
-    h, k, r = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float),
-                                  np.asarray(r, float))
-    out = np.zeros(h.shape)
-    ok = np.isfinite(h) & np.isfinite(k)
-    hh, kk, rr = h[ok], k[ok], r[ok]
-    s = 1.0 - rr * rr
-    out[ok] = np.exp(-(hh * hh - 2.0 * rr * hh * kk + kk * kk) / (2.0 * s)) / (TWO_PI * np.sqrt(s))
-    return out
-
-
 def bvn_cdf(h, k, r):
     """P(X <= h, Y <= k) for standard bivariate normal (X, Y) with correlation r.
 
