@@ -443,7 +443,16 @@ class Result:
                  f"  CFI = {fm['cfi']:.3f}  TLI = {fm['tli']:.3f}  SRMR = {fm['srmr']:.3f}",
                  f"  RMSEA = {fm['rmsea']:.3f} [90% CI {fm['rmsea_ci_lower']:.3f}, "
                  f"{fm['rmsea_ci_upper']:.3f}], p(close) = {fm['rmsea_pvalue']:.3f}",
-                 f"  logL = {fm['logl']:.3f}  AIC = {fm['aic']:.3f}  BIC = {fm['bic']:.3f}", ""]
+                 f"  logL = {fm['logl']:.3f}  AIC = {fm['aic']:.3f}  BIC = {fm['bic']:.3f}"]
+        if np.isfinite(fm.get("chisq_scaled", np.nan)):
+            lines.append(f"  scaled chi-square = {fm['chisq_scaled']:.3f}, p = "
+                         f"{fm['pvalue_scaled']:.4f} (scaling factor "
+                         f"{fm['chisq_scaling_factor']:.3f})")
+        if np.isfinite(fm.get("cfi_robust", np.nan)):
+            lines.append(f"  robust CFI = {fm['cfi_robust']:.3f}  TLI = {fm['tli_robust']:.3f}  "
+                         f"RMSEA = {fm['rmsea_robust']:.3f} [90% CI "
+                         f"{fm['rmsea_ci_lower_robust']:.3f}, {fm['rmsea_ci_upper_robust']:.3f}]")
+        lines.append("")
         est = self.estimates()
         headings = {"=~": "Latent variables", "~": "Regressions", "~~": "Covariances and variances",
                     "~1": "Intercepts", ":=": "Defined parameters"}
