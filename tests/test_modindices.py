@@ -16,6 +16,7 @@ the same table as ML, so MLR fits are accepted; under FIML lavaan uses the expec
 information pattern by pattern, and so do we.
 """
 import json
+import re
 import warnings
 
 import numpy as np
@@ -52,6 +53,9 @@ def lavaan_x(res, partable: dict) -> np.ndarray:
 def _lavaan_case(name):
     if load_reference(name)["options"].get("estimator") == "WLSMV":
         pytest.skip("modification indices of WLSMV fits are not available yet")
+    if any(re.search(r"==\s*[-+.\d]", line) for line in load_reference(name)["model"].splitlines()):
+        pytest.skip("lavaan keeps a parameter fixed by 'b == 1.5' free under a constraint and "
+                    "tests the constraint; relqual fixes the parameter")
     try:
         ref, res = fit_case(name)
     except NotImplementedError as exc:                # e.g. multigroup cases before groups exist
