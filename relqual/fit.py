@@ -89,9 +89,12 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     incomplete = None
     if missing in FIML_NAMES:
         if partable.roles.ov_x and fixed_x:
-            raise NotImplementedError("FIML with fixed observed covariates "
-                                      f"({', '.join(partable.roles.ov_x)}) is not available yet; "
-                                      "fit with fixed_x=False to model them")
+            x_pos = [partable.roles.ov.index(v) for v in partable.roles.ov_x]
+            if any(np.isnan(a[:, x_pos]).any() for a in prepared.arrays):
+                raise NotImplementedError(
+                    "FIML with fixed observed covariates that have missing values "
+                    f"({', '.join(partable.roles.ov_x)}) is not available; fit with "
+                    "fixed_x=False to model the covariates, or complete them")
         incomplete = [IncompleteData.from_array(a, partable.roles.ov) for a in prepared.arrays]
         samples = [inc.h1 for inc in incomplete]
     else:

@@ -163,6 +163,9 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
     free-parameter vector than the estimates (the tests use lavaan's own estimates).
     """
     require_ml(res, "modification indices", fiml=True)
+    if res.incomplete is not None and res.partable.roles.ov_x and res.partable.options["fixed_x"]:
+        raise NotImplementedError("modification indices under FIML with fixed.x covariates are "
+                                  "not available yet; fit with fixed_x=False")
     if not res.converged:
         warnings.warn("the model did not converge: modification indices are not trustworthy",
                       RuntimeWarning, stacklevel=2)

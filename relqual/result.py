@@ -184,10 +184,15 @@ class Result:
             logl, logl_h1, base_chisq = fitindices.complete_data_likelihoods(
                 self.samples, implied, x_names, self.partable.options["fixed_x"])
         else:                                  # FIML: likelihood ratios against EM's H1
+            x_pos = ([self.partable.roles.ov.index(v) for v in x_names]
+                     if self.partable.options["fixed_x"] else [])
+            logl_x = sum(inc.covariate_loglik(x_pos) for inc in self.incomplete)
             logl = sum(inc.loglik(sigma, mu) for inc, (sigma, mu) in zip(self.incomplete, implied))
             logl_h1 = sum(inc.h1_loglik for inc in self.incomplete)
             chisq = 2.0 * (logl_h1 - logl)
-            base_chisq = 2.0 * (logl_h1 - sum(inc.independence_loglik() for inc in self.incomplete))
+            base_chisq = 2.0 * (logl_h1 - sum(inc.independence_loglik(x_pos)
+                                              for inc in self.incomplete))
+            logl, logl_h1 = logl - logl_x, logl_h1 - logl_x
         measures = fitindices.fit_measures(
             chisq=chisq, df=self.moments - self.partable.npar, npar=self.partable.npar,
             n=self.n_obs, ngroups=len(self.samples), logl=logl, logl_h1=logl_h1,
@@ -202,7 +207,11 @@ class Result:
         return pd.Series(measures, name="fit_measures")
 
     def _fiml_robust_measures(self, measures: dict) -> dict:
-        """lavaan's robust indices under FIML (FIML-corrected; version V3 with MLR, else V6)."""
+        """lavaan's robust indices under FIML (FIML-corrected; version V3 with MLR, else V6).
+        Not computed with fixed.x covariates (lavaan's treatment of their block in the
+        saturated information is not reproduced yet): those entries are NaN."""
+        if self.partable.roles.ov_x and self.partable.options["fixed_x"]:
+            return {name: np.nan for name in fitindices.ROBUST_NAMES}
         models, _, x_baseline = fit_baseline(self)
         version = "V3" if self.robust is not None else "V6"
         try:

@@ -215,6 +215,10 @@ def scaled_measures(m: dict, c: float, c_null: float, robust: bool = True) -> di
     return out
 
 
+ROBUST_NAMES = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_robust",
+                "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust")
+
+
 def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float) -> dict:
     """Robust CFI/TLI/RNI/RMSEA (Brosseau-Liard, Savalei & Li 2012; Brosseau-Liard & Savalei
     2014): T - c df in place of T - df. Complete data: T = the ML statistic, c its scaling

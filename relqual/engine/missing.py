@@ -109,11 +109,17 @@ def em_saturated(values: np.ndarray, patterns: list[Pattern], tol: float = 1e-10
     return mu, sigma, max_iter
 
 
-def independence_loglik(values: np.ndarray, patterns: list[Pattern]) -> float:
+def independence_loglik(values: np.ndarray, patterns: list[Pattern],
+                        x_pos: list[int] | None = None) -> float:
     """Log-likelihood of the independence (baseline) model: each variable's mean and variance
-    from its observed values, all covariances zero (the FIML estimates of that model)."""
+    from its observed values, all covariances zero (the FIML estimates of that model) except
+    among the (complete) fixed.x covariates at ``x_pos``, which keep their sample covariances."""
     mu = np.nanmean(values, axis=0)
     sigma = np.diag(np.nanvar(values, axis=0))
+    if x_pos:
+        block = values[:, x_pos]
+        sigma[np.ix_(x_pos, x_pos)] = np.cov(block, rowvar=False, bias=True).reshape(
+            len(x_pos), len(x_pos))
     return pattern_loglik(patterns, sigma, mu)
 
 
@@ -140,5 +146,15 @@ class IncompleteData:
     def loglik(self, sigma: np.ndarray, mu: np.ndarray) -> float:
         return pattern_loglik(self.patterns, sigma, mu)
 
-    def independence_loglik(self) -> float:
-        return independence_loglik(self.values, self.patterns)
+    def independence_loglik(self, x_pos: list[int] | None = None) -> float:
+        return independence_loglik(self.values, self.patterns, x_pos)
+
+    def covariate_loglik(self, x_pos: list[int]) -> float:
+        """Saturated log-likelihood of the complete fixed.x covariates alone (lavaan reports
+        the likelihood conditional on them, i.e. minus this)."""
+        if not x_pos:
+            return 0.0
+        block = self.values[:, x_pos]
+        n, k = block.shape
+        cov = np.cov(block, rowvar=False, bias=True).reshape(k, k)
+        return -0.5 * n * (k * LOG_2PI + np.linalg.slogdet(cov)[1] + k)
