@@ -17,6 +17,7 @@ from .intervals import bootstrap_interval
 from .resample import run_bootstrap
 from .verdicts import judge
 
+# the columns of estimates(), in order (the public API contract, DESIGN.md)
 ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
                     "ci_lower", "ci_upper", "std_lv", "std_all"]
 
@@ -109,7 +110,7 @@ class Result:
                    "label": col["label"], "est": est, "se": se, "z": z, "pvalue": p,
                    "ci_lower": np.where(free, lo, est), "ci_upper": np.where(free, hi, est),
                    "std_lv": self._std["std.lv"], "std_all": self._std["std.all"]}
-        return pd.DataFrame({name: values[keep] for name, values in columns.items()})
+        return pd.DataFrame({name: columns[name][keep] for name in ESTIMATE_COLUMNS})
 
     @single_threaded
     def standardized_solution(self, kind: str = "std.all") -> pd.DataFrame:
