@@ -339,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--estimator", default="ML",
                      help="estimator: ML (default), MLR, or WLSMV (with --ordered)")
     fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
-                     help="missing-data handling (default listwise; fiml is planned)")
+                     help="missing-data handling (default listwise; fiml: full-information ML)")
     fit.add_argument("--std-lv", action="store_true",
                      help="scale latent variables by fixing their variances to 1")
     fit.add_argument("--ordered", metavar="all|COLS",

@@ -200,7 +200,8 @@ def _defined_rows(result, ci, n, seed, level, boot_ci, n_jobs) -> pd.DataFrame:
     rows = np.flatnonzero(col["op"] == ":=")
     if len(rows) == 0:
         return pd.DataFrame(columns=EFFECT_COLUMNS)
-    est = result.estimates().set_index("lhs")
+    est = result.estimates()
+    est = est[est["op"] == ":="].set_index("lhs")
     std_table = result.standardized_solution("std.all")
     std_table = std_table[std_table["op"] == ":="].set_index("lhs")
     names = list(col["lhs"][rows])
@@ -227,10 +228,15 @@ def _defined_rows(result, ci, n, seed, level, boot_ci, n_jobs) -> pd.DataFrame:
         values, std_values = boot.block("est")[:, rows], boot.block("std_all")[:, rows]
         out["se"] = values.std(axis=0, ddof=1)
         out["std_all_se"] = std_values.std(axis=0, ddof=1)
-        bounds = [bootstrap_interval(values[:, k], out["est"].iat[k], level, "perc")
+        accel = accel_std = np.zeros(len(rows))
+        if boot_ci == "bca":
+            jack = result.jackknife(n_jobs=n_jobs)
+            accel = jackknife_acceleration(jack.block("est")[:, rows])
+            accel_std = jackknife_acceleration(jack.block("std_all")[:, rows])
+        bounds = [bootstrap_interval(values[:, k], out["est"].iat[k], level, boot_ci, accel[k])
                   for k in range(len(rows))]
-        std_bounds = [bootstrap_interval(std_values[:, k], out["std_all"].iat[k], level, "perc")
-                      for k in range(len(rows))]
+        std_bounds = [bootstrap_interval(std_values[:, k], out["std_all"].iat[k], level, boot_ci,
+                                         accel_std[k]) for k in range(len(rows))]
         out["ci_lower"], out["ci_upper"] = np.array(bounds).T
         out["std_all_ci_lower"], out["std_all_ci_upper"] = np.array(std_bounds).T
     with np.errstate(divide="ignore", invalid="ignore"):

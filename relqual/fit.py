@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from . import models as model_library
 from .data import FIML_NAMES, DataError, prepare_data
@@ -51,6 +52,8 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     Returns a :class:`~relqual.result.Result`.
     """
     spec = resolve_model(model)
+    if isinstance(data, dict):
+        data = pd.DataFrame(data)
     estimator = str(estimator).upper()
     if _wants_ordered(ordered) and estimator == "ML":
         estimator = "WLSMV"                   # lavaan's default estimator for ordered data

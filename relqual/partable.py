@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -90,7 +90,8 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     if unknown:
         raise ValueError(f"unknown group_equal choice(s) {sorted(unknown)}; choose from "
                          + ", ".join(GROUP_EQUAL))
-    statements = parse(model) if isinstance(model, str) else list(model)
+    statements = (parse(model) if isinstance(model, str)       # copies: never change the caller's
+                  else [replace(s, modifiers=list(s.modifiers)) for s in model])
     param_statements = [s for s in statements if s.op in PARAM_OPS]
     other_statements = [s for s in statements if s.op not in PARAM_OPS]
     if not param_statements:
@@ -375,6 +376,7 @@ def expression_names(expr: str, line: int | None = None) -> set[str]:
 def _add_defined_and_constraints(cols: dict, statements: list[Statement]) -> None:
     """Append ``:=`` and ``==`` rows; apply ``label == label`` and ``label == number``."""
     known = {l for l in cols["label"] if l}
+    variables = set(cols["lhs"]) | set(cols["rhs"])
     extra = []
     for s in statements:
         if s.op == ":=":
@@ -385,6 +387,9 @@ def _add_defined_and_constraints(cols: dict, statements: list[Statement]) -> Non
                                        s.line, sorted(unknown)[0], s.text)
             if s.lhs in known:
                 raise ModelSyntaxError(f"'{s.lhs}' is already a label", s.line, s.lhs, s.text)
+            if s.lhs in variables:
+                raise ModelSyntaxError(f"'{s.lhs}' is a variable of the model; give the defined "
+                                       "parameter another name", s.line, s.lhs, s.text)
             known.add(s.lhs)
         elif s.op == "==":
             _apply_equality(cols, s)
@@ -421,6 +426,8 @@ def _apply_equality(cols: dict, s: Statement) -> None:
         if len(rhs_rows) == 0:
             raise ModelSyntaxError("only 'label == label' and 'label == number' constraints are "
                                    "supported", s.line, s.rhs, s.text)
+        if free[lhs_rows[0]] == 0:              # equal to a fixed parameter: fixed at its value
+            cols["ustart"][rhs_rows] = cols["ustart"][lhs_rows[0]]
         free[rhs_rows] = np.where(free[rhs_rows] > 0, free[lhs_rows[0]], 0)
     mapping = {old: new for new, old in enumerate(_unique(f for f in free if f > 0), start=1)}
     cols["free"] = np.array([mapping.get(f, 0) for f in free], dtype=int)

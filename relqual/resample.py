@@ -63,6 +63,8 @@ class Refitter:
     """Everything a worker needs to refit the model to resampled rows and compute statistics."""
 
     def __init__(self, result, kind: str = "ordinary"):
+        if kind not in ("ordinary", "bollen-stine"):
+            raise ValueError(f"unknown bootstrap kind '{kind}'; use 'ordinary' or 'bollen-stine'")
         self.partable = result.partable
         self.models = [copy.deepcopy(m) for m in result.models]
         self.x_hat = result.x.copy()
@@ -99,10 +101,14 @@ class Refitter:
         if not self.fiml:
             samples = [SampleStats.from_array(a[idx], names) for a, idx in zip(self.arrays, indices)]
             pieces = None
-        else:   # warm start and no fixed.x under FIML: the patterns suffice (no EM needed)
+        else:   # warm start: the patterns suffice (no EM needed)
             pieces = [Piece(g, pat.obs, pat.n, pat.mean, pat.cov, 0.0, pat.rows)
                       for g, (a, idx) in enumerate(zip(self.arrays, indices))
                       for pat in missing_patterns(a[idx])]
+            # fixed.x covariates are complete under FIML: their moments come from the resample
+            samples = [SampleStats.from_array(a[idx], names) for a, idx in zip(self.arrays, indices)]
+            for model, sample in zip(self.models, samples):
+                model.set_sample(sample)
             return MLLoss(self.models, pieces=pieces)
         for model, sample in zip(self.models, samples):
             model.set_sample(sample)
@@ -152,6 +158,10 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
         indices = draw_indices(sizes, draws, seed)
     else:
         indices = [[np.asarray(i, dtype=int) for i in draw] for draw in indices]
+        wrong = [k for k, draw in enumerate(indices) if len(draw) != len(sizes)]
+        if wrong:
+            raise ValueError(f"resample {wrong[0]} gives row indices for {len(indices[wrong[0]])} "
+                             f"group(s); the model has {len(sizes)}")
     chunks = [list(range(start, min(start + CHUNK, len(indices))))
               for start in range(0, len(indices), CHUNK)]
     values = np.full((len(indices), refitter.width), np.nan)

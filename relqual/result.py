@@ -252,7 +252,10 @@ class Result:
         """Covariance matrix of the free parameters, labelled ``lhs op rhs`` (or the label)."""
         col = self.partable.col
         first = [np.flatnonzero(col["free"] == k)[0] for k in range(1, self.partable.npar + 1)]
-        names = [col["label"][r] or f"{col['lhs'][r]}{col['op'][r]}{col['rhs'][r]}" for r in first]
+        suffix = ((lambda r: f".g{col['group'][r]}" if col["group"][r] > 1 else "")
+                  if self.partable.ngroups > 1 else (lambda r: ""))     # lavaan's ".g2" names
+        names = [col["label"][r] or f"{col['lhs'][r]}{col['op'][r]}{col['rhs'][r]}{suffix(r)}"
+                 for r in first]
         return pd.DataFrame(self.vcov_matrix, index=names, columns=names)
 
     def implied_cov(self, group: int = 1) -> pd.DataFrame:
@@ -341,11 +344,11 @@ class Result:
         return boot
 
     def jackknife(self, n_jobs: int = 1):
-        """Leave-one-out refits (for BCa intervals); single-group models."""
+        """Leave-one-out refits (for BCa intervals): each row of each group left out once."""
         if "jackknife" not in self._resamples:
-            n = len(self.prepared.arrays[0])
-            rows = np.arange(n)
-            indices = [[np.delete(rows, i)] for i in range(n)]
+            all_rows = [np.arange(len(a)) for a in self.prepared.arrays]
+            indices = [[np.delete(rows, i) if h == g else rows for h, rows in enumerate(all_rows)]
+                       for g, rows_g in enumerate(all_rows) for i in range(len(rows_g))]
             self._resamples["jackknife"] = run_bootstrap(self, 0, n_jobs=n_jobs, indices=indices,
                                                          progress=False)
         return self._resamples["jackknife"]

@@ -177,3 +177,29 @@ def test_bootstrap_under_fiml_refits_each_resample_with_its_patterns():
     assert np.all(spread > 0)
     with pytest.raises(NotImplementedError, match="Bollen-Stine"):
         res.bollen_stine(draws=5)
+
+
+def test_resampling_checks_kind_and_groups(hs):
+    res = rq.fit(HS_MODEL, hs)
+    with pytest.raises(ValueError, match="unknown bootstrap kind"):
+        res.bootstrap(5, seed=1, kind="bollen_stine")
+    with pytest.raises(ValueError, match="1 group"):
+        rq.fit(HS_MODEL, hs, group="school").bootstrap(indices=[[np.arange(10)]])
+
+
+def test_multigroup_jackknife_leaves_out_rows_of_every_group(hs):
+    res = rq.fit("visual =~ x1 + x2 + x3", hs, group="school")
+    jack = res.jackknife()
+    assert len(jack.converged) == res.n_obs
+    est = jack.block("est")
+    group2 = res.partable.col["group"] == 2
+    assert est[:, group2 & (res.partable.col["free"] > 0)].std(axis=0).min() > 0
+
+
+def test_fiml_bootstrap_resamples_the_covariates(quiet):
+    data = rq.datasets.load("holzinger_swineford_missing")
+    res = rq.fit("visual =~ x1 + x2 + x3\nvisual ~ ageyr", data, missing="fiml")
+    boot = res.bootstrap(10, seed=4)
+    col = res.partable.col
+    exo = np.flatnonzero((col["lhs"] == "ageyr") & (col["op"] == "~~") & (col["rhs"] == "ageyr"))
+    assert boot.block("est")[:, exo].std() > 0

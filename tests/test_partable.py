@@ -68,3 +68,21 @@ def test_label_equality_constraint_merges_parameters():
 def test_defined_parameter_needs_known_labels():
     with pytest.raises(rq.ModelSyntaxError, match="line 2.*unknown label"):
         rq.build_partable("y ~ a*x\nind := a*b")
+
+
+def test_equality_with_a_fixed_parameter_fixes_the_other_at_its_value():
+    table = rq.build_partable("f =~ a*x1 + b*x2 + x3\na == b").table
+    x2 = table[(table["op"] == "=~") & (table["rhs"] == "x2")].iloc[0]
+    assert x2["free"] == 0 and x2["ustart"] == 1.0
+
+
+def test_defined_parameter_cannot_reuse_a_variable_name():
+    with pytest.raises(rq.ModelSyntaxError, match="line 3.*is a variable"):
+        rq.build_partable("f =~ x1 + x2 + x3\ny ~ a*f\nf := a*2")
+
+
+def test_build_partable_leaves_the_callers_statements_alone():
+    statements = rq.parse("f =~ x1 + x2 + x3\nx1 ~~ f")
+    before = [(s.lhs, s.op, s.rhs) for s in statements]
+    rq.build_partable(statements)
+    assert [(s.lhs, s.op, s.rhs) for s in statements] == before

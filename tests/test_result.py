@@ -95,3 +95,9 @@ def test_vcov_is_labelled(hs):
     vcov = res.vcov()
     assert vcov.shape == (21, 21) and "visual=~x2" in vcov.index
     assert np.allclose(vcov.to_numpy(), vcov.to_numpy().T)
+
+
+def test_multigroup_vcov_names_are_unique_and_dict_data_with_groups(hs):
+    res = rq.fit(HS_MODEL, {c: hs[c] for c in hs.columns}, group="school")
+    names = res.vcov().index
+    assert names.is_unique and "visual=~x2.g2" in names
