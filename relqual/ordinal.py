@@ -36,7 +36,6 @@ from .result import RelqualWarning, Result
 from .syntax import ModelSyntaxError
 
 MAX_CATEGORIES = 10
-GROUP_EQUAL_WLSMV = ()       # cross-group constraints with WLSMV: not yet (lavaan frees deltas)
 
 
 def fit_wlsmv(spec, data, *, ordered, group, ngroups, group_equal, group_partial, std_lv,

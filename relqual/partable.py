@@ -76,8 +76,6 @@ class ParTable:
 
 def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bool = False,
                    meanstructure: bool | None = None, fixed_x: bool = True,
-                   auto_fix_first: bool = True, orthogonal: bool = False,
-                   int_ov_free: bool = True, int_lv_free: bool = False,
                    group_equal=(), group_partial=()) -> ParTable:
     """Parse ``model`` (syntax or statements) and add lavaan's ``sem()`` defaults.
 
@@ -129,7 +127,7 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     is_var = (op == "~~") & (lhs == rhs)
     if std_lv:
         fix(is_var & np.isin(lhs, roles.lv), 1.0)
-    elif auto_fix_first:
+    else:
         loadings = np.flatnonzero(op == "=~")
         _, first = np.unique(lhs[loadings], return_index=True)
         fix(loadings[first], 1.0)
@@ -138,14 +136,8 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     single_ind = [r for l, r in zip(load_lhs, load_rhs)
                   if load_lhs.count(l) == 1 and load_rhs.count(r) == 1 and r not in roles.lv]
     fix(is_default & is_var & np.isin(lhs, single_ind), 0.0)
-    if orthogonal:
-        fix(is_default & (op == "~~") & (lhs != rhs) & np.isin(lhs, roles.lv)
-            & np.isin(rhs, roles.lv), 0.0)
-    if meanstructure:
-        if not int_ov_free:
-            fix(is_default & (op == "~1") & np.isin(lhs, roles.ov), 0.0)
-        if not int_lv_free:
-            fix(is_default & (op == "~1") & np.isin(lhs, roles.lv), 0.0)
+    if meanstructure:                # observed intercepts free, latent means fixed at 0
+        fix(is_default & (op == "~1") & np.isin(lhs, roles.lv), 0.0)
     if fixed_x and roles.ov_x:
         exo_mask = is_default & (((op == "~~") & np.isin(lhs, roles.ov_x) & np.isin(rhs, roles.ov_x))
                                  | ((op == "~1") & np.isin(lhs, roles.ov_x)))
@@ -156,8 +148,7 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     cols = _expand_groups(dict(lhs=lhs, op=op, rhs=rhs, user=(~is_default).astype(int),
                                free=free, ustart=ustart, exo=exo, line=line), user, ngroups)
     if ngroups > 1:
-        _free_in_later_groups(cols, roles, n_base, meanstructure, std_lv, int_lv_free,
-                              group_equal)
+        _free_in_later_groups(cols, roles, meanstructure, std_lv, group_equal)
         _equal_across_groups(cols, roles, n_base, group_equal, group_partial)
     _number_free_parameters(cols)
     _add_defined_and_constraints(cols, other_statements)
@@ -165,8 +156,7 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     cols["block"] = cols["group"]
     cols["plabel"] = np.where(cols["group"] > 0, [f".p{i}." for i in cols["id"]], "")
     return ParTable(col=cols, roles=roles, meanstructure=meanstructure, ngroups=ngroups,
-                    options=dict(std_lv=std_lv, fixed_x=fixed_x, auto_fix_first=auto_fix_first,
-                                 orthogonal=orthogonal))
+                    options=dict(std_lv=std_lv, fixed_x=fixed_x))
 
 
 def _merge_duplicates(statements: list[Statement]) -> list[Statement]:
@@ -270,13 +260,13 @@ GROUP_EQUAL = ("loadings", "intercepts", "means", "residuals", "residual.covaria
                "lv.variances", "lv.covariances", "regressions", "thresholds")
 
 
-def _free_in_later_groups(cols, roles, n_base, meanstructure, std_lv, int_lv_free, group_equal):
+def _free_in_later_groups(cols, roles, meanstructure, std_lv, group_equal):
     """lavaan (lav_partable_flat): with equal intercepts but not equal means, latent means are
     free in groups 2..; with std_lv and equal loadings, latent variances are free there."""
     later = cols["group"] > 1
     default = cols["user"] == 0
     is_lv = np.isin(cols["lhs"], roles.lv)
-    if (meanstructure and not int_lv_free and "intercepts" in group_equal
+    if (meanstructure and "intercepts" in group_equal
             and "means" not in group_equal):
         rows = later & default & is_lv & (cols["op"] == "~1")
         cols["free"][rows], cols["ustart"][rows] = 1, np.nan

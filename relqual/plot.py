@@ -563,10 +563,6 @@ class PathDiagram:
                 n.side = self._vertical_side(n, n.y, [m.y for m in self.node_list])
 
     # ------------------------------------------------------------------ routing
-    def _center(self, name):
-        n = self.nodes[name]
-        return np.array([self.x[n.layer], n.y])
-
     def _route(self):
         """Straight arrows where they pass no other variable, else the least bent curve that does."""
         ys = np.array([n.y for n in self.node_list])

@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass, field
 
 # Longest operators first, so that "=~" is not read as "=" and "~~" not as "~".
-OPERATORS = ("=~", "~~", ":=", "==", "<=", ">=", "~", "<", ">", "|")
 _OPERATOR_RE = re.compile(r"=~|~~|:=|==|<=|>=|~|<|>|\|")
 _NAME_RE = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")

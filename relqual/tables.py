@@ -29,7 +29,6 @@ from .verdicts import judge
 MINUS = "\u2212"
 CHAR_IN = 0.085             # width of a character of a 10 pt table font, in inches (about)
 DAGGER = "\u2020"
-FIT_SOURCE = "Hu & Bentler (1999)"
 REFERENCES = {
     "hu_bentler": "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance "
                   "structure analysis: Conventional criteria versus new alternatives. Structural "
