@@ -19,6 +19,7 @@ from scipy import stats
 
 from .engine.inference import numerical_jacobian
 from .intervals import bootstrap_interval, jackknife_acceleration
+from .partable import _unique
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,6 @@ class EffectStructure:
         with np.errstate(invalid="ignore", divide="ignore"):
             std = est * np.sqrt(total_var[self._source_idx] / total_var[self._target_idx])
         return est, std
-
-
-def _unique(seq) -> list:
-    return list(dict.fromkeys(seq))
 
 
 def _is_acyclic(children: dict[str, list[str]]) -> bool:

@@ -240,8 +240,8 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
     models = [RamModel(partable, g, s) for g, s in enumerate(samples, start=1)]
     pieces = None
     if incomplete is not None:
-        pieces = [Piece(g, pat.obs, pat.n, pat.mean, pat.cov, 0.0, pat.rows)
-                  for g, inc in enumerate(incomplete) for pat in inc.patterns]
+        pieces = [Piece.pattern(g, pat) for g, inc in enumerate(incomplete)
+                  for pat in inc.patterns]
     loss = MLLoss(models, samples, pieces)
     x0 = starting_values(partable, samples)
     unknown = set(call["control"]) - {"max_iter", "gtol"}
@@ -257,7 +257,7 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
     vcov, invertible = vcov_from_information(information, loss.n_total)
     if not invertible and np.all(np.isfinite(information)):
         bad = unidentified_parameters(information)
-        names = _parameter_names(partable, bad)
+        names = parameter_names(partable, bad)
         messages.append("the information matrix is singular, so the model is probably not "
                         "identified; standard errors are not available. Parameters involved: "
                         + ", ".join(names))
@@ -271,7 +271,8 @@ def estimate(spec, partable: ParTable, samples: list[SampleStats], prepared, cal
     return result
 
 
-def _parameter_names(partable: ParTable, indices: list[int]) -> list[str]:
+def parameter_names(partable: ParTable, indices: list[int]) -> list[str]:
+    """'lhs op rhs' of free parameters by 0-based index."""
     col = partable.col
     names = []
     for k in indices:

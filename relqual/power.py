@@ -44,7 +44,6 @@ for covariance structure modeling", *Psychological Methods* 1(2), 130-149), as s
 from __future__ import annotations
 
 import copy
-import multiprocessing
 import os
 import time
 
@@ -62,6 +61,8 @@ from .engine.robust import observed_information, sandwich
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .engine.threads import single_blas_thread
+from .resample import process_context
+from .data import FIML_NAMES
 from .fit import check_scales, count_moments, resolve_model
 from .partable import build_partable
 from .resample import CHUNK, REFIT_GTOL, _progress_bar, _worker_count
@@ -107,7 +108,7 @@ class PowerJob:
                  fixed_x: bool = True):
         self.seed = seed
         self.estimator = estimator
-        self.fiml = missing in ("fiml", "ml")
+        self.fiml = missing in FIML_NAMES
         self.likert = likert
         self.missing_rate = float(missing_rate)
         # population: moments and the factor of Sigma over the population's observed variables
@@ -271,8 +272,7 @@ class PowerJob:
             keep = ~np.all(np.isnan(values), axis=1)
             values = values[keep]
             patterns = missing_patterns(values)
-            pieces = [Piece(0, pat.obs, pat.n, pat.mean, pat.cov, 0.0, pat.rows)
-                      for pat in patterns]
+            pieces = [Piece.pattern(0, pat) for pat in patterns]
             loss = MLLoss([model], None, pieces)
         else:
             if self.missing_rate > 0:
@@ -343,8 +343,7 @@ def _run_local(job: PowerJob, tasks, n_jobs: int, bar):
             _advance(bar, result)
             yield result
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    context = process_context()
     with context.Pool(n_jobs, initializer=_set_job, initargs=(job,)) as pool:
         for result in pool.imap_unordered(_run_task, tasks):
             _advance(bar, result)
@@ -438,7 +437,7 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     if estimator not in ("ML", "MLR"):
         raise NotImplementedError(f"power with estimator='{estimator}' is not available; use "
                                   "'ML' or 'MLR'")
-    if missing not in ("listwise", "fiml", "ml"):
+    if missing not in ("listwise",) + FIML_NAMES:
         raise ValueError(f"missing must be 'listwise' or 'fiml' (got {missing!r})")
     if not (isinstance(missing_rate, (int, float, np.floating)) and 0 <= missing_rate < 1):
         raise ValueError(f"missing_rate must be a share in [0, 1) (got {missing_rate!r})")

@@ -102,8 +102,7 @@ class Refitter:
             samples = [SampleStats.from_array(a[idx], names) for a, idx in zip(self.arrays, indices)]
             pieces = None
         else:   # warm start: the patterns suffice (no EM needed)
-            pieces = [Piece(g, pat.obs, pat.n, pat.mean, pat.cov, 0.0, pat.rows)
-                      for g, (a, idx) in enumerate(zip(self.arrays, indices))
+            pieces = [Piece.pattern(g, pat) for g, (a, idx) in enumerate(zip(self.arrays, indices))
                       for pat in missing_patterns(a[idx])]
             # fixed.x covariates are complete under FIML: their moments come from the resample
             samples = [SampleStats.from_array(a[idx], names) for a, idx in zip(self.arrays, indices)]
@@ -174,8 +173,7 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
         outputs = (_refit_chunk([(k, indices[k]) for k in chunk]) for chunk in chunks)
         _consume(outputs, values, converged, bar)
     else:
-        context = multiprocessing.get_context("fork" if "fork" in
-                                              multiprocessing.get_all_start_methods() else "spawn")
+        context = process_context()
         with context.Pool(n_jobs, initializer=_set_worker, initargs=(refitter,)) as pool:
             tasks = [[(k, indices[k]) for k in chunk] for chunk in chunks]
             _consume(pool.imap_unordered(_refit_chunk, tasks), values, converged, bar)
@@ -183,6 +181,12 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
         bar.close()
     return BootstrapDraws(kind=kind, seed=seed, values=values, converged=converged,
                           indices=indices, layout=refitter.layout)
+
+
+def process_context():
+    """Worker processes by fork where the platform has it (no re-import), else spawn."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 _WORKER: Refitter | None = None

@@ -52,7 +52,7 @@ from .engine.loss import MLLoss, NotPositiveDefinite
 from .engine.matrices import RamModel
 from .engine.optimize import OptimResult
 from .engine.start import starting_values
-from .fit import _parameter_names, check_scales, count_moments
+from .fit import check_scales, count_moments, parameter_names
 from .partable import ParTable
 from .result import RelqualWarning, Result
 from .syntax import ModelSyntaxError
@@ -138,7 +138,7 @@ def fit_with_semopy(spec, partable: ParTable, samples, prepared, call) -> Result
         messages.append("semopy's information matrix is singular, so the model is probably not "
                         "identified; standard errors are not available"
                         + (". Parameters involved: " + ", ".join(
-                            _parameter_names(partable, involved)) if involved else ""))
+                            parameter_names(partable, involved)) if involved else ""))
     iterations = int(solution.n_it) if np.isfinite(solution.n_it) else 0
     optim = OptimResult(x=x, fmin=float(fmin), gradient=gradient, information=information,
                         iterations=iterations, converged=bool(solution.success),

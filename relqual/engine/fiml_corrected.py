@@ -81,8 +81,7 @@ def fiml_corrected(result, baseline, version: str) -> dict:
     blocks, deltas, deltas_b = [], [], []
     base_models, x_b = baseline
     for g, values in enumerate(result.prepared.arrays):
-        pieces = [Piece(0, p.obs, p.n, p.mean, p.cov, p.constant, p.rows)
-                  for p in result.pieces if p.group == g]
+        pieces = [p.in_group(0) for p in result.pieces if p.group == g]
         loss_m, sat_model, x_h1 = _saturated(result, g, pieces)
         loss_c, _, _ = _saturated(result, g, None)
         Wm = observed_information(loss_m, x_h1)

@@ -52,6 +52,15 @@ class Piece:
         return cls(group, None, sample.n, sample.mean, sample.cov,
                    sample.logdet_cov + len(sample.mean))
 
+    @classmethod
+    def pattern(cls, group: int, pattern) -> "Piece":
+        """The rows of one missing-data pattern (engine.missing.Pattern) of a group."""
+        return cls(group, pattern.obs, pattern.n, pattern.mean, pattern.cov, 0.0, pattern.rows)
+
+    def in_group(self, group: int) -> "Piece":
+        """The same piece assigned to another group position."""
+        return Piece(group, self.obs, self.n, self.mean, self.cov, self.constant, self.rows)
+
 
 def _inverse_and_logdet(sigma: np.ndarray):
     try:

@@ -110,8 +110,7 @@ def saturated_start(model: RamModel, mean: np.ndarray, cov: np.ndarray) -> np.nd
 
 
 def _pieces_like(pieces: list[Piece], group: int, new_group: int = 0) -> list[Piece]:
-    return [Piece(new_group, p.obs, p.n, p.mean, p.cov, p.constant, p.rows)
-            for p in pieces if p.group == group]
+    return [p.in_group(new_group) for p in pieces if p.group == group]
 
 
 def robust_ml(result, data: list[np.ndarray]) -> dict:
