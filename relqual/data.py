@@ -150,3 +150,14 @@ def _collinear(corr: np.ndarray, variables: list[str]) -> str:
     vec = eigvecs[:, 0]
     involved = [variables[i] for i in np.argsort(-np.abs(vec)) if abs(vec[i]) > 0.1]
     return "involving " + ", ".join(involved[:6])
+
+
+def check_groups_kept(data, group: str | None, prepared) -> None:
+    """Every group of the data must keep usable rows; name the ones that lost them all."""
+    if group is None:
+        return
+    lost = [g for g in pd.unique(data[group].dropna()) if g not in prepared.group_labels]
+    if lost:
+        raise DataError(f"group(s) {', '.join(repr(g) for g in lost)} of column '{group}' have no "
+                        "usable rows left (every row has a missing value in a model variable); "
+                        + " ".join(prepared.notes))

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import models as model_library
-from .data import FIML_NAMES, DataError, prepare_data
+from .data import FIML_NAMES, DataError, check_groups_kept, prepare_data
 from .engine.inference import unidentified_parameters, vcov_from_information
 from .engine.loss import MLLoss, Piece
 from .engine.matrices import RamModel
@@ -86,9 +86,7 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
                               group_partial=tuple(group_partial))
     prepared = prepare_data(data, partable.roles.ov, first_line=partable.roles.first_line,
                             missing=missing, group=group)
-    if len(prepared.arrays) != ngroups:
-        raise DataError(f"after listwise deletion only {len(prepared.arrays)} of the {ngroups} "
-                        f"groups in '{group}' have complete rows")
+    check_groups_kept(data, group, prepared)
     incomplete = None
     if missing in FIML_NAMES:
         if partable.roles.ov_x and fixed_x:

@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .data import DataError, prepare_data
+from .data import DataError, check_groups_kept, prepare_data
 from .engine import wls
 from .engine.inference import standardize, unidentified_parameters
 from .engine.matrices import KIND_S
@@ -50,9 +50,7 @@ def fit_wlsmv(spec, data, *, ordered, group, ngroups, group_equal, group_partial
     roles = base.roles
     names = _ordered_names(ordered, roles)
     prepared, levels = _prepare(data, roles, names, group)
-    if len(prepared.arrays) != ngroups:
-        raise DataError(f"after listwise deletion only {len(prepared.arrays)} of the {ngroups} "
-                        f"groups in '{group}' have complete rows")
+    check_groups_kept(data, group, prepared)
     nth = {v: len(levels[v]) - 1 for v in names}
     partable = ordinal_partable(base, nth)
     check_scales(partable)
