@@ -427,12 +427,18 @@ class Result:
             kind = "latent" if name in self.partable.roles.lv else "residual"
             messages.append(f"improper solution: negative {kind} variance of '{name}' "
                             f"({values[k]:.4g}), a Heywood case")
+        labels = self.prepared.group_labels
         for g, model in enumerate(self.models, start=1):
+            where = f" in group {labels[g - 1]!r}" if len(self.models) > 1 else ""
             imp = model.implied(self.x)
             lv_cov = imp.C[model.p:, model.p:]
-            if lv_cov.size and np.linalg.eigvalsh(lv_cov).min() <= 0:
-                messages.append("improper solution: the covariance matrix of the latent variables "
-                                "is not positive definite" + (f" (group {g})" if g > 1 else ""))
+            if lv_cov.size:
+                eigvals, eigvecs = np.linalg.eigh(lv_cov)
+                if eigvals[0] <= 0:
+                    involved = [model.lv_names[i] for i in np.flatnonzero(np.abs(eigvecs[:, 0]) > 0.1)]
+                    messages.append("improper solution: the covariance matrix of the latent "
+                                    f"variables is not positive definite{where} (involving "
+                                    f"{', '.join(involved)})")
             total = np.diag(imp.C)
             with np.errstate(invalid="ignore", divide="ignore"):
                 corr = imp.C / np.sqrt(np.outer(total, total))
@@ -440,7 +446,8 @@ class Result:
             if np.any(off > 1 + 1e-8):
                 i, j = np.argwhere(np.triu(np.abs(corr), 1) > 1 + 1e-8)[0]
                 messages.append(f"improper solution: implied correlation between "
-                                f"'{model.names[i]}' and '{model.names[j]}' is {corr[i, j]:.3f}")
+                                f"'{model.names[i]}' and '{model.names[j]}' is {corr[i, j]:.3f}"
+                                f"{where}")
         return messages
 
     # ------------------------------------------------------------------ display
