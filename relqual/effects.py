@@ -43,10 +43,11 @@ class EffectStructure:
         children: dict[str, list[str]] = {}
         for lhs, rhs in zip(col["lhs"][is_reg], col["rhs"][is_reg]):
             children.setdefault(rhs, []).append(lhs)
-        self.recursive = _is_acyclic(children)
-        if not self.recursive:
-            raise ValueError("the structural model is non-recursive (it has a feedback loop), so "
-                             "specific indirect effects are not defined; use ':=' definitions")
+        loop = _find_loop(children)
+        if loop:
+            raise ValueError("the structural model is non-recursive (feedback loop "
+                             f"{' -> '.join(loop)}), so specific indirect effects are not "
+                             "defined; use ':=' definitions")
         effects: list[Effect] = []
         for source in _unique(col["rhs"][is_reg]):
             paths_by_target: dict[str, list[list[str]]] = {}
@@ -92,20 +93,31 @@ class EffectStructure:
         return est, std
 
 
-def _is_acyclic(children: dict[str, list[str]]) -> bool:
+def _find_loop(children: dict[str, list[str]]) -> list[str]:
+    """A directed cycle of the path graph as [a, b, ..., a], or [] if the model is recursive."""
     state: dict[str, int] = {}
+    stack: list[str] = []
 
-    def visit(node) -> bool:
-        if state.get(node) == 1:
-            return False
+    def visit(node) -> list[str]:
+        if state.get(node) == 1:                     # back on the current path: a loop
+            return stack[stack.index(node):] + [node]
         if state.get(node) == 2:
-            return True
+            return []
         state[node] = 1
-        ok = all(visit(child) for child in children.get(node, []))
+        stack.append(node)
+        for child in children.get(node, []):
+            loop = visit(child)
+            if loop:
+                return loop
+        stack.pop()
         state[node] = 2
-        return ok
+        return []
 
-    return all(visit(node) for node in list(children))
+    for node in list(children):
+        loop = visit(node)
+        if loop:
+            return loop
+    return []
 
 
 def _paths_from(source: str, children: dict[str, list[str]]):

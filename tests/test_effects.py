@@ -203,3 +203,9 @@ def test_fiml_bootstrap_resamples_the_covariates(quiet):
     col = res.partable.col
     exo = np.flatnonzero((col["lhs"] == "ageyr") & (col["op"] == "~~") & (col["rhs"] == "ageyr"))
     assert boot.block("est")[:, exo].std() > 0
+
+
+def test_non_recursive_model_names_its_loop(hs):
+    res = rq.fit("x1 ~ x2 + x4\nx2 ~ x1 + x3", hs)
+    with pytest.raises(ValueError, match="feedback loop x2 -> x1 -> x2"):
+        res.effects()
