@@ -21,4 +21,4 @@ __version__ = "0.1.0"
 __all__ = ["fit", "invariance", "compare_paths", "segments", "simulate", "models", "datasets",
            "parse", "build_partable", "Result", "RelqualWarning", "ModelSyntaxError", "DataError",
            "read_survey", "check_data", "DataReport", "SurveyFileError", "power", "power_rmsea",
-           "sample_size_rmsea", "smallest_n", "__version__"]
+           "sample_size_rmsea", "smallest_n", "intervals", "__version__"]

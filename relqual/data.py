@@ -161,3 +161,15 @@ def check_groups_kept(data, group: str | None, prepared) -> None:
         raise DataError(f"group(s) {', '.join(repr(g) for g in lost)} of column '{group}' have no "
                         "usable rows left (every row has a missing value in a model variable); "
                         + " ".join(prepared.notes))
+
+
+def check_group_column(data, group: str) -> None:
+    """The ``group`` column must be a column of the data (close names are suggested)."""
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
+    if group not in data.columns:
+        columns = [str(c) for c in data.columns]
+        close = difflib.get_close_matches(str(group), columns, n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise DataError(f"group column '{group}' is not a column of the data{hint} (columns: "
+                        f"{', '.join(columns[:12])}{' ...' if len(columns) > 12 else ''})")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import models as model_library
-from .data import FIML_NAMES, DataError, check_groups_kept, prepare_data
+from .data import FIML_NAMES, DataError, check_group_column, check_groups_kept, prepare_data
 from .engine.inference import unidentified_parameters, vcov_from_information
 from .engine.loss import MLLoss, Piece
 from .engine.matrices import RamModel
@@ -186,8 +186,7 @@ def count_groups(data, group: str | None) -> int:
     """Number of groups (distinct non-missing values of the ``group`` column)."""
     if group is None:
         return 1
-    if not hasattr(data, "columns") or group not in data.columns:
-        raise DataError(f"group column '{group}' is not a column of the data")
+    check_group_column(data, group)
     n = int(data[group].dropna().nunique())
     if n < 2:
         raise DataError(f"group column '{group}' has {n} distinct value(s); at least 2 are needed")

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .data import DataError
+from .data import check_group_column
 from .fit import fit
 from .syntax import parse
 
@@ -152,12 +152,7 @@ def _check_levels(levels) -> list[str]:
 def _check_group_column(data, group) -> None:
     if group is None:
         raise ValueError("a group comparison needs group= (the column that defines the groups)")
-    if not isinstance(data, pd.DataFrame):
-        raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
-    if group not in data.columns:
-        columns = ", ".join(map(str, list(data.columns)[:12]))
-        raise DataError(f"group column '{group}' is not a column of the data (columns: "
-                        f"{columns}{' ...' if data.shape[1] > 12 else ''})")
+    check_group_column(data, group)
 
 
 def _difference_test(free, constrained, estimator: str) -> dict:

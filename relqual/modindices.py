@@ -41,7 +41,7 @@ import pandas as pd
 
 from .engine.inference import standardize
 from .engine.loss import MLLoss
-from .engine.matrices import KIND_A, KIND_S, RamModel
+from .engine.matrices import RamModel
 from .partable import ParTable
 
 MI_COLUMNS = ["lhs", "op", "rhs", "mi", "epc", "sepc_lv", "sepc_all", "sepc_nox"]

@@ -701,7 +701,6 @@ class PathDiagram:
             if not (self.indicators and n.items):
                 continue
             bx0, by0, bx1, by1 = self._block_rect(n)
-            k = len(n.items)
             for r, (item, text) in enumerate(n.items):
                 if n.side in ("left", "right"):
                     ix, iy = bx0, by1 - ITEM_H - r * (ITEM_H + ITEM_GAP)
@@ -736,7 +735,6 @@ class PathDiagram:
                                        lx + lw / 2 + 0.03, ly + lh / 2 + 0.03))
 
         placed = []
-        ellipse_boxes = [(self.x[n.layer], n.y) for n in self.node_list]
         for e in self.edges:
             p0, p1 = e.p0, e.p1
             style = dict(color=MUTED if e.muted else INK, lw=1.3 if not e.muted else 1.0)

@@ -43,7 +43,6 @@ for covariance structure modeling", *Psychological Methods* 1(2), 130-149), as s
 """
 from __future__ import annotations
 
-import copy
 import os
 import time
 

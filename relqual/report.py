@@ -25,7 +25,6 @@ from importlib import metadata
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from .tables import CSS, Table, apa_tables, num
 

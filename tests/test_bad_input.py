@@ -1,5 +1,4 @@
 """Bad input gets a clear error (or a loud warning) naming what is wrong; data are never modified."""
-import warnings
 
 import numpy as np
 import pandas as pd

@@ -1,5 +1,4 @@
 """The parameter table's defaults against lavaan's parTable() (tests/reference/partables.json)."""
-import numpy as np
 import pandas as pd
 import pytest
 

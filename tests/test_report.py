@@ -8,7 +8,6 @@ import warnings
 from pathlib import Path
 
 import docx
-import numpy as np
 import pytest
 
 import relqual as rq
