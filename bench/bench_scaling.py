@@ -3,7 +3,7 @@
 1. Rows: the relationship-quality model (20 items) fitted to N = 1e3 .. 1e6 simulated rows
    (continuous). The fit works on sample moments, so the estimation itself does not depend on N;
    the table times the parts of a fit separately: data preparation (selection and checks,
-   ``prepare_data``), sample moments, and estimation from the moments (``fit.estimate``), and gives the peak memory traced during the fit (tracemalloc)
+   ``prepare_data``), sample moments, and estimation from the moments (``estimation.estimate``), and gives the peak memory traced during the fit (tracemalloc)
    as a multiple of the data's own size: a constant multiple means memory linear in N.
 2. Model size: a k-factor CFA, 5 items per factor (loadings .7, factor correlations .3), for
    10 .. 150 indicators, N = 2000 rows: time, iterations and peak memory of one fit.
@@ -23,7 +23,8 @@ import numpy as np
 import relqual as rq
 from relqual.data import prepare_data
 from relqual.engine.samplestats import SampleStats
-from relqual.fit import estimate
+from relqual.estimation import estimate
+from relqual.options import FitOptions
 
 MODEL = "relationship_quality"
 
@@ -65,8 +66,7 @@ def rows_table(max_rows: int) -> None:
                                  repeat)
         values = prepared.arrays[0]
         mom_s, _ = timed(lambda: SampleStats.from_array(values, ov), repeat)
-        est_s, _ = timed(lambda: estimate(res.spec, res.partable, res.samples, res.prepared,
-                                          res.call), repeat)
+        est_s, _ = timed(lambda: estimate(res.problem, FitOptions()), repeat)
         peak = peak_memory(lambda: rq.fit(syntax, data))
         size = data.memory_usage(deep=True).sum()
         print(f"{n:>9} {fit_s:8.4f} {prep_s:10.4f} {mom_s:10.4f} {est_s:10.4f} "

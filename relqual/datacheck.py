@@ -202,7 +202,7 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
 
 
 def _model_variables(model) -> tuple[list[str], str]:
-    from .fit import resolve_model
+    from .models import resolve_model
     from .partable import build_partable
     spec = resolve_model(model)
     return list(build_partable(spec.syntax).roles.ov), spec.name

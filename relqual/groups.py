@@ -28,16 +28,15 @@ likelihood-ratio test against the model where it is constrained equal (shared la
 """
 from __future__ import annotations
 
-import dataclasses
-import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .data import check_group_column
+from .difftest import check_estimator as _check_estimator
+from .difftest import difference_test as _difference_test
 from .fit import fit
-from .syntax import parse
+from .pathcompare import compare_fitted_paths
 
 LEVELS = {
     "configural": (),
@@ -126,12 +125,6 @@ def invariance(model, data, group: str, levels=("configural", "metric", "scalar"
     return table
 
 
-def _check_estimator(estimator: str) -> None:
-    if str(estimator).upper() not in ("ML", "MLR"):
-        raise NotImplementedError(f"group comparisons with estimator='{estimator}' are not "
-                                  "available; use 'ML' or 'MLR'")
-
-
 def _check_levels(levels) -> list[str]:
     if isinstance(levels, str):
         levels = [levels]
@@ -155,30 +148,6 @@ def _check_group_column(data, group) -> None:
     check_group_column(data, group)
 
 
-def _difference_test(free, constrained, estimator: str) -> dict:
-    """Chi-square difference test of ``constrained`` against ``free`` (lavaan ``lavTestLRT``).
-
-    ML: the plain difference of the chi-squares. MLR: the scaled difference test of Satorra &
-    Bentler (2001), lavaan's default there: T_d = (T1 - T0) / c_d with
-    c_d = (df1 c1 - df0 c0) / (df1 - df0), from the unscaled statistics T and the models'
-    scaling factors c (the RMSEA of the difference then uses T_d).
-    """
-    _check_estimator(estimator)
-    f0, f1 = free.fit_measures(), constrained.fit_measures()
-    d_chisq, d_df = f1["chisq"] - f0["chisq"], f1["df"] - f0["df"]
-    if str(estimator).upper() == "MLR" and d_df > 0:
-        c_d = (f1["df"] * f1["chisq_scaling_factor"] - f0["df"] * f0["chisq_scaling_factor"]) / d_df
-        d_chisq = d_chisq / c_d if c_d > 0 else np.nan
-    n, g = constrained.n_obs, constrained.partable.ngroups
-    if d_df > 0:
-        p = float(stats.chi2.sf(d_chisq, d_df))
-        rmsea_d = float(np.sqrt(g) * np.sqrt(max(d_chisq / n / d_df - 1.0 / n, 0.0)))
-    else:
-        p, rmsea_d = np.nan, (0.0 if d_df == 0 else np.nan)
-    return {"delta_chisq": float(d_chisq), "delta_df": float(d_df), "p_delta": p,
-            "rmsea_d": rmsea_d}
-
-
 def _invariance_table(fits, estimator, criterion, alpha, cut_cfi, cut_rmsea) -> pd.DataFrame:
     rows, previous, holds = [], None, True
     for level, res in fits.items():
@@ -190,7 +159,8 @@ def _invariance_table(fits, estimator, criterion, alpha, cut_cfi, cut_rmsea) -> 
                    delta_cfi=np.nan, delta_rmsea=np.nan, delta_cfi_ok=None,
                    delta_rmsea_ok=None)
         if previous is not None:
-            row.update(_difference_test(previous, res, estimator))
+            row.update(_difference_test(previous.fit_measures(), res.fit_measures(), res.n_obs,
+                                        res.partable.ngroups, estimator))
             pf = previous.fit_measures()
             row["delta_cfi"] = float(fm["cfi"] - pf["cfi"])
             row["delta_rmsea"] = float(fm["rmsea"] - pf["rmsea"])
@@ -327,145 +297,9 @@ def compare_paths(model, data=None, group: str | None = None, paths=(), *,
     constrained equal by a shared label against the free model).
     """
     _check_estimator(estimator)
-    from .result import Result
-    if isinstance(model, Result):
+    if hasattr(model, "problem"):                         # a fitted Result
         result = model
-        if result.partable.ngroups < 2:
-            raise ValueError("compare_paths needs a multigroup fit (fit(..., group=...))")
     else:
         _check_group_column(data, group)
         result = fit(model, data, estimator=estimator, group=group, **fit_options)
-    if isinstance(paths, str):
-        paths = [paths]
-    targets = [t for path in paths for t in _parse_path(path)]
-    if not targets:
-        raise ValueError("name at least one path to compare, e.g. paths=['LOY ~ SAT']")
-    located = [(t, _locate(result, *t)) for t in targets]   # all checked before any refit
-    refit_data = _data_from_result(result)
-    rows = []
-    for (lhs, op, rhs), rows_g in located:
-        row = {"path": _path_text(lhs, op, rhs), "lhs": lhs, "op": op, "rhs": rhs}
-        row.update(_wald(result, rows_g))
-        row.update(_lrt(result, refit_data, lhs, op, rhs, rows_g))
-        rows.append(row)
-    table = pd.DataFrame(rows)
-    table.attrs.update(group=result.call.get("group"), group_labels=list(result.group_labels),
-                       note="diff = group 2 minus group 1 (two groups only); Wald test as "
-                            "lavTestWald, likelihood-ratio test as lavTestLRT (ML)")
-    return table
-
-
-def _parse_path(text: str) -> list[tuple[str, str, str]]:
-    statements = parse(text)
-    out = []
-    for s in statements:
-        if s.op not in ("=~", "~", "~~", "~1"):
-            raise ValueError(f"'{text}': only =~, ~, ~~ and ~1 parameters can be compared")
-        out.append((s.lhs, s.op, s.rhs))
-    return out
-
-
-def _path_text(lhs: str, op: str, rhs: str) -> str:
-    return f"{lhs} ~ 1" if op == "~1" else f"{lhs} {op} {rhs}"
-
-
-def _locate(result, lhs: str, op: str, rhs: str) -> list[int]:
-    """Parameter-table row of the path in each group (checked: present, free, not yet equal)."""
-    col = result.partable.col
-    same = (col["op"] == op) & (((col["lhs"] == lhs) & (col["rhs"] == rhs))
-                                | ((op == "~~") & (col["lhs"] == rhs) & (col["rhs"] == lhs)))
-    rows = []
-    for g in range(1, result.partable.ngroups + 1):
-        hit = np.flatnonzero(same & (col["group"] == g))
-        if not len(hit):
-            others = sorted({_path_text(a, o, b) for a, o, b in
-                             zip(col["lhs"], col["op"], col["rhs"]) if o == op})
-            raise ValueError(f"path '{_path_text(lhs, op, rhs)}' is not in the model; its "
-                             f"'{op}' parameters are: {', '.join(others) or '(none)'}")
-        rows.append(int(hit[0]))
-    free = col["free"][rows]
-    path = _path_text(lhs, op, rhs)
-    if np.any(free == 0):
-        g = int(np.flatnonzero(free == 0)[0]) + 1
-        raise ValueError(f"'{path}' is fixed in group {result.group_labels[g - 1]!r}, so there "
-                         "is nothing to compare")
-    if len(set(free)) == 1:
-        raise ValueError(f"'{path}' is already equal across groups (a shared label or "
-                         "group_equal); fit the model with it free to compare it")
-    return rows
-
-
-def _wald(result, rows) -> dict:
-    col = result.partable.col
-    idx = col["free"][rows] - 1
-    theta = result.x[idx]
-    V = result.vcov_matrix[np.ix_(idx, idx)]
-    G = len(idx)
-    R = np.zeros((G - 1, G))
-    R[:, 0] = -1.0
-    R[np.arange(G - 1), np.arange(1, G)] = 1.0
-    d = R @ theta
-    Vd = R @ V @ R.T
-    stat = float(d @ np.linalg.solve(Vd, d))
-    out = {}
-    se = np.sqrt(np.diag(V))
-    for label, est, s in zip(result.group_labels, theta, se):
-        out[f"est_{label}"], out[f"se_{label}"] = float(est), float(s)
-    if G == 2:
-        out.update(diff=float(d[0]), se_diff=float(np.sqrt(Vd[0, 0])),
-                   z_diff=float(d[0] / np.sqrt(Vd[0, 0])))
-    else:
-        out.update(diff=np.nan, se_diff=np.nan, z_diff=np.nan)
-    out.update(wald_chisq=stat, wald_df=G - 1, wald_pvalue=float(stats.chi2.sf(stat, G - 1)))
-    return out
-
-
-def _data_from_result(result) -> pd.DataFrame:
-    """The complete rows a fit used, back as a DataFrame (model variables + group column)."""
-    frames = []
-    for label, arr in zip(result.group_labels, result.prepared.arrays):
-        frame = pd.DataFrame(arr, columns=list(result.partable.roles.ov))
-        frame[result.call["group"]] = label
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
-
-
-def equal_path_syntax(syntax: str, result, lhs: str, op: str, rhs: str, rows) -> str:
-    """``syntax`` plus lines that make the path equal across groups: a shared label
-    (``LOY ~ rq_eq*SAT``), or, where the user labelled it per group, ``b1 == b2`` constraints.
-    The added formula repeats the path, which relqual's parser merges into the original
-    (keeping its other modifiers)."""
-    col = result.partable.col
-    taken = {label for label in col["label"] if label}
-    tag = "rq_eq"
-    while any(t.startswith(tag) for t in taken):
-        tag += "_"
-    labels = [col["label"][r] for r in rows]
-    formula_op, term = ("~", "1") if op == "~1" else (op, rhs)
-    if not any(labels):
-        return f"{syntax}\n{lhs} {formula_op} {tag}*{term}\n"
-    names = [label or f"{tag}{g}" for g, label in enumerate(labels, start=1)]
-    lines = [f"{lhs} {formula_op} c({', '.join(names)})*{term}"]
-    lines += [f"{names[0]} == {name}" for name in names[1:] if name != names[0]]
-    return syntax + "\n" + "\n".join(lines) + "\n"
-
-
-def _lrt(result, data, lhs, op, rhs, rows) -> dict:
-    spec = result.spec
-    constrained_spec = dataclasses.replace(
-        spec, syntax=equal_path_syntax(spec.syntax, result, lhs, op, rhs, rows))
-    call = result.call
-    options = {k: call[k] for k in ("estimator", "missing", "std_lv", "fixed_x", "group",
-                                    "group_equal", "group_partial", "meanstructure", "control")
-               if k in call}
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*merged into one parameter.*")
-        constrained = fit(constrained_spec, data, **options)
-    expected = result.partable.npar - (len(rows) - 1)
-    if constrained.partable.npar != expected:
-        raise RuntimeError(f"constraining '{_path_text(lhs, op, rhs)}' left "
-                           f"{constrained.partable.npar} free parameters, expected {expected}")
-    test = _difference_test(result, constrained, call.get("estimator", "ML"))
-    return {"lrt_chisq": test["delta_chisq"], "lrt_df": test["delta_df"],
-            "lrt_pvalue": test["p_delta"], "chisq_free": float(result.fit_measures()["chisq"]),
-            "chisq_equal": float(constrained.fit_measures()["chisq"])}
+    return compare_fitted_paths(result, paths)

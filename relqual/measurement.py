@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .modindices import require_ml
 
 LOW_LOADING = 0.5
 MI_SIGNIFICANT = 3.84      # chi-square(1) critical value at .05
@@ -414,13 +413,11 @@ def _std_solution(res, g: int) -> pd.DataFrame:
 
 def reliability(res, group=None) -> pd.DataFrame:
     """``res.reliability()``: see :func:`reliability_table` (per group for multigroup models)."""
-    require_ml(res, "reliability")
     return _per_group(res, group, lambda g: reliability_table(measurement_parts(res, g)))
 
 
 def item_diagnostics(res, threshold: float = LOW_LOADING, group=None) -> pd.DataFrame:
     """``res.item_diagnostics()``: see :func:`item_table` (``threshold``: low-loading flag)."""
-    require_ml(res, "item diagnostics")
     return _per_group(res, group, lambda g: item_table(measurement_parts(res, g),
                                                        _std_solution(res, g), threshold))
 
@@ -433,7 +430,6 @@ def _fornell_larcker(res, g: int):
 def fornell_larcker(res, matrix: bool = False, group=None) -> pd.DataFrame:
     """``res.fornell_larcker()``: one row per pair with its verdict, or with ``matrix=True`` the
     classic table (sqrt(AVE) on the diagonal, latent correlations off it) of one group."""
-    require_ml(res, "the Fornell-Larcker criterion")
     if matrix:
         return _fornell_larcker(res, _one_group(res, group, "the Fornell-Larcker matrix"))[0]
     return _per_group(res, group, lambda g: _fornell_larcker(res, g)[1])
@@ -442,7 +438,6 @@ def fornell_larcker(res, matrix: bool = False, group=None) -> pd.DataFrame:
 def htmt(res, matrix: bool = False, kind: str = "htmt", group=None) -> pd.DataFrame:
     """``res.htmt()``: one row per pair (HTMT, HTMT2, flags at .85 and .90), or with ``matrix=True``
     the ``kind`` ("htmt" or "htmt2") matrix of one group."""
-    require_ml(res, "HTMT")
     if kind not in ("htmt", "htmt2"):
         raise ValueError("kind must be 'htmt' or 'htmt2'")
     if matrix:
@@ -539,7 +534,6 @@ def measurement_report(res, *, loading_threshold: float = LOW_LOADING, top_modin
     """Put reliability, items, Fornell-Larcker, HTMT and the largest MIs together with verdicts
     (for one group: ``group`` is required for multigroup models)."""
     from .modindices import modification_indices
-    require_ml(res, "the measurement report")
     g = _one_group(res, group, "the measurement report")
     m = measurement_parts(res, g)
     rel = reliability_table(m)

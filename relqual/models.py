@@ -203,3 +203,44 @@ def load(name: str) -> ModelSpec:
     if name not in files:
         raise KeyError(f"no library model named '{name}'; available: {', '.join(sorted(files))}")
     return ModelSpec.from_toml(files[name])
+
+
+def resolve_model(model) -> ModelSpec:
+    """A model given as syntax, a ModelSpec, a library name or a model-file path -> ModelSpec.
+
+    Parameters
+    ----------
+    model : str, Path or ModelSpec
+        lavaan syntax (anything with ``~`` or ``:=``), a library model name
+        (``"relationship_quality"``, ``"trust_cumulative_satisfaction:satisfaction_first"``), a
+        ``.toml`` model file or a text file of lavaan syntax.
+
+    Returns
+    -------
+    ModelSpec
+
+    Examples
+    --------
+    >>> resolve_model("f =~ x1 + x2 + x3").name
+    'user model'
+    >>> resolve_model("relationship_quality").name
+    'relationship_quality'
+    """
+    if isinstance(model, ModelSpec):
+        return model
+    if not isinstance(model, (str, Path)):
+        raise TypeError("model must be lavaan syntax, a ModelSpec, a library model name or a "
+                        f"path to a model file (got {type(model).__name__})")
+    text = str(model)
+    path = Path(text).expanduser() if "\n" not in text and len(text) < 4096 else None
+    if path is not None and path.is_file():
+        if path.suffix == ".toml":
+            return ModelSpec.from_toml(path)
+        return ModelSpec(name=path.stem, syntax=path.read_text(encoding="utf-8"))
+    if any(op in text for op in ("~", ":=")):
+        return ModelSpec(name="user model", syntax=text)
+    try:
+        return load(text)
+    except KeyError as exc:
+        raise ValueError(f"'{text}' is neither model syntax (no '=~', '~' or '~~' found), nor a "
+                         f"model file, nor a library model. {exc.args[0]}") from None

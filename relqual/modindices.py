@@ -50,24 +50,6 @@ _V_TOLERANCE = np.finfo(float).eps ** (1 / 3)
 _SMALL = np.sqrt(np.finfo(float).eps)
 
 
-def require_ml(res, what: str, fiml: bool = False) -> None:
-    """Raise a clear error for fits these methods do not support (yet): estimators other than
-    ML and MLR (WLSMV needs reliability on the latent-response scale), and FIML except where
-    ``fiml`` says the method handles it (modification indices do; reliability does not yet). MLR has ML's
-    estimates, and lavaan's ``modindices()`` uses the same expected information for it (checked
-    against lavaan's MLR reference, tests/reference/hs_mlr.json)."""
-    estimator = str(res.call.get("estimator", "ML")).upper()
-    if estimator not in ("ML", "MLR"):
-        raise NotImplementedError(
-            f"{what} is available for estimator='ML' (or 'MLR') fits only; this fit used "
-            f"estimator='{estimator}', which is not supported yet")
-    missing = str(res.call.get("missing", "listwise")).lower()
-    if missing != "listwise" and not (fiml and res.incomplete is not None):
-        raise NotImplementedError(
-            f"{what} is available for complete-data fits (missing='listwise') only; "
-            f"missing='{missing}' is not supported yet")
-
-
 def candidate_rows(partable: ParTable) -> list[tuple[str, str, str]]:
     """The ``(lhs, op, rhs)`` rows of lavaan's full parameter table (``lav_partable_full``)."""
     roles, col = partable.roles, partable.col
@@ -162,10 +144,6 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
     ``minimum_value`` keeps the rows with ``mi`` above it. ``x`` evaluates the test at another
     free-parameter vector than the estimates (the tests use lavaan's own estimates).
     """
-    require_ml(res, "modification indices", fiml=True)
-    if res.incomplete is not None and res.partable.roles.ov_x and res.partable.options["fixed_x"]:
-        raise NotImplementedError("modification indices under FIML with fixed.x covariates are "
-                                  "not available yet; fit with fixed_x=False")
     if not res.converged:
         warnings.warn("the model did not converge: modification indices are not trustworthy",
                       RuntimeWarning, stacklevel=2)

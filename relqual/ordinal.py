@@ -15,105 +15,144 @@ Free parameters are numbered in row order, as lavaan.
 """
 from __future__ import annotations
 
-import warnings
-from functools import cached_property
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from .data import DataError, check_groups_kept, prepare_data
 from .engine import wls
-from .engine.inference import standardize, unidentified_parameters
-from .engine.matrices import KIND_S
-from .engine.optimize import minimize
 from .engine.polychoric import ordinal_stats
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .engine.threads import single_blas_thread
 from .partable import ParTable, build_partable
-from .resample import Refitter
-from .result import RelqualWarning, Result
+from .problem import Inference, Problem, check_identified, count_groups
 from .syntax import ModelSyntaxError
 
 MAX_CATEGORIES = 10
 
 
-def fit_wlsmv(spec, data, *, ordered, group, ngroups, group_equal, group_partial, std_lv,
-              fixed_x, control, call, check_scales) -> "OrdinalResult":
-    """Fit ``spec`` by WLSMV (DWLS with robust SEs and the scaled-shifted test)."""
-    if group_equal or group_partial:
-        raise NotImplementedError("group_equal / group_partial with estimator='WLSMV' are not "
-                                  "available yet (lavaan then frees scaling factors and latent "
-                                  "means); fit the groups configurally or use estimator='ML'")
-    base = build_partable(spec.syntax, std_lv=std_lv, meanstructure=True, fixed_x=fixed_x,
-                          ngroups=ngroups)
-    roles = base.roles
-    names = _ordered_names(ordered, roles)
-    prepared, levels = _prepare(data, roles, names, group)
-    check_groups_kept(data, group, prepared)
-    nth = {v: len(levels[v]) - 1 for v in names}
-    partable = ordinal_partable(base, nth)
-    check_scales(partable)
-    ov = list(roles.ov)
+class WLSMVFamily:
+    """WLSMV for ordered items: the parts of the pipeline (see :class:`relqual.problem.Family`)."""
+
+    name = "WLSMV"
+    def unsupported(self, problem: Problem) -> dict:
+        """Result methods WLSMV fits do not offer yet, with the message that refuses them."""
+        whats = {"modindices": "modification indices", "factor_scores": "factor scores",
+                 "bollen_stine": "the Bollen-Stine bootstrap",
+                 "reliability": "reliability (ordinal omega and alpha)",
+                 "item_diagnostics": "item diagnostics",
+                 "fornell_larcker": "the Fornell-Larcker criterion", "htmt": "HTMT",
+                 "measurement_report": "the measurement report",
+                 "compare_paths": "compare_paths()"}
+        return {feature: f"{what} is available for estimator='ML' (or 'MLR') fits only; this "
+                         "fit used estimator='WLSMV', which is not supported yet"
+                for feature, what in whats.items()}
+
+    def problem(self, spec, data, options) -> Problem:
+        """Listwise rows, thresholds and polychoric correlations with their asymptotic
+        covariance per group, lavaan's parameter table for ordered items, the DWLS loss."""
+        if options.group_equal or options.group_partial:
+            raise NotImplementedError("group_equal / group_partial with estimator='WLSMV' are not "
+                                      "available yet (lavaan then frees scaling factors and latent "
+                                      "means); fit the groups configurally or use estimator='ML'")
+        group = options.group
+        ngroups = count_groups(data, group)
+        base = build_partable(spec.syntax, std_lv=options.std_lv, meanstructure=True,
+                              fixed_x=options.fixed_x, ngroups=ngroups)
+        roles = base.roles
+        names = _ordered_names(options.ordered, roles)
+        prepared, levels = _prepare(data, roles, names, group)
+        check_groups_kept(data, group, prepared)
+        partable = ordinal_partable(base, {v: len(levels[v]) - 1 for v in names})
+        ov = list(roles.ov)
+        ordinal = dict(levels=levels, ordered=names)
+        models = [wls.OrdinalRamModel(partable, g, names) for g in range(1, ngroups + 1)]
+        loss, stats = ordinal_loss(models, partable, prepared.arrays, ordinal)
+        moments = sum(st.nth + len(st.pairs[0]) for st in stats)
+        check_identified(partable, moments)
+        samples = [SampleStats(tuple(ov), st.n, np.zeros(len(ov)), st.cor) for st in stats]
+        x0 = starting_values(partable, samples)
+        for mp, st in zip(loss.maps, stats):
+            free = mp.tau_param >= 0
+            x0[mp.tau_param[free]] = st.th[free]
+        notes = list(prepared.notes)
+        for g, st in enumerate(stats):
+            where = f" in group {prepared.group_labels[g]!r}" if ngroups > 1 else ""
+            for i, j in zip(*st.pairs):
+                if abs(st.cor[i, j]) > 0.99:
+                    notes.append(f"the polychoric correlation of '{ov[i]}' and '{ov[j]}'{where} "
+                                 f"is {st.cor[i, j]:.3f}, (nearly) 1")
+        notes += _single_ordinal_indicators(partable, names)
+        return Problem(family=self, partable=partable, data=prepared, samples=samples,
+                       models=models, loss=loss, x0=x0, moments=moments,
+                       ordinal=dict(ordinal, stats=stats), notes=tuple(notes))
+
+    def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
+        """New thresholds, polychoric correlations and DWLS weights for other rows (as
+        lavaan's bootstrap recomputes them); a resample in which a category of some item is
+        empty cannot be fitted (``ValueError``)."""
+        levels = problem.ordinal["levels"]
+        ov = problem.partable.roles.ov
+        for a in arrays:
+            for k, v in enumerate(ov):
+                if len(np.unique(a[:, k])) < len(levels[v]):
+                    raise ValueError("a category is empty in this resample")
+        loss, stats = ordinal_loss(problem.models, problem.partable, arrays, problem.ordinal)
+        data = replace(problem.data, arrays=list(arrays), n_used=sum(len(a) for a in arrays))
+        return replace(problem, data=data, loss=loss, ordinal=dict(problem.ordinal, stats=stats))
+
+    def inference(self, problem: Problem, opt, options) -> Inference:
+        """Robust ("robust.sem") covariance and the scaled-shifted test (lavaan's WLSMV)."""
+        inf = wls.inference(problem.loss, opt.x, problem.df)
+        information = None
+        if not inf.invertible:
+            loss = problem.loss
+            information = sum(D.T @ (w[:, None] * D) for D, w in
+                              zip((loss.delta(opt.x, g) for g in range(len(loss.models))),
+                                  loss.w))
+        return Inference(inf.vcov, inf.invertible, "robust.sem", information, wls=inf)
+
+    def fit_measures(self, problem: Problem, estimate) -> dict:
+        """The scaled-shifted test and lavaan's standard, scaled and robust indices."""
+        loss, x, inf = problem.loss, estimate.x, estimate.inference.wls
+        with single_blas_thread():
+            base = wls.baseline_test(loss)
+            robust = wls.catml_robust(loss, x, inf, inf.df)
+            return wls.wlsmv_fit_measures(
+                inf=inf, base=base, robust=robust, npar=problem.partable.npar,
+                n=problem.n_obs, ngroups=len(problem.samples),
+                srmr_parts=wls.srmr_ordinal(loss, x))
+
+    def sample_statistics(self, problem: Problem, group: int) -> dict:
+        """Thresholds ``th``, polychoric correlations ``cor``, Gamma ``gamma`` and the DWLS
+        weights ``wls_v`` of a group (lavaan ``lavInspect(fit, "sampstat")``, ``"gamma"``)."""
+        st = problem.ordinal["stats"][group - 1]
+        names = list(st.names)
+        th_names = st.threshold_names()
+        I, J = st.pairs
+        stat_names = th_names + [f"{names[i]}~~{names[j]}" for i, j in zip(I, J)]
+        return dict(th=pd.Series(st.th, index=th_names, name="th"),
+                    cor=pd.DataFrame(st.cor, index=names, columns=names),
+                    gamma=pd.DataFrame(st.gamma, index=stat_names, columns=stat_names),
+                    wls_v=pd.Series(st.wls_vd, index=stat_names, name="wls_v"))
+
+
+WLSMV = WLSMVFamily()
+
+
+def ordinal_loss(models, partable: ParTable, arrays: list[np.ndarray], ordinal: dict):
+    """The DWLS loss of rows (per group, model variable order) and their ordinal statistics."""
+    levels = ordinal["levels"]
+    ov = list(partable.roles.ov)
+    nlevels = [len(levels[v]) for v in ov]
     stats = []
-    for values in prepared.arrays:
+    for values in arrays:
         codes = np.column_stack([np.searchsorted(levels[v], values[:, k])
                                  for k, v in enumerate(ov)])
-        stats.append(ordinal_stats(codes, [len(levels[v]) for v in ov], ov))
-    moments = sum(s.nth + len(s.pairs[0]) for s in stats)
-    if partable.npar > moments:
-        raise ModelSyntaxError(f"the model has {partable.npar} free parameters but the data give "
-                               f"only {moments} thresholds and correlations (df = "
-                               f"{moments - partable.npar} < 0): the model is not identified")
-    samples = [SampleStats(tuple(ov), s.n, np.zeros(len(ov)), s.cor) for s in stats]
-    models = [wls.OrdinalRamModel(partable, g, names) for g in range(1, ngroups + 1)]
-    loss = wls.DWLSLoss(models, stats, partable)
-    x0 = starting_values(partable, samples)
-    for mp, st in zip(loss.maps, stats):
-        free = mp.tau_param >= 0
-        x0[mp.tau_param[free]] = st.th[free]
-    unknown = set(control) - {"max_iter", "gtol"}
-    if unknown:
-        raise ValueError(f"unknown control setting(s) {sorted(unknown)}; use max_iter, gtol")
-    opt = minimize(loss, x0, **control)
-    messages = list(prepared.notes)
-    if not opt.converged:
-        messages.append(f"the optimizer did not converge ({opt.message}; largest gradient "
-                        f"{np.nanmax(np.abs(opt.gradient)):.2g}): estimates are not trustworthy")
-    for g, st in enumerate(stats):
-        where = f" in group {prepared.group_labels[g]!r}" if ngroups > 1 else ""
-        I, J = st.pairs
-        for i, j in zip(I, J):
-            if abs(st.cor[i, j]) > 0.99:
-                messages.append(f"the polychoric correlation of '{ov[i]}' and '{ov[j]}'{where} "
-                                f"is {st.cor[i, j]:.3f}, (nearly) 1")
-    df = moments - partable.npar
-    inf = wls.inference(loss, opt.x, df)
-    if not inf.invertible:
-        messages.append("the information matrix is singular, so the model is probably not "
-                        "identified; standard errors and the scaled test are not available. "
-                        "Parameters involved: " + ", ".join(_unidentified(partable, loss, opt.x)))
-    messages += _single_ordinal_indicators(partable, names)
-    call = dict(call, ordered=list(names), parameterization="delta", se="robust.sem",
-                test="scaled.shifted", meanstructure=True)
-    result = OrdinalResult(spec=spec, partable=partable, models=models, samples=samples,
-                           x=opt.x, vcov=inf.vcov, optim=opt, prepared=prepared, call=call,
-                           messages=messages, moments=moments)
-    result.attach_wls(loss, stats, inf, levels)
-    for message in result.warnings:
-        warnings.warn(message, RelqualWarning, stacklevel=3)
-    return result
-
-
-def _unidentified(partable: ParTable, loss, x) -> list[str]:
-    E = sum(D.T @ (w[:, None] * D) for D, w in
-            zip((loss.delta(x, g) for g in range(len(loss.models))), loss.w))
-    col = partable.col
-    names = []
-    for k in unidentified_parameters(E) if np.all(np.isfinite(E)) else []:
-        row = np.flatnonzero(col["free"] == k + 1)[0]
-        names.append(f"{col['lhs'][row]} {col['op'][row]} {col['rhs'][row]}".strip())
-    return names
+        stats.append(ordinal_stats(codes, nlevels, ov))
+    return wls.DWLSLoss(models, stats, partable), stats
 
 
 def _single_ordinal_indicators(partable: ParTable, names: list[str]) -> list[str]:
@@ -311,142 +350,3 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
     options = dict(base.options, ordered=list(ordered), parameterization="delta")
     return ParTable(col=out, roles=base.roles, meanstructure=True, ngroups=base.ngroups,
                     options=options)
-
-
-# ------------------------------------------------------------------ result
-
-class OrdinalRefitter(Refitter):
-    """Bootstrap refits of a WLSMV model: every resample gets its own thresholds, polychoric
-    correlations and DWLS weights (as lavaan's bootstrap recomputes the sample statistics); a
-    resample in which a category of some item is empty fails and is counted."""
-
-    def __init__(self, result, kind: str = "ordinary"):
-        if kind != "ordinary":
-            raise NotImplementedError("the Bollen-Stine bootstrap is not available for WLSMV "
-                                      "(ordinal) fits")
-        super().__init__(result, kind)
-        ov = list(self.partable.roles.ov)
-        self.codes = [np.column_stack([np.searchsorted(result.levels[v], a[:, k])
-                                       for k, v in enumerate(ov)]) for a in self.arrays]
-        self.nlevels = [len(result.levels[v]) for v in ov]
-        self.ov = ov
-        self.standardizer = result
-
-    def _loss(self, indices):
-        stats = []
-        for codes, idx in zip(self.codes, indices):
-            sample = codes[idx]
-            if any(len(np.unique(sample[:, k])) < self.nlevels[k] for k in range(len(self.ov))):
-                raise ValueError("a category is empty in this resample")
-            stats.append(ordinal_stats(sample, self.nlevels, self.ov))
-        return wls.DWLSLoss(self.models, stats, self.partable)
-
-    def _statistics(self, x: np.ndarray) -> np.ndarray:
-        values = self.standardizer.row_values(x)
-        std = self.standardizer._standardize(x, "std.all")
-        parts = [values, std]
-        if self.effects is not None:
-            parts.extend(self.effects.values(x))
-        return np.concatenate(parts)
-
-
-class OrdinalResult(Result):
-    """A WLSMV fit: the Result tables plus thresholds (``|`` rows, lavaan's rhs t1, t2, ...),
-    scaling factors (``~*~``), the scaled-shifted test and the robust fit indices."""
-
-    refitter_class = OrdinalRefitter
-
-    def attach_wls(self, loss, stats, inf, levels) -> None:
-        self.wls_loss, self.ordinal, self.wls, self.levels = loss, stats, inf, levels
-
-    @cached_property
-    def _fixed_values(self) -> np.ndarray:
-        values = Result._fixed_values.func(self)
-        col = self.partable.col
-        other = np.isin(col["op"], ["|", "~*~"]) & (col["free"] == 0)
-        values[other] = col["ustart"][other]
-        return values
-
-    def row_values(self, x: np.ndarray) -> np.ndarray:
-        """Row values at ``x``; the ordered items' residual variances (fixed rows whose value
-        the delta parameterization computes) follow ``x``, as lavaan's delta-method SEs need."""
-        values = Result.row_values(self, x)
-        if x is self.x:
-            return values
-        for model in self.models:
-            rows = np.flatnonzero((model.row_kind == KIND_S) & (model.row_i == model.row_j)
-                                  & np.isin(model.row_i, model.ord))
-            if len(rows):
-                S = model.matrices(x)[1]
-                values[model.rows[rows]] = S[model.row_i[rows], model.row_i[rows]]
-        return values
-
-    def _standardize(self, x: np.ndarray, kind: str) -> np.ndarray:
-        """lavaan's standardization plus thresholds (divided by the latent response's implied
-        standard deviation for std.all; unchanged for std.lv) and scaling rows (unchanged)."""
-        values = self.row_values(x)
-        out = standardize(self.partable.col, self.models, x, values, kind)
-        col = self.partable.col
-        for g, model in enumerate(self.models, start=1):
-            sd = np.sqrt(np.diag(model.implied(x).sigma))
-            for k in np.flatnonzero((col["group"] == g) & np.isin(col["op"], ["|", "~*~"])):
-                scale = sd[model.ov_names.index(col["lhs"][k])]
-                out[k] = values[k] / scale if (kind == "std.all" and col["op"][k] == "|") \
-                    else values[k]
-        return out
-
-    @property
-    def _fit_measures(self) -> pd.Series:
-        cached = self.__dict__.get("_wls_fit_measures")
-        if cached is None:
-            loss, x = self.wls_loss, self.x
-            with single_blas_thread():
-                base = wls.baseline_test(loss)
-                robust = wls.catml_robust(loss, x, self.wls, self.wls.df)
-                measures = wls.wlsmv_fit_measures(
-                    inf=self.wls, base=base, robust=robust, npar=self.partable.npar,
-                    n=self.n_obs, ngroups=len(self.samples),
-                    srmr_parts=wls.srmr_ordinal(loss, x))
-            cached = pd.Series(measures, name="fit_measures")
-            self.__dict__["_wls_fit_measures"] = cached
-        return cached
-
-    def sample_statistics(self, group: int = 1) -> dict:
-        """Thresholds, polychoric correlations and Gamma of a group (lavaan ``lavInspect(fit,
-        "sampstat")`` and ``"gamma"``): ``th`` (Series), ``cor`` (DataFrame), ``gamma``
-        (DataFrame), ``wls_v`` (the DWLS weights, Series)."""
-        st = self.ordinal[group - 1]
-        names = list(st.names)
-        th_names = st.threshold_names()
-        I, J = st.pairs
-        stat_names = th_names + [f"{names[i]}~~{names[j]}" for i, j in zip(I, J)]
-        return dict(th=pd.Series(st.th, index=th_names, name="th"),
-                    cor=pd.DataFrame(st.cor, index=names, columns=names),
-                    gamma=pd.DataFrame(st.gamma, index=stat_names, columns=stat_names),
-                    wls_v=pd.Series(st.wls_vd, index=stat_names, name="wls_v"))
-
-    def summary(self) -> str:
-        text = super().summary()
-        fm = self._fit_measures
-        test = (f"  scaled-shifted (WLSMV): chi-square = {fm['chisq_scaled']:.3f}, df = "
-                f"{int(fm['df'])}, p = {fm['pvalue_scaled']:.4f} (scaling factor "
-                f"{fm['chisq_scaling_factor']:.3f}, shift {fm['chisq_shift_parameter']:.3f})\n"
-                f"  robust CFI = {fm['cfi_robust']:.3f}  TLI = {fm['tli_robust']:.3f}  "
-                f"RMSEA = {fm['rmsea_robust']:.3f}")
-        return text.replace("\nModel test\n", "\nModel test\n" + test + "\n", 1)
-
-
-def _refuse(what: str):
-    def method(self, *args, **kwargs):
-        raise NotImplementedError(f"{what} is not available for WLSMV (ordinal) fits yet")
-    return method
-
-
-for _name, _what in {"modindices": "modindices()", "factor_scores": "factor_scores()",
-                     "bollen_stine": "the Bollen-Stine bootstrap",
-                     "reliability": "reliability() (ordinal omega and alpha)",
-                     "item_diagnostics": "item_diagnostics()",
-                     "fornell_larcker": "fornell_larcker()", "htmt": "htmt()",
-                     "measurement_report": "measurement_report()",
-                     "compare_paths": "compare_paths()"}.items():
-    setattr(OrdinalResult, _name, _refuse(_what))

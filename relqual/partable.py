@@ -73,6 +73,27 @@ class ParTable:
         free = self.col["free"]
         return int(free.max()) if len(free) and free.max() > 0 else 0
 
+    def with_shared(self, rows) -> ParTable:
+        """A copy in which the free parameters of ``rows`` (table positions) are one parameter
+        (equality constraints, lavaan's shared labels); parameters are renumbered in row order.
+
+        Examples
+        --------
+        >>> table = build_partable("f =~ x1 + x2 + x3")
+        >>> table.with_shared([1, 2]).col["free"][:3].tolist(), table.with_shared([1, 2]).npar
+        ([0, 1, 1], 6)
+        """
+        cols = dict(self.col)
+        free = cols["free"].copy()
+        rows = list(rows)
+        for k in rows[1:]:
+            free[free == free[k]] = free[rows[0]]
+        order = {old: new for new, old in enumerate(dict.fromkeys(int(f) for f in free if f > 0),
+                                                    start=1)}
+        cols["free"] = np.array([order.get(int(f), 0) for f in free], dtype=int)
+        return ParTable(col=cols, roles=self.roles, meanstructure=self.meanstructure,
+                        ngroups=self.ngroups, options=dict(self.options))
+
 
 def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bool = False,
                    meanstructure: bool | None = None, fixed_x: bool = True,
@@ -421,3 +442,42 @@ def _apply_equality(cols: dict, s: Statement) -> None:
         free[rhs_rows] = np.where(free[rhs_rows] > 0, free[lhs_rows[0]], 0)
     mapping = {old: new for new, old in enumerate(_unique(f for f in free if f > 0), start=1)}
     cols["free"] = np.array([mapping.get(f, 0) for f in free], dtype=int)
+
+
+def unrestricted_partable(names: list[str], *, saturated: bool = True,
+                          meanstructure: bool = False, ngroups: int = 1) -> ParTable:
+    """The parameter table of the saturated or the independence model of observed ``names``.
+
+    ``saturated=True``: every variance and covariance free (lavaan's
+    ``lav_partable_unrestricted``); ``saturated=False``: the variances only (the baseline of
+    the incremental fit indices, lavaan's ``lav_partable_independence``). With
+    ``meanstructure`` every mean is free too. Built directly, one copy per group, no
+    parameter shared across groups.
+
+    Examples
+    --------
+    >>> from relqual.partable import unrestricted_partable
+    >>> unrestricted_partable(["x1", "x2"]).table[["lhs", "op", "rhs", "free"]]
+      lhs  op rhs  free
+    0  x1  ~~  x1     1
+    1  x1  ~~  x2     2
+    2  x2  ~~  x2     3
+    """
+    names = list(names)
+    pairs = [(a, b) for i, a in enumerate(names) for b in (names[i:] if saturated else [a])]
+    lhs = [a for a, _ in pairs] + (names if meanstructure else [])
+    rhs = [b for _, b in pairs] + ([""] * len(names) if meanstructure else [])
+    op = ["~~"] * len(pairs) + (["~1"] * len(names) if meanstructure else [])
+    n_rows = len(lhs) * ngroups
+    cols = dict(lhs=np.array(lhs * ngroups, dtype=object), op=np.array(op * ngroups, dtype=object),
+                rhs=np.array(rhs * ngroups, dtype=object), user=np.zeros(n_rows, dtype=int),
+                free=np.arange(1, n_rows + 1), ustart=np.full(n_rows, np.nan),
+                exo=np.zeros(n_rows, dtype=int), line=np.zeros(n_rows, dtype=int),
+                group=np.repeat(np.arange(1, ngroups + 1), len(lhs)),
+                label=np.full(n_rows, "", dtype=object), start=np.full(n_rows, np.nan))
+    cols["id"] = np.arange(1, n_rows + 1)
+    cols["block"] = cols["group"]
+    cols["plabel"] = np.array([f".p{i}." for i in cols["id"]], dtype=object)
+    roles = VariableRoles(lv=[], ov=names, ov_ind=[], ov_x=[], lv_x=[], first_line={})
+    return ParTable(col=cols, roles=roles, meanstructure=meanstructure, ngroups=ngroups,
+                    options=dict(std_lv=False, fixed_x=False))

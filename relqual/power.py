@@ -50,21 +50,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .effects import EffectStructure
-from .engine.inference import evaluate_defined, numerical_jacobian, vcov_from_information
-from .engine.loss import MLLoss, Piece
-from .engine.matrices import KIND_A, RamModel
-from .engine.missing import missing_patterns
-from .engine.optimize import minimize
-from .engine.robust import observed_information, sandwich
-from .engine.samplestats import SampleStats
-from .engine.start import starting_values
-from .engine.threads import single_blas_thread
-from .resample import process_context
 from .data import FIML_NAMES
-from .fit import check_scales, count_moments, resolve_model
+from .effects import EffectStructure
+from .engine.inference import numerical_jacobian, vcov_from_information
+from .engine.matrices import KIND_A
+from .engine.samplestats import SampleStats
+from .engine.threads import single_blas_thread
+from .estimation import estimate
+from .ml import problem_from_samples
+from .models import resolve_model
+from .options import FitOptions
 from .partable import build_partable
-from .resample import CHUNK, REFIT_GTOL, _progress_bar, _worker_count
+from .resample import CHUNK, REFIT_GTOL, process_context, progress_bar, worker_count
 from .simulate import (_cov_factor, _generators, _moments, likert_thresholds, population_model,
                        population_syntax, simulate)
 
@@ -118,41 +115,38 @@ class PowerJob:
         self.factor = _cov_factor(imp.sigma, self.pop_names)
         self.pop_sd = np.sqrt(np.diag(imp.sigma))
         self.thresholds = likert_thresholds(likert) if likert is not None else None
-        # analysis model: parameter table and RAM model, once
+        # analysis model: the estimation problem of the population moments, compiled once
         meanstructure = True if self.fiml else None
-        self.partable = build_partable(spec.syntax, std_lv=std_lv, meanstructure=meanstructure,
-                                       fixed_x=fixed_x)
-        if self.partable.npar == 0:
+        partable = build_partable(spec.syntax, std_lv=std_lv, meanstructure=meanstructure,
+                                  fixed_x=fixed_x)
+        if partable.npar == 0:
             raise ValueError("the analysis model has no free parameters: give the model to fit "
                              "as the spec's syntax and its population values as population=")
-        check_scales(self.partable)
-        ov = list(self.partable.roles.ov)
+        ov = list(partable.roles.ov)
         absent = [v for v in ov if v not in self.pop_names]
         if absent:
             raise ValueError("the population model does not generate the observed variable(s) "
                              f"{', '.join(absent)} of the analysis model")
-        if self.fiml and self.partable.roles.ov_x and fixed_x:
+        if self.fiml and partable.roles.ov_x and fixed_x:
             raise NotImplementedError("FIML with fixed observed covariates "
-                                      f"({', '.join(self.partable.roles.ov_x)}) is not available "
+                                      f"({', '.join(partable.roles.ov_x)}) is not available "
                                       "yet; use fixed_x=False")
         self.columns = np.array([self.pop_names.index(v) for v in ov])
         self.ov = ov
         pop_sample = SampleStats(tuple(ov), 1, mu[self.columns],
                                  imp.sigma[np.ix_(self.columns, self.columns)])
-        self.moments = count_moments(self.partable, [pop_sample])
-        self.df = self.moments - self.partable.npar
-        if self.df < 0:
-            raise ValueError(f"the model has {self.partable.npar} free parameters but only "
-                             f"{self.moments} sample moments: it is not identified")
-        self.model = RamModel(self.partable, 1, pop_sample)
-        loss = MLLoss([self.model], [pop_sample])
-        opt = minimize(loss, starting_values(self.partable, [pop_sample]), gtol=1e-10)
-        if not opt.converged:
+        self.problem = problem_from_samples(partable, [pop_sample], fiml=self.fiml)
+        self.partable = partable
+        self.df = self.problem.df
+        self.options = FitOptions(estimator=estimator, missing=missing, test="none")
+        population = estimate(self.problem, FitOptions(control={"gtol": 1e-10}))
+        if not population.converged:
             raise ValueError("the analysis model could not be fitted to the population moments "
-                             f"({opt.message}); check that it is identified")
-        self.x_pop = opt.x
-        self.population_fmin = float(max(opt.fmin, 0.0))
-        self.info_pop = opt.information                      # expected Hessian of F
+                             f"({population.opt.message}); check that it is identified")
+        self.model = self.problem.models[0]
+        self.x_pop = population.x
+        self.population_fmin = float(max(population.opt.fmin, 0.0))
+        self.info_pop = population.inference.information     # expected Hessian of F
         self._build_rows()
 
     # -- the rows of the output table and their values at a parameter vector
@@ -197,10 +191,7 @@ class PowerJob:
         return np.concatenate(parts)
 
     def _defined(self, x: np.ndarray) -> np.ndarray:
-        col = self.partable.col
-        values = np.full(len(col["op"]), np.nan)
-        values[self.model.rows] = self.model.row_values(*self.model.matrices(x))
-        return evaluate_defined(col, values)[self.defined_rows]
+        return self.problem.row_values(x)[self.defined_rows]
 
     def _indirect_jacobian(self, x: np.ndarray) -> np.ndarray:
         """d(product of the arrows along each specific indirect path) / dx, analytically."""
@@ -266,40 +257,20 @@ class PowerJob:
         return out
 
     def _fit(self, values: np.ndarray):
-        model = self.model
+        """The fit's own pipeline on the replicate's rows, from the population values."""
         if self.fiml:
-            keep = ~np.all(np.isnan(values), axis=1)
-            values = values[keep]
-            patterns = missing_patterns(values)
-            pieces = [Piece.pattern(0, pat) for pat in patterns]
-            loss = MLLoss([model], None, pieces)
+            values = values[~np.all(np.isnan(values), axis=1)]
         else:
             if self.missing_rate > 0:
                 values = values[~np.isnan(values).any(axis=1)]
             if len(values) <= len(self.ov):
                 return None
-            sample = SampleStats.from_array(values, self.ov)
-            model.set_sample(sample)
-            loss = MLLoss([model], [sample])
-        expected = not self.fiml and self.estimator == "ML"
-        opt = minimize(loss, self.x_pop, information=expected, gtol=REFIT_GTOL)
-        if not opt.converged:
+        problem = self.problem.with_data([values])
+        est = estimate(problem, self.options, start=self.x_pop, gtol=REFIT_GTOL)
+        if not est.usable:
             return None
-        if expected:
-            vcov = self._vcov_from(opt.information, loss.n_total)
-        else:
-            A = observed_information(loss, opt.x)
-            if self.estimator == "MLR":
-                try:
-                    vcov = sandwich(loss, opt.x, [values], A)[0]
-                except np.linalg.LinAlgError:
-                    vcov = None
-            else:
-                vcov = self._vcov_from(2.0 * A, loss.n_total)
-        if vcov is None or not np.all(np.isfinite(np.diag(vcov))):
-            return None
-        chisq = loss.n_total * opt.fmin if not self.fiml else np.nan
-        return opt.x, vcov, chisq
+        chisq = problem.loss.n_total * est.opt.fmin if not self.fiml else np.nan
+        return est.x, est.vcov, chisq
 
     def run(self, n: int, reps) -> tuple[int, np.ndarray, np.ndarray]:
         """Replicates ``reps`` at sample size ``n`` (one row each)."""
@@ -458,11 +429,11 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     tasks = _tasks(sizes, int(reps))
     total = len(sizes) * int(reps)
     show = progress if progress is not None else total >= 500
-    bar = _progress_bar(total, show, "power")
+    bar = progress_bar(total, show, "power")
     fit_started = time.perf_counter()
     results = {size: np.full((int(reps), 2 * job.width + 3), np.nan) for size in sizes}
     if backend == "local":
-        workers = (os.cpu_count() or 1) if n_jobs is None else _worker_count(n_jobs)
+        workers = (os.cpu_count() or 1) if n_jobs is None else worker_count(n_jobs)
         outputs = _run_local(job, tasks, workers, bar)
     else:
         outputs = _run_dask(job, tasks, client, n_jobs, bar)

@@ -14,7 +14,6 @@
 """
 from __future__ import annotations
 
-import copy
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -22,12 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .effects import EffectStructure
-from .engine.inference import evaluate_defined, standardize
-from .engine.loss import MLLoss, Piece
-from .engine.missing import missing_patterns
-from .engine.optimize import minimize
 from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
+from .estimation import estimate
+from .options import FitOptions
 
 CHUNK = 25
 REFIT_GTOL = 1e-7      # resample optima to ~1e-7: far below any bootstrap standard error
@@ -60,29 +57,33 @@ class BootstrapDraws:
 
 
 class Refitter:
-    """Everything a worker needs to refit the model to resampled rows and compute statistics."""
+    """Everything a worker needs to refit the model to resampled rows and compute statistics.
+
+    The refit is the fit's own pipeline (:func:`relqual.estimation.estimate`) on the fit's
+    problem with the resample's rows swapped in (:meth:`relqual.problem.Problem.with_data`),
+    started from the full-sample estimates, without inference.
+    """
 
     def __init__(self, result, kind: str = "ordinary"):
         if kind not in ("ordinary", "bollen-stine"):
             raise ValueError(f"unknown bootstrap kind '{kind}'; use 'ordinary' or 'bollen-stine'")
-        self.partable = result.partable
-        self.models = [copy.deepcopy(m) for m in result.models]
-        self.x_hat = result.x.copy()
-        self.kind = kind
-        self.control = dict(result.call.get("control", {}))
-        self.arrays = [a.copy() for a in result.prepared.arrays]
-        self.fiml = result.incomplete is not None
-        if kind == "bollen-stine" and self.fiml:
+        problem = result.problem
+        if kind == "bollen-stine" and problem.incomplete is not None:
             raise NotImplementedError("the Bollen-Stine bootstrap with missing data (FIML) is not "
                                       "available; use listwise deletion for it")
+        self.problem = problem.detached()
+        self.options = FitOptions(control=dict(result.call.get("control") or {}))
+        self.x_hat = result.x.copy()
+        self.kind = kind
+        self.arrays = [a.copy() for a in problem.data.arrays]
         if kind == "bollen-stine":
-            self.arrays = [_bollen_stine_rotation(a, m, result.x, result.partable.meanstructure)
-                           for a, m in zip(self.arrays, result.models)]
-        n_rows = len(self.partable.col["op"])
+            self.arrays = [_bollen_stine_rotation(a, m, result.x, problem.partable.meanstructure)
+                           for a, m in zip(self.arrays, problem.models)]
+        n_rows = len(problem.partable.col["op"])
         self.effects = None
-        if kind == "ordinary" and self.partable.ngroups == 1:
+        if kind == "ordinary" and problem.partable.ngroups == 1:
             try:
-                self.effects = EffectStructure(self.models[0], self.partable.col)
+                self.effects = EffectStructure(self.problem.models[0], problem.partable.col)
             except ValueError:                  # non-recursive: no enumerated effects
                 self.effects = None
         n_eff = len(self.effects.effects) if self.effects else 0
@@ -95,46 +96,20 @@ class Refitter:
             self.layout = {"chisq": slice(0, 1)}
             self.width = 1
 
-    def _loss(self, indices: list[np.ndarray]) -> MLLoss:
-        """The discrepancy of one resample (FIML: the resample's missing-data patterns)."""
-        names = self.partable.roles.ov
-        if not self.fiml:
-            samples = [SampleStats.from_array(a[idx], names) for a, idx in zip(self.arrays, indices)]
-            pieces = None
-        else:   # warm start: the patterns suffice (no EM needed)
-            pieces = [Piece.pattern(g, pat) for g, (a, idx) in enumerate(zip(self.arrays, indices))
-                      for pat in missing_patterns(a[idx])]
-            # fixed.x covariates are complete under FIML: their moments come from the resample
-            samples = [SampleStats.from_array(a[idx], names) for a, idx in zip(self.arrays, indices)]
-            for model, sample in zip(self.models, samples):
-                model.set_sample(sample)
-            return MLLoss(self.models, pieces=pieces)
-        for model, sample in zip(self.models, samples):
-            model.set_sample(sample)
-        return MLLoss(self.models, samples, pieces)
-
     def refit(self, indices: list[np.ndarray]) -> np.ndarray | None:
         """Statistics of one resample, or None when its fit fails."""
         try:
-            loss = self._loss(indices)
-            opt = minimize(loss, self.x_hat, information=False,
-                           **{"gtol": REFIT_GTOL, **self.control})
+            problem = self.problem.with_data([a[idx] for a, idx in zip(self.arrays, indices)])
+            est = estimate(problem, self.options, start=self.x_hat, gtol=REFIT_GTOL,
+                           inference=False)
         except (np.linalg.LinAlgError, ArithmeticError, ValueError):
             return None
-        if not opt.converged:
+        if not est.usable:
             return None
         if self.kind == "bollen-stine":
-            return np.array([loss.n_total * opt.fmin])
-        return self._statistics(opt.x)
-
-    def _statistics(self, x: np.ndarray) -> np.ndarray:
-        col = self.partable.col
-        values = np.full(len(col["op"]), np.nan)
-        for model in self.models:
-            values[model.rows] = model.row_values(*model.matrices(x))
-        values = evaluate_defined(col, values)
-        std = standardize(col, self.models, x, values, "std.all")
-        parts = [values, std]
+            return np.array([problem.loss.n_total * est.opt.fmin])
+        x = est.x
+        parts = [problem.row_values(x), problem.standardize(x, "std.all")]
         if self.effects is not None:
             parts.extend(self.effects.values(x))
         return np.concatenate(parts)
@@ -151,7 +126,7 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
     """Refit ``result``'s model to ``draws`` resamples (or to the given ``indices``)."""
     if draws < 1 and indices is None:
         raise ValueError("the number of bootstrap draws must be at least 1")
-    refitter = getattr(result, "refitter_class", Refitter)(result, kind)   # WLSMV: its own
+    refitter = Refitter(result, kind)
     sizes = [len(a) for a in refitter.arrays]
     if indices is None:
         indices = draw_indices(sizes, draws, seed)
@@ -166,8 +141,8 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
     values = np.full((len(indices), refitter.width), np.nan)
     converged = np.zeros(len(indices), dtype=bool)
     show = progress if progress is not None else len(indices) >= 500
-    bar = _progress_bar(len(indices), show, f"bootstrap ({kind})")
-    n_jobs = _worker_count(n_jobs)
+    bar = progress_bar(len(indices), show, f"bootstrap ({kind})")
+    n_jobs = worker_count(n_jobs)
     if n_jobs == 1:
         _set_worker(refitter)
         outputs = (_refit_chunk([(k, indices[k]) for k in chunk]) for chunk in chunks)
@@ -212,7 +187,7 @@ def _consume(outputs, values, converged, bar) -> None:
             bar.update(len(chunk))
 
 
-def _worker_count(n_jobs: int) -> int:
+def worker_count(n_jobs: int) -> int:
     if n_jobs is None or n_jobs == 0:
         return 1
     if n_jobs < 0:
@@ -220,7 +195,7 @@ def _worker_count(n_jobs: int) -> int:
     return int(n_jobs)
 
 
-def _progress_bar(total: int, show: bool, description: str):
+def progress_bar(total: int, show: bool, description: str):
     if not show:
         return None
     from tqdm.auto import tqdm

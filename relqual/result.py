@@ -1,18 +1,24 @@
-"""The fitted model: lavaan-style tables (estimates, fit measures, R-squared) and displays."""
+"""The fitted model: lavaan-style tables (estimates, fit measures, R-squared) and displays.
+
+A :class:`Result` is built once, from the estimation problem and its estimate
+(:mod:`relqual.estimation`), and never changes: a different covariance of the estimates (the
+bootstrap) gives a new Result (:meth:`Result.with_bootstrap`), as statsmodels'
+``get_robustcov_results``. Tables are computed on first request and cached. What a kind of fit
+does not support is declared by its estimator family (``family.unsupported``) and refused by
+:func:`requires` with one clear message.
+"""
 from __future__ import annotations
 
+import functools
+from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from .engine import fitindices
-from .engine.inference import evaluate_defined, numerical_jacobian, standardize, wald_table
-from .engine.matrices import RamModel
-from .engine.fiml_corrected import fiml_corrected
-from .engine.robust import fit_baseline
-from .engine.threads import single_threaded
 from .effects import effects_table
+from .engine.inference import numerical_jacobian, wald_table
+from .engine.threads import single_threaded
 from .intervals import bootstrap_interval
 from .resample import run_bootstrap
 from .verdicts import judge
@@ -26,44 +32,176 @@ class RelqualWarning(UserWarning):
     """A problem with a fit that a researcher must see (non-convergence, improper solution...)."""
 
 
-class Result:
-    """An immutable fitted model. Tables are computed on first request and cached."""
+def requires(feature: str):
+    """Refuse a Result method that the fit's estimator family does not support."""
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            refusal = self.problem.family.unsupported(self.problem).get(feature)
+            if refusal is not None:
+                raise NotImplementedError(refusal)
+            return method(self, *args, **kwargs)
+        return wrapper
+    return decorate
 
-    def __init__(self, *, spec, partable, models: list[RamModel], samples, x, vcov, optim,
-                 prepared, call, messages, moments, incomplete=None, pieces=None):
-        self.spec, self.partable, self.models, self.samples = spec, partable, models, samples
-        self.incomplete = incomplete      # per group IncompleteData under FIML, else None
-        self.pieces = pieces              # what the discrepancy sums over (groups or patterns)
-        self.robust = None                # MLR: sandwich covariance and scaling factors
-        self.x, self.vcov_matrix, self.optim, self.prepared = x, vcov, optim, prepared
-        self.call, self.moments = call, moments
-        self.converged = bool(optim.converged)
-        self.n_obs = int(sum(s.n for s in samples))
-        self.iterations = int(optim.iterations)
-        self.warnings = list(messages) + self._improper_solution_messages()
-        self.group_labels = list(prepared.group_labels)
-        self.boot = None                  # bootstrap draws behind se="bootstrap"
-        self._resamples: dict = {}
+
+class Result:
+    """An immutable fitted model (see the module docstring).
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The model that was fitted.
+    estimate : relqual.estimation.Estimate
+        The estimation problem with its optimum, inference and messages.
+    call : dict
+        The options of the fit, as reported (and reused by refits).
+    boot : relqual.resample.BootstrapDraws, optional
+        Bootstrap draws that replace the standard errors and intervals (``se="bootstrap"``).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+    >>> res.converged, res.n_obs
+    (True, 301)
+    >>> res.x = None
+    Traceback (most recent call last):
+    ...
+    AttributeError: a Result cannot be changed; fit again, or use with_bootstrap()/evaluated_at()
+    """
+
+    def __init__(self, *, spec, estimate, call: dict, boot=None):
+        problem = estimate.problem
+        set_ = object.__setattr__
+        set_(self, "spec", spec)
+        set_(self, "estimate", estimate)
+        set_(self, "problem", problem)
+        set_(self, "call", dict(call))
+        set_(self, "boot", boot)
+        set_(self, "partable", problem.partable)
+        set_(self, "x", estimate.x)
+        set_(self, "_resamples", {})
+        vcov = estimate.vcov
+        if boot is not None:                       # covariance of the bootstrap draws
+            free_rows = [np.flatnonzero(problem.partable.col["free"] == k)[0]
+                         for k in range(1, problem.partable.npar + 1)]
+            vcov = np.cov(boot.block("est")[:, free_rows], rowvar=False).reshape(
+                len(free_rows), len(free_rows))
+        set_(self, "vcov_matrix", vcov)
+
+    def __getattr__(self, name):
+        details = self.__dict__["estimate"].opt.details if "estimate" in self.__dict__ else {}
+        if name in details:                  # what an external optimizer left to inspect
+            return details[name]
+        raise AttributeError(f"'Result' object has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Result cannot be changed; fit again, or use "
+                             "with_bootstrap()/evaluated_at()")
+
+    # ------------------------------------------------------------------ what was fitted
+    @property
+    def converged(self) -> bool:
+        """Whether the optimizer converged."""
+        return self.estimate.converged
+
+    @property
+    def iterations(self) -> int:
+        """The optimizer's iterations."""
+        return int(self.estimate.opt.iterations)
+
+    @property
+    def optim(self):
+        """The optimizer's result (``x fmin gradient information iterations converged message``)."""
+        return self.estimate.opt
+
+    @property
+    def n_obs(self) -> int:
+        """The number of rows used (over all groups)."""
+        return self.problem.n_obs
+
+    @property
+    def n_input(self) -> int:
+        """The number of rows in the data given to the fit."""
+        return int(self.problem.data.n_input)
+
+    @property
+    def data_notes(self) -> list[str]:
+        """What happened to the rows (e.g. how many were dropped, and why)."""
+        return list(self.problem.data.notes)
+
+    @property
+    def group_labels(self) -> list:
+        """The group labels, in lavaan's order (first appearance)."""
+        return list(self.problem.data.group_labels)
+
+    @cached_property
+    def warnings(self) -> list[str]:
+        """Everything a researcher must read about this fit (non-convergence, improper
+        solutions, rows dropped, failed bootstrap draws, ...)."""
+        note = self.boot.note() if self.boot is not None else None
+        return list(self.estimate.messages) + ([note] if note else [])
+
+    @property
+    def robust(self) -> dict | None:
+        """MLR: the sandwich covariance and the Yuan-Bentler scaling factors, else None."""
+        return None if self.estimate.inference is None else self.estimate.inference.robust
+
+    # engine-facing parts of the fitted problem (read by measurement, scores, modindices)
+    @property
+    def models(self):
+        return self.problem.models
+
+    @property
+    def samples(self):
+        return self.problem.samples
+
+    @property
+    def incomplete(self):
+        return self.problem.incomplete
+
+    @property
+    def pieces(self):
+        return self.problem.loss.pieces
+
+    @property
+    def prepared(self):
+        return self.problem.data
+
+    def used_data(self) -> pd.DataFrame:
+        """The rows the fit used: the model's observed variables (NaN = missing under FIML),
+        plus a ``group`` column for a multigroup fit."""
+        names = list(self.partable.roles.ov)
+        frames = []
+        for label, values in zip(self.group_labels, self.problem.data.arrays):
+            frame = pd.DataFrame(values, columns=names)
+            if self.partable.ngroups > 1:
+                frame["group"] = label
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    # ------------------------------------------------------------------ new Results
+    def with_bootstrap(self, boot) -> Result:
+        """A new Result whose standard errors and (percentile) intervals come from ``boot``
+        (what ``fit(..., se="bootstrap")`` returns)."""
+        call = dict(self.call, se="bootstrap", bootstrap=len(boot.converged), seed=boot.seed)
+        return Result(spec=self.spec, estimate=self.estimate, call=call, boot=boot)
+
+    def evaluated_at(self, x: np.ndarray) -> Result:
+        """A new Result with the same problem and inference but the free parameters at ``x``
+        (e.g. another program's estimates, to compare derived tables)."""
+        estimate = replace(self.estimate, opt=replace(self.estimate.opt, x=np.asarray(x, float)))
+        return Result(spec=self.spec, estimate=estimate, call=self.call, boot=self.boot)
 
     # ------------------------------------------------------------------ parameter values
-    @cached_property
-    def _fixed_values(self) -> np.ndarray:
-        """Row values at the estimates, from the model matrices (fixed.x rows included)."""
-        values = np.full(len(self.partable.col["op"]), np.nan)
-        for model in self.models:
-            values[model.rows] = model.row_values(*model.matrices(self.x))
-        return values
-
     def row_values(self, x: np.ndarray) -> np.ndarray:
         """Value of every parameter-table row (and ``:=`` definition) at free-parameter vector ``x``."""
-        values = self._fixed_values.copy()
-        free = self.partable.col["free"]
-        values[free > 0] = x[free[free > 0] - 1]
-        return evaluate_defined(self.partable.col, values)
+        return self.problem.row_values(x)
 
     @cached_property
     def _values(self) -> np.ndarray:
-        return self.row_values(self.x)
+        return self.problem.row_values(self.x)
 
     @cached_property
     def _se(self) -> np.ndarray:
@@ -83,11 +221,7 @@ class Result:
 
     @cached_property
     def _std(self) -> dict:
-        return {kind: self._standardize(self.x, kind) for kind in ("std.lv", "std.all")}
-
-    def _standardize(self, x: np.ndarray, kind: str) -> np.ndarray:
-        """Standardized value of every row at ``x`` (WLSMV fits add their threshold rows)."""
-        return standardize(self.partable.col, self.models, x, self.row_values(x), kind)
+        return {kind: self.problem.standardize(self.x, kind) for kind in ("std.lv", "std.all")}
 
     # ------------------------------------------------------------------ public tables
     def estimates(self) -> pd.DataFrame:
@@ -119,7 +253,7 @@ class Result:
             raise ValueError("kind must be 'std.all' or 'std.lv'")
         tab = self.partable.table
         keep = tab["op"].isin(["=~", "~", "~~", "~1", "|", "~*~", ":="]).to_numpy()
-        func = lambda x: self._standardize(x, kind)[keep]
+        func = lambda x: self.problem.standardize(x, kind)[keep]
         est = func(self.x)
         jac = numerical_jacobian(func, self.x)
         se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", jac, self.vcov_matrix, jac), 0, None))
@@ -175,59 +309,8 @@ class Result:
 
     @cached_property
     def _fit_measures(self) -> pd.Series:
-        implied = []
-        for model, sample in zip(self.models, self.samples):
-            imp = model.implied(self.x)        # without a mean structure the means are saturated
-            implied.append((imp.sigma, imp.mu if self.partable.meanstructure else sample.mean))
-        x_names = self.partable.roles.ov_x
-        if self.incomplete is None:
-            chisq = self.n_obs * self.optim.fmin
-            logl, logl_h1, base_chisq = fitindices.complete_data_likelihoods(
-                self.samples, implied, x_names, self.partable.options["fixed_x"])
-        else:                                  # FIML: likelihood ratios against EM's H1
-            x_pos = ([self.partable.roles.ov.index(v) for v in x_names]
-                     if self.partable.options["fixed_x"] else [])
-            logl_x = sum(inc.covariate_loglik(x_pos) for inc in self.incomplete)
-            logl = sum(inc.loglik(sigma, mu) for inc, (sigma, mu) in zip(self.incomplete, implied))
-            logl_h1 = sum(inc.h1_loglik for inc in self.incomplete)
-            chisq = 2.0 * (logl_h1 - logl)
-            base_chisq = 2.0 * (logl_h1 - sum(inc.independence_loglik(x_pos)
-                                              for inc in self.incomplete))
-            logl, logl_h1 = logl - logl_x, logl_h1 - logl_x
-        measures = fitindices.fit_measures(
-            chisq=chisq, df=self.moments - self.partable.npar, npar=self.partable.npar,
-            n=self.n_obs, ngroups=len(self.samples), logl=logl, logl_h1=logl_h1,
-            base_chisq=base_chisq, base_df=fitindices.baseline_df(self.samples, x_names),
-            srmr_value=fitindices.srmr(self.samples, implied, self.partable.meanstructure))
-        if self.robust is not None:
-            measures.update(fitindices.scaled_measures(
-                measures, self.robust["scaling_factor"], self.robust["baseline_scaling_factor"],
-                robust=self.incomplete is None))
-        if self.incomplete is not None:
-            measures.update(self._fiml_robust_measures(measures))
-        return pd.Series(measures, name="fit_measures")
-
-    def _fiml_robust_measures(self, measures: dict) -> dict:
-        """lavaan's robust indices under FIML (FIML-corrected; version V3 with MLR, else V6).
-        Not computed with fixed.x covariates (lavaan's treatment of their block in the
-        saturated information is not reproduced yet): those entries are NaN."""
-        if self.partable.roles.ov_x and self.partable.options["fixed_x"]:
-            return {name: np.nan for name in fitindices.ROBUST_NAMES}
-        models, _, x_baseline = fit_baseline(self)
-        version = "V3" if self.robust is not None else "V6"
-        try:
-            fc = fiml_corrected(self, (models, x_baseline), version)
-        except np.linalg.LinAlgError:
-            return {}
-        return fitindices.robust_measures(measures, fc["XX3"], fc["c3"], fc["XX3_null"],
-                                          fc["c3_null"])
-
-    def use_robust(self, robust: dict) -> None:
-        """MLR: sandwich standard errors and Yuan-Bentler scaled test statistics."""
-        self.robust = robust
-        self.vcov_matrix = robust["vcov"]
-        for name in ("_se", "_fit_measures"):
-            self.__dict__.pop(name, None)
+        return pd.Series(self.problem.family.fit_measures(self.problem, self.estimate),
+                         name="fit_measures")
 
     def fit_measures(self) -> pd.Series:
         """Fit measures named like lavaan's ``fitMeasures()`` (with '.' replaced by '_')."""
@@ -258,6 +341,22 @@ class Result:
                  for r in first]
         return pd.DataFrame(self.vcov_matrix, index=names, columns=names)
 
+    def sample_statistics(self, group: int = 1) -> dict:
+        """The sample statistics the fit was computed from, for one group (numbered from 1).
+
+        ML fits: ``cov`` (DataFrame, divisor N; EM estimates under FIML) and ``mean``
+        (Series). WLSMV fits: thresholds ``th``, polychoric correlations ``cor``, their
+        asymptotic covariance ``gamma`` and the DWLS weights ``wls_v`` (lavaan's
+        ``lavInspect(fit, "sampstat")`` and ``"gamma"``).
+        """
+        family = self.problem.family
+        if hasattr(family, "sample_statistics"):
+            return family.sample_statistics(self.problem, group)
+        sample = self.problem.samples[group - 1]
+        names = list(sample.names)
+        return dict(cov=pd.DataFrame(sample.cov, index=names, columns=names),
+                    mean=pd.Series(sample.mean, index=names, name="mean"))
+
     def implied_cov(self, group: int = 1) -> pd.DataFrame:
         model = self.models[group - 1]
         return pd.DataFrame(model.implied(self.x).sigma, index=model.ov_names,
@@ -266,34 +365,40 @@ class Result:
     # ------------------------------------------------------------------ measurement quality
     # (relqual/measurement.py and relqual/modindices.py; ``group``: a number or label, for
     # multigroup models; the tables then have a ``group`` column)
+    @requires("reliability")
     def reliability(self, group=None) -> pd.DataFrame:
         """Per factor: ``n_items alpha alpha_std omega omega_model cr_fl ave ave_fl improper note``
         (omega and AVE as semTools ``compRelSEM``/``AVE``; see :mod:`relqual.measurement`)."""
         from . import measurement
         return measurement.reliability(self, group)
 
+    @requires("item_diagnostics")
     def item_diagnostics(self, threshold: float = 0.5, group=None) -> pd.DataFrame:
         """Per item: standardized loading with CI, R², corrected item-total r, alpha if deleted,
         flags (loading below ``threshold``, cross-loading, Heywood)."""
         from . import measurement
         return measurement.item_diagnostics(self, threshold, group)
 
+    @requires("fornell_larcker")
     def fornell_larcker(self, matrix: bool = False, group=None) -> pd.DataFrame:
         """Fornell-Larcker criterion per pair of factors (``matrix=True``: the classic table)."""
         from . import measurement
         return measurement.fornell_larcker(self, matrix, group)
 
+    @requires("htmt")
     def htmt(self, matrix: bool = False, kind: str = "htmt", group=None) -> pd.DataFrame:
         """HTMT and HTMT2 per pair of factors with flags at .85/.90 (``matrix=True``: one matrix)."""
         from . import measurement
         return measurement.htmt(self, matrix, kind, group)
 
+    @requires("modindices")
     def modindices(self, sort: bool = True, minimum_value: float = 0.0) -> pd.DataFrame:
         """Modification indices as lavaan's ``modindices()``: ``lhs op rhs [group] mi epc sepc_lv
         sepc_all sepc_nox``, largest first."""
         from .modindices import modification_indices
         return modification_indices(self, sort=sort, minimum_value=minimum_value)
 
+    @requires("measurement_report")
     def measurement_report(self, loading_threshold: float = 0.5, group=None):
         """Reliability, validity and item tables with cut-offs, sources and verdicts
         (:class:`relqual.measurement.MeasurementReport`; ``print()`` it or show it in a notebook)."""
@@ -303,30 +408,20 @@ class Result:
 
     # ------------------------------------------------------------------ scores and groups
     # (relqual/scores.py and relqual/groups.py)
+    @requires("factor_scores")
     def factor_scores(self, method: str = "regression", data=None) -> pd.DataFrame:
         """Factor scores as lavaan's ``lavPredict()``: ``method`` "regression" or "bartlett"; one
         column per latent variable (+ ``group``); ``data=`` scores those rows, keeping their index."""
         from .scores import factor_scores
         return factor_scores(self, method=method, data=data)
 
+    @requires("compare_paths")
     def compare_paths(self, paths) -> pd.DataFrame:
         """Wald and likelihood-ratio tests that each path (e.g. "LOY ~ SAT") is equal across groups."""
-        from .groups import compare_paths
-        return compare_paths(self, paths=paths)
+        from .pathcompare import compare_fitted_paths
+        return compare_fitted_paths(self, paths)
 
     # ------------------------------------------------------------------ resampling and effects
-    def use_bootstrap_se(self, boot) -> None:
-        """Make the bootstrap draws the source of SEs and (percentile) intervals (fit(se="bootstrap"))."""
-        self.boot = boot
-        free_rows = [np.flatnonzero(self.partable.col["free"] == k)[0]
-                     for k in range(1, self.partable.npar + 1)]
-        self.vcov_matrix = np.cov(boot.block("est")[:, free_rows], rowvar=False).reshape(
-            len(free_rows), len(free_rows))
-        self.__dict__.pop("_se", None)
-        note = boot.note()
-        if note:
-            self.warnings.append(note)
-
     def bootstrap(self, draws: int = 1000, seed=None, n_jobs: int = 1, kind: str = "ordinary",
                   indices=None, progress: bool | None = None):
         """Refit the model to ``draws`` resamples of the rows (cached per draws, seed and kind).
@@ -377,6 +472,7 @@ class Result:
         out.attrs.update(table.attrs)
         return out
 
+    @requires("bollen_stine")
     def bollen_stine(self, draws: int = 1000, seed=None, n_jobs: int = 1) -> pd.Series:
         """Bollen-Stine bootstrap p-value of the chi-square test."""
         boot = self.bootstrap(draws, seed=seed, n_jobs=n_jobs, kind="bollen-stine")
@@ -416,40 +512,6 @@ class Result:
         from .report import write_report
         return write_report(self, path, **options)
 
-    # ------------------------------------------------------------------ checks
-    def _improper_solution_messages(self) -> list[str]:
-        messages = []
-        col = self.partable.col
-        values = self._values
-        negative = np.flatnonzero((col["op"] == "~~") & (col["lhs"] == col["rhs"]) & (values < 0))
-        for k in negative:
-            name = col["lhs"][k]
-            kind = "latent" if name in self.partable.roles.lv else "residual"
-            messages.append(f"improper solution: negative {kind} variance of '{name}' "
-                            f"({values[k]:.4g}), a Heywood case")
-        labels = self.prepared.group_labels
-        for g, model in enumerate(self.models, start=1):
-            where = f" in group {labels[g - 1]!r}" if len(self.models) > 1 else ""
-            imp = model.implied(self.x)
-            lv_cov = imp.C[model.p:, model.p:]
-            if lv_cov.size:
-                eigvals, eigvecs = np.linalg.eigh(lv_cov)
-                if eigvals[0] <= 0:
-                    involved = [model.lv_names[i] for i in np.flatnonzero(np.abs(eigvecs[:, 0]) > 0.1)]
-                    messages.append("improper solution: the covariance matrix of the latent "
-                                    f"variables is not positive definite{where} (involving "
-                                    f"{', '.join(involved)})")
-            total = np.diag(imp.C)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                corr = imp.C / np.sqrt(np.outer(total, total))
-            off = np.abs(corr[np.triu_indices_from(corr, 1)])
-            if np.any(off > 1 + 1e-8):
-                i, j = np.argwhere(np.triu(np.abs(corr), 1) > 1 + 1e-8)[0]
-                messages.append(f"improper solution: implied correlation between "
-                                f"'{model.names[i]}' and '{model.names[j]}' is {corr[i, j]:.3f}"
-                                f"{where}")
-        return messages
-
     # ------------------------------------------------------------------ display
     def summary(self) -> str:
         """A plain-text report in the spirit of lavaan's ``summary(fit, fit.measures=TRUE)``."""
@@ -464,7 +526,12 @@ class Result:
                  f"  RMSEA = {fm['rmsea']:.3f} [90% CI {fm['rmsea_ci_lower']:.3f}, "
                  f"{fm['rmsea_ci_upper']:.3f}], p(close) = {fm['rmsea_pvalue']:.3f}",
                  f"  logL = {fm['logl']:.3f}  AIC = {fm['aic']:.3f}  BIC = {fm['bic']:.3f}"]
-        if np.isfinite(fm.get("chisq_scaled", np.nan)):
+        if np.isfinite(fm.get("chisq_shift_parameter", np.nan)):
+            lines.append(f"  scaled-shifted (WLSMV): chi-square = {fm['chisq_scaled']:.3f}, df = "
+                         f"{int(fm['df'])}, p = {fm['pvalue_scaled']:.4f} (scaling factor "
+                         f"{fm['chisq_scaling_factor']:.3f}, shift "
+                         f"{fm['chisq_shift_parameter']:.3f})")
+        elif np.isfinite(fm.get("chisq_scaled", np.nan)):
             lines.append(f"  scaled chi-square = {fm['chisq_scaled']:.3f}, p = "
                          f"{fm['pvalue_scaled']:.4f} (scaling factor "
                          f"{fm['chisq_scaling_factor']:.3f})")

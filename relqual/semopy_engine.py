@@ -41,27 +41,21 @@ from __future__ import annotations
 import logging
 import re
 import time
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .engine.inference import unidentified_parameters, vcov_from_information
-from .engine.loss import MLLoss, NotPositiveDefinite
-from .engine.matrices import RamModel
+from .engine.inference import vcov_from_information
+from .engine.loss import NotPositiveDefinite
 from .engine.optimize import OptimResult
 from .engine.start import starting_values
-from .fit import check_scales, count_moments, parameter_names
 from .partable import ParTable
-from .result import RelqualWarning, Result
-from .syntax import ModelSyntaxError
 
 PARAM_PREFIX = "rq_p"
 MODEL_OPS = ("=~", "~", "~~", "~1")
 SOLVER = "SLSQP"
 SOLVER_OPTIONS = {"ftol": 1e-16, "maxiter": 10000}
-GRADIENT_WARNING = 1e-4            # our max |dF/dx| at semopy's optimum above this -> warning
 _SEMOPY_NAME = re.compile(r"^[A-Za-z_][\w.]*$")
 # semopy log records that restate what we already check ourselves, or are expected here
 _QUIET_LOG = ("No fixed loadings", "Solver didn", "Fisher Information Matrix is not PD",
@@ -78,19 +72,17 @@ class Translation:
     extra_zero: list        # (lval, "~~", rval) covariances fixed to 0 to block semopy defaults
 
 
-def fit_with_semopy(spec, partable: ParTable, samples, prepared, call) -> Result:
-    """Fit ``partable`` with semopy and return the same :class:`Result` the native engine does."""
+def optimize_with_semopy(problem, control: dict) -> OptimResult:
+    """Step 4 of a fit with semopy as the optimizer (see the module docstring): the optimum,
+    semopy's covariance of the estimates, its log messages, and for inspection
+    ``details`` = ``semopy_model``, ``semopy_status`` (the row-by-row check), ``semopy_syntax``."""
     semopy = _import_semopy()
+    partable, samples = problem.partable, problem.samples
     refuse_untranslatable(partable)
-    options = _solver_options(call.get("control") or {})
-    check_scales(partable)
-    moments = count_moments(partable, samples)
-    if partable.npar > moments:
-        raise ModelSyntaxError(f"the model has {partable.npar} free parameters but the data give "
-                               f"only {moments} sample moments: the model is not identified")
+    options = _solver_options(control)
     sample = samples[0]
     translation = translate(partable, sample)
-    frame = pd.DataFrame(prepared.arrays[0], columns=list(sample.names))
+    frame = pd.DataFrame(problem.data.arrays[0], columns=list(sample.names))
 
     with _SemopyLog() as log:
         model = build_model(semopy, translation, partable.meanstructure)
@@ -115,43 +107,24 @@ def fit_with_semopy(spec, partable: ParTable, samples, prepared, call) -> Result
     order = np.array([int(name[len(PARAM_PREFIX):]) - 1 for name in active_names(model)])
     x = np.empty(partable.npar)
     x[order] = model.param_vals
-    vcov = np.empty((partable.npar, partable.npar))
-    vcov[np.ix_(order, order)] = fim_inv
-
-    models = [RamModel(partable, 1, sample)]
-    try:
-        fmin, gradient, information = MLLoss(models, samples).value_gradient_information(x)
+    vcov = np.full((partable.npar, partable.npar), np.nan)
+    if not fim_singular:
+        vcov[np.ix_(order, order)] = fim_inv
+    try:              # our ML objective, gradient and information at semopy's estimates
+        fmin, gradient, information = problem.loss.value_gradient_information(x)
     except NotPositiveDefinite:
         fmin, gradient = np.inf, np.full(partable.npar, np.nan)
         information = np.full((partable.npar, partable.npar), np.nan)
-    messages = list(prepared.notes) + log.messages
-    if not solution.success:
-        messages.append(f"semopy's optimizer ({SOLVER}) did not converge ({solution.message}): "
-                        "estimates are not trustworthy")
-    elif not np.max(np.abs(gradient)) <= GRADIENT_WARNING:
-        messages.append(f"semopy reported convergence, but the ML gradient at its estimates is "
-                        f"{np.max(np.abs(gradient)):.2g}: estimates may be imprecise")
-    if fim_singular:
-        vcov = np.full_like(vcov, np.nan)
-        involved = (unidentified_parameters(information) if np.all(np.isfinite(information))
-                    else [])
-        messages.append("semopy's information matrix is singular, so the model is probably not "
-                        "identified; standard errors are not available"
-                        + (". Parameters involved: " + ", ".join(
-                            parameter_names(partable, involved)) if involved else ""))
     iterations = int(solution.n_it) if np.isfinite(solution.n_it) else 0
-    optim = OptimResult(x=x, fmin=float(fmin), gradient=gradient, information=information,
-                        iterations=iterations, converged=bool(solution.success),
-                        message=f"semopy {SOLVER}: {solution.message}")
-    call = dict(call, engine="semopy", semopy_version=semopy.__version__, semopy_solver=SOLVER,
-                semopy_seconds=seconds)
-    result = Result(spec=spec, partable=partable, models=models, samples=samples, x=x, vcov=vcov,
-                    optim=optim, prepared=prepared, call=call, messages=messages, moments=moments)
-    result.semopy_model, result.semopy_status = model, status
-    result.semopy_syntax = translation.syntax
-    for message in result.warnings:
-        warnings.warn(message, RelqualWarning, stacklevel=3)
-    return result
+    return OptimResult(
+        x=x, fmin=float(fmin), gradient=gradient, information=information,
+        iterations=iterations, converged=bool(solution.success),
+        message=f"semopy {SOLVER}: {solution.message}", vcov=vcov,
+        vcov_invertible=not fim_singular, notes=tuple(log.messages),
+        call=dict(engine="semopy", semopy_version=semopy.__version__, semopy_solver=SOLVER,
+                  semopy_seconds=seconds),
+        details=dict(semopy_model=model, semopy_status=status,
+                     semopy_syntax=translation.syntax))
 
 
 def _solver_options(control: dict) -> dict:

@@ -68,8 +68,7 @@ def population_syntax(model) -> str:
     elif isinstance(model, str) and any(op in model for op in ("~", ":=")):
         return model
     elif isinstance(model, (str, Path)):
-        from .fit import resolve_model     # local import: fit imports the engine stack
-        spec = resolve_model(model)
+        spec = model_library.resolve_model(model)
     else:
         raise TypeError("model must be population syntax, a ModelSpec, a library model name or a "
                         f"path to a model file (got {type(model).__name__})")

@@ -46,7 +46,7 @@ def test_replayed_resamples_reproduce_lavaans_draws(med, replay):
 
 def test_bootstrap_se_and_percentile_ci_match_lavaan(med, replay):
     res = rq.fit(BOOT["model"], rq.datasets.load("relationship_quality"))
-    res.use_bootstrap_se(replay)
+    res = res.with_bootstrap(replay)
     merged = lavaan_rows().merge(res.estimates(), on=["lhs", "op", "rhs"], suffixes=("_lavaan", ""))
     free = merged["se_lavaan"] > 0
     assert np.allclose(merged.loc[free, "se"], merged.loc[free, "se_lavaan"], atol=1e-3, rtol=0)
@@ -143,8 +143,9 @@ def test_se_bootstrap_in_fit(hs):
 
 
 def test_failed_resamples_are_counted_and_reported(hs):
-    res = rq.fit(HS_MODEL, hs)
-    res.call["control"] = {"max_iter": 1, "gtol": 1e-300}      # unreachable: every refit fails
+    fitted = rq.fit(HS_MODEL, hs)
+    res = rq.Result(spec=fitted.spec, estimate=fitted.estimate,     # unreachable: every refit fails
+                    call=dict(fitted.call, control={"max_iter": 1, "gtol": 1e-300}))
     boot = res.bootstrap(10, seed=1)
     assert boot.n_failed == 10
     assert "10 of 10 bootstrap resamples failed" in boot.note()

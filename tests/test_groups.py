@@ -8,7 +8,6 @@ tests; the Wald statistic and latent means, which depend on estimates and standa
 computed at lavaan's own estimates (the formulas), within 1e-4 at relqual's estimates (lavaan's
 optimum is looser than ours on some cases, e.g. Political Democracy).
 """
-import copy
 import json
 import warnings
 from functools import lru_cache
@@ -291,9 +290,7 @@ def at_lavaan_estimates(res, partable):
         if hit.empty:
             hit = pt[same & (pt["lhs"] == rhs) & (pt["rhs"] == lhs)]
         x[k] = hit["est"].iloc[0]
-    other = copy.copy(res)
-    other.x = x
-    return other
+    return res.evaluated_at(x)
 
 
 def lavaan_scores(case, method):

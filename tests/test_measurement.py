@@ -233,16 +233,17 @@ def test_higher_order_factor_is_noted(hs):
     assert any(n.startswith("g is a higher-order factor") for n in report.notes)
 
 
-def test_other_estimators_are_refused(hs):
-    res = fit(HS_MODEL, hs)
-    res.call = dict(res.call, estimator="WLSMV")
+def test_other_estimators_are_refused():
+    res = fit(HS_MODEL, rq.datasets.load("holzinger_swineford_ordinal"), ordered=True)
     for method in (res.reliability, res.item_diagnostics, res.fornell_larcker, res.htmt,
                    res.measurement_report):
         with pytest.raises(NotImplementedError, match="WLSMV.*not supported yet"):
             method()
-    res.call = dict(res.call, estimator="ML", missing="fiml")
-    with pytest.raises(NotImplementedError, match="missing='fiml' is not supported yet"):
-        res.reliability()
+    res = fit(HS_MODEL, rq.datasets.load("holzinger_swineford_missing"), missing="fiml")
+    for method in (res.reliability, res.item_diagnostics, res.fornell_larcker, res.htmt,
+                   res.measurement_report):
+        with pytest.raises(NotImplementedError, match="missing='fiml' is not supported yet"):
+            method()
 
 
 # ----------------------------------------------------------------------------- the report

@@ -20,17 +20,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..partable import build_partable
+from ..partable import unrestricted_partable
 from .loss import MLLoss, Piece
 from .matrices import RamModel
-from .robust import casewise_scores, observed_information, saturated_start, saturated_syntax
+from .robust import observed_information, saturated_start
+from .samplestats import SampleStats
 
 
-def _saturated(result, g: int, pieces: list[Piece] | None):
-    """Saturated single-group model of group g (loss, its parameter vector at the EM moments)."""
-    names = list(result.partable.roles.ov)
-    sample = result.samples[g]
-    table = build_partable(saturated_syntax(names, True), meanstructure=True)
+def _saturated(sample: SampleStats, pieces: list[Piece] | None):
+    """Saturated single-group model (loss, model, its parameter vector at the EM moments)."""
+    table = unrestricted_partable(list(sample.names), meanstructure=True)
     model = RamModel(table, 1, sample)
     loss = MLLoss([model], [sample], pieces)
     return loss, model, saturated_start(model, sample.mean, sample.cov)
@@ -74,24 +73,31 @@ def _bdiag(mats):
     return out
 
 
-def fiml_corrected(result, baseline, version: str) -> dict:
-    """XX3, c3 (and the baseline's) for a FIML fit; ``baseline`` = (models, x) of the
-    independence model fitted by FIML to the same data."""
-    n_total = sum(len(a) for a in result.prepared.arrays)
+def fiml_corrected(models: list[RamModel], x: np.ndarray, samples: list[SampleStats],
+                   data: list[np.ndarray], pieces: list[Piece], df: int, baseline,
+                   version: str) -> dict:
+    """XX3, c3 (and the baseline's) for a FIML fit.
+
+    ``models``, ``x``: the fitted model's RAM models and estimates; ``samples``: per group the
+    EM (H1) moments; ``data``: per group the rows (NaN = missing); ``pieces``: the fit's
+    missing-data patterns; ``df``: its degrees of freedom; ``baseline`` = (models, x) of the
+    independence model fitted by FIML to the same data; ``version``: "V3" (MLR) or "V6" (ML).
+    """
+    n_total = sum(len(a) for a in data)
     blocks, deltas, deltas_b = [], [], []
     base_models, x_b = baseline
-    for g, values in enumerate(result.prepared.arrays):
-        pieces = [p.in_group(0) for p in result.pieces if p.group == g]
-        loss_m, sat_model, x_h1 = _saturated(result, g, pieces)
-        loss_c, _, _ = _saturated(result, g, None)
+    for g, (sample, values) in enumerate(zip(samples, data)):
+        group_pieces = [p.in_group(0) for p in pieces if p.group == g]
+        loss_m, sat_model, x_h1 = _saturated(sample, group_pieces)
+        loss_c, _, _ = _saturated(sample, None)
         Wm = observed_information(loss_m, x_h1)
         block = dict(f=len(values) / n_total, Wm=Wm, Wmi=np.linalg.inv(Wm),
                      Wc=observed_information(loss_c, x_h1))
         if version == "V3":                   # the first-order information enters V3 only
-            scores = casewise_scores(loss_m, x_h1, [values])[0]
+            scores = loss_m.casewise_scores(x_h1, [values])[0]
             block["Jm"] = scores.T @ scores / len(values)
         blocks.append(block)
-        deltas.append(_delta(result.models[g], result.x, sat_model))
+        deltas.append(_delta(models[g], x, sat_model))
         deltas_b.append(_delta(base_models[g], x_b, sat_model))
     # lavaan evaluates the model's information here through the saturated one ("observed
     # information of type h1"): A = Delta' W_m Delta, for the model and for the baseline
@@ -99,9 +105,8 @@ def fiml_corrected(result, baseline, version: str) -> dict:
     Delta, Delta_b = np.vstack(deltas), np.vstack(deltas_b)
     A_inv = np.linalg.inv(Delta.T @ Wm_all @ Delta)
     A_inv_b = np.linalg.inv(Delta_b.T @ Wm_all @ Delta_b)
-    df = result.moments - result.partable.npar
-    df_b = sum(len(s.names) * (len(s.names) - 1) // 2 for s in result.samples)
+    df_b = sum(len(s.names) * (len(s.names) - 1) // 2 for s in samples)
     k = _k(blocks, Delta, A_inv, version)
     k_b = _k(blocks, Delta_b, A_inv_b, version)
-    return dict(XX3=_complete_chisq(result.models, result.x, result.samples), c3=k / df if df else np.nan,
-                XX3_null=_complete_chisq(base_models, x_b, result.samples), c3_null=k_b / df_b)
+    return dict(XX3=_complete_chisq(models, x, samples), c3=k / df if df else np.nan,
+                XX3_null=_complete_chisq(base_models, x_b, samples), c3_null=k_b / df_b)

@@ -86,7 +86,7 @@ class MLLoss:
         self.meanstructure = models[0].meanstructure
         self._last: tuple[bytes, tuple] | None = None
 
-    def _evaluate(self, x: np.ndarray):
+    def evaluate(self, x: np.ndarray):
         """Implied moments per model and, per piece, (F, W, d), remembered for the last ``x``
         so that the line search's evaluation is reused by the gradient at the accepted point."""
         key = x.tobytes()
@@ -110,7 +110,7 @@ class MLLoss:
     def value(self, x: np.ndarray) -> float:
         """sum_pieces w F; +inf where an implied covariance is not positive definite."""
         try:
-            _, parts = self._evaluate(x)
+            _, parts = self.evaluate(x)
         except NotPositiveDefinite:
             return np.inf
         return sum(w * f for w, (f, _, _) in zip(self.weights, parts))
@@ -136,7 +136,7 @@ class MLLoss:
 
     def value_and_gradient(self, x: np.ndarray):
         """Objective and gradient only (cheap: no Jacobian of Sigma is formed)."""
-        imps, parts = self._evaluate(x)
+        imps, parts = self.evaluate(x)
         M_sum, v_sum = self._accumulate(imps, parts)
         grad = np.zeros(len(x))
         for g, (model, imp) in enumerate(zip(self.models, imps)):
@@ -166,7 +166,7 @@ class MLLoss:
         in M and W d and are added once per model (:meth:`RamModel.second_derivative_term`,
         :meth:`RamModel.second_derivative_mean_term`).
         """
-        imps, parts = self._evaluate(x)
+        imps, parts = self.evaluate(x)
         M_sum, v_sum = self._accumulate(imps, parts)
         npar = len(x)
         grad = np.zeros(npar)
@@ -202,6 +202,33 @@ class MLLoss:
                     obs_hess -= 2.0 * model.second_derivative_mean_term(imp, v)
         total = sum(w * f for w, (f, _, _) in zip(self.weights, parts))
         return total, grad, hess, obs_hess
+
+
+    def casewise_scores(self, x: np.ndarray, data: list[np.ndarray]) -> list[np.ndarray]:
+        """Per group, the scores of every row's log-likelihood (rows x npar).
+
+        ``data``: per group the rows (NaN where missing) in model variable order; the loss's
+        pieces say which rows each piece covers (complete data: all rows of the group).
+        """
+        imps, parts = self.evaluate(x)
+        scores = [np.zeros((len(values), len(x))) for values in data]
+        for piece, (_, W, _) in zip(self.pieces, parts):
+            model, imp = self.models[piece.group], imps[piece.group]
+            o = piece.obs if piece.obs is not None else np.arange(model.p)
+            rows = piece.rows if piece.rows is not None else np.arange(len(data[piece.group]))
+            y = data[piece.group][np.ix_(rows, o)]
+            mu = imp.mu[o] if self.meanstructure else piece.mean
+            E = (y - mu) @ W                                               # rows x |o|
+            Z = np.concatenate([imp.FB, imp.C[: model.p, :]], axis=1)[o]    # |o| x 2n
+            EZ = E @ Z
+            ZWZ = Z.T @ W @ Z
+            x_idx, y_idx, c = model.entry_x, model.entry_y, model.entry_coef
+            entry_scores = c * (EZ[:, x_idx] * EZ[:, y_idx] - ZWZ[x_idx, y_idx])
+            s = entry_scores if model.one_to_one else entry_scores @ model.K
+            if self.meanstructure:
+                s = s + E @ model.mean_jacobian(imp)[:, o].T
+            scores[piece.group][rows] += s
+        return scores
 
 
 def _embed(v: np.ndarray, obs: np.ndarray, p: int) -> np.ndarray:

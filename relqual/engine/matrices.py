@@ -102,10 +102,10 @@ class RamModel:
         self._is_m = self.kind == KIND_M
         self._s_diag = self._is_s & (self.i == self.j)
         # each entry's dSigma is c (x y' + y x') with x, y columns of Z = [FB, C F'] (below)
-        self._x = np.where(self._is_m, 0, self.i)
-        self._y = np.where(self._is_a, self.n + self.j, np.where(self._is_s, self.j, 0))
-        self._c = np.where(self._is_m, 0.0, np.where(self._s_diag, 0.5, 1.0))
-        self._cc = np.outer(self._c, self._c)
+        self.entry_x = np.where(self._is_m, 0, self.i)
+        self.entry_y = np.where(self._is_a, self.n + self.j, np.where(self._is_s, self.j, 0))
+        self.entry_coef = np.where(self._is_m, 0.0, np.where(self._s_diag, 0.5, 1.0))
+        self._coef_outer = np.outer(self.entry_coef, self.entry_coef)
         self._moments_only = not self.lv_names and not self._is_a.any() and not (self.A0 != 0).any()
         # each entry's dmu is s FB[:, i] (s = (Bm)_j for A entries, 1 for m entries, 0 for S)
         self._mean_i = self.i.copy()
@@ -207,7 +207,7 @@ class RamModel:
         if self._moments_only:
             # only variances, covariances and means of observed variables (a saturated or an
             # independence model): Z is the identity, so the Gram matrices are P and Q themselves
-            x, y = self._x, self._y
+            x, y = self.entry_x, self.entry_y
             if obs is not None:                 # entries outside the pattern contribute zero
                 where = np.full(self.p, -1)
                 where[obs] = np.arange(len(obs))
@@ -220,13 +220,13 @@ class RamModel:
             Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
             if obs is not None:
                 Z = Z[obs]
-            Zx, Zy = Z[:, self._x], Z[:, self._y]
+            Zx, Zy = Z[:, self.entry_x], Z[:, self.entry_y]
             PZx, PZy = P @ Zx, P @ Zy
             QZx, QZy = (PZx, PZy) if Q is P else (Q @ Zx, Q @ Zy)
             P1, P2, P3 = Zy.T @ PZx, Zy.T @ PZy, Zx.T @ PZx
             Q1, Q2, Q3 = (P1, P2, P3) if Q is P else (Zy.T @ QZx, Zy.T @ QZy, Zx.T @ QZx)
         T = Q1 * P1.T + Q2 * P3 + Q3 * P2 + Q1.T * P1
-        T *= self._cc
+        T *= self._coef_outer
         return self.to_parameters(T)
 
     def to_parameters(self, H: np.ndarray) -> np.ndarray:
@@ -239,7 +239,7 @@ class RamModel:
         """dSigma_l v for every parameter l, as columns (p x npar)."""
         Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
         zv = Z.T @ v
-        x, y, c = self._x, self._y, self._c
+        x, y, c = self.entry_x, self.entry_y, self.entry_coef
         cols = c * (Z[:, x] * zv[y] + Z[:, y] * zv[x])
         return cols if self.one_to_one else cols @ self.K
 

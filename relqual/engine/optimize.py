@@ -10,26 +10,40 @@ objective is a per-observation quantity, so this is scale free in N).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize as sp_optimize
 
-from .loss import MLLoss, NotPositiveDefinite
+from .loss import NotPositiveDefinite
+from .protocol import Loss
 
 
-@dataclass
+@dataclass(frozen=True)
 class OptimResult:
+    """The optimum found by an optimizer.
+
+    ``information``: the expected Hessian at ``x`` (None when not asked for). An external
+    optimizer (semopy) may also bring the covariance of its estimates (``vcov``, with
+    ``vcov_invertible``), messages of its own (``notes``), entries for the fit's ``call`` and
+    objects to inspect (``details``, e.g. ``semopy_model``).
+    """
+
     x: np.ndarray
     fmin: float
     gradient: np.ndarray
-    information: np.ndarray
+    information: np.ndarray | None
     iterations: int
     converged: bool
     message: str
+    vcov: np.ndarray | None = None
+    vcov_invertible: bool = True
+    notes: tuple = ()
+    call: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)
 
 
-def minimize(loss: MLLoss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500,
+def minimize(loss: Loss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500,
              newton_switch: float = 1e-1, information: bool = True) -> OptimResult:
     """Fisher scoring from ``x0``, Newton steps once the gradient is below ``newton_switch``;
     falls back to L-BFGS-B if both stall. The result's ``information`` is the expected Hessian
@@ -92,7 +106,7 @@ def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
         return np.linalg.lstsq(H, g, rcond=None)[0]
 
 
-def _lbfgs_then_polish(loss: MLLoss, x0, gtol, max_iter, reason) -> OptimResult:
+def _lbfgs_then_polish(loss: Loss, x0, gtol, max_iter, reason) -> OptimResult:
     """Robust fallback: quasi-Newton with analytic gradients, then scoring from its optimum."""
 
     def fun(x):

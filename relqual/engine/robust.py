@@ -16,36 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..partable import build_partable
+from ..partable import unrestricted_partable
 from .loss import MLLoss, Piece
 from .matrices import RamModel
-
-
-def casewise_scores(loss: MLLoss, x: np.ndarray, data: list[np.ndarray]) -> list[np.ndarray]:
-    """Per group, the scores of every row's log-likelihood (rows x npar).
-
-    ``data``: per group the rows (NaN where missing) in model variable order; the loss's
-    pieces say which rows each piece covers (complete data: all rows of the group).
-    """
-    imps, parts = loss._evaluate(x)
-    scores = [np.zeros((len(values), len(x))) for values in data]
-    for piece, (_, W, _) in zip(loss.pieces, parts):
-        model, imp = loss.models[piece.group], imps[piece.group]
-        o = piece.obs if piece.obs is not None else np.arange(model.p)
-        rows = piece.rows if piece.rows is not None else np.arange(len(data[piece.group]))
-        y = data[piece.group][np.ix_(rows, o)]
-        mu = imp.mu[o] if loss.meanstructure else piece.mean
-        E = (y - mu) @ W                                               # rows x |o|
-        Z = np.concatenate([imp.FB, imp.C[: model.p, :]], axis=1)[o]    # |o| x 2n
-        EZ = E @ Z
-        ZWZ = Z.T @ W @ Z
-        x_idx, y_idx, c = model._x, model._y, model._c
-        entry_scores = c * (EZ[:, x_idx] * EZ[:, y_idx] - ZWZ[x_idx, y_idx])
-        s = entry_scores if model.one_to_one else entry_scores @ model.K
-        if loss.meanstructure:
-            s = s + E @ model.mean_jacobian(imp)[:, o].T
-        scores[piece.group][rows] += s
-    return scores
+from .samplestats import SampleStats
 
 
 @dataclass
@@ -64,7 +38,7 @@ def observed_information(loss: MLLoss, x: np.ndarray) -> np.ndarray:
 def sandwich(loss: MLLoss, x: np.ndarray, data: list[np.ndarray], A: np.ndarray):
     """(Cov(theta), per group B0_g, A^-1) for the model at ``x``."""
     A_inv = np.linalg.inv(A)
-    scores = casewise_scores(loss, x, data)
+    scores = loss.casewise_scores(x, data)
     B_groups = [s.T @ s / len(s) for s in scores]
     weights = [len(s) / loss.n_total for s in scores]
     B = sum(w * Bg for w, Bg in zip(weights, B_groups))
@@ -76,7 +50,7 @@ def h1_traces(saturated: list[tuple[MLLoss, np.ndarray, np.ndarray]]) -> list[fl
     traces = []
     for loss, x_h1, values in saturated:
         A1 = observed_information(loss, x_h1)
-        scores = casewise_scores(loss, x_h1, [values])[0]
+        scores = loss.casewise_scores(x_h1, [values])[0]
         B1 = scores.T @ scores / len(scores)
         traces.append(float(np.sum(np.linalg.inv(A1) * B1.T)))
     return traces
@@ -92,14 +66,6 @@ def scaling_factor(trace_h1: list[float], B0_groups: list[np.ndarray], A_inv: np
     return (c if c > 0 else np.nan), trace_h0
 
 
-def saturated_syntax(names: list[str], meanstructure: bool) -> str:
-    """lavaan syntax of the saturated model: every variance, covariance (and mean) free."""
-    lines = [f"{a} ~~ " + " + ".join(names[i:]) for i, a in enumerate(names)]
-    if meanstructure:
-        lines.append(" + ".join(names) + " ~ 1")
-    return "\n".join(lines)
-
-
 def saturated_start(model: RamModel, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
     """A moments-only model's parameter vector at given means and (co)variances."""
     x = np.zeros(model.npar)
@@ -113,20 +79,26 @@ def _pieces_like(pieces: list[Piece], group: int, new_group: int = 0) -> list[Pi
     return [p.in_group(new_group) for p in pieces if p.group == group]
 
 
-def robust_ml(result, data: list[np.ndarray]) -> dict:
+def robust_ml(loss: MLLoss, x: np.ndarray, samples: list[SampleStats], data: list[np.ndarray],
+              df: int, with_baseline: bool = True) -> dict:
     """Sandwich covariance and Yuan-Bentler (Mplus) scaling of a fitted ML model and of its
-    baseline (independence) model. ``data``: per group the rows used (NaN = missing)."""
-    loss = MLLoss(result.models, result.samples, result.pieces)
-    A = observed_information(loss, result.x)
-    vcov, B0, A_inv = sandwich(loss, result.x, data, A)
-    names = list(result.partable.roles.ov)
-    meanstructure = result.partable.meanstructure
+    baseline (independence) model.
+
+    ``loss``: the fitted model's discrepancy (its pieces: groups or missing-data patterns);
+    ``x``: the estimates; ``samples``: per group the sample (complete data) or EM (FIML)
+    moments; ``data``: per group the rows used (NaN = missing), in the model's
+    variable order; ``df``: the model's degrees of freedom. ``with_baseline=False`` skips the
+    baseline's scaling factor (NaN; lavaan's baseline with fixed.x covariates differs).
+    Returns ``vcov``, ``scaling_factor``, ``baseline_scaling_factor``, ``trace_h1``, ``trace_h0``.
+    """
+    A = observed_information(loss, x)
+    vcov, B0, A_inv = sandwich(loss, x, data, A)
+    names = list(loss.models[0].ov_names)
+    meanstructure = loss.meanstructure
     weights = [len(v) / loss.n_total for v in data]
-    df = result.moments - result.partable.npar
+    sat_table = unrestricted_partable(names, meanstructure=meanstructure)
     saturated = []
-    for g, (sample, values) in enumerate(zip(result.samples, data)):
-        sat_table = build_partable(saturated_syntax(names, meanstructure),
-                                   meanstructure=meanstructure)
+    for g, (sample, values) in enumerate(zip(samples, data)):
         model = RamModel(sat_table, 1, sample)
         sat_loss = MLLoss([model], [sample], _pieces_like(loss.pieces, g))
         saturated.append((sat_loss, saturated_start(model, sample.mean, sample.cov), values))
@@ -134,36 +106,27 @@ def robust_ml(result, data: list[np.ndarray]) -> dict:
     c, trace_h0 = scaling_factor(trace_h1, B0, A_inv, weights, df)
     out = dict(vcov=vcov, scaling_factor=c, trace_h1=trace_h1, trace_h0=trace_h0,
                baseline_scaling_factor=np.nan)
-    if not result.partable.roles.ov_x:
-        out["baseline_scaling_factor"] = _baseline_scaling(result, loss, data, trace_h1, weights)
+    if with_baseline:
+        _, base_loss, x_base = fit_baseline(names, samples, data,
+                                            loss.pieces, meanstructure)
+        A = observed_information(base_loss, x_base)
+        _, B0, A_inv = sandwich(base_loss, x_base, data, A)
+        base_df = len(data) * len(names) * (len(names) - 1) // 2
+        out["baseline_scaling_factor"] = scaling_factor(trace_h1, B0, A_inv, weights, base_df)[0]
     return out
 
 
-def fit_baseline(result):
+def fit_baseline(names: list[str], samples, data: list[np.ndarray], pieces: list[Piece],
+                 meanstructure: bool):
     """The independence model (free variances and, with a mean structure, means) at its ML
     estimates for the same data: (models, loss, x). The estimates are closed-form: each
     variable's mean and variance (divisor n) over its observed values, which is also the FIML
     solution because the likelihood factors over the variables."""
-    names = list(result.partable.roles.ov)
-    lines = [f"{v} ~~ {v}" for v in names]
-    if result.partable.meanstructure:
-        lines.append(" + ".join(names) + " ~ 1")
-    table = build_partable("\n".join(lines), ngroups=len(result.samples),
-                           meanstructure=result.partable.meanstructure)
-    models = [RamModel(table, g + 1, s) for g, s in enumerate(result.samples)]
+    table = unrestricted_partable(names, saturated=False, ngroups=len(samples),
+                                  meanstructure=meanstructure)
+    models = [RamModel(table, g + 1, s) for g, s in enumerate(samples)]
     x = np.zeros(table.npar)
-    for model, values in zip(models, result.prepared.arrays):
+    for model, values in zip(models, data):
         x += saturated_start(model, np.nanmean(values, axis=0),    # zero for other groups
                              np.diag(np.nanvar(values, axis=0)))
-    return models, MLLoss(models, result.samples, result.pieces), x
-
-
-def _baseline_scaling(result, loss: MLLoss, data, trace_h1, weights) -> float:
-    """Scaling factor of the independence model fitted to the same data."""
-    _, base_loss, x = fit_baseline(result)
-    A = observed_information(base_loss, x)
-    _, B0, A_inv = sandwich(base_loss, x, data, A)
-    names = list(result.partable.roles.ov)
-    df = sum(len(names) * (len(names) - 1) // 2 for _ in result.samples)
-    c, _ = scaling_factor(trace_h1, B0, A_inv, weights, df)
-    return c
+    return models, MLLoss(models, samples, pieces), x

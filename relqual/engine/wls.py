@@ -139,13 +139,13 @@ class DWLSLoss:
         if self.meanstructure:
             D_th -= model.mean_jacobian(imp)[:, mp.tau_item].T
         Z = np.concatenate([imp.FB, imp.C[: model.p, :]], axis=1)
-        Zx, Zy = Z[:, model._x], Z[:, model._y]
-        D_cor = model._c * (Zx[mp.I] * Zy[mp.J] + Zy[mp.I] * Zx[mp.J])
+        Zx, Zy = Z[:, model.entry_x], Z[:, model.entry_y]
+        D_cor = model.entry_coef * (Zx[mp.I] * Zy[mp.J] + Zy[mp.I] * Zx[mp.J])
         if not model.one_to_one:
             D_cor = D_cor @ model.K
         return np.vstack([D_th, D_cor])
 
-    def _evaluate(self, x: np.ndarray):
+    def evaluate(self, x: np.ndarray):
         key = x.tobytes()
         if self._last is not None and self._last[0] == key:
             return self._last[1]
@@ -156,11 +156,11 @@ class DWLSLoss:
         return imps, resid, f
 
     def value(self, x: np.ndarray) -> float:
-        f = self._evaluate(x)[2]
+        f = self.evaluate(x)[2]
         return f if np.isfinite(f) else np.inf
 
     def value_and_gradient(self, x: np.ndarray):
-        imps, resid, f = self._evaluate(x)
+        imps, resid, f = self.evaluate(x)
         grad = np.zeros(self.npar)
         for g, imp in enumerate(imps):
             D = self.delta(x, g, imp)
@@ -175,7 +175,7 @@ class DWLSLoss:
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and Gauss-Newton Hessian 2 sum_g c_g Delta' W Delta (with
         ``exact``, also the full Hessian, which subtracts 2 c_g sum_k w_k r_k d2 sigma_k)."""
-        imps, resid, f = self._evaluate(x)
+        imps, resid, f = self.evaluate(x)
         grad = np.zeros(self.npar)
         hess = np.zeros((self.npar, self.npar))
         observed = np.zeros((self.npar, self.npar)) if exact else None
@@ -230,7 +230,7 @@ class WLSInference:
 
 def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
     """Robust (sandwich) covariance with Gamma, and the scaled-shifted test statistic."""
-    imps, resid, f = loss._evaluate(x)
+    imps, resid, f = loss.evaluate(x)
     N = loss.n_total
     fg = [s.n / N for s in loss.stats]
     deltas = [loss.delta(x, g, imp) for g, imp in enumerate(imps)]
@@ -293,7 +293,7 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
     NaN when a polychoric matrix is not positive definite (as lavaan)."""
     nan = dict(XX3=np.nan, df3=np.nan, c_hat3=np.nan, XX3_null=np.nan, df3_null=np.nan,
                c_hat3_null=np.nan)
-    imps, _, _ = loss._evaluate(x)
+    imps, _, _ = loss.evaluate(x)
     N = loss.n_total
     XX3, XX3_null = 0.0, 0.0
     Vs, Ws, Gs, Ds = [], [], [], []
@@ -405,7 +405,7 @@ def srmr_ordinal(loss: DWLSLoss, x: np.ndarray) -> dict:
     categorical data: the "nomean" versions average the squared correlation residuals over
     p(p+1)/2 elements (srmr, rmr) or p(p-1)/2 (crmr); the others also count the thresholds.
     Groups are weighted by N_g / N. lavaan's ``srmr`` for categorical data is srmr_bentler_nomean."""
-    imps, resid, _ = loss._evaluate(x)
+    imps, resid, _ = loss.evaluate(x)
     N = loss.n_total
     out = dict(srmr_bentler=0.0, srmr_bentler_nomean=0.0, crmr=0.0, crmr_nomean=0.0)
     for st, r in zip(loss.stats, resid):

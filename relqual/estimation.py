@@ -1,0 +1,187 @@
+"""The estimation core: one pipeline for every fit, bootstrap refit and power replicate.
+
+The steps (lavaan's numbered ``lav_lavaan_step*``; StructuralEquationModels.jl's swappable
+observed / implied / loss / optimizer parts):
+
+1. options    :class:`relqual.options.FitOptions` (checked once)
+2. model      :func:`relqual.models.resolve_model` -> ModelSpec
+3. problem    ``family.problem(spec, data, options)`` -> :class:`relqual.problem.Problem`: the
+              parameter table, the rows used, sample statistics, RAM models, the loss and
+              starting values; :func:`relqual.problem.check_identified` refuses what cannot be
+              identified
+4. optimize   :func:`optimize`: relqual's Fisher scoring / Newton (:mod:`relqual.engine.optimize`)
+              or semopy (:mod:`relqual.semopy_engine`), on any :class:`~relqual.engine.protocol.Loss`
+5. inference  ``family.inference(problem, optimum, options)`` -> :class:`relqual.problem.Inference`
+6. conclude   :func:`conclude`: the one place where a fit's checks are applied and its messages
+              written (non-convergence, singular information, improper solutions)
+7. Result     built once by :func:`relqual.fit` from the :class:`Estimate`
+
+A refit (:func:`estimate` on ``problem.with_data(rows)``) runs steps 4-6 on a detached copy of
+the problem: the bootstrap (:mod:`relqual.resample`) and power (:mod:`relqual.power`) use
+exactly this path, and ask the :class:`Estimate` whether it is usable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .engine.inference import unidentified_parameters
+from .engine.optimize import OptimResult, minimize
+from .problem import Inference, Problem
+
+GRADIENT_WARNING = 1e-4     # a reported optimum with a larger gradient element gets a warning
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The outcome of steps 4-6 for one problem: the optimum, its inference, its messages.
+
+    ``usable`` says whether the estimate can be used at all (converged, and with an invertible
+    information matrix when inference was asked for); ``messages`` are the words a
+    researcher must read about it, written by :func:`conclude` on first request.
+    """
+
+    problem: Problem
+    opt: OptimResult
+    inference: Inference | None
+
+    @property
+    def x(self) -> np.ndarray:
+        return self.opt.x
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.opt.converged)
+
+    @property
+    def vcov(self) -> np.ndarray | None:
+        return None if self.inference is None else self.inference.vcov
+
+    @property
+    def usable(self) -> bool:
+        if not self.converged or not np.all(np.isfinite(self.opt.x)):
+            return False
+        return self.inference is None or bool(self.inference.invertible
+                                              and np.all(np.isfinite(np.diag(self.vcov))))
+
+    @cached_property
+    def messages(self) -> list[str]:
+        return conclude(self)
+
+
+def optimize(problem: Problem, options, start: np.ndarray | None = None,
+             gtol: float | None = None, information: bool = True) -> OptimResult:
+    """Step 4: minimise the problem's loss from ``start`` (default: its starting values).
+
+    ``options.engine`` picks the optimizer; ``options.control`` passes ``max_iter`` and ``gtol``
+    (``gtol`` here is the default that ``control`` overrides, e.g. the looser tolerance of
+    refits). ``information=False`` skips the expected information at the optimum.
+    """
+    if options.engine == "semopy":
+        from .semopy_engine import optimize_with_semopy
+        return optimize_with_semopy(problem, options.control)
+    settings = dict(options.control)
+    if gtol is not None:
+        settings.setdefault("gtol", gtol)
+    x0 = problem.x0 if start is None else start
+    return minimize(problem.loss, x0, information=information, **settings)
+
+
+def estimate(problem: Problem, options, *, start: np.ndarray | None = None,
+             gtol: float | None = None, inference: bool = True) -> Estimate:
+    """Steps 4-6 for one problem (a fit, a bootstrap resample or a power replicate).
+
+    ``inference=False`` (bootstrap refits) skips the covariance of the estimates. Arithmetic
+    failures of the optimizer propagate; a refit's caller counts them as failed draws.
+    """
+    opt = optimize(problem, options, start=start, gtol=gtol, information=False)
+    inf = problem.family.inference(problem, opt, options) if inference else None
+    return Estimate(problem, opt, inf)
+
+
+def conclude(est: Estimate) -> list[str]:
+    """Step 6: every message about a fit, in one place.
+
+    What the data and the model said before estimation (``problem.notes``: rows dropped,
+    polychoric correlations near 1, ...), what the optimizer said, non-convergence, a reported
+    optimum with a large gradient, a singular information matrix (naming the parameters in its
+    null space) and improper solutions (negative variances, a non-positive-definite latent
+    covariance matrix, implied correlations beyond 1).
+    """
+    problem, opt, inf = est.problem, est.opt, est.inference
+    messages = list(problem.notes) + list(getattr(opt, "notes", ()))
+    largest = np.nanmax(np.abs(opt.gradient)) if np.size(opt.gradient) else 0.0
+    if not opt.converged:
+        messages.append(f"the optimizer did not converge ({opt.message}; largest gradient "
+                        f"{largest:.2g}): estimates are not trustworthy")
+    elif not largest <= GRADIENT_WARNING:
+        messages.append(f"the optimizer reported convergence ({opt.message}), but the largest "
+                        f"gradient element at its estimates is {largest:.2g}: estimates may be "
+                        "imprecise")
+    if inf is not None and not inf.invertible:
+        involved = []
+        if inf.information is not None and np.all(np.isfinite(inf.information)):
+            involved = parameter_names(problem.partable,
+                                       unidentified_parameters(inf.information))
+        messages.append("the information matrix is singular, so the model is probably not "
+                        "identified; standard errors and robust tests are not available"
+                        + (". Parameters involved: " + ", ".join(involved) if involved else ""))
+    if np.all(np.isfinite(opt.x)):
+        messages += improper_solution_messages(problem, opt.x)
+    return messages
+
+
+def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
+    """Negative variances (Heywood cases), a latent covariance matrix that is not positive
+    definite, and implied correlations beyond 1 (Kolenikov & Bollen 2012), named by group."""
+    messages = []
+    col = problem.partable.col
+    values = problem.row_values(x)
+    negative = np.flatnonzero((col["op"] == "~~") & (col["lhs"] == col["rhs"]) & (values < 0))
+    for k in negative:
+        name = col["lhs"][k]
+        kind = "latent" if name in problem.partable.roles.lv else "residual"
+        messages.append(f"improper solution: negative {kind} variance of '{name}' "
+                        f"({values[k]:.4g}), a Heywood case")
+    labels = problem.data.group_labels
+    for g, model in enumerate(problem.models, start=1):
+        where = f" in group {labels[g - 1]!r}" if len(problem.models) > 1 else ""
+        imp = model.implied(x)
+        lv_cov = imp.C[model.p:, model.p:]
+        if lv_cov.size:
+            eigvals, eigvecs = np.linalg.eigh(lv_cov)
+            if eigvals[0] <= 0:
+                involved = [model.lv_names[i]
+                            for i in np.flatnonzero(np.abs(eigvecs[:, 0]) > 0.1)]
+                messages.append("improper solution: the covariance matrix of the latent "
+                                f"variables is not positive definite{where} (involving "
+                                f"{', '.join(involved)})")
+        total = np.diag(imp.C)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            corr = imp.C / np.sqrt(np.outer(total, total))
+        off = np.abs(corr[np.triu_indices_from(corr, 1)])
+        if np.any(off > 1 + 1e-8):
+            i, j = np.argwhere(np.triu(np.abs(corr), 1) > 1 + 1e-8)[0]
+            messages.append(f"improper solution: implied correlation between "
+                            f"'{model.names[i]}' and '{model.names[j]}' is {corr[i, j]:.3f}"
+                            f"{where}")
+    return messages
+
+
+def parameter_names(partable, indices: list[int]) -> list[str]:
+    """'lhs op rhs' of free parameters by 0-based index.
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> parameter_names(build_partable("f =~ x1 + x2 + x3"), [0, 1])
+    ['f =~ x2', 'f =~ x3']
+    """
+    col = partable.col
+    names = []
+    for k in indices:
+        row = np.flatnonzero(col["free"] == k + 1)[0]
+        names.append(f"{col['lhs'][row]} {col['op'][row]} {col['rhs'][row]}".strip())
+    return names

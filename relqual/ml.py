@@ -1,0 +1,228 @@
+"""The maximum-likelihood family of estimators: ML and MLR, on complete data or by FIML.
+
+The parts this family plugs into the estimation core (:mod:`relqual.estimation`):
+
+* problem: lavaan's ``sem()`` parameter table (multigroup and FIML fits get a mean structure),
+  listwise or FIML rows, sample moments (FIML: the EM moments and the missing-data patterns),
+  the ML discrepancy :class:`relqual.engine.loss.MLLoss`;
+* inference: the inverse expected information for complete-data ML, the observed information
+  under FIML (lavaan's defaults), the Huber-White sandwich with Yuan-Bentler scaling for MLR
+  (:mod:`relqual.engine.robust`);
+* fit measures: the likelihood-ratio test against the saturated model, lavaan's fit indices,
+  the scaled ones for MLR and the FIML-corrected robust ones (:mod:`relqual.engine.fitindices`,
+  :mod:`relqual.engine.fiml_corrected`).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from .data import PreparedData, check_groups_kept, prepare_data
+from .engine import fitindices
+from .engine.fiml_corrected import fiml_corrected
+from .engine.inference import vcov_from_information
+from .engine.loss import MLLoss, Piece
+from .engine.matrices import RamModel
+from .engine.missing import IncompleteData, missing_patterns
+from .engine.loss import NotPositiveDefinite
+from .engine.robust import fit_baseline, robust_ml, sandwich
+from .engine.samplestats import SampleStats
+from .engine.start import starting_values
+from .partable import ParTable, build_partable
+from .problem import Inference, Problem, check_identified, count_groups, count_moments
+
+
+class MLFamily:
+    """ML, MLR and FIML: the parts of the pipeline (see :class:`relqual.problem.Family`)."""
+
+    name = "ML"
+
+    def unsupported(self, problem: Problem) -> dict:
+        """Result methods this fit does not offer (yet), with the message that refuses them:
+        the measurement-quality tables under FIML; modification indices under FIML with
+        fixed.x covariates."""
+        out = {}
+        if problem.fiml:
+            for feature, what in (("reliability", "reliability"),
+                                  ("item_diagnostics", "item diagnostics"),
+                                  ("fornell_larcker", "the Fornell-Larcker criterion"),
+                                  ("htmt", "HTMT"), ("measurement_report", "the measurement report")):
+                out[feature] = (f"{what} is available for complete-data fits (missing='listwise') "
+                                "only; missing='fiml' is not supported yet")
+            if problem.partable.roles.ov_x and problem.partable.options["fixed_x"]:
+                out["modindices"] = ("modification indices under FIML with fixed.x covariates "
+                                     "are not available yet; fit with fixed_x=False")
+        return out
+
+    def problem(self, spec, data: pd.DataFrame, options) -> Problem:
+        """The problem of an ML, MLR or FIML fit of ``spec`` to ``data``."""
+        partable = ml_partable(spec, options, count_groups(data, options.group))
+        prepared = prepare_data(data, partable.roles.ov, first_line=partable.roles.first_line,
+                                missing=options.missing, group=options.group)
+        check_groups_kept(data, options.group, prepared)
+        incomplete = None
+        if options.fiml:
+            if partable.roles.ov_x and options.fixed_x:
+                x_pos = [partable.roles.ov.index(v) for v in partable.roles.ov_x]
+                if any(np.isnan(a[:, x_pos]).any() for a in prepared.arrays):
+                    raise NotImplementedError(
+                        "FIML with fixed observed covariates that have missing values "
+                        f"({', '.join(partable.roles.ov_x)}) is not available; fit with "
+                        "fixed_x=False to model the covariates, or complete them")
+            incomplete = [IncompleteData.from_array(a, partable.roles.ov)
+                          for a in prepared.arrays]
+        return problem_from_rows(partable, prepared, incomplete)
+
+    def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
+        """New sample moments (or, under FIML, missing-data patterns; no EM: refits start
+        warm) for the same RAM models."""
+        names = problem.partable.roles.ov
+        samples = [SampleStats.from_array(a, names) for a in arrays]
+        for model, sample in zip(problem.models, samples):
+            model.set_sample(sample)          # fixed.x moments (complete under FIML too)
+        data = replace(problem.data, arrays=list(arrays), n_used=sum(len(a) for a in arrays))
+        if problem.fiml:
+            pieces = [Piece.pattern(g, pat) for g, a in enumerate(arrays)
+                      for pat in missing_patterns(a)]
+            return replace(problem, data=data, loss=MLLoss(problem.models, pieces=pieces))
+        return replace(problem, data=data, samples=samples,
+                       loss=MLLoss(problem.models, samples))
+
+    def inference(self, problem: Problem, opt, options) -> Inference:
+        """Expected information (complete-data ML), observed information (FIML), or the
+        MLR sandwich with the Yuan-Bentler scaling factors (lavaan's defaults for each)."""
+        if getattr(opt, "vcov", None) is not None:        # an optimizer that brings its own
+            return Inference(opt.vcov, opt.vcov_invertible, "semopy", opt.information)
+        observed = problem.fiml or options.estimator == "MLR"
+        information = opt.information
+        try:
+            if observed and np.all(np.isfinite(opt.x)):
+                information = problem.loss.observed_hessian(opt.x)[2]
+            elif information is None:
+                information = problem.loss.value_gradient_information(opt.x)[2]
+        except NotPositiveDefinite:
+            information = np.full((len(opt.x), len(opt.x)), np.nan)
+        vcov, invertible = vcov_from_information(information, problem.loss.n_total)
+        if options.estimator != "MLR" or not invertible:
+            return Inference(vcov, invertible, "observed" if observed else "expected",
+                             information)
+        if options.test == "none":               # the sandwich alone (power replicates)
+            try:
+                vcov = sandwich(problem.loss, opt.x, problem.data.arrays,
+                                0.5 * information)[0]
+            except np.linalg.LinAlgError:
+                return Inference(np.full_like(vcov, np.nan), False, "robust.huber.white",
+                                 information)
+            return Inference(vcov, True, "robust.huber.white", information)
+        try:
+            robust = robust_ml(problem.loss, opt.x, problem.samples, problem.data.arrays,
+                               problem.df, with_baseline=not problem.partable.roles.ov_x)
+        except np.linalg.LinAlgError:
+            return Inference(np.full_like(vcov, np.nan), False, "robust.huber.white",
+                             information)
+        return Inference(robust["vcov"], True, "robust.huber.white", information, robust=robust)
+
+    def fit_measures(self, problem: Problem, estimate) -> dict:
+        """lavaan's fit measures of an ML-family fit (see the module docstring)."""
+        partable, x = problem.partable, estimate.x
+        implied = []
+        for model, sample in zip(problem.models, problem.samples):
+            imp = model.implied(x)             # without a mean structure the means are saturated
+            implied.append((imp.sigma, imp.mu if partable.meanstructure else sample.mean))
+        x_names = partable.roles.ov_x
+        fixed_x = partable.options["fixed_x"]
+        if problem.incomplete is None:
+            chisq = problem.n_obs * estimate.opt.fmin
+            logl, logl_h1, base_chisq = fitindices.complete_data_likelihoods(
+                problem.samples, implied, x_names, fixed_x)
+        else:                                  # FIML: likelihood ratios against EM's H1
+            x_pos = [partable.roles.ov.index(v) for v in x_names] if fixed_x else []
+            logl_x = sum(inc.covariate_loglik(x_pos) for inc in problem.incomplete)
+            logl = sum(inc.loglik(sigma, mu)
+                       for inc, (sigma, mu) in zip(problem.incomplete, implied))
+            logl_h1 = sum(inc.h1_loglik for inc in problem.incomplete)
+            chisq = 2.0 * (logl_h1 - logl)
+            base_chisq = 2.0 * (logl_h1 - sum(inc.independence_loglik(x_pos)
+                                              for inc in problem.incomplete))
+            logl, logl_h1 = logl - logl_x, logl_h1 - logl_x
+        measures = fitindices.fit_measures(
+            chisq=chisq, df=problem.df, npar=partable.npar, n=problem.n_obs,
+            ngroups=len(problem.samples), logl=logl, logl_h1=logl_h1, base_chisq=base_chisq,
+            base_df=fitindices.baseline_df(problem.samples, x_names),
+            srmr_value=fitindices.srmr(problem.samples, implied, partable.meanstructure))
+        robust = estimate.inference.robust if estimate.inference is not None else None
+        if robust is not None:
+            measures.update(fitindices.scaled_measures(
+                measures, robust["scaling_factor"], robust["baseline_scaling_factor"],
+                robust=problem.incomplete is None))
+        if problem.incomplete is not None:
+            measures.update(_fiml_robust_measures(problem, x, measures, robust is not None))
+        return measures
+
+
+def _fiml_robust_measures(problem: Problem, x: np.ndarray, measures: dict, mlr: bool) -> dict:
+    """lavaan's robust indices under FIML (FIML-corrected; version V3 with MLR, else V6).
+    Not computed with fixed.x covariates (lavaan's treatment of their block in the saturated
+    information is not reproduced yet): those entries are NaN."""
+    partable = problem.partable
+    if partable.roles.ov_x and partable.options["fixed_x"]:
+        return {name: np.nan for name in fitindices.ROBUST_NAMES}
+    arrays = problem.data.arrays
+    models, _, x_baseline = fit_baseline(list(partable.roles.ov), problem.samples, arrays,
+                                         problem.loss.pieces, partable.meanstructure)
+    try:
+        fc = fiml_corrected(problem.models, x, problem.samples, arrays, problem.loss.pieces,
+                            problem.df, (models, x_baseline), "V3" if mlr else "V6")
+    except np.linalg.LinAlgError:
+        return {}
+    return fitindices.robust_measures(measures, fc["XX3"], fc["c3"], fc["XX3_null"],
+                                      fc["c3_null"])
+
+
+def ml_partable(spec, options, ngroups: int) -> ParTable:
+    """The parameter table of an ML-family fit (multigroup and FIML fits get a mean structure)."""
+    meanstructure = options.meanstructure
+    if (ngroups > 1 or options.fiml) and meanstructure is None:
+        meanstructure = True
+    return build_partable(spec.syntax, std_lv=options.std_lv, meanstructure=meanstructure,
+                          fixed_x=options.fixed_x, ngroups=ngroups,
+                          group_equal=options.group_equal, group_partial=options.group_partial)
+
+
+def problem_from_rows(partable: ParTable, prepared, incomplete: list | None = None) -> Problem:
+    """The ML problem of a parameter table and prepared rows (FIML when ``incomplete``).
+
+    Also how a constrained model is refitted to the rows of an earlier fit
+    (:func:`relqual.pathcompare.compare_fitted_paths`).
+    """
+    if incomplete is not None:
+        samples = [inc.h1 for inc in incomplete]
+        pieces = [Piece.pattern(g, pat) for g, inc in enumerate(incomplete)
+                  for pat in inc.patterns]
+    else:
+        samples = [SampleStats.from_array(a, partable.roles.ov) for a in prepared.arrays]
+        pieces = None
+    return problem_from_samples(partable, samples, prepared, pieces, incomplete)
+
+
+def problem_from_samples(partable: ParTable, samples: list[SampleStats], prepared=None,
+                         pieces=None, incomplete=None, fiml: bool | None = None) -> Problem:
+    """The ML problem of sample moments (``prepared``: the rows behind them, if any; power
+    analysis fits population moments without rows; ``fiml`` marks a problem whose refits
+    are FIML even without EM estimates, default: when ``incomplete`` is given)."""
+    moments = count_moments(partable, samples)
+    check_identified(partable, moments)
+    models = [RamModel(partable, g, s) for g, s in enumerate(samples, start=1)]
+    if prepared is None:
+        prepared = PreparedData(arrays=[], group_labels=[1], n_input=samples[0].n,
+                                n_used=samples[0].n)
+    return Problem(family=ML, partable=partable, data=prepared, samples=samples,
+                   models=models, loss=MLLoss(models, samples, pieces),
+                   x0=starting_values(partable, samples), moments=moments,
+                   incomplete=incomplete, notes=tuple(prepared.notes),
+                   fiml=incomplete is not None if fiml is None else fiml)
+
+
+ML = MLFamily()

@@ -1,0 +1,155 @@
+"""Step 1 of a fit: the user's options, checked once and kept as one immutable object.
+
+Every check of ``rq.fit``'s arguments lives here (lavaan's ``lav_options_set`` in spirit), so
+the estimation core (:mod:`relqual.estimation`) can trust what it receives.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .data import FIML_NAMES
+
+ESTIMATORS = ("ML", "MLR", "WLSMV")
+ESTIMATORS_PLANNED = ("ULS", "GLS", "DWLS")
+CONTROL_KEYS = ("max_iter", "gtol")
+ENGINES = ("native", "semopy")
+
+
+def wants_ordered(ordered) -> bool:
+    """``ordered=True``, a column name or a non-empty list of them.
+
+    Examples
+    --------
+    >>> wants_ordered(None), wants_ordered(True), wants_ordered(["x1"]), wants_ordered([])
+    (False, True, True, False)
+    """
+    if ordered is None or ordered is False:
+        return False
+    return ordered is True or isinstance(ordered, str) or len(ordered) > 0
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+@dataclass(frozen=True)
+class FitOptions:
+    """The options of one fit, validated (see :func:`relqual.fit` for their meaning).
+
+    Examples
+    --------
+    >>> FitOptions.from_arguments(estimator="mlr").estimator
+    'MLR'
+    >>> FitOptions.from_arguments(estimator="GLS")
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: estimator='GLS' is planned but not available yet; use estimator='ML', 'MLR' or 'WLSMV'
+    """
+
+    estimator: str = "ML"
+    missing: str = "listwise"
+    ordered: object = None
+    group: str | None = None
+    group_equal: tuple = ()
+    group_partial: tuple = ()
+    se: str = "standard"
+    bootstrap: int = 0
+    seed: object = None
+    engine: str = "native"
+    std_lv: bool = False
+    meanstructure: bool | None = None
+    fixed_x: bool = True
+    control: dict = field(default_factory=dict)
+    n_jobs: int = 1
+    test: str = "standard"          # "none": no scaled test (MLR power replicates need SEs only)
+
+    @property
+    def fiml(self) -> bool:
+        """Full-information ML for missing data (lavaan's ``missing = "ml"``)."""
+        return self.missing in FIML_NAMES
+
+    @classmethod
+    def from_arguments(cls, *, estimator="ML", missing="listwise", ordered=None, group=None,
+                       group_equal=(), group_partial=(), se="standard", bootstrap=0, seed=None,
+                       engine="native", std_lv=False, meanstructure=None, fixed_x=True,
+                       control=None, n_jobs=1) -> FitOptions:
+        """Check every argument of :func:`relqual.fit` and return the options.
+
+        ``ordered`` with an explicit ``estimator="ML"`` or ``"MLR"`` is an error (as lavaan);
+        with the default estimator it selects WLSMV (lavaan's default for ordered data).
+        """
+        estimator = str(estimator).upper()
+        if estimator == "ML" and wants_ordered(ordered):
+            estimator = "WLSMV"                 # lavaan's default estimator for ordered data
+        options = cls(estimator=estimator, missing=str(missing).lower(), ordered=ordered,
+                      group=group, group_equal=tuple(_as_list(group_equal)),
+                      group_partial=tuple(_as_list(group_partial)), se=se,
+                      bootstrap=int(bootstrap or 0), seed=seed, engine=engine,
+                      std_lv=bool(std_lv), meanstructure=meanstructure, fixed_x=bool(fixed_x),
+                      control=dict(control or {}), n_jobs=n_jobs)
+        options.validate()
+        return options
+
+    def validate(self) -> None:
+        """Raise a clear error for an option that is unknown, planned or contradictory."""
+        estimator, ordered = self.estimator, self.ordered
+        if estimator not in ESTIMATORS:
+            if estimator in ESTIMATORS_PLANNED:
+                raise NotImplementedError(f"estimator='{estimator}' is planned but not available "
+                                          "yet; use estimator='ML', 'MLR' or 'WLSMV'")
+            raise ValueError(f"unknown estimator '{estimator}'; choose from ML, MLR, WLSMV, "
+                             + ", ".join(ESTIMATORS_PLANNED))
+        if self.missing not in ("listwise",) + FIML_NAMES:
+            raise ValueError(f"unknown missing='{self.missing}'; use 'listwise' or 'fiml'")
+        if estimator == "WLSMV":
+            if not wants_ordered(ordered):
+                raise NotImplementedError(
+                    "estimator='WLSMV' for continuous data is not available yet; it is for "
+                    "ordinal items: name them with ordered=[...] or ordered=True (for "
+                    "continuous non-normal data use estimator='MLR')")
+            if self.fiml:
+                raise NotImplementedError(
+                    "missing='fiml' is not available with estimator='WLSMV' (lavaan's WLSMV uses "
+                    "listwise deletion, or pairwise with missing='pairwise', which relqual does "
+                    "not offer yet); use missing='listwise'")
+            if self.engine != "native":
+                raise NotImplementedError("estimator='WLSMV' is available with engine='native' "
+                                          "only; semopy has no WLSMV")
+        elif wants_ordered(ordered):
+            raise ValueError(f"ordered (categorical) indicators need estimator='WLSMV' (lavaan's "
+                             f"default for ordered data), not '{estimator}'")
+        if (self.group_equal or self.group_partial) and self.group is None:
+            name = "group_equal" if self.group_equal else "group_partial"
+            raise ValueError(f"{name} needs group= (the column that defines the groups)")
+        if self.se not in ("standard", "bootstrap"):
+            raise NotImplementedError(f"se='{self.se}' is not available; use 'standard' or "
+                                      "'bootstrap'")
+        if self.se == "bootstrap" and self.bootstrap < 2:
+            raise ValueError("se='bootstrap' needs the number of resamples, e.g. bootstrap=1000")
+        if self.bootstrap and self.se != "bootstrap":
+            raise ValueError(f"bootstrap={self.bootstrap} was given but se='{self.se}'; use "
+                             "se='bootstrap'")
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown engine '{self.engine}'; choose 'native' or 'semopy'")
+        if self.engine == "semopy" and self.se != "standard":
+            raise NotImplementedError("engine='semopy' gives semopy's standard errors only; use "
+                                      "engine='native' for se='bootstrap'")
+        if self.fiml and self.meanstructure is False:
+            raise ValueError("FIML needs a mean structure; leave meanstructure unset")
+        allowed = ("max_iter",) if self.engine == "semopy" else CONTROL_KEYS
+        unknown = set(self.control) - set(allowed)
+        if unknown:
+            if self.engine == "semopy":
+                raise ValueError(f"engine='semopy' accepts the control setting max_iter only "
+                                 f"(got {sorted(unknown)})")
+            raise ValueError(f"unknown control setting(s) {sorted(unknown)}; use "
+                             + ", ".join(CONTROL_KEYS))
+
+    def call(self) -> dict:
+        """The options as the ``call`` dictionary a Result reports (and a refit reuses)."""
+        return dict(estimator=self.estimator, missing=self.missing, std_lv=self.std_lv,
+                    fixed_x=self.fixed_x, group=self.group, group_equal=list(self.group_equal),
+                    group_partial=list(self.group_partial), engine=self.engine,
+                    control=dict(self.control))

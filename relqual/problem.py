@@ -1,0 +1,224 @@
+"""Steps 2-3 of a fit: the estimation problem (parameter table, data, sample statistics, model
+matrices, loss and starting values), built once per fit and swapped, not rebuilt, for refits.
+
+A :class:`Problem` is what every estimator's pipeline hands the optimizer and the inference step
+(StructuralEquationModels.jl's ``observed`` + ``implied`` + ``loss``): ``loss`` implements
+:class:`relqual.engine.protocol.Loss`. :meth:`Problem.with_data` swaps in other rows (a
+bootstrap resample, a power replicate) keeping the compiled model (``replace_observed`` in
+StructuralEquationModels.jl). :meth:`Problem.row_values` and
+:meth:`Problem.standardize` are the one place where parameter-table values are computed from a
+free-parameter vector.
+
+The problem of a fit is built by its estimator family (:class:`Family`): :mod:`relqual.ml` for
+ML and MLR (complete data or FIML), :mod:`relqual.ordinal` for WLSMV.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+import numpy as np
+
+from .data import DataError, PreparedData, check_group_column
+from .engine.inference import evaluate_defined, standardize
+from .engine.samplestats import SampleStats
+from .partable import ParTable
+from .syntax import ModelSyntaxError
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One estimation problem: everything the optimizer and the inference step need.
+
+    Attributes
+    ----------
+    family : Family
+        The estimator family that built it (:class:`relqual.ml.MLFamily` for ML, MLR and FIML,
+        :class:`relqual.ordinal.WLSMVFamily`); it knows how to swap data in, the inference
+        step, the fit measures and what its fits support.
+    partable : ParTable
+        The parameter table (lavaan's ``parTable()``), the single source of truth.
+    data : PreparedData
+        The rows used per group (NaN = missing under FIML), group labels and notes on dropped rows.
+    samples : list of SampleStats
+        Per group the sample moments (FIML: the EM moments; WLSMV: the polychoric correlations).
+    models : list of RamModel
+        Per group the RAM matrices with fixed values filled in.
+    loss : Loss
+        The discrepancy function of the free parameters.
+    x0 : ndarray
+        Starting values.
+    moments : int
+        The number of sample statistics the model reproduces (for the degrees of freedom).
+    incomplete : list of IncompleteData or None
+        Under FIML, per group the missing-data patterns and the EM (H1) estimates.
+    ordinal : dict or None
+        WLSMV: ``stats`` (per group thresholds, polychorics, Gamma), ``levels`` (per item its
+        categories), ``ordered`` (the ordered items).
+    notes : tuple of str
+        What the data and the model already say before any estimation (rows dropped, ...).
+    fiml : bool
+        Whether the loss is the FIML one (over missing-data patterns), also in refits.
+    """
+
+    family: object
+    partable: ParTable
+    data: PreparedData
+    samples: list
+    models: list
+    loss: object
+    x0: np.ndarray
+    moments: int
+    incomplete: list | None = None
+    ordinal: dict | None = field(default=None, repr=False)
+    notes: tuple = ()
+    fiml: bool = False
+
+    @property
+    def df(self) -> int:
+        """Degrees of freedom: sample statistics minus free parameters."""
+        return self.moments - self.partable.npar
+
+    @property
+    def n_obs(self) -> int:
+        """The number of rows used, over all groups."""
+        return int(sum(len(a) for a in self.data.arrays))
+
+    # ------------------------------------------------------------------ parameter values
+    def row_values(self, x: np.ndarray) -> np.ndarray:
+        """The value of every parameter-table row (and ``:=`` definition) at ``x``.
+
+        Free rows take ``x``; fixed rows their fixed value, or (fixed.x covariates, WLSMV's
+        residual variances of ordered items under the delta parameterization) the value the
+        model matrices give them at ``x``.
+        """
+        col = self.partable.col
+        values = np.full(len(col["op"]), np.nan)
+        for model in self.models:
+            values[model.rows] = model.row_values(*model.matrices(x))
+        other = np.isin(col["op"], ["|", "~*~"]) & (col["free"] == 0)
+        values[other] = col["ustart"][other]
+        free = col["free"]
+        values[free > 0] = x[free[free > 0] - 1]
+        return evaluate_defined(col, values)
+
+    def standardize(self, x: np.ndarray, kind: str) -> np.ndarray:
+        """Standardized value of every row at ``x`` (``kind``: "std.lv" or "std.all").
+
+        WLSMV thresholds are divided by the latent response's implied standard deviation for
+        std.all (unchanged for std.lv), as lavaan's ``standardizedSolution``.
+        """
+        values = self.row_values(x)
+        out = standardize(self.partable.col, self.models, x, values, kind)
+        if self.ordinal is not None:
+            col = self.partable.col
+            for g, model in enumerate(self.models, start=1):
+                sd = np.sqrt(np.diag(model.implied(x).sigma))
+                for k in np.flatnonzero((col["group"] == g) & np.isin(col["op"], ["|", "~*~"])):
+                    scale = sd[model.ov_names.index(col["lhs"][k])]
+                    out[k] = (values[k] / scale if (kind == "std.all" and col["op"][k] == "|")
+                              else values[k])
+        return out
+
+    # ------------------------------------------------------------------ swapping parts
+    def detached(self) -> Problem:
+        """A copy whose RAM models belong to it alone (for a worker that swaps data in)."""
+        return replace(self, models=[copy.deepcopy(m) for m in self.models])
+
+    def with_data(self, arrays: list[np.ndarray]) -> Problem:
+        """The same compiled model on other rows (per group, model variable order, NaN =
+        missing): new sample statistics and loss, the same RAM models (call on a
+        :meth:`detached` problem: their fixed.x values are set from the new rows).
+
+        Raises ``ValueError`` when the rows cannot be fitted (e.g. an empty category of an
+        ordered item in a resample).
+        """
+        return self.family.with_data(self, [np.asarray(a, dtype=float) for a in arrays])
+
+
+class Family(Protocol):
+    """An estimator family: the parts of the pipeline that differ between estimators.
+
+    ``name`` ("ML", "WLSMV"); :meth:`unsupported`: the Result methods a fit does not offer,
+    with the message that refuses them (the one place that declares them); :meth:`problem`
+    builds the problem of a fit;
+    :meth:`with_data` swaps rows in; :meth:`inference` turns an optimum into the covariance of
+    the estimates; :meth:`fit_measures` computes lavaan's fit measures.
+    """
+
+    name: str
+
+    def unsupported(self, problem: Problem) -> dict: ...
+
+    def problem(self, spec, data, options) -> Problem: ...
+
+    def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem: ...
+
+    def inference(self, problem: Problem, opt, options): ...
+
+    def fit_measures(self, problem: Problem, estimate) -> dict: ...
+
+
+
+# ---------------------------------------------------------------------- ML and FIML
+
+def count_groups(data, group: str | None) -> int:
+    """Number of groups (distinct non-missing values of the ``group`` column)."""
+    if group is None:
+        return 1
+    check_group_column(data, group)
+    n = int(data[group].dropna().nunique())
+    if n < 2:
+        raise DataError(f"group column '{group}' has {n} distinct value(s); at least 2 are needed")
+    return n
+
+
+def count_moments(partable: ParTable, samples: list[SampleStats]) -> int:
+    """Number of sample moments the model reproduces (fixed.x moments excluded, as lavaan)."""
+    nx = len(partable.roles.ov_x) if partable.options["fixed_x"] else 0
+    total = 0
+    for s in samples:
+        p = len(s.names)
+        total += p * (p + 1) // 2 - nx * (nx + 1) // 2
+        if partable.meanstructure:
+            total += p - nx
+    return total
+
+
+def check_identified(partable: ParTable, moments: int) -> None:
+    """Refuse a model that cannot be identified: a latent variable without a scale (no fixed
+    nonzero loading, no fixed variance), or more free parameters than sample statistics."""
+    col = partable.col
+    for lv in partable.roles.lv:
+        loads = (col["op"] == "=~") & (col["lhs"] == lv)
+        var = (col["op"] == "~~") & (col["lhs"] == lv) & (col["rhs"] == lv)
+        fixed_loading = np.any(loads & (col["free"] == 0) & (col["ustart"] != 0))
+        fixed_var = np.any(var & (col["free"] == 0))
+        if not (fixed_loading or fixed_var):
+            line = int(col["line"][loads][0]) if loads.any() else None
+            raise ModelSyntaxError(f"latent variable '{lv}' has no scale, so the model is not "
+                                   "identified: fix one loading (e.g. 1*x) or its variance "
+                                   f"('{lv} ~~ 1*{lv}'), or fit with std_lv=True", line, lv)
+    if partable.npar > moments:
+        raise ModelSyntaxError(f"the model has {partable.npar} free parameters but the data give "
+                               f"only {moments} sample statistics (df = "
+                               f"{moments - partable.npar} < 0): the model is not identified")
+
+
+@dataclass(frozen=True)
+class Inference:
+    """The covariance of the estimates and what it was computed from (step 6 of a fit).
+
+    ``kind``: "expected", "observed", "robust.huber.white" (MLR), "robust.sem" (WLSMV) or
+    "semopy"; ``information``: the matrix whose (near-)null space names unidentified
+    parameters when ``vcov`` is not available; ``robust``: MLR's sandwich and scaling factors;
+    ``wls``: WLSMV's robust covariance and scaled-shifted test.
+    """
+
+    vcov: np.ndarray
+    invertible: bool
+    kind: str
+    information: np.ndarray | None = None
+    robust: dict | None = None
+    wls: object = None
