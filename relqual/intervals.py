@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import norm
 
+from .conventions import CI_LEVEL
+
 
 def norm_inter(t: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Quantiles with interpolation on the normal scale (Davison & Hinkley 1997, eq. 5.8; the
@@ -31,8 +33,8 @@ def norm_inter(t: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return out
 
 
-def bootstrap_interval(t: np.ndarray, estimate: float, level: float = 0.95, method: str = "perc",
-                       acceleration: float = 0.0) -> tuple[float, float]:
+def bootstrap_interval(t: np.ndarray, estimate: float, level: float = CI_LEVEL,
+                       method: str = "perc", acceleration: float = 0.0) -> tuple[float, float]:
     """Percentile, bias-corrected (lavaan ``bca.simple``) or BCa interval of draws ``t``.
 
     BC / BCa (Efron 1987): z0 = Phi^-1(share of draws below the estimate); the quantile levels

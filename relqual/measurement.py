@@ -34,7 +34,8 @@ semTools 0.5-6 computes, and ``tests/test_measurement.py`` compares):
   to, the mean heterotrait-heteromethod correlation divided by the geometric mean of the two
   mean monotrait-heteromethod correlations; HTMT2 uses geometric means throughout.
 
-Cut-offs used in the report, with their sources, are in :data:`CRITERIA`.
+The cut-offs and their sources are :data:`relqual.conventions.CUTOFFS`; :data:`CRITERIA` words
+them for the report.
 """
 from __future__ import annotations
 
@@ -43,37 +44,33 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .conventions import CUTOFFS, MI_CRITICAL, SOURCES, num
 
-LOW_LOADING = 0.5
-MI_SIGNIFICANT = 3.84      # chi-square(1) critical value at .05
+LOW_LOADING = CUTOFFS["loading"].threshold
+
+
+def _rule(what: str, key: str, extra: str = "") -> tuple[float, str]:
+    """(threshold, "what <rule> (sources[; extra])") of ``CUTOFFS[key]``, as the report words it."""
+    cut = CUTOFFS[key]
+    cite = "; ".join(filter(None, [cut.cite(" "), extra]))
+    return cut.threshold, f"{what} {cut.rule(ascii=True)} ({cite})"
+
+
 CRITERIA = {
-    "alpha": (0.70, "Cronbach's alpha >= .70 (Nunnally 1978)"),
-    "omega": (0.70, "composite reliability (omega) >= .70 (Fornell & Larcker 1981; Hair et al. 2019)"),
-    "ave": (0.50, "AVE >= .50 (Fornell & Larcker 1981)"),
-    "fornell_larcker": (None, "sqrt(AVE) > |latent correlation| for every pair (Fornell & Larcker 1981)"),
-    "htmt_85": (0.85, "HTMT < .85 (Henseler, Ringle & Sarstedt 2015; conservative)"),
-    "htmt_90": (0.90, "HTMT < .90 (Henseler, Ringle & Sarstedt 2015; for conceptually similar constructs)"),
-    "loading": (LOW_LOADING, "standardized loading >= .50, ideally >= .70 (Hair, Black, Babin & "
-                             "Anderson 2019, Multivariate Data Analysis, 8th ed.)"),
+    "alpha": _rule("Cronbach's alpha", "alpha"),
+    "omega": _rule("composite reliability (omega)", "omega"),
+    "ave": _rule("AVE", "ave"),
+    "fornell_larcker": (None, "sqrt(AVE) > |latent correlation| for every pair "
+                              f"({SOURCES['fornell_larcker'].cite(' ')})"),
+    "htmt_85": _rule("HTMT", "htmt_85", "conservative"),
+    "htmt_90": _rule("HTMT", "htmt_90", "for conceptually similar constructs"),
+    "loading": (LOW_LOADING, f"standardized loading {CUTOFFS['loading'].rule(ascii=True)}, ideally "
+                             f"{CUTOFFS['loading_ideal'].rule(ascii=True)} "
+                             f"({CUTOFFS['loading'].cite(' ')})"),
 }
-REFERENCES = [
-    "Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. Psychometrika, 16, 297-334.",
-    "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable "
-    "variables and measurement error. Journal of Marketing Research, 18(1), 39-50.",
-    "Hair, J. F., Black, W. C., Babin, B. J., & Anderson, R. E. (2019). Multivariate data analysis "
-    "(8th ed.). Cengage.",
-    "Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing discriminant "
-    "validity in variance-based structural equation modeling. Journal of the Academy of Marketing "
-    "Science, 43(1), 115-135.",
-    "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
-    "Nunnally, J. C. (1978). Psychometric theory (2nd ed.). McGraw-Hill.",
-    "Raykov, T. (1997). Estimation of composite reliability for congeneric measures. Applied "
-    "Psychological Measurement, 21(2), 173-184.",
-    "Roemer, E., Schuberth, F., & Henseler, J. (2021). HTMT2 - an improved criterion for assessing "
-    "discriminant validity in structural equation modeling. Industrial Management & Data Systems, "
-    "121(12), 2637-2650.",
-    "semTools 0.5-6: compRelSEM(), AVE(), htmt() (Jorgensen et al., https://CRAN.R-project.org/package=semTools).",
-]
+REFERENCES = [SOURCES[key].reference for key in (
+    "cronbach", "fornell_larcker", "hair", "henseler", "mcdonald", "nunnally", "raykov", "roemer",
+    "semtools")]
 
 
 # ---------------------------------------------------------------------------- the model's pieces
@@ -115,8 +112,8 @@ def measurement_parts(res, group: int = 1) -> Measurement:
     """Collect loadings, variances and the latent and observed covariance matrices of ``res``."""
     col = res.partable.col
     model = res.models[group - 1]
-    values = res._values
-    std = res._std["std.all"]
+    values = res.row_values(res.x)
+    std = res.problem.standardize(res.x, "std.all")
     ov = set(model.ov_names)
     keep = (col["group"] == group) & (col["op"] == "=~")
     items: dict[str, list[str]] = {}
@@ -357,7 +354,8 @@ def htmt_pairs(m: Measurement) -> pd.DataFrame:
             row = dict(factor_1=a, factor_2=b, htmt=v1, htmt2=v2, above_85=pd.NA,
                        above_90=pd.NA, note="")
             if np.isfinite(v1):
-                row["above_85"], row["above_90"] = bool(v1 >= 0.85), bool(v1 >= 0.90)
+                row["above_85"] = CUTOFFS["htmt_85"].fails(v1)
+                row["above_90"] = CUTOFFS["htmt_90"].fails(v1)
             else:
                 single = [f for f in (a, b) if len(m.items[f]) < 2]
                 row["note"] = (f"HTMT needs at least two items per factor; {', '.join(single)} "
@@ -489,7 +487,7 @@ class MeasurementReport:
         parts += ["HTMT (lower triangle) and HTMT2 (upper triangle)",
                   self.htmt_matrix.to_string(float_format=fmt, na_rep=""), ""]
         if len(self.modindices):
-            parts += ["Largest modification indices (MI > 3.84: significant at .05)",
+            parts += [f"Largest modification indices (MI > {MI_CRITICAL:g}: significant at .05)",
                       self.modindices.to_string(index=False, float_format=fmt), ""]
         parts += ["Criteria"]
         for _, c in self.criteria.iterrows():
@@ -546,7 +544,7 @@ def measurement_report(res, *, loading_threshold: float = LOW_LOADING, top_modin
     values[upper] = h2.to_numpy(float)[upper]
     np.fill_diagonal(values, np.nan)
     combined = pd.DataFrame(values, index=h1.index, columns=h1.columns)
-    mi = modification_indices(res, minimum_value=MI_SIGNIFICANT)
+    mi = modification_indices(res, minimum_value=MI_CRITICAL)
     if "group" in mi:
         mi = mi[mi["group"] == g].drop(columns="group")
     mi = mi.head(top_modindices).reset_index(drop=True)
@@ -561,8 +559,9 @@ def measurement_report(res, *, loading_threshold: float = LOW_LOADING, top_modin
                  "was fitted to (semTools' defaults: compRelSEM/AVE obs.var = TRUE; htmt absolute "
                  "correlations); omega_model uses the model-implied covariances.")
     if len(mi):
-        notes.append("modification indices are score tests (1 df): values above 3.84 are "
-                     "significant at .05, but free a parameter only when theory supports it.")
+        notes.append(f"modification indices are score tests (1 df): values above "
+                     f"{MI_CRITICAL:g} are significant at .05, but free a parameter only when "
+                     "theory supports it.")
     name = res.spec.name
     if res.partable.ngroups > 1:
         labels = list(getattr(res, "group_labels", []) or [])
@@ -608,22 +607,26 @@ def _verdicts(rel: pd.DataFrame, items: pd.DataFrame, fl_pairs: pd.DataFrame,
     proper = rel[~rel["factor"].isin(improper)]
     judged = proper.dropna(subset=["alpha"])
     judge("alpha", "Internal consistency", judged, "factor",
-          [f"{r.factor} ({r.alpha:.3f})" for r in judged.itertuples() if r.alpha < 0.70])
+          [f"{r.factor} ({r.alpha:.3f})" for r in judged.itertuples()
+           if CUTOFFS["alpha"].fails(r.alpha)])
     judge("omega", "Composite reliability", judged, "factor",
-          [f"{r.factor} ({r.omega:.3f})" for r in judged.itertuples() if r.omega < 0.70])
+          [f"{r.factor} ({r.omega:.3f})" for r in judged.itertuples()
+           if CUTOFFS["omega"].fails(r.omega)])
     judged = proper.dropna(subset=["ave"])
     judge("ave", "Convergent validity", judged, "factor",
-          [f"{r.factor} ({r.ave:.3f})" for r in judged.itertuples() if r.ave < 0.50])
+          [f"{r.factor} ({r.ave:.3f})" for r in judged.itertuples()
+           if CUTOFFS["ave"].fails(r.ave)])
     pairs = fl_pairs.dropna(subset=["passes"])
     pairs = pairs[~pairs["factor_1"].isin(improper) & ~pairs["factor_2"].isin(improper)]
     judge("fornell_larcker", "Discriminant validity (Fornell-Larcker)", pairs, "pair",
           [f"{r.factor_1}-{r.factor_2} (|r| = {abs(r.r):.3f})" for r in pairs.itertuples()
            if not r.passes])
     pairs = htmt.dropna(subset=["htmt"])
-    for key, cut in (("htmt_85", 0.85), ("htmt_90", 0.90)):
-        judge(key, f"Discriminant validity (HTMT {cut:.2f})".replace("0.", "."), pairs, "pair",
-              [f"{r.factor_1}-{r.factor_2} ({r.htmt:.3f})" for r in pairs.itertuples()
-               if r.htmt >= cut])
+    for key in ("htmt_85", "htmt_90"):
+        cut = CUTOFFS[key]
+        judge(key, f"Discriminant validity (HTMT {num(cut.threshold, 2, bounded=True)})", pairs,
+              "pair", [f"{r.factor_1}-{r.factor_2} ({r.htmt:.3f})" for r in pairs.itertuples()
+                       if cut.fails(r.htmt)])
     judge("loading", "Indicator reliability", items, "item",
           [f"{r.item} on {r.factor} ({r.loading:.3f})" for r in items.itertuples()
            if abs(r.loading) < loading_threshold])

@@ -52,7 +52,7 @@ class ModelSpec:
     extra: dict = field(default_factory=dict)
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "ModelSpec":
+    def from_toml(cls, path: str | Path) -> ModelSpec:
         path = Path(path)
         with path.open("rb") as fh:
             try:
@@ -74,6 +74,29 @@ class ModelSpec:
     def hypotheses_table(self) -> pd.DataFrame:
         return pd.DataFrame(self.hypotheses)
 
+    def label(self, name: str, lang: str = "en") -> str:
+        """The display name of a variable: the model's own construct entry, else the catalog's.
+
+        Parameters
+        ----------
+        name : str
+            A variable of the model (e.g. "SAT").
+        lang : str
+            "en" or "zh".
+
+        Returns
+        -------
+        str
+            The label, or ``name`` when neither the model nor the catalog has one.
+
+        Examples
+        --------
+        >>> spec = load("relationship_quality")
+        >>> spec.label("SAT"), spec.label("SAT", "zh"), spec.label("x1")
+        ('Satisfaction', '顾客满意感', 'x1')
+        """
+        return construct_label(name, lang, self.constructs)
+
     def plot(self, path=None, **options):
         """The hypothesised model before any data: hypothesis ids and expected signs on the
         arrows (``lang="zh"`` for Chinese labels; ``path`` saves PNG/SVG/PDF). Returns a
@@ -81,7 +104,7 @@ class ModelSpec:
         from .plot import model_diagram
         return model_diagram(self, path, **options)
 
-    def alternative(self, name: str) -> "ModelSpec":
+    def alternative(self, name: str) -> ModelSpec:
         """A competing model in ``[alternatives.NAME]``: same constructs and population (the
         data-generating model), its own syntax and hypotheses. Also ``load("model:NAME")``."""
         if name not in self.alternatives:
@@ -124,6 +147,37 @@ def _catalog() -> dict:
         out[cid] = {**{k: v for k, v in entry.items() if k not in ("items", "scale")},
                     "id": cid, "items": items}
     return {"constructs": out, "scales": scales}
+
+
+def construct_label(name: str, lang: str = "en", constructs: dict | None = None) -> str:
+    """The display name of a construct, from ``constructs`` (a model's entries) or the catalog.
+
+    Parameters
+    ----------
+    name : str
+        The construct id or variable name; a model's entry is also found under ``name.upper()``.
+    lang : str
+        "en", or "zh" for the Chinese label (the English one when there is none).
+    constructs : dict, optional
+        ``{id: entry}`` of a model (``ModelSpec.constructs``), looked up before the catalog.
+
+    Returns
+    -------
+    str
+        The label, or ``name`` itself when there is none.
+
+    Examples
+    --------
+    >>> construct_label("SAT"), construct_label("SAT", "zh"), construct_label("x1")
+    ('Satisfaction', '顾客满意感', 'x1')
+    """
+    constructs = constructs or {}
+    entry = constructs.get(name) or constructs.get(name.upper()) or {}
+    if not entry:
+        entry = _catalog()["constructs"].get(name, {})
+    if lang == "zh" and entry.get("label_zh"):
+        return entry["label_zh"]
+    return entry.get("label") or name
 
 
 def _resolve_constructs(constructs, syntax: str) -> dict:

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .tables import CSS, Table, apa_tables, num
+from .conventions import ALPHA, CUTOFFS, STARS_NOTE, num, p_text
+from .tables import CSS, Table, apa_tables
 
 FORMATS = (".html", ".htm", ".docx", ".md")
 PACKAGES = ("relqual", "numpy", "scipy", "pandas", "matplotlib", "semopy", "python-docx")
@@ -52,12 +53,36 @@ def package_versions() -> dict:
 
 
 def data_fingerprint(result) -> str:
-    """SHA-256 of the data rows the model was fitted to (after listwise deletion), per group."""
+    """SHA-256 of the data rows the model was fitted to (after listwise deletion), per group.
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through ``used_data()`` and ``group_labels``).
+
+    Returns
+    -------
+    str
+        The hex digest of the shape and the values (float64) of each group's rows, in the
+        order of the groups.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> len(data_fingerprint(res))
+    64
+    """
+    used = result.used_data()
+    groups = ([used[used["group"] == label].drop(columns="group") for label in result.group_labels]
+              if "group" in used else [used])
     h = hashlib.sha256()
-    for arr in result.prepared.arrays:
-        a = np.ascontiguousarray(np.asarray(arr, dtype=float))
-        h.update(str(a.shape).encode())
-        h.update(a.tobytes())
+    for rows in groups:
+        values = np.ascontiguousarray(rows.to_numpy(dtype=float))
+        h.update(str(values.shape).encode())
+        h.update(values.tobytes())
     return h.hexdigest()
 
 
@@ -133,12 +158,12 @@ def build_report(result, *, data=None, data_code: str | None = None,
         or spec.name
     blocks = [Block("h1", title or f"relqual report: {name}")]
     fm = result.fit_measures()
-    n_input = int(getattr(result.prepared, "n_input", result.n_obs))
+    n_input = result.n_input
     blocks.append(Block("p", (
         f"Model '{spec.name}' fitted by {result.call.get('estimator', 'ML')} to {result.n_obs} of "
         f"{n_input} rows ({'converged' if result.converged else 'NOT converged'} after "
         f"{result.iterations} iterations): \u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, "
-        f"p {'< .001' if fm['pvalue'] < 0.001 else '= ' + num(fm['pvalue'], 3, True)}, "
+        f"{p_text(fm['pvalue'])}, "
         f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
         f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}. "
         f"{len(result.warnings) + len(caught)} warning(s): see Warnings.")))
@@ -157,8 +182,9 @@ def build_report(result, *, data=None, data_code: str | None = None,
     # diagram
     blocks.append(Block("h2", "Path diagram"))
     blocks.append(Block("image", png.getvalue(), caption=(
-        "Figure 1. Standardized solution. * p < .05, ** p < .01, *** p < .001; dashed arrows: "
-        "p \u2265 .05. R\u00b2 in the endogenous variables."), extra={"size": tuple(size)}))
+        f"Figure 1. Standardized solution. {STARS_NOTE}; dashed arrows: p \u2265 "
+        f"{num(ALPHA, 2, bounded=True)}. R\u00b2 in the endogenous variables."),
+        extra={"size": tuple(size)}))
 
     # data checks
     blocks.append(Block("h2", "Data checks"))
@@ -169,7 +195,7 @@ def build_report(result, *, data=None, data_code: str | None = None,
     if result.partable.ngroups > 1:
         rows.append(("Groups", ", ".join(map(str, result.group_labels))))
     blocks.append(Block("kv", rows))
-    notes = list(getattr(result.prepared, "notes", []) or [])
+    notes = result.data_notes
     if notes:
         blocks.append(Block("list", notes, caption="Data preparation"))
     if check is not None:
@@ -185,10 +211,12 @@ def build_report(result, *, data=None, data_code: str | None = None,
                 body.append([str(name_)] + [
                     (str(int(r[c])) if c in ("n", "missing") and np.isfinite(r[c]) else
                      num(r[c], 2)) for c in keep])
+            skew, kurtosis = CUTOFFS["skew"], CUTOFFS["kurtosis"]
             blocks.append(Block("table", Table(
                 "items", "Item descriptives", ["Item"] + keep, body,
-                "Skew and kurtosis (excess) as SPSS reports them; |skew| > 2 or |kurtosis| > 7 "
-                "suggests non-normal data (Kline, 2016): consider MLR.", "l" + "r" * len(keep))))
+                f"Skew and kurtosis (excess) as SPSS reports them; |skew| > {skew.threshold:g} or "
+                f"kurtosis > {kurtosis.threshold:g} suggests strongly non-normal data "
+                f"({skew.cite()}): consider MLR.", "l" + "r" * len(keep))))
 
     # tables (numbered in the order they appear, the item descriptives first)
     numbered = [b.content for b in blocks if b.kind == "table"] + tables
@@ -292,7 +320,8 @@ def to_markdown(blocks: list[Block]) -> str:
                 out.append(f"**{b.caption}**\n")
             out.append("```\n" + b.content + "\n```\n")
         elif b.kind == "kv":
-            out.append("| | |\n|:--|:--|\n" + "\n".join(f"| {k} | {v} |" for k, v in b.content) + "\n")
+            rows = "\n".join(f"| {k} | {v} |" for k, v in b.content)
+            out.append("| | |\n|:--|:--|\n" + rows + "\n")
         elif b.kind == "table":
             out.append(b.content.to_markdown())
         elif b.kind == "image":

@@ -17,84 +17,29 @@ export it; :func:`tables_to_docx` etc. put several in one file.
 from __future__ import annotations
 
 import html
-import math
 import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from .conventions import (  # noqa: F401 - parse_num: public here too
+    ALPHA,
+    CI_LEVEL,
+    CUTOFFS,
+    DAGGER,
+    MINUS,
+    SOURCES,
+    STARS_NOTE,
+    num,
+    parse_num,
+    pval,
+    stars,
+)
 from .verdicts import judge
 
-MINUS = "\u2212"
 CHAR_IN = 0.085             # width of a character of a 10 pt table font, in inches (about)
-DAGGER = "\u2020"
-REFERENCES = {
-    "hu_bentler": "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance "
-                  "structure analysis: Conventional criteria versus new alternatives. Structural "
-                  "Equation Modeling, 6(1), 1-55.",
-    "fornell_larcker": "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models "
-                       "with unobservable variables and measurement error. Journal of Marketing "
-                       "Research, 18(1), 39-50.",
-    "henseler": "Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing "
-                "discriminant validity in variance-based structural equation modeling. Journal of "
-                "the Academy of Marketing Science, 43(1), 115-135.",
-    "nunnally": "Nunnally, J. C. (1978). Psychometric theory (2nd ed.). McGraw-Hill.",
-    "hair": "Hair, J. F., Black, W. C., Babin, B. J., & Anderson, R. E. (2019). Multivariate data "
-            "analysis (8th ed.). Cengage.",
-    "kline": "Kline, R. B. (2016). Principles and practice of structural equation modeling "
-             "(4th ed.). Guilford Press.",
-}
-
-# fit cut-offs: (measure, label, rule, test)  -- Hu & Bentler (1999) for CFI/TLI/RMSEA/SRMR
-FIT_CUTOFFS = {
-    "cfi": ("\u2265 .95", lambda v: v >= 0.95),
-    "tli": ("\u2265 .95", lambda v: v >= 0.95),
-    "rmsea": ("\u2264 .06", lambda v: v <= 0.06),
-    "srmr": ("\u2264 .08", lambda v: v <= 0.08),
-    "chisq_df": ("\u2264 3", lambda v: v <= 3.0),
-}
-
-
-# ----------------------------------------------------------------------------- number formats
-def num(x, decimals: int = 3, bounded: bool = False, minus: str = MINUS) -> str:
-    """A number as APA writes it: ``bounded`` values (correlations, standardized coefficients,
-    p, reliabilities, fit indices below 1) lose the leading zero (.352, -.041); '' when missing."""
-    if x is None or isinstance(x, str):
-        return x or ""
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return ""
-    if not math.isfinite(x):
-        return ""
-    text = f"{abs(x):.{decimals}f}"
-    if bounded and text.startswith("0."):
-        text = text[1:]
-    negative = x < 0 and float(text) != 0
-    return (minus if negative else "") + text
-
-
-def pval(p, decimals: int = 3) -> str:
-    """p as APA reports it: '< .001' below .001, else three decimals without the leading zero."""
-    if p is None or not np.isfinite(p):
-        return ""
-    if p < 10 ** -decimals:
-        return "< ." + "0" * (decimals - 1) + "1"
-    return num(p, decimals, bounded=True)
-
-
-def stars(p) -> str:
-    if p is None or not np.isfinite(p):
-        return ""
-    return "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
-
-
-def parse_num(text: str) -> float:
-    """The number in a formatted cell (inverse of :func:`num`, ignoring stars and daggers)."""
-    cleaned = text.replace(MINUS, "-").replace(DAGGER, "").replace("*", "").strip()
-    cleaned = re.sub(r"^(-?)\.", r"\g<1>0.", cleaned)
-    return float(cleaned)
+CI = f"{100 * CI_LEVEL:g}% CI"
 
 
 # ----------------------------------------------------------------------------- the table object
@@ -141,7 +86,8 @@ class Table:
             return str(s).replace("|", "\\|")
         lines = [f"**{self.label}**", "", f"*{self.title}*", "",
                  "| " + " | ".join(esc(c) for c in self.columns) + " |",
-                 "|" + "|".join({"l": ":---", "r": "---:", "c": ":---:"}[a] for a in self.align) + "|"]
+                 "|" + "|".join({"l": ":---", "r": "---:", "c": ":---:"}[a]
+                                for a in self.align) + "|"]
         for r in self.rows:
             if isinstance(r, str):
                 lines.append("| " + f"**{esc(r)}**" + " |" * len(self.columns))
@@ -192,7 +138,8 @@ class Table:
                " & ".join(latex_escape(c) for c in self.columns) + " \\\\", "\\midrule"]
         for r in self.rows:
             if isinstance(r, str):
-                out.append(f"\\multicolumn{{{len(self.columns)}}}{{l}}{{\\textit{{{latex_escape(r)}}}}} \\\\")
+                out.append(f"\\multicolumn{{{len(self.columns)}}}{{l}}"
+                           f"{{\\textit{{{latex_escape(r)}}}}} \\\\")
             else:
                 out.append(" & ".join(latex_escape(c) for c in r) + " \\\\")
         out += ["\\bottomrule", "\\end{tabular}"]
@@ -319,7 +266,8 @@ LATEX_SYMBOLS = {
 def latex_escape(text) -> str:
     text = str(text)
     for ch, rep in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("$", r"\$"),
-                    ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"),
+                    ("#", r"\#"), ("_", r"\_"), ("{", r"\{"), ("}", r"\}"),
+                    ("~", r"\textasciitilde{}"),
                     ("^", r"\textasciicircum{}")):
         text = text.replace(ch, rep)
     for sym, rep in LATEX_SYMBOLS.items():
@@ -348,7 +296,8 @@ def tables_to_markdown(tables) -> str:
 
 def tables_to_html(tables, title: str = "relqual tables") -> str:
     body = "\n".join(t.to_html() for t in tables)
-    return (f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    return ("<!DOCTYPE html>\n<html><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title>"
             f"<style>{CSS}</style></head><body>\n{body}\n</body></html>\n")
 
 
@@ -375,15 +324,42 @@ def tables_to_docx(tables, path) -> None:
 
 # ----------------------------------------------------------------------------- helpers
 def construct_names(result, lang: str = "en") -> dict:
-    """{latent: label} from the construct catalog (the name itself when it has none)."""
-    from .plot import _catalog_label
-    return {lv: _catalog_label(result.spec, lv, lang) for lv in result.partable.roles.lv}
+    """The display names of a fit's latent variables.
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through ``partable.roles.lv`` and ``spec.label()``).
+    lang : str
+        "en" or "zh".
+
+    Returns
+    -------
+    dict
+        ``{latent: label}`` from the model's constructs or the construct catalog (the name
+        itself when neither has one).
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> construct_names(res)["SAT"], construct_names(res, "zh")["SAT"]
+    ('Satisfaction', '顾客满意感')
+    """
+    return {lv: result.spec.label(lv, lang) for lv in result.partable.roles.lv}
 
 
 def _abbreviations(result, names, lang) -> str:
     labels = construct_names(result, lang)
     pairs = [f"{n} = {labels[n]}" for n in names if n in labels and labels[n] != n]
     return "; ".join(pairs) + "." if pairs else ""
+
+
+def _dagger(key: str, value) -> str:
+    """A dagger after a value that misses the cut-off ``CUTOFFS[key]`` ('' when missing)."""
+    return DAGGER if CUTOFFS[key].fails(value) else ""
 
 
 def _try(func, *args, **kwargs):
@@ -397,7 +373,35 @@ def _try(func, *args, **kwargs):
 
 # ----------------------------------------------------------------------------- the tables
 def measurement_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
-    """Table: standardized loadings per item, with alpha, CR (omega) and AVE per construct."""
+    """Table: standardized loadings per item, with alpha, CR (omega) and AVE per construct.
+
+    Values below their cut-off (:data:`relqual.conventions.CUTOFFS`) carry a dagger.
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through its public methods and ``spec``).
+    decimals : int
+        Decimals of the numbers.
+    lang : str
+        "en" or "zh": the construct names in the note.
+    group : int, optional
+        The group (from 1) of a multigroup fit; the first by default.
+
+    Returns
+    -------
+    Table
+        Columns ``Construct Item λ α CR AVE``; ``data`` holds the unrounded values.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> measurement_table(res).cell("cf1", "AVE")
+    '.474\u2020'
+    """
     est = result.estimates()
     if group is not None:
         est = est[est["group"] == group]
@@ -419,16 +423,14 @@ def measurement_table(result, decimals: int = 3, lang: str = "en", group=None) -
         r = rel.loc[factor] if rel is not None and factor in rel.index else None
         for _, row in part.iterrows():
             lam = num(row["std_all"], decimals, bounded=True)
-            if row["std_all"] < 0.5:
-                lam += DAGGER
+            lam += _dagger("loading", row["std_all"])
             if not all_sig:
                 lam += stars(row["pvalue"])
             cells = [f"{labels.get(factor, factor)} ({factor})" if first else "", row["rhs"], lam]
             if r is not None and first:
                 alpha, cr, ave = r.get("alpha"), r.get("omega"), r.get("ave")
-                cells += [num(alpha, decimals, True) + (DAGGER if alpha < 0.7 else ""),
-                          num(cr, decimals, True) + (DAGGER if cr < 0.7 else ""),
-                          num(ave, decimals, True) + (DAGGER if ave < 0.5 else "")]
+                cells += [num(value, decimals, True) + _dagger(key, value)
+                          for key, value in (("alpha", alpha), ("omega", cr), ("ave", ave))]
             else:
                 cells += ["", "", ""]
             rows.append(cells)
@@ -438,12 +440,14 @@ def measurement_table(result, decimals: int = 3, lang: str = "en", group=None) -
                          "cr": r.get("omega") if r is not None else np.nan,
                          "ave": r.get("ave") if r is not None else np.nan})
             first = False
+    cut = {key: CUTOFFS[key] for key in ("loading", "alpha", "omega", "ave")}
     note = ("\u03bb = standardized loading (std.all); "
-            + ("all loadings p < .001. " if all_sig else "* p < .05, ** p < .01, *** p < .001. ")
+            + ("all loadings p < .001. " if all_sig else f"{STARS_NOTE}. ")
             + "\u03b1 = Cronbach's alpha; CR = composite reliability (\u03c9, as semTools "
-              "compRelSEM); AVE = average variance extracted. Cut-offs: \u03bb \u2265 .50 (Hair et "
-              "al., 2019), \u03b1 \u2265 .70 (Nunnally, 1978), CR \u2265 .70 and AVE \u2265 .50 "
-              f"(Fornell & Larcker, 1981); {DAGGER} below the cut-off.")
+              f"compRelSEM); AVE = average variance extracted. Cut-offs: \u03bb "
+              f"{cut['loading'].rule()} ({cut['loading'].cite()}), \u03b1 {cut['alpha'].rule()} "
+              f"({cut['alpha'].cite()}), CR {cut['omega'].rule()} and AVE {cut['ave'].rule()} "
+              f"({cut['ave'].cite()}); {DAGGER} below the cut-off.")
     if rel is None:
         note += f" Reliability and AVE not available ({why})."
     return Table("measurement", "Measurement model: standardized loadings, reliability and "
@@ -452,9 +456,39 @@ def measurement_table(result, decimals: int = 3, lang: str = "en", group=None) -
 
 
 def discriminant_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
-    """Table: sqrt(AVE) on the diagonal, latent correlations below and HTMT above it."""
-    fl, why = (None, "fornell_larcker() is not available") if not hasattr(result, "fornell_larcker") \
-        else _try(result.fornell_larcker, matrix=True, group=group)
+    """Table: sqrt(AVE) on the diagonal, latent correlations below and HTMT above it.
+
+    A correlation not below both constructs' sqrt(AVE) (Fornell & Larcker) and an HTMT at or
+    above .85 carry a dagger.
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through its public methods and ``spec``).
+    decimals : int
+        Decimals of the numbers.
+    lang : str
+        "en" or "zh": the construct names in the note.
+    group : int, optional
+        The group (from 1) of a multigroup fit; the first by default.
+
+    Returns
+    -------
+    Table
+        One row and one numbered column per construct.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> discriminant_table(res).body()[0][:2]
+    ['1. Commercial friendship (CF)', '.688']
+    """
+    fl, why = ((None, "fornell_larcker() is not available")
+               if not hasattr(result, "fornell_larcker")
+               else _try(result.fornell_larcker, matrix=True, group=group))
     ht, why_h = (None, "htmt() is not available") if not hasattr(result, "htmt") \
         else _try(result.htmt, matrix=True, group=group)
     labels = construct_names(result, lang)
@@ -475,15 +509,17 @@ def discriminant_table(result, decimals: int = 3, lang: str = "en", group=None) 
                 cells.append(num(r, decimals, True) + (DAGGER if bad else ""))
             else:
                 h = ht.loc[a, b] if ht is not None and a in ht.index and b in ht.columns else np.nan
-                cells.append(num(h, decimals, True) + (DAGGER if np.isfinite(h) and h >= 0.85 else ""))
+                cells.append(num(h, decimals, True) + _dagger("htmt_85", h))
             data.append({"row": a, "column": b, "value": fl.loc[a, b] if j <= i else
                          (ht.loc[a, b] if ht is not None else np.nan),
                          "kind": "sqrt_ave" if i == j else "r" if j < i else "htmt"})
         rows.append(cells)
+    htmt_85, htmt_90 = CUTOFFS["htmt_85"], CUTOFFS["htmt_90"]
     note = ("Diagonal: square root of the AVE; below the diagonal: latent correlations; above the "
-            "diagonal: HTMT. Discriminant validity holds when each \u221aAVE exceeds the construct's "
-            "correlations (Fornell & Larcker, 1981) and HTMT < .85 (Henseler, Ringle & Sarstedt, "
-            f"2015; < .90 for conceptually similar constructs); {DAGGER} criterion not met.")
+            "diagonal: HTMT. Discriminant validity holds when each \u221aAVE exceeds the "
+            f"construct's correlations ({SOURCES['fornell_larcker'].cite()}) and HTMT "
+            f"{htmt_85.rule()} ({htmt_85.cite()}; {htmt_90.rule()} for conceptually similar "
+            f"constructs); {DAGGER} criterion not met.")
     if ht is None:
         note += f" HTMT not available ({why_h})."
     return Table("discriminant", "Discriminant validity: Fornell\u2013Larcker criterion and HTMT",
@@ -499,7 +535,36 @@ def _verdict(est, p, sign) -> str:
 
 def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
     """Table: structural paths (beta, B, SE, 95% CI of beta, p), each with its hypothesis and
-    verdict (supported = p < .05 and the expected sign), then hypotheses on defined effects."""
+    verdict, then the hypotheses on loadings and defined effects.
+
+    A hypothesis is supported when p < .05 and the estimate has the expected sign
+    (:func:`relqual.verdicts.judge`).
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through its public methods and ``spec``).
+    decimals : int
+        Decimals of the numbers.
+    lang : str
+        "en" or "zh": the construct names in the note.
+    group : int, optional
+        The group (from 1) of a multigroup fit; the first by default.
+
+    Returns
+    -------
+    Table
+        Columns ``Hypothesis Path β B SE 95% CI (β) p Verdict``.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> paths_table(res).cell("H1 (+)", "Verdict")
+    'Supported'
+    """
     paths = result.paths()
     g = group if group is not None else paths["group"].min() if len(paths) else 1
     paths = paths[paths["group"] == g]
@@ -507,7 +572,7 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
     by_path = {}
     for h in hyps:
         by_path.setdefault((h["lhs"], h.get("op", "~"), h.get("rhs", "")), h)
-    cols = ["Hypothesis", "Path", "\u03b2", "B", "SE", "95% CI (\u03b2)", "p", "Verdict"]
+    cols = ["Hypothesis", "Path", "\u03b2", "B", "SE", f"{CI} (\u03b2)", "p", "Verdict"]
     rows, data, names = [], [], set()
     used = set()
     for _, r in paths.iterrows():
@@ -516,7 +581,8 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
         used.add(key)
         names.update([r["lhs"], r["rhs"]])
         beta = num(r["std_all"], decimals, True) + stars(r["pvalue"])
-        ci = f"[{num(r['std_all_ci_lower'], decimals, True)}, {num(r['std_all_ci_upper'], decimals, True)}]"
+        ci = (f"[{num(r['std_all_ci_lower'], decimals, True)}, "
+              f"{num(r['std_all_ci_upper'], decimals, True)}]")
         sign = h.get("sign", "") if h else ""
         verdict = _verdict(r["est"], r["pvalue"], sign) if h else ""
         hid = f"{h.get('id', '')} ({sign})" if h and sign else (h.get("id", "") if h else "\u2013")
@@ -542,7 +608,7 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
                     f"{h.get('rhs', '')} \u2192 {h['lhs']}")
             sign = h.get("sign", "")
             if r is None:
-                rows.append([f"{h.get('id', '')} ({sign})", path, "", "", "", "", "", "Not in model"])
+                rows.append([f"{h.get('id', '')} ({sign})", path, *[""] * 5, "Not in model"])
                 continue
             names.update([h["lhs"]] + ([h.get("rhs", "")] if op != ":=" else []))
             ci = (f"[{num(r['std_all_ci_lower'], decimals, True)}, "
@@ -560,9 +626,9 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
     r2 = result.r2()
     lvs = [n for n in r2.index if not isinstance(n, tuple) and n in set(result.partable.roles.lv)
            and n in names]
-    note = ("\u03b2 = standardized coefficient (std.all) with its delta-method 95% CI; B = "
-            "unstandardized coefficient; SE = its standard error. * p < .05, ** p < .01, "
-            "*** p < .001. Supported = p < .05 with the hypothesised sign (in parentheses).")
+    note = (f"\u03b2 = standardized coefficient (std.all) with its delta-method {CI}; B = "
+            f"unstandardized coefficient; SE = its standard error. {STARS_NOTE}. Supported = "
+            f"p < {num(ALPHA, 2, bounded=True)} with the hypothesised sign (in parentheses).")
     if lvs:
         note += " R\u00b2: " + ", ".join(f"{n} = {num(r2[n], decimals, True)}" for n in lvs) + "."
     abbr = _abbreviations(result, sorted(names), lang)
@@ -575,12 +641,42 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
 def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None = None,
                    seed=None, lang: str = "en") -> Table:
     """Table: for every pair of variables linked by an indirect path, the direct, specific
-    indirect, total indirect and total effects (B, beta and the interval of B)."""
+    indirect, total indirect and total effects (B, beta and the interval of B).
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through its public methods and ``spec``).
+    decimals : int
+        Decimals of the numbers.
+    ci : str
+        The interval of B: "delta", "bootstrap" or "montecarlo" (as ``res.indirect()``).
+    n : int, optional
+        Draws of a bootstrap or Monte Carlo interval.
+    seed : int, optional
+        Their seed.
+    lang : str
+        "en" or "zh": the construct names in the note.
+
+    Returns
+    -------
+    Table
+        Columns ``Effect Path B 95% CI (B) β p``, one section per pair of variables.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> indirect_table(res).body()[0][:3]
+    ['Direct', 'CF \u2192 TR', '0.299']
+    """
     table = result.indirect(ci=ci, n=n, seed=seed)
     method = table.attrs.get("ci", ci)
     kinds = {"direct": "Direct", "indirect": "Indirect", "total_indirect": "Total indirect",
              "total": "Total", "defined": "Defined"}
-    cols = ["Effect", "Path", "B", "95% CI (B)", "\u03b2", "p"]
+    cols = ["Effect", "Path", "B", f"{CI} (B)", "\u03b2", "p"]
     rows, names = [], set()
     current = None
     for _, r in table.iterrows():
@@ -598,7 +694,7 @@ def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None =
         rows.append([kinds.get(r["effect"], r["effect"]), path, num(r["est"], decimals), ci_text,
                      num(r["std_all"], decimals, True), pval(r["pvalue"])])
     label = {"delta": "delta-method", "montecarlo": "Monte Carlo"}.get(ci, str(method))
-    note = (f"B = unstandardized effect with its {label} 95% interval"
+    note = (f"B = unstandardized effect with its {label} {100 * CI_LEVEL:g}% interval"
             + (f" ({n} draws, seed {seed})" if ci != "delta" and n else
                f" (seed {seed})" if ci != "delta" else "")
             + "; \u03b2 = standardized effect (std.all); p from the delta-method z test. An "
@@ -611,8 +707,34 @@ def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None =
 
 
 def fit_table(result, decimals: int = 3) -> Table:
-    """Table: chi-square test and fit indices with Hu & Bentler's (1999) cut-offs and verdicts
-    (the robust versions for MLR fits)."""
+    """Table: chi-square test and fit indices with their cut-offs and verdicts (the robust
+    versions for MLR fits).
+
+    Cut-offs: CFI and TLI >= .95, RMSEA <= .06, SRMR <= .08 (Hu & Bentler 1999), chi-square/df
+    <= 3 (Kline 2016), from :data:`relqual.conventions.CUTOFFS`.
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through its public methods and ``spec``).
+    decimals : int
+        Decimals of the numbers.
+
+    Returns
+    -------
+    Table
+        Columns ``Index Value Cut-off Verdict``.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> t = fit_table(res)
+    >>> t.cell("CFI", "Cut-off"), t.cell("SRMR", "Verdict")
+    ('\u2265 .95', 'Good')
+    """
     fm = result.fit_measures()
     robust = "cfi_robust" in fm.index and np.isfinite(fm.get("cfi_robust", np.nan))
     scaled = "chisq_scaled" in fm.index and np.isfinite(fm.get("chisq_scaled", np.nan))
@@ -627,14 +749,14 @@ def fit_table(result, decimals: int = 3) -> Table:
         data.append({"index": index, "value": value, "cutoff": cutoff, "verdict": verdict})
 
     def judged(key, value):
-        if key not in FIT_CUTOFFS or not np.isfinite(value):
+        if not np.isfinite(value):
             return "", ""
-        rule, test = FIT_CUTOFFS[key]
-        return rule, "Good" if test(value) else "Poor"
+        return CUTOFFS[key].rule(), "Good" if CUTOFFS[key].passes(value) else "Poor"
 
     add("\u03c7\u00b2" + (" (scaled)" if scaled else ""), num(chisq, decimals), value=chisq)
-    add("df", f"{int(df)}" if np.isfinite(df) and float(df).is_integer() else num(df, decimals), value=df)
-    add("p", pval(p), "> .05", ("Good" if p > 0.05 else "Poor") if np.isfinite(p) else "", value=p)
+    whole = np.isfinite(df) and float(df).is_integer()
+    add("df", f"{int(df)}" if whole else num(df, decimals), value=df)
+    add("p", pval(p), *judged("chisq_pvalue", p), value=p)
     ratio = chisq / df if df and np.isfinite(df) and df > 0 else np.nan
     cut, verdict = judged("chisq_df", ratio)
     add("\u03c7\u00b2/df", num(ratio, decimals), cut, verdict, value=ratio)
@@ -655,10 +777,12 @@ def fit_table(result, decimals: int = 3) -> Table:
     for key, name in (("aic", "AIC"), ("bic", "BIC")):
         if key in fm.index and np.isfinite(fm[key]):
             add(name, num(fm[key], 1), "lower is better", "", value=fm[key])
-    note = (f"N = {result.n_obs}. Cut-offs: CFI and TLI \u2265 .95, RMSEA \u2264 .06 and SRMR "
-            f"\u2264 .08 (Hu & Bentler, 1999); \u03c7\u00b2/df \u2264 3 (Kline, 2016). The \u03c7\u00b2 "
-            "test rejects close-fitting models in large samples, so it is read with the indices. "
-            "AIC and BIC compare models fitted to the same data.")
+    cut = CUTOFFS
+    note = (f"N = {result.n_obs}. Cut-offs: CFI and TLI {cut['cfi'].rule()}, RMSEA "
+            f"{cut['rmsea'].rule()} and SRMR {cut['srmr'].rule()} ({cut['cfi'].cite()}); "
+            f"\u03c7\u00b2/df {cut['chisq_df'].rule()} ({cut['chisq_df'].cite()}). The "
+            "\u03c7\u00b2 test rejects close-fitting models in large samples, so it is read with "
+            "the indices. AIC and BIC compare models fitted to the same data.")
     if robust:
         note += " Robust CFI, TLI and RMSEA (lavaan's .robust) for the MLR fit."
     return Table("fit", "Model fit", ["Index", "Value", "Cut-off", "Verdict"], rows, note,
@@ -668,8 +792,39 @@ def fit_table(result, decimals: int = 3) -> Table:
 def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "delta",
                draws: int | None = None, seed=None, include=None) -> list[Table]:
     """The APA tables of a fit, numbered in chapter-4 order: fit, measurement, discriminant
-    validity, structural paths, indirect effects (those that apply to the model). ``include``:
-    names to keep (``"fit" "measurement" "discriminant" "paths" "indirect"``)."""
+    validity, structural paths, indirect effects (those that apply to the model).
+
+    Parameters
+    ----------
+    result : relqual.Result
+        The fit (read through its public methods and ``spec``).
+    decimals : int
+        Decimals of the numbers.
+    lang : str
+        "en" or "zh": the construct names in the note.
+    indirect_ci : str
+        The interval of the indirect effects (see :func:`indirect_table`).
+    draws : int, optional
+        Draws of a bootstrap or Monte Carlo interval.
+    seed : int, optional
+        Their seed.
+    include : list of str, optional
+        The tables to make, of "fit", "measurement", "discriminant", "paths", "indirect".
+
+    Returns
+    -------
+    list of Table
+        The tables, numbered from 1.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> [(t.number, t.name) for t in apa_tables(res, include=["fit", "paths"])]
+    [(1, 'fit'), (2, 'paths')]
+    """
     wanted = include or ["fit", "measurement", "discriminant", "paths", "indirect"]
     has_loadings = bool((result.estimates()["op"] == "=~").any())
     has_paths = bool((result.estimates()["op"] == "~").any())

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import math
 
+from .conventions import ALPHA, num
 
-def judge(est, pvalue, sign: str | None, alpha: float = 0.05) -> tuple[bool, str]:
+
+def judge(est, pvalue, sign: str | None, alpha: float = ALPHA) -> tuple[bool, str]:
     """(supported, reason); reason is "supported", "not supported (p >= .05)",
     "not supported (opposite sign)" or "no test (no SE)"."""
     if pvalue is None or not math.isfinite(pvalue):
         return False, "no test (no SE)"
     if pvalue >= alpha:
-        return False, f"not supported (p >= {alpha:.2f})".replace("0.", ".")
+        return False, f"not supported (p >= {num(alpha, 2, bounded=True)})"
     if (sign == "+" and est < 0) or (sign == "-" and est > 0):
         return False, "not supported (opposite sign)"
     return True, "supported"

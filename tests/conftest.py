@@ -9,7 +9,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "tests" / "reference"
 
+# Holzinger-Swineford 3-factor CFA (lavaan ?cfa example, HolzingerSwineford1939 data)
 HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+# its visual factor alone: one-factor CFA of x1-x3 (same HolzingerSwineford1939 data)
+HS_VISUAL = "visual =~ x1 + x2 + x3"
 
 
 def load_reference(name: str) -> dict:

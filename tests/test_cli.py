@@ -1,4 +1,4 @@
-"""The ``relqual`` command line, run in-process through ``relqual.cli.main`` (plus one subprocess)."""
+"""The ``relqual`` CLI, run in-process through ``relqual.cli.main`` (plus one subprocess)."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HS_MODEL
 
 import relqual as rq
 from relqual.cli import main
@@ -17,7 +18,6 @@ from relqual.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 HS_DATA = ROOT / "data" / "holzinger_swineford.csv"
 REFERENCE = ROOT / "tests" / "reference"
-HS_SYNTAX = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 
 
 def run(capsys, *argv):
@@ -65,7 +65,7 @@ def test_version(capsys):
 
 def test_fit_json_matches_lavaan_and_estimates(capsys, tmp_path):
     out_file = tmp_path / "hs.json"
-    code, out, err = run(capsys, "fit", HS_SYNTAX, str(HS_DATA), "--json", str(out_file))
+    code, out, err = run(capsys, "fit", HS_MODEL, str(HS_DATA), "--json", str(out_file))
     assert code == 0, err
     assert "chi-square" in out
     text = out_file.read_text(encoding="utf-8")
@@ -79,7 +79,7 @@ def test_fit_json_matches_lavaan_and_estimates(capsys, tmp_path):
     assert doc["n_obs"] == 301
     assert isinstance(doc["warnings"], list)
 
-    expected = rq.fit(HS_SYNTAX, pd.read_csv(HS_DATA)).estimates()
+    expected = rq.fit(HS_MODEL, pd.read_csv(HS_DATA)).estimates()
     rows = doc["estimates"]
     assert len(rows) == len(expected)
     for row, (_, want) in zip(rows, expected.iterrows()):
@@ -94,12 +94,12 @@ def test_fit_json_matches_lavaan_and_estimates(capsys, tmp_path):
 
 
 def test_fit_missing_data_file(capsys, tmp_path):
-    assert_input_error(capsys, "fit", HS_SYNTAX, str(tmp_path / "no_such_file.csv"),
+    assert_input_error(capsys, "fit", HS_MODEL, str(tmp_path / "no_such_file.csv"),
                        mention="not found")
 
 
 def test_fit_unsupported_data_format(capsys, tmp_path):
-    err = assert_input_error(capsys, "fit", HS_SYNTAX, str(tmp_path / "survey.sas7bdat"),
+    err = assert_input_error(capsys, "fit", HS_MODEL, str(tmp_path / "survey.sas7bdat"),
                              mention="unsupported data format")
     assert ".csv" in err and ".tsv" in err
 
@@ -115,19 +115,19 @@ def test_fit_syntax_error(capsys):
 
 
 def test_fit_planned_options_exit_2(capsys):
-    assert_input_error(capsys, "fit", HS_SYNTAX, str(HS_DATA), "--estimator", "WLSMV",
+    assert_input_error(capsys, "fit", HS_MODEL, str(HS_DATA), "--estimator", "WLSMV",
                        mention="not available yet")
 
 
 def test_fit_ordered_continuous_scores_exit_2(capsys):
-    assert_input_error(capsys, "fit", HS_SYNTAX, str(HS_DATA), "--ordered", "all",
+    assert_input_error(capsys, "fit", HS_MODEL, str(HS_DATA), "--ordered", "all",
                        mention="non-integer values")
 
 
 def test_fit_ordered_writes_thresholds(tmp_path):
     out = tmp_path / "wlsmv.json"
     data = ROOT / "data" / "holzinger_swineford_ordinal.csv"
-    assert main(["fit", HS_SYNTAX, str(data), "--ordered", "all", "--json", str(out)]) == 0
+    assert main(["fit", HS_MODEL, str(data), "--ordered", "all", "--json", str(out)]) == 0
     payload = json.loads(out.read_text())
     ref = json.loads((ROOT / "tests" / "reference" / "hs_wlsmv.json").read_text())
     assert payload["fit_measures"]["chisq_scaled"] == pytest.approx(
@@ -145,7 +145,7 @@ def test_console_script_demo_runs(tmp_path):
 
 def test_fit_by_group_writes_group_column(tmp_path, capsys):
     out = tmp_path / "mg.json"
-    assert main(["fit", HS_SYNTAX, str(HS_DATA), "--group", "school", "--json", str(out)]) == 0
+    assert main(["fit", HS_MODEL, str(HS_DATA), "--group", "school", "--json", str(out)]) == 0
     payload = json.loads(out.read_text())
     assert {row["group"] for row in payload["estimates"]} >= {1, 2}
     ref = json.loads((ROOT / "tests" / "reference" / "hs_mg_configural.json").read_text())

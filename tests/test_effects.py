@@ -8,9 +8,9 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HS_MODEL, HS_VISUAL, load_reference
 
 import relqual as rq
-from conftest import HS_MODEL, load_reference
 
 matplotlib.use("Agg")
 BOOT = load_reference("rq_bootstrap")
@@ -63,8 +63,10 @@ def test_indirect_effect_intervals_match_lavaan(med, replay):
         est = med.estimates().set_index("lhs").loc[name, "est"]
         perc = rq.intervals.bootstrap_interval(draws[:, k], est, method="perc")
         bc = rq.intervals.bootstrap_interval(draws[:, k], est, method="bc")
-        assert perc == pytest.approx((defined.loc[name, "perc_lower"], defined.loc[name, "perc_upper"]), abs=1e-3)
-        assert bc == pytest.approx((defined.loc[name, "bc_lower"], defined.loc[name, "bc_upper"]), abs=1e-3)
+        assert perc == pytest.approx(
+            (defined.loc[name, "perc_lower"], defined.loc[name, "perc_upper"]), abs=1e-3)
+        assert bc == pytest.approx(
+            (defined.loc[name, "bc_lower"], defined.loc[name, "bc_upper"]), abs=1e-3)
         assert draws[:, k].std(ddof=1) == pytest.approx(defined.loc[name, "se"], abs=1e-3)
 
 
@@ -115,7 +117,8 @@ def test_montecarlo_agrees_with_delta_for_large_draws(med):
 def test_own_bootstrap_is_reproducible_and_independent_of_workers(med):
     a = med.bootstrap(60, seed=11, n_jobs=1)
     b = med.bootstrap(60, seed=11, n_jobs=2, indices=a.indices)
-    c = rq.fit(BOOT["model"], rq.datasets.load("relationship_quality")).bootstrap(60, seed=11, n_jobs=2)
+    c = rq.fit(BOOT["model"], rq.datasets.load("relationship_quality")).bootstrap(
+        60, seed=11, n_jobs=2)
     assert np.array_equal(a.values, b.values, equal_nan=True)
     assert np.array_equal(a.values, c.values, equal_nan=True)
     d = med.bootstrap(60, seed=12)
@@ -189,7 +192,7 @@ def test_resampling_checks_kind_and_groups(hs):
 
 
 def test_multigroup_jackknife_leaves_out_rows_of_every_group(hs):
-    res = rq.fit("visual =~ x1 + x2 + x3", hs, group="school")
+    res = rq.fit(HS_VISUAL, hs, group="school")
     jack = res.jackknife()
     assert len(jack.converged) == res.n_obs
     est = jack.block("est")
@@ -199,7 +202,7 @@ def test_multigroup_jackknife_leaves_out_rows_of_every_group(hs):
 
 def test_fiml_bootstrap_resamples_the_covariates(quiet):
     data = rq.datasets.load("holzinger_swineford_missing")
-    res = rq.fit("visual =~ x1 + x2 + x3\nvisual ~ ageyr", data, missing="fiml")
+    res = rq.fit(HS_VISUAL + "\nvisual ~ ageyr", data, missing="fiml")
     boot = res.bootstrap(10, seed=4)
     col = res.partable.col
     exo = np.flatnonzero((col["lhs"] == "ageyr") & (col["op"] == "~~") & (col["rhs"] == "ageyr"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HS_VISUAL
 
 import relqual as rq
 from relqual.cli import main
@@ -237,13 +238,14 @@ def test_hypotheses_sign_missing_and_defined(quiet):
     assert hyp.loc["H7", "op"] == ":=" and hyp.loc["H7", "verdict"] == "supported"
     assert hyp.loc["H7", "est"] == pytest.approx(
         hyp.loc["H1", "est"] * hyp.loc["H3", "est"], rel=1e-6)
-    plain = rq.fit("visual =~ x1 + x2 + x3", pd.read_csv(ROOT / "data" / "holzinger_swineford.csv"))
+    plain = rq.fit(HS_VISUAL, pd.read_csv(ROOT / "data" / "holzinger_swineford.csv"))
     assert plain.hypotheses().empty
 
 
 # ------------------------------------------------------------------------- bundled datasets
 def _make_datasets_module():
-    spec = importlib.util.spec_from_file_location("make_datasets", ROOT / "data" / "make_datasets.py")
+    spec = importlib.util.spec_from_file_location("make_datasets",
+                                                  ROOT / "data" / "make_datasets.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

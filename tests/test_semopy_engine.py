@@ -15,9 +15,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HS_MODEL, HS_VISUAL, REFERENCE, ROOT, load_reference
 
 import relqual as rq
-from conftest import HS_MODEL, REFERENCE, ROOT, load_reference
 from relqual import semopy_engine
 from relqual.partable import build_partable
 
@@ -198,14 +198,14 @@ def test_refuses_multiple_groups(hs):
 
 
 def test_refuses_thresholds_naming_the_line():
-    partable = build_partable("visual =~ x1 + x2 + x3\nx1 | t1")
+    partable = build_partable(HS_VISUAL + "\nx1 | t1")
     with pytest.raises(NotImplementedError, match="line 2"):
         semopy_engine.refuse_untranslatable(partable)
 
 
 def test_refuses_variable_only_in_covariances(hs):
     with pytest.raises(NotImplementedError, match="line 2: 'x4' appears only"):
-        rq.fit("visual =~ x1 + x2 + x3\nx4 ~~ x4", hs, engine="semopy")
+        rq.fit(HS_VISUAL + "\nx4 ~~ x4", hs, engine="semopy")
 
 
 def test_non_convergence_is_a_warning(hs, quiet):

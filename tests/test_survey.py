@@ -7,6 +7,7 @@ import importlib.util
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import HS_MODEL
 
 import relqual as rq
 from relqual.cli import main
@@ -177,8 +178,7 @@ def test_missing_optional_reader_says_how_to_install(tmp_path, monkeypatch):
 
 def test_cli_fits_an_spss_file(tmp_path, capsys, hs):
     path = write(hs[[f"x{i}" for i in range(1, 10)]], tmp_path / "hs.sav")
-    code = main(["fit", "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9",
-                 str(path)])
+    code = main(["fit", HS_MODEL, str(path)])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "301" in out
