@@ -17,14 +17,35 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .conventions import z_critical
 from .engine.inference import numerical_jacobian
 from .intervals import bootstrap_interval, jackknife_acceleration
-from .partable import _unique
+from .partable import unique_in_order
 
 
 @dataclass(frozen=True)
 class Effect:
-    """One effect: its kind, endpoints and the arrows (as A-matrix index pairs) it multiplies."""
+    """One effect: its kind, endpoints and the arrows (as A-matrix index pairs) it multiplies.
+
+    Parameters
+    ----------
+    kind : str
+        "direct", "indirect" (one specific indirect path), "total_indirect" or "total".
+    source, target : str
+        The variables the effect runs from and to.
+    path : str
+        The arrows as text, e.g. "SAT -> AC -> CC"; empty for the totals.
+    terms : tuple
+        The directed paths summed, each a tuple of ``(row, col)`` entries of the RAM ``A``
+        matrix (``A[to, from]``) multiplied along it.
+
+    Examples
+    --------
+    >>> from relqual.effects import Effect
+    >>> e = Effect("indirect", "X", "Y", "X -> M -> Y", (((1, 0), (2, 1)),))
+    >>> len(e.terms), len(e.terms[0])
+    (1, 2)
+    """
 
     kind: str                   # "direct", "indirect", "total_indirect" or "total"
     source: str
@@ -34,7 +55,44 @@ class Effect:
 
 
 class EffectStructure:
-    """All effects of one group's structural model, with a function of the parameters giving them."""
+    """All effects of one group's structural model, with a function of the parameters giving them.
+
+    For each variable with outgoing regressions, every directed path from it is enumerated
+    (breadth first, so direct effects come first); per target it gives the direct effect, one
+    specific indirect effect per path of two or more arrows, their sum (total indirect) and
+    the total (Alwin & Hauser 1975; Bollen 1987).
+
+    Parameters
+    ----------
+    model : relqual.engine.matrices.RamModel
+        The group's RAM model (``res.models[group - 1]``).
+    col : dict
+        The columns of the parameter table (``res.partable.col``).
+    group : int
+        The group's number, from 1.
+
+    Attributes
+    ----------
+    effects : list of Effect
+        The effects, in table order.
+
+    Raises
+    ------
+    ValueError
+        When the structural model is non-recursive (the message names the feedback loop).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+    ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+    >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+    >>> from relqual.effects import EffectStructure
+    >>> structure = EffectStructure(res.models[0], res.partable.col)
+    >>> [(e.kind, e.path) for e in structure.effects][:3]
+    [('direct', 'ind60 -> dem60'), ('direct', 'ind60 -> dem65'),
+     ('indirect', 'ind60 -> dem60 -> dem65')]
+    """
 
     def __init__(self, model, col: dict, group: int = 1):
         self.model = model
@@ -49,7 +107,7 @@ class EffectStructure:
                              f"{' -> '.join(loop)}), so specific indirect effects are not "
                              "defined; use ':=' definitions")
         effects: list[Effect] = []
-        for source in _unique(col["rhs"][is_reg]):
+        for source in unique_in_order(col["rhs"][is_reg]):
             paths_by_target: dict[str, list[list[str]]] = {}
             for path in _paths_from(source, children):
                 paths_by_target.setdefault(path[-1], []).append(path)
@@ -79,7 +137,33 @@ class EffectStructure:
         self._target_idx = np.array([index[e.target] for e in effects], dtype=int)
 
     def values(self, x: np.ndarray, standardized: bool = True):
-        """Unstandardized (and std.all) values of every effect at parameter vector ``x``."""
+        """Unstandardized (and std.all) values of every effect at parameter vector ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            Values of the free parameters.
+        standardized : bool
+            Also return the standardized effects: times sd(from) / sd(to), with the
+            model-implied standard deviations (lavaan's ``std.all``).
+
+        Returns
+        -------
+        ndarray or tuple of ndarray
+            One value per effect of :attr:`effects`; ``(est, std_all)`` when ``standardized``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> from relqual.effects import EffectStructure
+        >>> structure = EffectStructure(res.models[0], res.partable.col)
+        >>> est, std = structure.values(res.x)
+        >>> est.round(3)
+        array([1.474, 0.453, 1.274, 1.274, 1.727, 0.864])
+        """
         if not self.effects:
             return (np.array([]), np.array([])) if standardized else np.array([])
         A, _, _ = self.model.matrices(x)
@@ -141,12 +225,51 @@ def effects_table(result, ci: str = "delta", n: int | None = None, seed=None, le
                   boot_ci: str = "perc", n_jobs: int = 1) -> pd.DataFrame:
     """Every effect with ``ci`` intervals: "delta", "montecarlo" (Preacher & Selig 2012) or
     "bootstrap" (percentile, ``bc`` = lavaan's bca.simple, or ``bca``; standardized effects
-    from each resample's refit). User ``:=`` parameters are appended as effect "defined"."""
+    from each resample's refit). User ``:=`` parameters are appended as effect "defined".
+
+    This is :meth:`relqual.result.Result.effects`.
+
+    Parameters
+    ----------
+    result : relqual.result.Result
+        A single-group fit.
+    ci : {"delta", "montecarlo", "bootstrap"}
+        How standard errors and intervals are computed.
+    n : int, optional
+        Monte Carlo draws (default 20000) or bootstrap resamples (default 1000).
+    seed : int, optional
+        Seed of the draws.
+    level : float
+        Confidence level of the intervals.
+    boot_ci : {"perc", "bc", "bca"}
+        The bootstrap interval (``bca`` adds jackknife refits for the acceleration).
+    n_jobs : int
+        Worker processes for the bootstrap.
+
+    Returns
+    -------
+    DataFrame
+        ``effect from to path est se z pvalue ci_lower ci_upper std_all std_all_se
+        std_all_ci_lower std_all_ci_upper``; ``attrs["ci"]`` names the intervals.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+    ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+    >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+    >>> from relqual.effects import effects_table
+    >>> table = effects_table(res, ci="bootstrap", n=20, seed=1)
+    >>> table.attrs["ci"], list(table["effect"])
+    ('bootstrap (perc)', ['direct', 'direct', 'indirect', 'total_indirect', 'total', 'direct'])
+    >>> bool((table["ci_lower"] < table["est"]).all())
+    True
+    """
     if result.partable.ngroups != 1:
         raise NotImplementedError("effects of multigroup models are not available yet")
     structure = EffectStructure(result.models[0], result.partable.col)
     est, std = structure.values(result.x)
-    z_crit = stats.norm.ppf((1 + level) / 2)
+    z_crit = z_critical(level)
     if ci == "delta":
         jac = numerical_jacobian(lambda x: np.concatenate(structure.values(x)), result.x)
         cov = jac @ result.vcov_matrix @ jac.T
@@ -185,7 +308,8 @@ def effects_table(result, ci: str = "delta", n: int | None = None, seed=None, le
     with np.errstate(divide="ignore", invalid="ignore"):
         z = est / se
     table = pd.DataFrame({
-        "effect": [e.kind for e in structure.effects], "from": [e.source for e in structure.effects],
+        "effect": [e.kind for e in structure.effects],
+        "from": [e.source for e in structure.effects],
         "to": [e.target for e in structure.effects], "path": [e.path for e in structure.effects],
         "est": est, "se": se, "z": z, "pvalue": 2 * stats.norm.sf(np.abs(z)),
         "ci_lower": lo, "ci_upper": hi, "std_all": std, "std_all_se": std_se,
@@ -218,11 +342,12 @@ def _defined_rows(result, ci, n, seed, level, boot_ci, n_jobs) -> pd.DataFrame:
                         "path": [f"{n} := {col['rhs'][r]}" for n, r in zip(names, rows)],
                         "est": est.loc[names, "est"].to_numpy(),
                         "std_all": std_table.loc[names, "est_std"].to_numpy()})
-    z_crit = stats.norm.ppf((1 + level) / 2)
+    z_crit = z_critical(level)
     if ci == "delta":
         out["se"] = est.loc[names, "se"].to_numpy()
         out["std_all_se"] = std_table.loc[names, "se"].to_numpy()
-        out["ci_lower"], out["ci_upper"] = out["est"] - z_crit * out["se"], out["est"] + z_crit * out["se"]
+        out["ci_lower"] = out["est"] - z_crit * out["se"]
+        out["ci_upper"] = out["est"] + z_crit * out["se"]
         out["std_all_ci_lower"] = out["std_all"] - z_crit * out["std_all_se"]
         out["std_all_ci_upper"] = out["std_all"] + z_crit * out["std_all_se"]
     elif ci == "montecarlo":

@@ -28,10 +28,11 @@ likelihood-ratio test against the model where it is constrained equal (shared la
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
+from .conventions import ALPHA
+from .conventions import CUTOFFS as CONVENTION
 from .data import check_group_column
 from .difftest import check_estimator as _check_estimator
 from .difftest import difference_test as _difference_test
@@ -53,13 +54,17 @@ LEVEL_MEANING = {
     "strict": "equal loadings, intercepts and residual variances, so observed scale scores can be "
               "compared across groups",
 }
-CUTOFFS = {
-    "delta_cfi": (-0.01, "Cheung & Rensvold (2002): a level holds if CFI drops by at most .01 "
-                         "(delta_cfi >= -0.01)"),
-    "delta_rmsea": (0.015, "Chen (2007): a level holds if RMSEA rises by at most .015 "
-                           "(delta_rmsea <= 0.015)"),
-    "configural_cfi": (0.90, "configural fit rule of thumb: CFI >= .90"),
-    "configural_rmsea": (0.08, "configural fit rule of thumb: RMSEA <= .08"),
+CUTOFFS = {                  # values from relqual.conventions; the wording of the verdicts
+    "delta_cfi": (CONVENTION["delta_cfi"].threshold,
+                  "Cheung & Rensvold (2002): a level holds if CFI drops by at most .01 "
+                  "(delta_cfi >= -0.01)"),
+    "delta_rmsea": (CONVENTION["delta_rmsea"].threshold,
+                    "Chen (2007): a level holds if RMSEA rises by at most .015 "
+                    "(delta_rmsea <= 0.015)"),
+    "configural_cfi": (CONVENTION["configural_cfi"].threshold,
+                       "configural fit rule of thumb: CFI >= .90"),
+    "configural_rmsea": (CONVENTION["configural_rmsea"].threshold,
+                         "configural fit rule of thumb: RMSEA <= .08"),
 }
 CRITERIA = ("practical", "cfi", "chisq")
 INVARIANCE_COLUMNS = ["level", "group_equal", "npar", "chisq", "df", "pvalue", "cfi", "tli",
@@ -71,7 +76,8 @@ INVARIANCE_COLUMNS = ["level", "group_equal", "npar", "chisq", "df", "pvalue", "
 # --------------------------------------------------------------------------- invariance
 def invariance(model, data, group: str, levels=("configural", "metric", "scalar", "strict"),
                estimator: str = "ML", group_partial=(), *, criterion: str = "practical",
-               alpha: float = 0.05, delta_cfi: float = -0.01, delta_rmsea: float = 0.015,
+               alpha: float = ALPHA, delta_cfi: float = CUTOFFS["delta_cfi"][0],
+               delta_rmsea: float = CUTOFFS["delta_rmsea"][0],
                **fit_options) -> pd.DataFrame:
     """Measurement invariance across the groups of ``group``: one row per level.
 
@@ -86,6 +92,52 @@ def invariance(model, data, group: str, levels=("configural", "metric", "scalar"
     of each cut-off), ``criterion``, ``latent_means`` (records of the scalar model's latent
     means of groups 2.., or None when scalar invariance does not hold), ``group_labels`` and
     ``warnings`` (per level).
+
+    Parameters
+    ----------
+    model : str, ModelSpec or Path
+        Anything :func:`relqual.fit` takes.
+    data : DataFrame
+        The data, with the group column.
+    group : str
+        The column that defines the groups.
+    levels : sequence of str
+        The levels to fit, in order: "configural", "metric" (or "weak"), "scalar" (or
+        "strong"), "strict".
+    estimator : {"ML", "MLR"}
+        MLR uses the Satorra-Bentler (2001) scaled difference test.
+    group_partial : str or list of str
+        Parameters left free in every level (partial invariance).
+    criterion : {"practical", "cfi", "chisq"}
+        When a level holds (see the module docstring).
+    alpha : float
+        Significance level of the chi-square difference tests.
+    delta_cfi, delta_rmsea : float
+        The cut-offs (Cheung & Rensvold 2002; Chen 2007).
+    **fit_options
+        Passed to :func:`relqual.fit`.
+
+    Returns
+    -------
+    DataFrame
+        ``level group_equal npar chisq df pvalue cfi tli rmsea srmr aic bic delta_chisq
+        delta_df p_delta rmsea_d delta_cfi delta_rmsea delta_cfi_ok delta_rmsea_ok holds
+        converged``, with the ``attrs`` above (``print(table.attrs["summary"])`` reads it).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> table = rq.invariance(model, hs, group="school")
+    >>> table[["level", "chisq", "df", "delta_cfi", "holds"]].round(3)
+            level    chisq    df  delta_cfi  holds
+    0  configural  115.851  48.0        NaN   True
+    1      metric  124.044  54.0     -0.002   True
+    2      scalar  164.103  60.0     -0.038  False
+    3      strict  181.511  69.0     -0.009  False
+    >>> table.attrs["highest_level"]
+    'metric'
     """
     _check_estimator(estimator)
     if "group_equal" in fit_options:
@@ -184,7 +236,33 @@ def latent_means(result) -> pd.DataFrame:
     """Latent means (intercepts, for latent variables with predictors) of groups 2.. of a
     multigroup fit, relative to group 1 whose are fixed at 0: ``lhs kind group group_label est
     se z pvalue ci_lower ci_upper std_diff``; ``std_diff`` = est / the factor's standard deviation
-    in group 1 (a standardized mean difference, like Cohen's d)."""
+    in group 1 (a standardized mean difference, like Cohen's d).
+
+    Parameters
+    ----------
+    result : relqual.result.Result
+        A multigroup fit with a mean structure, usually the scalar model (equal loadings and
+        intercepts) with the first group's latent means fixed at 0.
+
+    Returns
+    -------
+    DataFrame
+        ``lhs kind group group_label est se z pvalue ci_lower ci_upper std_diff``, one row per
+        free latent mean (``kind`` "mean", or "intercept" for a factor with predictors).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, hs, group="school", group_equal=["loadings", "intercepts"])
+    >>> from relqual.groups import latent_means
+    >>> latent_means(res)[["lhs", "group_label", "est", "se", "std_diff"]].round(3)
+           lhs  group_label    est     se  std_diff
+    0   visual  Grant-White -0.148  0.122    -0.166
+    1  textual  Grant-White  0.576  0.117     0.615
+    2    speed  Grant-White -0.177  0.090    -0.312
+    """
     est = result.estimates()
     lv = list(result.partable.roles.lv)
     rows = est[(est["op"] == "~1") & est["lhs"].isin(lv) & (est["group"] > 1)]
@@ -245,7 +323,7 @@ def _verdict(table, first, group, highest, latent, criterion, alpha, cut_cfi, cu
                          "constrained model).")
     parts.append(f"Decision rule: {rule}.")
     if latent is not None and len(latent):
-        sig = latent[latent["pvalue"] < 0.05]
+        sig = latent[latent["pvalue"] < ALPHA]
         if len(sig):
             text = ", ".join(f"{r.lhs} in {r.group_label} {r.est:+.3f} (p = {r.pvalue:.3g})"
                              for r in sig.itertuples())
@@ -295,6 +373,37 @@ def compare_paths(model, data=None, group: str | None = None, paths=(), *,
     ``lavTestWald``: the G - 1 differences from group 1, jointly) and ``lrt_chisq lrt_df
     lrt_pvalue chisq_free chisq_equal`` (``lavTestLRT`` of the model with the parameter
     constrained equal by a shared label against the free model).
+
+    Parameters
+    ----------
+    model : str, ModelSpec, Path or Result
+        Anything :func:`relqual.fit` takes, or a fitted multigroup Result.
+    data : DataFrame, optional
+        The data (not with a Result).
+    group : str, optional
+        The column that defines the groups (not with a Result).
+    paths : str or list of str
+        The parameters to compare.
+    estimator : {"ML", "MLR"}
+        The estimator of the fit (MLR: scaled likelihood-ratio test).
+    **fit_options
+        Passed to :func:`relqual.fit`.
+
+    Returns
+    -------
+    DataFrame
+        One row per parameter, with the columns above.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> table = rq.compare_paths(model, hs, group="school", paths="visual =~ x2 + x3")
+    >>> table[["path", "diff", "wald_pvalue", "lrt_chisq", "lrt_pvalue"]].round(3)
+               path   diff  wald_pvalue  lrt_chisq  lrt_pvalue
+    0  visual =~ x2  0.342        0.082      2.401       0.121
+    1  visual =~ x3  0.355        0.102      2.251       0.134
     """
     _check_estimator(estimator)
     if hasattr(model, "problem"):                         # a fitted Result

@@ -3,10 +3,11 @@
 What lavaan's ``modindices()`` does for ML (lavaan 0.6-14, ``R/lav_modindices.R``), and what we
 reproduce:
 
-1. **Candidates.** The "full" parameter table ``lav_partable_full(free = TRUE, strict.exo = FALSE)``:
-   every loading ``lv =~ ov`` of a non-exogenous observed variable that is not a regression
-   variable; every (co)variance among the observed non-exogenous *indicators* (pairs involving
-   an observed variable that is not an indicator are left out); the (co)variances among the
+1. **Candidates.** The "full" parameter table
+   ``lav_partable_full(free = TRUE, strict.exo = FALSE)``: every loading ``lv =~ ov`` of a
+   non-exogenous observed variable that is not a regression variable; every (co)variance
+   among the observed non-exogenous *indicators* (pairs involving an observed variable that
+   is not an indicator are left out); the (co)variances among the
    exogenous covariates; every (co)variance among the latent variables; every regression
    ``a ~ b`` among the variables that appear in regressions (``a != b``; an indicator is never
    regressed on a latent variable); and, with a mean structure, every intercept. Of these, the
@@ -51,7 +52,27 @@ _SMALL = np.sqrt(np.finfo(float).eps)
 
 
 def candidate_rows(partable: ParTable) -> list[tuple[str, str, str]]:
-    """The ``(lhs, op, rhs)`` rows of lavaan's full parameter table (``lav_partable_full``)."""
+    """The ``(lhs, op, rhs)`` rows of lavaan's full parameter table (``lav_partable_full``).
+
+    Parameters
+    ----------
+    partable : relqual.partable.ParTable
+        The model's parameter table.
+
+    Returns
+    -------
+    list of tuple
+        ``(lhs, op, rhs)`` per candidate (``rhs`` is "" for intercepts), in lavaan's order;
+        rows already in the model included.
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> from relqual.modindices import candidate_rows
+    >>> rows = candidate_rows(build_partable("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6"))
+    >>> len(rows), rows[:2], ("textual", "=~", "x1") in rows
+    (36, [('visual', '=~', 'x1'), ('visual', '=~', 'x2')], True)
+    """
     roles, col = partable.roles, partable.col
     ov_x = list(roles.ov_x)
     ov_nox = [v for v in roles.ov if v not in ov_x]
@@ -74,8 +95,29 @@ def candidate_rows(partable: ParTable) -> list[tuple[str, str, str]]:
 def extend_partable(partable: ParTable, values: np.ndarray):
     """The extended table: every fixed row freed, the missing candidates added at 0.
 
-    Returns ``(extended, x_start_extra, extra)``: the new ParTable, the starting values of the new
-    free parameters (numbered after the model's), and the table positions of the candidate rows.
+    Parameters
+    ----------
+    partable : relqual.partable.ParTable
+        The model's parameter table.
+    values : ndarray
+        The value of every row of ``partable`` (``res.row_values(res.x)``).
+
+    Returns
+    -------
+    tuple
+        ``(extended, x_start_extra, extra)``: the new ParTable, the starting values of the new
+        free parameters (numbered after the model's), and the table positions of the candidate
+        rows.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.modindices import extend_partable
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+    >>> extended, start, extra = extend_partable(res.partable, res.row_values(res.x))
+    >>> res.partable.npar, extended.npar, len(extra)      # 2 markers freed, 21 rows added
+    (13, 36, 23)
     """
     col = partable.col
     npar = partable.npar
@@ -143,6 +185,38 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
     Sorted by ``mi`` (largest first) unless ``sort=False`` (then lavaan's row order);
     ``minimum_value`` keeps the rows with ``mi`` above it. ``x`` evaluates the test at another
     free-parameter vector than the estimates (the tests use lavaan's own estimates).
+
+    This is :meth:`relqual.result.Result.modindices` (see the module docstring for the method).
+
+    Parameters
+    ----------
+    res : relqual.result.Result
+        An ML or MLR fit (complete data or FIML).
+    sort : bool
+        Largest ``mi`` first.
+    minimum_value : float
+        Keep the rows with ``mi`` above it.
+    x : ndarray, optional
+        Free-parameter values to evaluate the test at (default: the estimates).
+
+    Returns
+    -------
+    DataFrame
+        ``lhs op rhs [group] mi epc sepc_lv sepc_all sepc_nox`` (``group`` in multigroup
+        models), one row per identified candidate.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.modindices import modification_indices
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> mi = modification_indices(rq.fit(model, hs))
+    >>> mi[["lhs", "op", "rhs", "mi", "epc", "sepc_all"]].head(3).round(3)
+          lhs  op rhs      mi    epc  sepc_all
+    0  visual  =~  x9  36.411  0.577     0.515
+    1      x7  ~~  x8  34.145  0.536     0.859
+    2  visual  =~  x7  18.631 -0.422    -0.349
     """
     if not res.converged:
         warnings.warn("the model did not converge: modification indices are not trustworthy",

@@ -42,6 +42,7 @@ def compare_fitted_paths(result, paths) -> pd.DataFrame:
     >>> import relqual as rq
     >>> hs = rq.datasets.load("holzinger_swineford")
     >>> res = rq.fit("visual =~ x1 + x2 + x3", hs, group="school")
+    >>> from relqual.pathcompare import compare_fitted_paths
     >>> table = compare_fitted_paths(res, "visual =~ x2")
     >>> round(float(table["lrt_df"].iloc[0]))
     1

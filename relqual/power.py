@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .conventions import Z_975
 from .data import FIML_NAMES
 from .effects import EffectStructure
 from .engine.inference import numerical_jacobian, vcov_from_information
@@ -62,24 +63,85 @@ from .models import resolve_model
 from .options import FitOptions
 from .partable import build_partable
 from .resample import CHUNK, REFIT_GTOL, process_context, progress_bar, worker_count
-from .simulate import (_cov_factor, _generators, _moments, likert_thresholds, population_model,
-                       population_syntax, simulate)
+from .simulate import (
+    _cov_factor,
+    _generators,
+    _moments,
+    likert_thresholds,
+    population_model,
+    population_syntax,
+    simulate,
+)
 
 POWER_COLUMNS = ["n", "lhs", "op", "rhs", "power", "bias", "coverage", "converged", "pop_value",
                  "mean_est", "mean_se", "sd_est", "rel_bias", "power_analytic", "improper", "path"]
 BACKENDS = ("local", "dask")
-Z_975 = stats.norm.ppf(0.975)
 
 
 # ---------------------------------------------------------------------------- seeds and data
 def replicate_seed(seed: int, n: int, rep: int) -> np.random.SeedSequence:
-    """The seed of replicate ``rep`` at sample size ``n``: depends on nothing else."""
+    """The seed of replicate ``rep`` at sample size ``n``: depends on nothing else.
+
+    Parameters
+    ----------
+    seed : int
+        The seed of the whole study (``power(seed=)``).
+    n : int
+        The sample size.
+    rep : int
+        The replicate's number, from 0.
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        ``SeedSequence(seed, spawn_key=(n, rep))``.
+
+    Examples
+    --------
+    >>> from relqual.power import replicate_seed
+    >>> replicate_seed(1, n=200, rep=3).spawn_key
+    (200, 3)
+    """
     return np.random.SeedSequence(seed, spawn_key=(int(n), int(rep)))
 
 
 def replicate_data(model, n: int, rep: int, seed: int, likert: int | None = None,
                    missing_rate: float = 0.0, population=None) -> pd.DataFrame:
-    """The data of one replicate of :func:`power` (for inspecting a replicate by hand)."""
+    """The data of one replicate of :func:`power` (for inspecting a replicate by hand).
+
+    Parameters
+    ----------
+    model : str, ModelSpec or Path
+        The model given to :func:`power` (its ``population`` block is used).
+    n : int
+        The sample size.
+    rep : int
+        The replicate's number, from 0.
+    seed : int
+        The seed given to :func:`power`.
+    likert : int, optional
+        Answer categories (5 or 7), as in :func:`power`.
+    missing_rate : float
+        Share of MCAR missing cells, as in :func:`power`.
+    population : str, optional
+        The ``population=`` given to :func:`power`.
+
+    Returns
+    -------
+    DataFrame
+        ``rq.simulate(population, n, seed=replicate_seed(seed, n, rep), ...)``: one column per
+        observed variable of the population model.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.power import replicate_data, replicate_seed
+    >>> data = replicate_data("relationship_quality", n=100, rep=0, seed=1)
+    >>> data.shape
+    (100, 20)
+    >>> data.equals(rq.simulate("relationship_quality", 100, seed=replicate_seed(1, 100, 0)))
+    True
+    """
     source = population if population is not None else _population_source(model)
     return simulate(source, n, seed=replicate_seed(seed, n, rep), likert=likert,
                     missing_rate=missing_rate)
@@ -97,7 +159,50 @@ def _population_source(model):
 # ---------------------------------------------------------------------------- the compiled job
 class PowerJob:
     """Everything one replicate needs, built once: the population draw and the compiled analysis
-    model with its population values (picklable, so it travels to process and Dask workers)."""
+    model with its population values (picklable, so it travels to process and Dask workers).
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The analysis model (its ``syntax``).
+    population : str
+        lavaan syntax with every parameter fixed to its population value.
+    seed : int
+        The seed of the study (:func:`replicate_seed`).
+    estimator : {"ML", "MLR"}
+        The estimator of every replicate.
+    missing : {"listwise", "fiml"}
+        How replicates with missing cells are fitted.
+    likert : int or None
+        Answer categories (5 or 7) the normal draws are cut into, or None.
+    missing_rate : float
+        Share of MCAR missing cells.
+    std_lv, fixed_x : bool
+        As in :func:`relqual.fit`.
+
+    Attributes
+    ----------
+    labels : list of tuple
+        ``(lhs, op, rhs, path)`` of every reported parameter: the free parameters, the ``:=``
+        parameters and the specific indirect effects.
+    pop_values : ndarray
+        Their population values (the analysis model fitted to the population moments).
+    df : int
+        Degrees of freedom of the analysis model.
+
+    Examples
+    --------
+    >>> from relqual.models import resolve_model
+    >>> from relqual.power import PowerJob
+    >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+    ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+    >>> job = PowerJob(resolve_model("f =~ x1 + x2 + x3; y ~ f"), population, seed=1,
+    ...                estimator="ML", missing="listwise", likert=None, missing_rate=0.0)
+    >>> job.labels[2], round(float(job.pop_values[2]), 3)       # 0.3 / 0.7 with a marker
+    (('y', '~', 'f', ''), 0.429)
+    >>> job.df
+    2
+    """
 
     def __init__(self, spec, population, seed: int, estimator: str, missing: str,
                  likert: int | None, missing_rate: float, std_lv: bool = False,
@@ -183,6 +288,29 @@ class PowerJob:
         self.pop_se1 = self._se(self.x_pop, self._vcov_from(self.info_pop, 1))  # se at n = 1
 
     def values(self, x: np.ndarray) -> np.ndarray:
+        """The reported parameters (:attr:`labels`) at free-parameter vector ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            Values of the analysis model's free parameters.
+
+        Returns
+        -------
+        ndarray
+            One value per label: free parameters, ``:=`` parameters, specific indirect effects.
+
+        Examples
+        --------
+        >>> from relqual.models import resolve_model
+        >>> from relqual.power import PowerJob
+        >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+        ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+        >>> job = PowerJob(resolve_model("f =~ x1 + x2 + x3; y ~ f"), population, seed=1,
+        ...                estimator="ML", missing="listwise", likert=None, missing_rate=0.0)
+        >>> job.values(job.x_pop).round(3)
+        array([1.   , 1.   , 0.429, 0.51 , 0.51 , 0.51 , 0.91 , 0.49 ])
+        """
         parts = [x[self.free_index]]
         if len(self.defined_rows):
             parts.append(self._defined(x))
@@ -226,7 +354,31 @@ class PowerJob:
     # -- one replicate
     def draw(self, n: int, rep: int) -> np.ndarray:
         """The replicate's data over the analysis model's observed variables (NaN = missing);
-        the same numbers as :func:`relqual.simulate` with :func:`replicate_seed`."""
+        the same numbers as :func:`relqual.simulate` with :func:`replicate_seed`.
+
+        Parameters
+        ----------
+        n : int
+            The sample size.
+        rep : int
+            The replicate's number, from 0.
+
+        Returns
+        -------
+        ndarray
+            n rows, one column per observed variable of the analysis model.
+
+        Examples
+        --------
+        >>> from relqual.models import resolve_model
+        >>> from relqual.power import PowerJob
+        >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+        ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+        >>> job = PowerJob(resolve_model("f =~ x1 + x2 + x3; y ~ f"), population, seed=1,
+        ...                estimator="ML", missing="listwise", likert=None, missing_rate=0.0)
+        >>> job.draw(100, rep=0).shape
+        (100, 4)
+        """
         rng_values, rng_missing = _generators(replicate_seed(self.seed, n, rep))
         values = self.pop_mu + rng_values.standard_normal((n, len(self.pop_names))) @ self.factor.T
         if self.thresholds is not None:
@@ -238,7 +390,34 @@ class PowerJob:
         return values[:, self.columns]
 
     def replicate(self, n: int, rep: int) -> np.ndarray:
-        """est (width), se (width), converged, improper, chi-square; NaN where it failed."""
+        """est (width), se (width), converged, improper, chi-square; NaN where it failed.
+
+        Parameters
+        ----------
+        n : int
+            The sample size.
+        rep : int
+            The replicate's number, from 0.
+
+        Returns
+        -------
+        ndarray
+            ``2 * width + 3`` values: the estimates and standard errors of :attr:`labels`,
+            1.0 if the fit converged (else 0.0), 1.0 if a variance estimate is negative, and
+            the chi-square (NaN under FIML).
+
+        Examples
+        --------
+        >>> from relqual.models import resolve_model
+        >>> from relqual.power import PowerJob
+        >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+        ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+        >>> job = PowerJob(resolve_model("f =~ x1 + x2 + x3; y ~ f"), population, seed=1,
+        ...                estimator="ML", missing="listwise", likert=None, missing_rate=0.0)
+        >>> row = job.replicate(100, rep=0)
+        >>> row.shape, float(row[2 * job.width])
+        ((19,), 1.0)
+        """
         out = np.full(2 * self.width + 3, np.nan)
         out[2 * self.width] = 0.0
         values = self.draw(n, rep)
@@ -273,7 +452,32 @@ class PowerJob:
         return est.x, est.vcov, chisq
 
     def run(self, n: int, reps) -> tuple[int, np.ndarray, np.ndarray]:
-        """Replicates ``reps`` at sample size ``n`` (one row each)."""
+        """Replicates ``reps`` at sample size ``n`` (one row each).
+
+        Parameters
+        ----------
+        n : int
+            The sample size.
+        reps : iterable of int
+            The replicates' numbers.
+
+        Returns
+        -------
+        tuple
+            ``(n, reps, rows)``: rows as :meth:`replicate`, one per replicate.
+
+        Examples
+        --------
+        >>> from relqual.models import resolve_model
+        >>> from relqual.power import PowerJob
+        >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+        ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+        >>> job = PowerJob(resolve_model("f =~ x1 + x2 + x3; y ~ f"), population, seed=1,
+        ...                estimator="ML", missing="listwise", likert=None, missing_rate=0.0)
+        >>> n, reps, rows = job.run(100, range(3))
+        >>> n, reps.tolist(), rows.shape
+        (100, [0, 1, 2], (3, 19))
+        """
         reps = np.asarray(list(reps), dtype=int)
         with single_blas_thread():
             rows = np.array([self.replicate(n, int(r)) for r in reps])
@@ -392,7 +596,61 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     docstring). ``attrs`` hold ``min_n`` (the smallest n reaching ``target`` power per parameter
     with a nonzero population value, and ``"overall"``: for all hypothesised paths together,
     see :func:`smallest_n`), ``fits_per_second``, ``seconds``, ``seed``, ``model_test`` (per n,
-    the share of replicates whose chi-square test rejects the model at ``alpha``) and the settings.
+    the share of replicates whose chi-square test rejects the model at ``alpha``) and the
+    settings.
+
+    Parameters
+    ----------
+    model : str, ModelSpec or Path
+        The model to fit (library name, spec, model file or lavaan syntax).
+    n : int or sequence of int
+        The sample sizes.
+    reps : int
+        Replicates per sample size.
+    alpha : float
+        Significance level of the Wald tests.
+    seed : int, optional
+        Seed of the whole study (default: a random one, reported in ``attrs["seed"]``).
+    estimator : {"ML", "MLR"}
+        Estimator of every replicate.
+    missing_rate : float
+        Share of MCAR missing cells.
+    likert : int, optional
+        Cut the normal draws into 5 or 7 answer categories.
+    backend : {"local", "dask"}
+        Where the replicates run.
+    client : dask.distributed.Client or str, optional
+        The Dask client or scheduler address.
+    n_jobs : int, optional
+        Worker processes (local) or workers (a new LocalCluster).
+    progress : bool, optional
+        Show a progress bar (default: from 500 fits).
+    population : str, ModelSpec or Path, optional
+        The population values (default: the model's ``population`` block).
+    missing : {"listwise", "fiml"}
+        How replicates with missing cells are fitted.
+    std_lv, fixed_x : bool
+        As in :func:`relqual.fit`.
+    target : float
+        The power that ``attrs["min_n"]`` looks for.
+
+    Returns
+    -------
+    DataFrame
+        ``n lhs op rhs power bias coverage converged pop_value mean_est mean_se sd_est
+        rel_bias power_analytic improper path``, with the ``attrs`` above (see
+        :func:`power_text` for a readable summary).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> table = rq.power("relationship_quality", n=(200, 400), reps=10, seed=1, n_jobs=1)
+    >>> table["n"].unique().tolist(), table.attrs["reps"]
+    ([200, 400], 10)
+    >>> table.attrs["hypothesised"][:3]
+    ['SAT ~ CF', 'TR ~ SAT', 'TR ~ CF']
+    >>> list(table.columns[:5])
+    ['n', 'lhs', 'op', 'rhs', 'power']
     """
     started = time.perf_counter()
     spec = resolve_model(model)
@@ -555,7 +813,39 @@ def smallest_n(table: pd.DataFrame, target: float = 0.8, hypothesised=None) -> p
     power stays at or above ``target`` at every larger n of the table (NaN when none does). The
     ``attrs["overall"]`` value is the largest of these over the hypothesised paths (the spec's
     hypotheses, else every regression path; ``hypothesised``: rows or ``"lhs op rhs"`` labels),
-    i.e. the smallest n at which every hypothesised path reaches the target; None if one never does.
+    i.e. the smallest n at which every hypothesised path reaches the target; None if one never
+    does.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`power` table (at least ``n lhs op rhs power pop_value``).
+    target : float
+        The power to reach.
+    hypothesised : list, optional
+        The paths that ``attrs["overall"]`` covers (default: ``table.attrs["hypothesised"]``,
+        else every regression).
+
+    Returns
+    -------
+    DataFrame
+        ``lhs op rhs path pop_value power_max_n min_n``; ``attrs["overall"]`` and
+        ``attrs["target"]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from relqual.power import smallest_n
+    >>> table = pd.DataFrame({"n": [100, 200, 300] * 2, "lhs": "LOY", "op": "~",
+    ...                       "rhs": ["SAT"] * 3 + ["TR"] * 3, "pop_value": [0.3] * 3 + [0.2] * 3,
+    ...                       "power": [0.55, 0.83, 0.95, 0.30, 0.62, 0.81]})
+    >>> found = smallest_n(table, target=0.8)
+    >>> found[["lhs", "op", "rhs", "min_n"]]
+       lhs op  rhs  min_n
+    0  LOY  ~  SAT    200
+    1  LOY  ~   TR    300
+    >>> found.attrs["overall"]
+    300
     """
     if not 0 < target < 1:
         raise ValueError(f"target power must be between 0 and 1 (got {target!r})")
@@ -623,6 +913,34 @@ def power_rmsea(rmsea0: float = 0.05, rmsea_a: float = 0.08, df: float = None, n
     critical value is the upper alpha quantile of chi2(df, ncp0) and power = P(chi2(df, ncpA) >
     c); otherwise (test of not-close fit) the lower alpha quantile and power = P(chi2(df, ncpA)
     <= c). ``n`` (total sample size) may be a number or an array; returns the same shape.
+
+    Parameters
+    ----------
+    rmsea0 : float
+        The RMSEA under the null hypothesis.
+    rmsea_a : float
+        The RMSEA under the alternative.
+    df : float
+        The model's degrees of freedom.
+    n : int or array_like
+        Total sample size(s).
+    alpha : float
+        Significance level.
+    group : int
+        The number of groups.
+
+    Returns
+    -------
+    float or ndarray
+        The power, shaped like ``n``.
+
+    Examples
+    --------
+    >>> from relqual.power import power_rmsea
+    >>> round(power_rmsea(0.05, 0.08, df=24, n=200), 4)
+    0.51
+    >>> power_rmsea(0.05, 0.08, df=24, n=[200, 400]).round(3)
+    array([0.51 , 0.828])
     """
     if df is None or n is None:
         raise ValueError("power_rmsea needs df and n")
@@ -645,6 +963,33 @@ def sample_size_rmsea(rmsea0: float = 0.05, rmsea_a: float = 0.08, df: float = N
     ``findRMSEAsamplesize``: n = 5, 6, ... (total; semTools scans 5:500, then blocks of 500), the
     first with power > ``power``, returned per group (n / group). Where even n = 5 has enough
     power semTools returns the text "Sample Size <= 5"; this returns 5 / group.
+
+    Parameters
+    ----------
+    rmsea0 : float
+        The RMSEA under the null hypothesis.
+    rmsea_a : float
+        The RMSEA under the alternative.
+    df : float
+        The model's degrees of freedom.
+    power : float
+        The power to exceed.
+    alpha : float
+        Significance level.
+    group : int
+        The number of groups.
+
+    Returns
+    -------
+    int or float
+        The sample size per group.
+
+    Examples
+    --------
+    >>> from relqual.power import power_rmsea, sample_size_rmsea
+    >>> n = sample_size_rmsea(0.05, 0.08, df=24)
+    >>> n, power_rmsea(0.05, 0.08, df=24, n=n - 1) <= 0.8 < power_rmsea(0.05, 0.08, df=24, n=n)
+    (375, True)
     """
     if df is None:
         raise ValueError("sample_size_rmsea needs df")
@@ -674,7 +1019,35 @@ def _per_group(n: int, group: int):
 # ---------------------------------------------------------------------------- text report
 def power_text(table: pd.DataFrame, target: float | None = None) -> str:
     """A plain-text summary of a :func:`power` table: power of every structural path, ``:=``
-    parameter and specific indirect effect at each n, the smallest n per path, and throughput."""
+    parameter and specific indirect effect at each n, the smallest n per path, and throughput.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A :func:`power` table (with its ``attrs``).
+    target : float, optional
+        The power for the "n for" column (default: the table's ``attrs["target"]``).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.power import power_text
+    >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+    ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+    >>> table = rq.power("f =~ x1 + x2 + x3; y ~ f", population=population, n=(50, 100),
+    ...                  reps=10, seed=1, n_jobs=1)
+    >>> print(power_text(table))  # doctest: +ELLIPSIS
+    Monte Carlo power: 10 replicates per n, alpha = 0.05, estimator ML (listwise), seed 1
+    <BLANKLINE>
+      parameter  population  n=50  n=100  n for 80%
+      ---------  ----------  ...
+      y ~ f           0.429  ...
+    ...
+    """
     attrs = table.attrs
     target = attrs.get("target", 0.8) if target is None else target
     sizes = sorted(table["n"].unique())

@@ -32,7 +32,36 @@ REFIT_GTOL = 1e-7      # resample optima to ~1e-7: far below any bootstrap stand
 
 @dataclass
 class BootstrapDraws:
-    """Statistics of every resample (rows) with the indices that made them."""
+    """Statistics of every resample (rows) with the indices that made them.
+
+    Parameters
+    ----------
+    kind : str
+        "ordinary" or "bollen-stine".
+    seed : int or None
+        The seed the resamples were drawn with.
+    values : ndarray
+        Draws x statistics; a failed draw is a row of NaN.
+    converged : ndarray of bool
+        Per draw, whether its refit succeeded.
+    indices : list
+        Per draw, one array of row indices per group.
+    layout : dict
+        Statistic block -> slice of the columns: ``est`` and ``std_all`` (one column per row of
+        the parameter table), ``effects`` and ``effects_std`` (one per effect of
+        :class:`relqual.effects.EffectStructure`) for the ordinary bootstrap; ``chisq`` for
+        Bollen-Stine.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+    >>> boot = res.bootstrap(draws=20, seed=1)
+    >>> boot.kind, boot.values.shape[0], boot.n_failed
+    ('ordinary', 20, 0)
+    >>> list(boot.layout)
+    ['est', 'std_all', 'effects', 'effects_std']
+    """
 
     kind: str                          # "ordinary" or "bollen-stine"
     seed: object
@@ -43,13 +72,48 @@ class BootstrapDraws:
 
     @property
     def n_failed(self) -> int:
+        """The number of draws whose refit failed or did not converge."""
         return int((~self.converged).sum())
 
     def block(self, name: str) -> np.ndarray:
-        """The converged draws' columns of one statistic block."""
+        """The converged draws' columns of one statistic block.
+
+        Parameters
+        ----------
+        name : str
+            A key of :attr:`layout` (``est``, ``std_all``, ``effects``, ``effects_std`` or
+            ``chisq``).
+
+        Returns
+        -------
+        ndarray
+            Converged draws x the block's statistics.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> boot = res.bootstrap(draws=20, seed=1)
+        >>> boot.block("est").shape          # 7 rows in the parameter table
+        (20, 7)
+        """
         return self.values[self.converged][:, self.layout[name]]
 
     def note(self) -> str | None:
+        """The message about failed draws (also in :attr:`relqual.result.Result.warnings`).
+
+        Returns
+        -------
+        str or None
+            None when every draw converged.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> print(res.bootstrap(draws=20, seed=1).note())
+        None
+        """
         if self.n_failed == 0:
             return None
         return (f"{self.n_failed} of {len(self.converged)} bootstrap resamples failed or did not "
@@ -62,6 +126,33 @@ class Refitter:
     The refit is the fit's own pipeline (:func:`relqual.estimation.estimate`) on the fit's
     problem with the resample's rows swapped in (:meth:`relqual.problem.Problem.with_data`),
     started from the full-sample estimates, without inference.
+
+    Parameters
+    ----------
+    result : relqual.result.Result
+        The fit to resample.
+    kind : {"ordinary", "bollen-stine"}
+        Resample the rows as they are, or the rows rotated so that the model holds exactly
+        (Bollen & Stine 1992; not with FIML).
+
+    Attributes
+    ----------
+    arrays : list of ndarray
+        The (rotated) rows of each group that resamples draw from.
+    layout : dict
+        The statistic blocks of a refit's output (see :class:`BootstrapDraws`).
+    width : int
+        The number of statistics per refit.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+    >>> from relqual.resample import Refitter, draw_indices
+    >>> refitter = Refitter(res)
+    >>> stats = refitter.refit(draw_indices([res.n_obs], draws=1, seed=1)[0])
+    >>> stats.shape == (refitter.width,)
+    True
     """
 
     def __init__(self, result, kind: str = "ordinary"):
@@ -97,7 +188,30 @@ class Refitter:
             self.width = 1
 
     def refit(self, indices: list[np.ndarray]) -> np.ndarray | None:
-        """Statistics of one resample, or None when its fit fails."""
+        """Statistics of one resample, or None when its fit fails.
+
+        Parameters
+        ----------
+        indices : list of ndarray
+            One array of row indices per group.
+
+        Returns
+        -------
+        ndarray or None
+            The statistics of :attr:`layout` (the chi-square for Bollen-Stine), or None when
+            the refit fails or does not converge.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> import numpy as np
+        >>> refitter = Refitter(res)
+        >>> all_rows = [np.arange(res.n_obs)]
+        >>> stats = refitter.refit(all_rows)        # the full sample: the estimates again
+        >>> bool(np.allclose(stats[refitter.layout["est"]], res.row_values(res.x), atol=1e-6))
+        True
+        """
         try:
             problem = self.problem.with_data([a[idx] for a, idx in zip(self.arrays, indices)])
             est = estimate(problem, self.options, start=self.x_hat, gtol=REFIT_GTOL,
@@ -116,14 +230,74 @@ class Refitter:
 
 
 def draw_indices(sizes: list[int], draws: int, seed) -> list[list[np.ndarray]]:
-    """Row indices of every resample, drawn in the parent from one seeded generator."""
+    """Row indices of every resample, drawn in the parent from one seeded generator.
+
+    Parameters
+    ----------
+    sizes : list of int
+        The number of rows of each group.
+    draws : int
+        The number of resamples.
+    seed : int or None
+        Seed of ``numpy.random.default_rng``; one ``integers(0, n, n)`` call per draw and
+        group, in draw order.
+
+    Returns
+    -------
+    list
+        Per draw, one array of row indices per group.
+
+    Examples
+    --------
+    >>> from relqual.resample import draw_indices
+    >>> indices = draw_indices([5, 3], draws=2, seed=1)
+    >>> len(indices), [len(rows) for rows in indices[0]]
+    (2, [5, 3])
+    >>> all((a == b).all() for a, b in zip(indices[1], draw_indices([5, 3], 2, seed=1)[1]))
+    True
+    """
     rng = np.random.default_rng(seed)
     return [[rng.integers(0, n, n) for n in sizes] for _ in range(draws)]
 
 
 def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "ordinary",
                   indices: list | None = None, progress: bool | None = None) -> BootstrapDraws:
-    """Refit ``result``'s model to ``draws`` resamples (or to the given ``indices``)."""
+    """Refit ``result``'s model to ``draws`` resamples (or to the given ``indices``).
+
+    This is :meth:`relqual.result.Result.bootstrap` without the cache.
+
+    Parameters
+    ----------
+    result : relqual.result.Result
+        The fit to resample.
+    draws : int
+        The number of resamples (ignored when ``indices`` are given).
+    seed : int, optional
+        Seed of the resampling (:func:`draw_indices`).
+    n_jobs : int
+        Worker processes (-1: every core); the draws do not depend on it.
+    kind : {"ordinary", "bollen-stine"}
+        See :class:`Refitter`.
+    indices : list, optional
+        Resamples to replay: per draw, one array of row indices per group.
+    progress : bool, optional
+        Show a progress bar (default: from 500 draws).
+
+    Returns
+    -------
+    BootstrapDraws
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+    >>> import numpy as np
+    >>> from relqual.resample import run_bootstrap
+    >>> boot = run_bootstrap(res, draws=10, seed=1)
+    >>> again = run_bootstrap(res, 0, indices=boot.indices)     # replay the same resamples
+    >>> bool(np.allclose(boot.values, again.values))
+    True
+    """
     if draws < 1 and indices is None:
         raise ValueError("the number of bootstrap draws must be at least 1")
     refitter = Refitter(result, kind)
@@ -159,7 +333,18 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
 
 
 def process_context():
-    """Worker processes by fork where the platform has it (no re-import), else spawn."""
+    """Worker processes by fork where the platform has it (no re-import), else spawn.
+
+    Returns
+    -------
+    multiprocessing.context.BaseContext
+
+    Examples
+    --------
+    >>> from relqual.resample import process_context
+    >>> process_context().get_start_method() in ("fork", "spawn")
+    True
+    """
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
@@ -188,6 +373,26 @@ def _consume(outputs, values, converged, bar) -> None:
 
 
 def worker_count(n_jobs: int) -> int:
+    """The number of worker processes that ``n_jobs`` asks for (joblib's convention).
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        None or 0: one; a negative number counts back from the cores (-1: every core, -2: all
+        but one).
+
+    Returns
+    -------
+    int
+        At least 1.
+
+    Examples
+    --------
+    >>> import os
+    >>> from relqual.resample import worker_count
+    >>> worker_count(None), worker_count(3), worker_count(-1) == (os.cpu_count() or 1)
+    (1, 3, True)
+    """
     if n_jobs is None or n_jobs == 0:
         return 1
     if n_jobs < 0:
@@ -196,6 +401,27 @@ def worker_count(n_jobs: int) -> int:
 
 
 def progress_bar(total: int, show: bool, description: str):
+    """A tqdm progress bar (``tqdm.auto``: a widget in notebooks), or None.
+
+    Parameters
+    ----------
+    total : int
+        The number of fits.
+    show : bool
+        Whether to show one.
+    description : str
+        The bar's label.
+
+    Returns
+    -------
+    tqdm.tqdm or None
+
+    Examples
+    --------
+    >>> from relqual.resample import progress_bar
+    >>> progress_bar(100, show=False, description="bootstrap") is None
+    True
+    """
     if not show:
         return None
     from tqdm.auto import tqdm

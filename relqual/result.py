@@ -29,11 +29,50 @@ ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pva
 
 
 class RelqualWarning(UserWarning):
-    """A problem with a fit that a researcher must see (non-convergence, improper solution...)."""
+    """A problem with a fit that a researcher must see (non-convergence, improper solution...).
+
+    Every such message is also kept in :attr:`Result.warnings`, so it can be read after the
+    warning has been filtered.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> data = rq.datasets.load("holzinger_swineford_missing")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     res = rq.fit("visual =~ x1 + x2 + x3", data)
+    >>> any(issubclass(w.category, rq.RelqualWarning) for w in caught)
+    True
+    >>> res.warnings  # doctest: +ELLIPSIS
+    ['45 of 301 rows dropped because of missing values (listwise deletion); ...']
+    """
 
 
 def requires(feature: str):
-    """Refuse a Result method that the fit's estimator family does not support."""
+    """Refuse a Result method that the fit's estimator family does not support.
+
+    Parameters
+    ----------
+    feature : str
+        The feature's key in the estimator family's ``unsupported(problem)`` mapping (e.g.
+        ``"modindices"``), the one place that declares what each kind of fit supports.
+
+    Returns
+    -------
+    callable
+        A decorator for a :class:`Result` method: the method raises ``NotImplementedError``
+        with the family's message when the fit does not support ``feature``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> data = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ b1 + b2 + b3 + c4 + c5 + c6", data, ordered=True)
+    >>> res.modindices()
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: modification indices is available for estimator='ML' (or 'MLR') ...
+    """
     def decorate(method):
         @functools.wraps(method)
         def wrapper(self, *args, **kwargs):
@@ -103,43 +142,45 @@ class Result:
     # ------------------------------------------------------------------ what was fitted
     @property
     def converged(self) -> bool:
-        """Whether the optimizer converged."""
+        """Whether the optimizer converged (bool)."""
         return self.estimate.converged
 
     @property
     def iterations(self) -> int:
-        """The optimizer's iterations."""
+        """The number of the optimizer's iterations (int)."""
         return int(self.estimate.opt.iterations)
 
     @property
     def optim(self):
-        """The optimizer's result (``x fmin gradient information iterations converged message``)."""
+        """The optimizer's result (``x fmin gradient information iterations converged
+        message``)."""
         return self.estimate.opt
 
     @property
     def n_obs(self) -> int:
-        """The number of rows used (over all groups)."""
+        """The number of rows used, over all groups (int)."""
         return self.problem.n_obs
 
     @property
     def n_input(self) -> int:
-        """The number of rows in the data given to the fit."""
+        """The number of rows in the data given to the fit (int)."""
         return int(self.problem.data.n_input)
 
     @property
     def data_notes(self) -> list[str]:
-        """What happened to the rows (e.g. how many were dropped, and why)."""
+        """What happened to the rows, e.g. how many were dropped and why (list of str)."""
         return list(self.problem.data.notes)
 
     @property
     def group_labels(self) -> list:
-        """The group labels, in lavaan's order (first appearance)."""
+        """The group labels in lavaan's order, that of first appearance (``[None]`` for one
+        group)."""
         return list(self.problem.data.group_labels)
 
     @cached_property
     def warnings(self) -> list[str]:
         """Everything a researcher must read about this fit (non-convergence, improper
-        solutions, rows dropped, failed bootstrap draws, ...)."""
+        solutions, rows dropped, failed bootstrap draws, ...), as a list of str."""
         note = self.boot.note() if self.boot is not None else None
         return list(self.estimate.messages) + ([note] if note else [])
 
@@ -151,27 +192,47 @@ class Result:
     # engine-facing parts of the fitted problem (read by measurement, scores, modindices)
     @property
     def models(self):
+        """The RAM model of each group (:class:`relqual.engine.matrices.RamModel`)."""
         return self.problem.models
 
     @property
     def samples(self):
+        """The sample statistics of each group (:class:`relqual.engine.samplestats.SampleStats`)."""
         return self.problem.samples
 
     @property
     def incomplete(self):
+        """The missing-data patterns of a FIML fit, else None."""
         return self.problem.incomplete
 
     @property
     def pieces(self):
+        """The loss's pieces (one per group, or per missing-data pattern under FIML)."""
         return self.problem.loss.pieces
 
     @property
     def prepared(self):
+        """The prepared data: one array of used rows per group, labels and notes."""
         return self.problem.data
 
     def used_data(self) -> pd.DataFrame:
         """The rows the fit used: the model's observed variables (NaN = missing under FIML),
-        plus a ``group`` column for a multigroup fit."""
+        plus a ``group`` column for a multigroup fit.
+
+        Returns
+        -------
+        DataFrame
+            One row per used row (groups one after the other), one column per observed variable
+            (``group`` last, for a multigroup fit); a fresh 0..n-1 index.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", hs, group="school")
+        >>> list(res.used_data().columns), res.group_labels
+        (['x1', 'x2', 'x3', 'group'], ['Pasteur', 'Grant-White'])
+        """
         names = list(self.partable.roles.ov)
         frames = []
         for label, values in zip(self.group_labels, self.problem.data.arrays):
@@ -184,19 +245,81 @@ class Result:
     # ------------------------------------------------------------------ new Results
     def with_bootstrap(self, boot) -> Result:
         """A new Result whose standard errors and (percentile) intervals come from ``boot``
-        (what ``fit(..., se="bootstrap")`` returns)."""
+        (what ``fit(..., se="bootstrap")`` returns; this Result is not changed).
+
+        Parameters
+        ----------
+        boot : relqual.resample.BootstrapDraws
+            Ordinary bootstrap draws of this fit (:meth:`bootstrap`).
+
+        Returns
+        -------
+        Result
+            The same estimates, with bootstrap standard errors (the sd of the draws), the
+            covariance of the draws as ``vcov_matrix`` and percentile intervals, as lavaan's
+            ``se = "bootstrap"``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> boot_res = res.with_bootstrap(res.bootstrap(draws=20, seed=1))
+        >>> boot_res.call["se"], res.call.get("se") == "bootstrap"
+        ('bootstrap', False)
+        """
         call = dict(self.call, se="bootstrap", bootstrap=len(boot.converged), seed=boot.seed)
         return Result(spec=self.spec, estimate=self.estimate, call=call, boot=boot)
 
     def evaluated_at(self, x: np.ndarray) -> Result:
         """A new Result with the same problem and inference but the free parameters at ``x``
-        (e.g. another program's estimates, to compare derived tables)."""
+        (e.g. another program's estimates, to compare derived tables).
+
+        Parameters
+        ----------
+        x : array_like
+            Values of the free parameters, in the order of the ``free`` column of the
+            parameter table.
+
+        Returns
+        -------
+        Result
+            A Result whose tables are computed at ``x`` (the covariance of the estimates is
+            this fit's).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> moved = res.evaluated_at(res.x * 1.1)
+        >>> round(float(moved.estimates()["est"][1] / res.estimates()["est"][1]), 6)
+        1.1
+        """
         estimate = replace(self.estimate, opt=replace(self.estimate.opt, x=np.asarray(x, float)))
         return Result(spec=self.spec, estimate=estimate, call=self.call, boot=self.boot)
 
     # ------------------------------------------------------------------ parameter values
     def row_values(self, x: np.ndarray) -> np.ndarray:
-        """Value of every parameter-table row (and ``:=`` definition) at free-parameter vector ``x``."""
+        """Value of every parameter-table row (and ``:=`` definition) at free-parameter
+        vector ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            Values of the free parameters.
+
+        Returns
+        -------
+        ndarray
+            One value per row of ``partable`` (fixed rows at their fixed values).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> res.row_values(res.x)[:3].round(3)
+        array([1.   , 0.554, 0.729])
+        """
         return self.problem.row_values(x)
 
     @cached_property
@@ -225,9 +348,29 @@ class Result:
 
     # ------------------------------------------------------------------ public tables
     def estimates(self) -> pd.DataFrame:
-        """Every parameter: ``lhs op rhs group label est se z pvalue ci_lower ci_upper std_lv std_all``.
+        """Every parameter with its test, interval and standardized values (lavaan's
+        ``parameterEstimates()`` with ``standardizedSolution()``'s point estimates).
 
         Fixed parameters have ``se = 0`` and no z or p, as in lavaan's ``parameterEstimates()``.
+        With bootstrap standard errors (:meth:`with_bootstrap`) the intervals are percentile
+        intervals of the draws; otherwise Wald intervals (95%).
+
+        Returns
+        -------
+        DataFrame
+            ``lhs op rhs group label est se z pvalue ci_lower ci_upper std_lv std_all``, one
+            row per parameter (and ``:=`` definition).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> res.estimates()[["lhs", "op", "rhs", "est", "se", "std_all"]].head(3).round(3)
+              lhs  op rhs    est     se  std_all
+        0  visual  =~  x1  1.000  0.000    0.772
+        1  visual  =~  x2  0.554  0.100    0.424
+        2  visual  =~  x3  0.729  0.109    0.581
         """
         col = self.partable.col
         est, se = self._values, self._se
@@ -239,7 +382,8 @@ class Result:
             draws = self.boot.block("est")
             for k in np.flatnonzero(free):
                 lo[k], hi[k] = bootstrap_interval(draws[:, k], est[k])
-        group = np.where(op == ":=", 1, col["group"]) if self.partable.ngroups == 1 else col["group"]
+        group = (np.where(op == ":=", 1, col["group"]) if self.partable.ngroups == 1
+                 else col["group"])
         columns = {"lhs": col["lhs"], "op": op, "rhs": col["rhs"], "group": group,
                    "label": col["label"], "est": est, "se": se, "z": z, "pvalue": p,
                    "ci_lower": np.where(free, lo, est), "ci_upper": np.where(free, hi, est),
@@ -248,7 +392,32 @@ class Result:
 
     @single_threaded
     def standardized_solution(self, kind: str = "std.all") -> pd.DataFrame:
-        """Standardized estimates with delta-method SEs (lavaan ``standardizedSolution``)."""
+        """Standardized estimates with delta-method SEs (lavaan ``standardizedSolution``).
+
+        Parameters
+        ----------
+        kind : {"std.all", "std.lv"}
+            Standardize by the variances of all variables (``std.all``) or of the latent
+            variables only (``std.lv``).
+
+        Returns
+        -------
+        DataFrame
+            ``lhs op rhs group label est_std se z pvalue ci_lower ci_upper`` (95% Wald
+            intervals; fixed rows have ``se = 0``).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> std = res.standardized_solution()
+        >>> std[["lhs", "op", "rhs", "est_std"]].head(3).round(3)
+              lhs  op rhs  est_std
+        0  visual  =~  x1    0.772
+        1  visual  =~  x2    0.424
+        2  visual  =~  x3    0.581
+        """
         if kind not in ("std.all", "std.lv"):
             raise ValueError("kind must be 'std.all' or 'std.lv'")
         tab = self.partable.table
@@ -267,7 +436,26 @@ class Result:
                              "ci_upper": np.where(se > 0, hi, est)})
 
     def paths(self) -> pd.DataFrame:
-        """Structural paths (``~``) unstandardized and standardized, each with its 95% CI."""
+        """Structural paths (``~``) unstandardized and standardized, each with its 95% CI.
+
+        Returns
+        -------
+        DataFrame
+            ``lhs op rhs group label est se z pvalue ci_lower ci_upper std_all std_all_se
+            std_all_ci_lower std_all_ci_upper``, one row per regression.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> res.paths()[["lhs", "op", "rhs", "est", "std_all"]].round(3)
+             lhs op    rhs    est  std_all
+        0  dem60  ~  ind60  1.474    0.448
+        1  dem65  ~  ind60  0.453    0.146
+        2  dem65  ~  dem60  0.864    0.913
+        """
         est = self.estimates()
         std = self.standardized_solution("std.all")
         keep = est["op"] == "~"
@@ -284,12 +472,31 @@ class Result:
         (per group): ``id lhs op rhs sign group est std_all std_all_ci_lower std_all_ci_upper
         pvalue verdict statement``. "supported" = p < .05 and the expected sign; a parameter that
         is missing or has no test is "not supported". ``~`` rows come from :meth:`paths`;
-        loadings and ``:=`` parameters from the estimates and the standardized solution."""
+        loadings and ``:=`` parameters from the estimates and the standardized solution.
+
+        Returns
+        -------
+        DataFrame
+            ``id lhs op rhs sign group est std_all std_all_ci_lower std_all_ci_upper pvalue
+            verdict statement``; no rows for a model without hypotheses (e.g. plain syntax).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> data = rq.datasets.load("relationship_quality")
+        >>> res = rq.fit("relationship_quality", data)
+        >>> res.hypotheses()[["id", "lhs", "op", "rhs", "verdict"]].head(3)
+           id  lhs op  rhs    verdict
+        0  H1  SAT  ~   CF  supported
+        1  H2   TR  ~  SAT  supported
+        2  H3   TR  ~   CF  supported
+        """
         hyps = list(getattr(self.spec, "hypotheses", None) or [])
         table = self.paths()
         if any(h.get("op", "~") != "~" for h in hyps):
             est, std = self.estimates(), self.standardized_solution("std.all")
-            est["std_all_ci_lower"], est["std_all_ci_upper"] = std["ci_lower"].to_numpy(), std["ci_upper"].to_numpy()
+            est["std_all_ci_lower"] = std["ci_lower"].to_numpy()
+            est["std_all_ci_upper"] = std["ci_upper"].to_numpy()
             table = pd.concat([table, est[est["op"] != "~"]], ignore_index=True)
         columns = ["est", "std_all", "std_all_ci_lower", "std_all_ci_upper", "pvalue"]
         rows = []
@@ -300,8 +507,9 @@ class Result:
             for _, r in hit.iterrows() if len(hit) else [(None, pd.Series({"group": np.nan}))]:
                 values = {c: r.get(c, np.nan) for c in columns}
                 supported = judge(values["est"], values["pvalue"], h.get("sign"))[0]
-                rows.append({"id": h.get("id", ""), "lhs": h["lhs"], "op": op, "rhs": h.get("rhs", ""),
-                             "sign": h.get("sign", ""), "group": r["group"], **values,
+                rows.append({"id": h.get("id", ""), "lhs": h["lhs"], "op": op,
+                             "rhs": h.get("rhs", ""), "sign": h.get("sign", ""),
+                             "group": r["group"], **values,
                              "verdict": "supported" if supported else "not supported",
                              "statement": h.get("statement", "")})
         return pd.DataFrame(rows, columns=["id", "lhs", "op", "rhs", "sign", "group", *columns,
@@ -313,11 +521,49 @@ class Result:
                          name="fit_measures")
 
     def fit_measures(self) -> pd.Series:
-        """Fit measures named like lavaan's ``fitMeasures()`` (with '.' replaced by '_')."""
+        """Fit measures named like lavaan's ``fitMeasures()`` (with '.' replaced by '_').
+
+        Returns
+        -------
+        Series
+            Named ``fit_measures``: ``npar chisq df pvalue cfi tli rmsea rmsea_ci_lower
+            rmsea_ci_upper rmsea_pvalue srmr logl aic bic`` and more (the scaled and robust
+            versions for MLR and WLSMV fits). A copy: changing it does not change the fit.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> res.fit_measures()[["chisq", "df", "cfi", "rmsea"]].round(3)
+        chisq    85.306
+        df       24.000
+        cfi       0.931
+        rmsea     0.092
+        Name: fit_measures, dtype: float64
+        """
         return self._fit_measures.copy()
 
     def r2(self) -> pd.Series:
-        """R-squared of every endogenous variable: 1 - residual variance / total variance."""
+        """R-squared of every endogenous variable: 1 - residual variance / total variance.
+
+        Returns
+        -------
+        Series
+            Named ``r2``, indexed by variable (by ``(group label, variable)`` in a multigroup
+            model); the model-implied total variances, as lavaan's ``inspect(fit, "r2")``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> res.r2().round(3).head(3)
+        x1    0.596
+        x2    0.179
+        x3    0.338
+        Name: r2, dtype: float64
+        """
         out = {}
         for g, model in enumerate(self.models, start=1):
             A, S, _ = model.matrices(self.x)
@@ -332,7 +578,21 @@ class Result:
         return pd.Series(out, name="r2", dtype=float)
 
     def vcov(self) -> pd.DataFrame:
-        """Covariance matrix of the free parameters, labelled ``lhs op rhs`` (or the label)."""
+        """Covariance matrix of the free parameters, labelled ``lhs op rhs`` (or the label).
+
+        Returns
+        -------
+        DataFrame
+            Square, one row and column per free parameter, named as lavaan's ``vcov()``
+            (e.g. ``visual=~x2``; ``.g2`` etc. appended in later groups of a multigroup model).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> res.vcov().shape, list(res.vcov().columns[:2])
+        ((6, 6), ['visual=~x2', 'visual=~x3'])
+        """
         col = self.partable.col
         first = [np.flatnonzero(col["free"] == k)[0] for k in range(1, self.partable.npar + 1)]
         suffix = ((lambda r: f".g{col['group'][r]}" if col["group"][r] > 1 else "")
@@ -348,6 +608,28 @@ class Result:
         (Series). WLSMV fits: thresholds ``th``, polychoric correlations ``cor``, their
         asymptotic covariance ``gamma`` and the DWLS weights ``wls_v`` (lavaan's
         ``lavInspect(fit, "sampstat")`` and ``"gamma"``).
+
+        Parameters
+        ----------
+        group : int
+            The group's number, from 1 (lavaan's order, :attr:`group_labels`).
+
+        Returns
+        -------
+        dict
+            ``{"cov": DataFrame, "mean": Series}`` for ML fits; ``th cor gamma wls_v`` for
+            WLSMV fits.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> stats = res.sample_statistics()
+        >>> stats["cov"].round(3)
+               x1     x2     x3
+        x1  1.358  0.407  0.580
+        x2  0.407  1.382  0.451
+        x3  0.580  0.451  1.275
         """
         family = self.problem.family
         if hasattr(family, "sample_statistics"):
@@ -358,6 +640,26 @@ class Result:
                     mean=pd.Series(sample.mean, index=names, name="mean"))
 
     def implied_cov(self, group: int = 1) -> pd.DataFrame:
+        """The model-implied covariance matrix of the observed variables (lavaan's
+        ``fitted(fit)$cov``).
+
+        Parameters
+        ----------
+        group : int
+            The group's number, from 1.
+
+        Returns
+        -------
+        DataFrame
+            Square, indexed by the observed variables.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> res.implied_cov().round(3).equals(res.sample_statistics()["cov"].round(3))
+        True
+        """
         model = self.models[group - 1]
         return pd.DataFrame(model.implied(self.x).sigma, index=model.ov_names,
                             columns=model.ov_names)
@@ -367,41 +669,179 @@ class Result:
     # multigroup models; the tables then have a ``group`` column)
     @requires("reliability")
     def reliability(self, group=None) -> pd.DataFrame:
-        """Per factor: ``n_items alpha alpha_std omega omega_model cr_fl ave ave_fl improper note``
-        (omega and AVE as semTools ``compRelSEM``/``AVE``; see :mod:`relqual.measurement`)."""
+        """Reliability and convergent validity per factor (omega and AVE as semTools
+        ``compRelSEM``/``AVE``; see :mod:`relqual.measurement`).
+
+        Parameters
+        ----------
+        group : int or label, optional
+            One group of a multigroup model (default: every group, with a ``group`` column).
+
+        Returns
+        -------
+        DataFrame
+            ``factor n_items alpha alpha_std omega omega_model cr_fl ave ave_fl improper note``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> res.reliability()[["factor", "alpha", "omega", "ave"]].round(3)
+            factor  alpha  omega    ave
+        0   visual  0.626  0.612  0.371
+        1  textual  0.883  0.885  0.721
+        2    speed  0.688  0.686  0.424
+        """
         from . import measurement
         return measurement.reliability(self, group)
 
     @requires("item_diagnostics")
     def item_diagnostics(self, threshold: float = 0.5, group=None) -> pd.DataFrame:
         """Per item: standardized loading with CI, R², corrected item-total r, alpha if deleted,
-        flags (loading below ``threshold``, cross-loading, Heywood)."""
+        flags (loading below ``threshold``, cross-loading, Heywood).
+
+        Parameters
+        ----------
+        threshold : float
+            Standardized loadings below it are flagged ``low_loading``.
+        group : int or label, optional
+            One group of a multigroup model.
+
+        Returns
+        -------
+        DataFrame
+            ``factor item loading se ci_lower ci_upper pvalue r2 item_total_r alpha_if_deleted
+            low_loading cross_loading heywood note``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> items = res.item_diagnostics()
+        >>> list(items.loc[items["low_loading"], "item"])
+        ['x2']
+        """
         from . import measurement
         return measurement.item_diagnostics(self, threshold, group)
 
     @requires("fornell_larcker")
     def fornell_larcker(self, matrix: bool = False, group=None) -> pd.DataFrame:
-        """Fornell-Larcker criterion per pair of factors (``matrix=True``: the classic table)."""
+        """Fornell-Larcker criterion per pair of factors (``matrix=True``: the classic table).
+
+        Parameters
+        ----------
+        matrix : bool
+            Return the classic matrix of one group (square roots of the AVEs on the
+            diagonal, latent correlations off it) instead of one row per pair.
+        group : int or label, optional
+            One group of a multigroup model.
+
+        Returns
+        -------
+        DataFrame
+            ``factor_1 factor_2 r sqrt_ave_1 sqrt_ave_2 passes note`` (or the matrix).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> res.fornell_larcker()[["factor_1", "factor_2", "passes"]]
+          factor_1 factor_2  passes
+        0   visual  textual    True
+        1   visual    speed    True
+        2  textual    speed    True
+        """
         from . import measurement
         return measurement.fornell_larcker(self, matrix, group)
 
     @requires("htmt")
     def htmt(self, matrix: bool = False, kind: str = "htmt", group=None) -> pd.DataFrame:
-        """HTMT and HTMT2 per pair of factors with flags at .85/.90 (``matrix=True``: one matrix)."""
+        """HTMT and HTMT2 per pair of factors with flags at .85/.90 (``matrix=True``: one
+        matrix).
+
+        Parameters
+        ----------
+        matrix : bool
+            Return one factor-by-factor matrix of ``kind`` instead of one row per pair.
+        kind : {"htmt", "htmt2"}
+            The ratio shown in the matrix.
+        group : int or label, optional
+            One group of a multigroup model.
+
+        Returns
+        -------
+        DataFrame
+            ``factor_1 factor_2 htmt htmt2 above_85 above_90 note`` (or the matrix).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> bool(res.htmt()["above_85"].any())
+        False
+        """
         from . import measurement
         return measurement.htmt(self, matrix, kind, group)
 
     @requires("modindices")
     def modindices(self, sort: bool = True, minimum_value: float = 0.0) -> pd.DataFrame:
-        """Modification indices as lavaan's ``modindices()``: ``lhs op rhs [group] mi epc sepc_lv
-        sepc_all sepc_nox``, largest first."""
+        """Modification indices as lavaan's ``modindices()`` (see :mod:`relqual.modindices`).
+
+        Parameters
+        ----------
+        sort : bool
+            Largest ``mi`` first (else lavaan's row order).
+        minimum_value : float
+            Keep the rows with ``mi`` above it.
+
+        Returns
+        -------
+        DataFrame
+            ``lhs op rhs [group] mi epc sepc_lv sepc_all sepc_nox``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> res.modindices(minimum_value=10)[["lhs", "op", "rhs", "mi"]].head(3).round(1)
+              lhs  op rhs    mi
+        0  visual  =~  x9  36.4
+        1      x7  ~~  x8  34.1
+        2  visual  =~  x7  18.6
+        """
         from .modindices import modification_indices
         return modification_indices(self, sort=sort, minimum_value=minimum_value)
 
     @requires("measurement_report")
     def measurement_report(self, loading_threshold: float = 0.5, group=None):
         """Reliability, validity and item tables with cut-offs, sources and verdicts
-        (:class:`relqual.measurement.MeasurementReport`; ``print()`` it or show it in a notebook)."""
+        (``print()`` it or show it in a notebook).
+
+        Parameters
+        ----------
+        loading_threshold : float
+            Standardized loadings below it are flagged.
+        group : int or label, optional
+            One group of a multigroup model.
+
+        Returns
+        -------
+        relqual.measurement.MeasurementReport
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> report = res.measurement_report()
+        >>> type(report).__name__
+        'MeasurementReport'
+        """
         from . import measurement
         return measurement.measurement_report(self, loading_threshold=loading_threshold,
                                               group=group)
@@ -410,14 +850,55 @@ class Result:
     # (relqual/scores.py and relqual/groups.py)
     @requires("factor_scores")
     def factor_scores(self, method: str = "regression", data=None) -> pd.DataFrame:
-        """Factor scores as lavaan's ``lavPredict()``: ``method`` "regression" or "bartlett"; one
-        column per latent variable (+ ``group``); ``data=`` scores those rows, keeping their index."""
+        """Factor scores as lavaan's ``lavPredict()`` (see :mod:`relqual.scores`).
+
+        Parameters
+        ----------
+        method : {"regression", "bartlett"}
+            The scoring method.
+        data : DataFrame, optional
+            New rows to score (``lavPredict(fit, newdata=)``); their index is kept.
+
+        Returns
+        -------
+        DataFrame
+            One column per latent variable (after a ``group`` column in a multigroup model).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> res.factor_scores().shape
+        (301, 1)
+        """
         from .scores import factor_scores
         return factor_scores(self, method=method, data=data)
 
     @requires("compare_paths")
     def compare_paths(self, paths) -> pd.DataFrame:
-        """Wald and likelihood-ratio tests that each path (e.g. "LOY ~ SAT") is equal across groups."""
+        """Wald and likelihood-ratio tests that each path (e.g. "LOY ~ SAT") is equal across
+        groups (:func:`relqual.pathcompare.compare_fitted_paths`).
+
+        Parameters
+        ----------
+        paths : str or list of str
+            lavaan formulas such as ``"LOY ~ SAT"`` or ``"SAT =~ sat2"``.
+
+        Returns
+        -------
+        DataFrame
+            ``path lhs op rhs est_<group> se_<group> ... diff se_diff z_diff wald_chisq wald_df
+            wald_pvalue lrt_chisq lrt_df lrt_pvalue chisq_free chisq_equal``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", hs, group="school")
+        >>> res.compare_paths("visual =~ x3")[["path", "wald_df", "lrt_df"]]
+                   path  wald_df  lrt_df
+        0  visual =~ x3        1     1.0
+        """
         from .pathcompare import compare_fitted_paths
         return compare_fitted_paths(self, paths)
 
@@ -427,7 +908,36 @@ class Result:
         """Refit the model to ``draws`` resamples of the rows (cached per draws, seed and kind).
 
         ``indices`` replays given resamples (one list of row-index arrays per draw), e.g. those
-        of another program. Returns :class:`relqual.resample.BootstrapDraws`.
+        of another program. See :mod:`relqual.resample` for how draws are made reproducible.
+
+        Parameters
+        ----------
+        draws : int
+            The number of resamples.
+        seed : int, optional
+            Seed of the resampling (``numpy.random.default_rng(seed)``).
+        n_jobs : int
+            Worker processes (-1: every core).
+        kind : {"ordinary", "bollen-stine"}
+            Resample the rows, or the rows rotated so that the model holds (Bollen & Stine).
+        indices : list, optional
+            Per draw, one array of row indices per group.
+        progress : bool, optional
+            Show a progress bar (default: from 500 draws).
+
+        Returns
+        -------
+        relqual.resample.BootstrapDraws
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> boot = res.bootstrap(draws=20, seed=1)
+        >>> boot.values.shape[0], boot.n_failed
+        (20, 0)
+        >>> res.bootstrap(draws=20, seed=1) is boot          # cached
+        True
         """
         key = (kind, draws, seed)
         if indices is None and key in self._resamples:
@@ -439,7 +949,26 @@ class Result:
         return boot
 
     def jackknife(self, n_jobs: int = 1):
-        """Leave-one-out refits (for BCa intervals): each row of each group left out once."""
+        """Leave-one-out refits (for BCa intervals): each row of each group left out once.
+
+        Parameters
+        ----------
+        n_jobs : int
+            Worker processes (-1: every core).
+
+        Returns
+        -------
+        relqual.resample.BootstrapDraws
+            One draw per row (cached on the Result).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> data = rq.datasets.load("political_democracy")
+        >>> res = rq.fit("dem60 =~ y1 + y2 + y3 + y4", data)
+        >>> res.jackknife().values.shape[0] == res.n_obs
+        True
+        """
         if "jackknife" not in self._resamples:
             all_rows = [np.arange(len(a)) for a in self.prepared.arrays]
             indices = [[np.delete(rows, i) if h == g else rows for h, rows in enumerate(all_rows)]
@@ -452,9 +981,46 @@ class Result:
                 boot_ci: str = "perc", n_jobs: int = 1) -> pd.DataFrame:
         """Every direct, specific indirect, total indirect and total effect (and ``:=`` values).
 
-        ``ci``: "delta", "montecarlo" (``n`` draws, default 20000) or "bootstrap" (``n``
-        resamples, default 1000; ``boot_ci`` "perc", "bc" or "bca"). Columns: effect from to path
-        est se z pvalue ci_lower ci_upper std_all std_all_se std_all_ci_lower std_all_ci_upper.
+        Enumerated from the path structure (Bollen 1987; see :mod:`relqual.effects`).
+
+        Parameters
+        ----------
+        ci : {"delta", "montecarlo", "bootstrap"}
+            How standard errors and intervals are computed: the delta method, ``n`` Monte
+            Carlo draws of the estimates (default 20000) or ``n`` bootstrap resamples
+            (default 1000).
+        n : int, optional
+            Monte Carlo draws or bootstrap resamples.
+        seed : int, optional
+            Seed of the draws.
+        level : float
+            Confidence level of the intervals.
+        boot_ci : {"perc", "bc", "bca"}
+            Bootstrap interval: percentile, bias-corrected or BCa.
+        n_jobs : int
+            Worker processes for the bootstrap.
+
+        Returns
+        -------
+        DataFrame
+            ``effect from to path est se z pvalue ci_lower ci_upper std_all std_all_se
+            std_all_ci_lower std_all_ci_upper``; ``effect`` is "direct", "indirect",
+            "total_indirect", "total" or "defined" (``:=``).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> res.effects()[["effect", "from", "to", "est"]].round(3)
+                   effect   from     to    est
+        0          direct  ind60  dem60  1.474
+        1          direct  ind60  dem65  0.453
+        2        indirect  ind60  dem65  1.274
+        3  total_indirect  ind60  dem65  1.274
+        4           total  ind60  dem65  1.727
+        5          direct  dem60  dem65  0.864
         """
         return effects_table(self, ci=ci, n=n, seed=seed, level=level, boot_ci=boot_ci,
                              n_jobs=n_jobs)
@@ -462,7 +1028,31 @@ class Result:
     def indirect(self, ci: str = "delta", n: int | None = None, seed=None, level: float = 0.95,
                  boot_ci: str = "perc", n_jobs: int = 1) -> pd.DataFrame:
         """The mediated part of :meth:`effects`: for every pair linked by an indirect path, its
-        direct, specific indirect, total indirect and total effects, plus ``:=`` parameters."""
+        direct, specific indirect, total indirect and total effects, plus ``:=`` parameters.
+
+        Parameters
+        ----------
+        ci, n, seed, level, boot_ci, n_jobs
+            As for :meth:`effects`.
+
+        Returns
+        -------
+        DataFrame
+            The columns of :meth:`effects`.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> res.indirect()[["effect", "path"]]
+                   effect                    path
+        0          direct          ind60 -> dem65
+        1        indirect  ind60 -> dem60 -> dem65
+        2  total_indirect
+        3           total
+        """
         table = self.effects(ci=ci, n=n, seed=seed, level=level, boot_ci=boot_ci, n_jobs=n_jobs)
         mediated = {(a, b) for a, b, kind in zip(table["from"], table["to"], table["effect"])
                     if kind == "indirect"}
@@ -474,7 +1064,32 @@ class Result:
 
     @requires("bollen_stine")
     def bollen_stine(self, draws: int = 1000, seed=None, n_jobs: int = 1) -> pd.Series:
-        """Bollen-Stine bootstrap p-value of the chi-square test."""
+        """Bollen-Stine bootstrap p-value of the chi-square test (Bollen & Stine 1992; see
+        :mod:`relqual.resample`).
+
+        Parameters
+        ----------
+        draws : int
+            The number of resamples.
+        seed : int, optional
+            Seed of the resampling.
+        n_jobs : int
+            Worker processes.
+
+        Returns
+        -------
+        Series
+            Named ``bollen_stine``: ``chisq df pvalue_bollen_stine draws_used draws_failed``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> bs = res.bollen_stine(draws=20, seed=1)
+        >>> list(bs.index)
+        ['chisq', 'df', 'pvalue_bollen_stine', 'draws_used', 'draws_failed']
+        """
         boot = self.bootstrap(draws, seed=seed, n_jobs=n_jobs, kind="bollen-stine")
         chisq = self._fit_measures["chisq"]
         t = boot.block("chisq")[:, 0]
@@ -485,7 +1100,39 @@ class Result:
 
     def plot_indirect(self, path: str | None = None, draws: int = 1000, seed=None,
                       standardized: bool = False, boot_ci: str = "perc", ax=None):
-        """Histogram of the bootstrap distribution of an indirect effect with its interval."""
+        """Histogram of the bootstrap distribution of an indirect effect with its interval
+        (:func:`relqual.plot.plot_bootstrap_effect`).
+
+        Parameters
+        ----------
+        path : str, optional
+            The effect as in ``effects()["path"]``; by default the first specific indirect
+            effect.
+        draws : int
+            Bootstrap resamples.
+        seed : int, optional
+            Seed of the resampling.
+        standardized : bool
+            Show the standardized (std.all) effect.
+        boot_ci : {"perc", "bc", "bca"}
+            The interval drawn.
+        ax : matplotlib.axes.Axes, optional
+            Where to draw (a new figure by default).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> ax = res.plot_indirect(draws=20, seed=1)
+        >>> ax.get_title()
+        'ind60 -> dem60 -> dem65: indirect effect'
+        """
         from .plot import plot_bootstrap_effect
         return plot_bootstrap_effect(self, path=path, draws=draws, seed=seed,
                                      standardized=standardized, boot_ci=boot_ci, ax=ax)
@@ -495,26 +1142,124 @@ class Result:
     def plot(self, path=None, **options):
         """Path diagram: latent variables in causal order, standardized coefficients with stars,
         non-significant paths dashed, R² in the endogenous variables; ``lang="zh"`` for Chinese
-        labels; ``path`` saves PNG/SVG/PDF. Returns a matplotlib Figure
-        (options: :func:`relqual.plot.path_diagram`)."""
+        labels; ``path`` saves PNG/SVG/PDF.
+
+        Parameters
+        ----------
+        path : str or Path, optional
+            Save the diagram there (the format from the suffix).
+        **options
+            See :func:`relqual.plot.path_diagram` (``lang``, ``indicators``, ``covariances``,
+            ``hypotheses``, ``group``, ``title``, ``decimals``, ...).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> fig = res.plot()
+        >>> import matplotlib.figure
+        >>> isinstance(fig, matplotlib.figure.Figure)
+        True
+        """
         from .plot import path_diagram
         return path_diagram(self, path, **options)
 
     def tables(self, **options):
         """APA-style tables (measurement, discriminant validity, paths and hypotheses, indirect
-        effects, fit) as :class:`relqual.tables.Table` objects (options: :func:`relqual.tables.apa_tables`)."""
+        effects, fit).
+
+        Parameters
+        ----------
+        **options
+            See :func:`relqual.tables.apa_tables` (``decimals``, ``lang``, ``indirect_ci``,
+            ``draws``, ``seed``, ``include``).
+
+        Returns
+        -------
+        list of relqual.tables.Table
+            Numbered in chapter order.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> [table.name for table in res.tables(include=["fit", "paths"])]
+        ['fit', 'paths']
+        """
         from .tables import apa_tables
         return apa_tables(self, **options)
 
     def report(self, path, **options):
-        """Write one self-contained report (.html, .docx, .md or .tex): tables, the diagram, data
-        checks, warnings, the call and package versions (options: :func:`relqual.report.write_report`)."""
+        """Write one self-contained report: tables, the diagram, data checks, warnings, the call
+        and package versions.
+
+        Parameters
+        ----------
+        path : str or Path
+            The file to write; its suffix (.html, .docx or .md) chooses the format.
+        **options
+            See :func:`relqual.report.write_report` (``data``, ``lang``, ``indirect_ci``,
+            ``draws``, ``seed``, ``title``, ...).
+
+        Returns
+        -------
+        Path
+            The file written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib, relqual as rq
+        >>> model = ("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; "
+        ...          "dem65 =~ y5 + y6 + y7 + y8; dem60 ~ ind60; dem65 ~ ind60 + dem60")
+        >>> res = rq.fit(model, rq.datasets.load("political_democracy"))
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     written = res.report(pathlib.Path(folder) / "fit.md", indirect_ci="delta")
+        ...     written.name, written.stat().st_size > 0
+        ('fit.md', True)
+        """
         from .report import write_report
         return write_report(self, path, **options)
 
     # ------------------------------------------------------------------ display
     def summary(self) -> str:
-        """A plain-text report in the spirit of lavaan's ``summary(fit, fit.measures=TRUE)``."""
+        """A plain-text report in the spirit of lavaan's ``summary(fit, fit.measures=TRUE)``.
+
+        Returns
+        -------
+        str
+            The estimator, convergence and rows used, the model test and fit indices, the
+            estimates by kind (est, se, p, std.all) and the warnings.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+        >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+        >>> print(res.summary())  # doctest: +ELLIPSIS
+        relqual ML fit of user model
+          converged: True after ... iterations
+          observations used: 301 of 301
+          free parameters: 21
+        <BLANKLINE>
+        Model test
+          chi-square = 85.306, df = 24, p = 0.0000
+          CFI = 0.931  TLI = 0.896  SRMR = 0.065
+          RMSEA = 0.092 [90% CI 0.071, 0.114], p(close) = 0.001
+          logL = -3737.745  AIC = 7517.490  BIC = 7595.339
+        <BLANKLINE>
+        Latent variables
+          visual =~ x1                        1.000    0.000           0.772
+          visual =~ x2                        0.554    0.100   0.000    0.424
+        ...
+        """
         fm = self._fit_measures
         lines = [f"relqual {self.call.get('estimator', 'ML')} fit of {self.spec.name}",
                  f"  converged: {self.converged} after {self.iterations} iterations",
@@ -545,8 +1290,9 @@ class Result:
                     "~1": "Intercepts", ":=": "Defined parameters"}
         blocks = [(g, f"Group {g}: {label}") for g, label in enumerate(self.group_labels, 1)
                   ] if self.partable.ngroups > 1 else [(1, None)]
-        sections = [(group_title, heading, est[(est["op"] == op) & ((est["group"] == g) if op != ":="
-                                                                   else (g == blocks[-1][0]))])
+        sections = [(group_title, heading,
+                     est[(est["op"] == op) & ((est["group"] == g) if op != ":="
+                                              else (g == blocks[-1][0]))])
                     for g, group_title in blocks for op, heading in headings.items()]
         current_group = None
         for group_title, heading, part in sections:
@@ -587,6 +1333,7 @@ class Result:
                 f"{'converged' if self.converged else '<b>not converged</b>'}<br>"
                 f"&chi;&sup2;({int(fm['df'])}) = {fm['chisq']:.2f}, p = {fm['pvalue']:.3f}; "
                 f"CFI = {fm['cfi']:.3f}, TLI = {fm['tli']:.3f}, RMSEA = {fm['rmsea']:.3f}, "
-                f"SRMR = {fm['srmr']:.3f}" + (f"<ul>{warn}</ul>" if warn else "") + table + "</div>")
+                f"SRMR = {fm['srmr']:.3f}" + (f"<ul>{warn}</ul>" if warn else "") + table
+                + "</div>")
 
 

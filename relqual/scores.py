@@ -45,6 +45,38 @@ def factor_scores(result, method: str = "regression", data=None) -> pd.DataFrame
     variables, and the group column for multigroup models) the result has ``data``'s index;
     rows of an unknown group, and rows with a missing model variable (after a listwise fit) or
     with no observed model variable (after a FIML fit), get NaN.
+
+    This is :meth:`relqual.result.Result.factor_scores`.
+
+    Parameters
+    ----------
+    result : relqual.result.Result
+        A fit with latent variables.
+    method : {"regression", "bartlett"}
+        The scoring method (see the module docstring).
+    data : DataFrame, optional
+        New rows to score (``lavPredict(fit, newdata = data)``).
+
+    Returns
+    -------
+    DataFrame
+        One column per latent variable, after a ``group`` column in multigroup models.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.scores import factor_scores
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, hs)
+    >>> factor_scores(res).head(2).round(3)
+       visual  textual  speed
+    0  -0.818   -0.138  0.062
+    1   0.050   -1.013  0.625
+    >>> factor_scores(res, method="bartlett", data=hs.iloc[[10, 20]]).round(3)
+        visual  textual  speed
+    10  -0.989   -0.832 -0.354
+    20   0.864   -1.592 -0.679
     """
     method = str(method).lower()
     if method not in METHODS:

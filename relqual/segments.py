@@ -55,8 +55,10 @@ DICK_BASU_TYPES = [((True, True), "true loyalty", "忠诚的客户"),
                    ((False, True), "spurious loyalty", "伪忠诚者"),
                    ((False, False), "no loyalty", "不忠诚客户")]
 # Knox: x = involvement, y = number of brands used
-KNOX_TYPES = [((True, False), "loyal", "忠诚者"), ((False, False), "habitual", "习惯性购买者"),
-              ((True, True), "multi-brand", "多品牌购买者"), ((False, True), "switcher", "品牌转换者")]
+KNOX_TYPES = [((True, False), "loyal", "忠诚者"),
+              ((False, False), "habitual", "习惯性购买者"),
+              ((True, True), "multi-brand", "多品牌购买者"),
+              ((False, True), "switcher", "品牌转换者")]
 CUT_RULES = ("median", "mean", "midpoint")
 TABLE_COLUMNS = ["group", "type", "type_zh", "count", "share"]
 
@@ -64,7 +66,37 @@ TABLE_COLUMNS = ["group", "type", "type_zh", "count", "share"]
 class TypologyTable(pd.DataFrame):
     """Counts and shares per group and type (a DataFrame), with ``.respondents``, ``.curves``
     (Jones & Sasser only) and ``.plot()``. Derived frames (slices, arithmetic) are plain
-    DataFrames; for pandas' own plotting use ``pd.DataFrame(table).plot``."""
+    DataFrames; for pandas' own plotting use ``pd.DataFrame(table).plot``.
+
+    Made by :func:`jones_sasser`, :func:`dick_basu` and :func:`knox`, not directly.
+
+    Attributes
+    ----------
+    respondents : DataFrame
+        One row per respondent kept: the two scores, ``group``, ``type`` and ``type_zh``.
+    curves : DataFrame or None
+        Jones & Sasser: per group ``group n b0 b1 b2 se_b0 se_b1 se_b2 p_b2 r2 x_min x_max``
+        (the quadratic OLS curve of loyalty on satisfaction); None for the other typologies.
+    spec : dict
+        The typology, its two scores and their labels (used by :meth:`plot`).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.segments import jones_sasser, scale_means
+    >>> data = rq.datasets.load("relationship_quality")
+    >>> scales = "SAT =~ sat1 + sat2 + sat3 + sat4; AC =~ ac1 + ac2 + ac3 + ac4"
+    >>> scores = scale_means(data, scales)
+    >>> scores["competition"] = data["competition"]
+    >>> table = jones_sasser(scores, "SAT", "AC", group="competition", scale=(1, 5),
+    ...                      satisfaction_cut="midpoint", loyalty_cut="midpoint")
+    >>> list(table.columns)
+    ['group', 'type', 'type_zh', 'count', 'share']
+    >>> table.respondents[["SAT", "AC", "group", "type"]].head(2)
+        SAT    AC group     type
+    0  4.75  3.00   low  mercenary
+    1  4.75  4.75   low  apostle
+    """
 
     _metadata = ["respondents", "curves", "spec"]
 
@@ -75,8 +107,36 @@ class TypologyTable(pd.DataFrame):
     def plot(self, ax=None, lang: str = "en", curves: bool = True):  # noqa: D401 - see class doc
         """Scatter of the respondents with the cut-points and the types' regions, one panel per
         group (and, for Jones & Sasser with several groups, a last panel with every group's
-        curve). ``lang="zh"`` labels the types in Chinese (needs a CJK font). Returns the Axes
-        (an array when there are several panels)."""
+        curve). ``lang="zh"`` labels the types in Chinese (needs a CJK font).
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or array of Axes, optional
+            Where to draw, one Axes per panel (a new figure by default).
+        lang : {"en", "zh"}
+            The language of the type labels.
+        curves : bool
+            Draw the Jones & Sasser curves.
+
+        Returns
+        -------
+        matplotlib.axes.Axes or ndarray of Axes
+            An array when there are several panels.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> from relqual.segments import jones_sasser, scale_means
+        >>> data = rq.datasets.load("relationship_quality")
+        >>> scales = "SAT =~ sat1 + sat2 + sat3 + sat4; AC =~ ac1 + ac2 + ac3 + ac4"
+        >>> scores = scale_means(data, scales)
+        >>> scores["competition"] = data["competition"]
+        >>> table = jones_sasser(scores, "SAT", "AC", group="competition", scale=(1, 5),
+        ...                      satisfaction_cut="midpoint", loyalty_cut="midpoint")
+        >>> axes = table.plot()           # two groups and the panel of both curves
+        >>> axes.shape
+        (3,)
+        """
         return _plot(self, ax=ax, lang=lang, show_curves=curves)
 
 
@@ -85,7 +145,59 @@ def jones_sasser(data, satisfaction: str, loyalty: str, group: str | None = None
                  satisfaction_cut="median", loyalty_cut="median", scale=None,
                  scores: str = "regression") -> TypologyTable:
     """Jones & Sasser satisfaction-loyalty analysis: apostles, mercenaries, hostages, terrorists
-    per group, and the quadratic curve of loyalty on satisfaction per group (``.curves``)."""
+    per group, and the quadratic curve of loyalty on satisfaction per group (``.curves``).
+
+    Jones & Sasser (1995), "Why satisfied customers defect", *Harvard Business Review* 73(6);
+    cut-points and inputs as in the module docstring.
+
+    Parameters
+    ----------
+    data : DataFrame or relqual.result.Result
+        The scores (e.g. :func:`scale_means`), or a fit whose factor scores are used.
+    satisfaction, loyalty : str
+        The columns (or latent variables) of the two scores.
+    group : str, optional
+        The column that defines the groups (e.g. high / low competition).
+    satisfaction_cut, loyalty_cut : float or {"median", "mean", "midpoint"}
+        A score is high when strictly above its cut-point.
+    scale : tuple, optional
+        ``(lowest, highest)`` answer, for the "midpoint" cut.
+    scores : {"regression", "bartlett"}
+        The factor scores used when ``data`` is a Result.
+
+    Returns
+    -------
+    TypologyTable
+        ``group type type_zh count share``, with ``.respondents``, ``.curves`` and ``.plot()``;
+        ``attrs`` hold the cut-points, the ``rule`` and ``n_dropped``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.segments import jones_sasser, scale_means
+    >>> data = rq.datasets.load("relationship_quality")
+    >>> scales = "SAT =~ sat1 + sat2 + sat3 + sat4; AC =~ ac1 + ac2 + ac3 + ac4"
+    >>> scores = scale_means(data, scales)
+    >>> scores["competition"] = data["competition"]
+    >>> table = jones_sasser(scores, "SAT", "AC", group="competition", scale=(1, 5),
+    ...                      satisfaction_cut="midpoint", loyalty_cut="midpoint")
+    >>> table[["group", "type", "count"]]
+      group       type  count
+    0   low    apostle    184
+    1   low  mercenary     63
+    2   low    hostage     29
+    3   low  terrorist     35
+    4  high    apostle    174
+    5  high  mercenary     48
+    6  high    hostage     36
+    7  high  terrorist     29
+    >>> table.attrs["rule"], table.attrs["n_dropped"]
+    ('high satisfaction: SAT > 3; high loyalty: AC > 3', 2)
+    >>> table.curves[["group", "n", "b2"]].round(3)
+      group    n     b2
+    0   low  311  0.058
+    1  high  287  0.077
+    """
     frame, group, dropped = _scores(data, [satisfaction, loyalty], group, scores)
     table = _typology(frame, satisfaction, loyalty, group, satisfaction_cut, loyalty_cut, scale,
                       scale, JONES_SASSER_TYPES, "jones_sasser", dropped,
@@ -99,7 +211,46 @@ def jones_sasser(data, satisfaction: str, loyalty: str, group: str | None = None
 def dick_basu(data, attitude: str, patronage: str, group: str | None = None, *,
               attitude_cut="median", patronage_cut="median", scale=None,
               scores: str = "regression") -> TypologyTable:
-    """Dick & Basu: relative attitude x repeat patronage -> true, latent, spurious, no loyalty."""
+    """Dick & Basu: relative attitude x repeat patronage -> true, latent, spurious, no loyalty.
+
+    Dick & Basu (1994), *J. Acad. Mark. Sci.* 22(2); cut-points and inputs as in the module
+    docstring.
+
+    Parameters
+    ----------
+    data : DataFrame or relqual.result.Result
+        The scores, or a fit whose factor scores are used.
+    attitude, patronage : str
+        The columns (or latent variables) of the two scores.
+    group : str, optional
+        The column that defines the groups.
+    attitude_cut, patronage_cut : float or {"median", "mean", "midpoint"}
+        A score is high when strictly above its cut-point.
+    scale : tuple, optional
+        ``(lowest, highest)`` answer, for the "midpoint" cut.
+    scores : {"regression", "bartlett"}
+        The factor scores used when ``data`` is a Result.
+
+    Returns
+    -------
+    TypologyTable
+        ``group type type_zh count share``, with ``.respondents`` and ``.plot()``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.segments import dick_basu, scale_means
+    >>> data = rq.datasets.load("loyalty_stages")
+    >>> scores = scale_means(data, {"attitude": ["aff1", "aff2", "aff3"],
+    ...                             "patronage": ["act1", "act2", "act3"]})
+    >>> table = dick_basu(scores, "attitude", "patronage")       # median cuts
+    >>> table[["type", "count", "share"]]
+                   type  count  share
+    0      true loyalty    126  0.252
+    1    latent loyalty    117  0.234
+    2  spurious loyalty     96  0.192
+    3        no loyalty    161  0.322
+    """
     frame, group, dropped = _scores(data, [attitude, patronage], group, scores)
     return _typology(frame, attitude, patronage, group, attitude_cut, patronage_cut, scale,
                      scale, DICK_BASU_TYPES, "dick_basu", dropped,
@@ -110,7 +261,45 @@ def knox(data, involvement: str, brands: str, group: str | None = None, *,
          involvement_cut="median", brands_cut="median", scale=None,
          scores: str = "regression") -> TypologyTable:
     """Knox's loyalty diamond: involvement x number of brands used -> loyal, habitual,
-    multi-brand, switcher. ``scale`` applies to involvement only (brands are counts)."""
+    multi-brand, switcher. ``scale`` applies to involvement only (brands are counts).
+
+    Knox (1998), *Eur. Manag. J.* 16(6); cut-points and inputs as in the module docstring.
+
+    Parameters
+    ----------
+    data : DataFrame or relqual.result.Result
+        The scores, or a fit whose factor scores are used.
+    involvement, brands : str
+        The columns of the involvement score and the number of brands used.
+    group : str, optional
+        The column that defines the groups.
+    involvement_cut, brands_cut : float or {"median", "mean", "midpoint"}
+        A score is high (many brands) when strictly above its cut-point.
+    scale : tuple, optional
+        ``(lowest, highest)`` involvement answer, for the "midpoint" cut.
+    scores : {"regression", "bartlett"}
+        The factor scores used when ``data`` is a Result.
+
+    Returns
+    -------
+    TypologyTable
+        ``group type type_zh count share``, with ``.respondents`` and ``.plot()``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from relqual.segments import knox
+    >>> data = pd.DataFrame({"involvement": [4.5, 4.0, 2.0, 1.5, 4.8, 2.2],
+    ...                      "brands": [1, 3, 1, 4, 1, 2]})
+    >>> table = knox(data, "involvement", "brands", involvement_cut="midpoint", scale=(1, 5),
+    ...              brands_cut=1)              # sole-brand buyers versus repertoire buyers
+    >>> table[["type", "count"]]
+              type  count
+    0        loyal      2
+    1     habitual      1
+    2  multi-brand      1
+    3     switcher      2
+    """
     frame, group, dropped = _scores(data, [involvement, brands], group, scores)
     return _typology(frame, involvement, brands, group, involvement_cut, brands_cut,
                      scale, None, KNOX_TYPES, "knox", dropped,
@@ -120,7 +309,33 @@ def knox(data, involvement: str, brands: str, group: str | None = None, *,
 def scale_means(data: pd.DataFrame, scales, min_items: int | None = None) -> pd.DataFrame:
     """Row means of each scale's items: ``scales`` maps a name to its item columns, or is a fitted
     Result / lavaan syntax (every ``f =~ items`` becomes a scale). A row needs at least
-    ``min_items`` answered items (default: half of the scale's items, rounded up), else NaN."""
+    ``min_items`` answered items (default: half of the scale's items, rounded up), else NaN.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The item answers.
+    scales : dict, relqual.result.Result or str
+        ``{name: [items]}``, a fitted Result or lavaan syntax.
+    min_items : int, optional
+        The answered items a row needs for a score.
+
+    Returns
+    -------
+    DataFrame
+        One column per scale, with ``data``'s index.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.segments import scale_means
+    >>> data = rq.datasets.load("relationship_quality")
+    >>> scales = "SAT =~ sat1 + sat2 + sat3 + sat4; AC =~ ac1 + ac2 + ac3 + ac4"
+    >>> scale_means(data, scales).head(2)
+        SAT    AC
+    0  4.75  3.00
+    1  4.75  4.75
+    """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
     if not isinstance(scales, dict):
