@@ -1,8 +1,16 @@
 """relqual: structural equation models of customer relationship quality and loyalty.
 
-    import relqual as rq
-    res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
-    res.paths(); res.fit_measures()
+Examples
+--------
+>>> import relqual as rq
+>>> res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+>>> res.paths()[["lhs", "op", "rhs", "est"]].head(3).round(3)
+   lhs op  rhs    est
+0  SAT  ~   CF  0.352
+1   TR  ~  SAT  0.436
+2   TR  ~   CF  0.299
+>>> res.n_obs, round(float(res.fit_measures()["srmr"]), 3)
+(537, 0.025)
 """
 from . import datasets, intervals, models, segments
 from .data import DataError

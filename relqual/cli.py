@@ -26,12 +26,49 @@ DEMO_NAME = "relationship_quality"
 
 
 class CliError(Exception):
-    """A problem with what the user asked for; the message is shown as is."""
+    """A problem with what the user asked for; the message is shown as is.
+
+    :func:`main` prints it as ``relqual: error: <message>`` and returns exit code 2.
+
+    Examples
+    --------
+    >>> from relqual.cli import CliError, read_data
+    >>> try:
+    ...     read_data("no-such-file.csv")
+    ... except CliError as exc:
+    ...     print(exc)
+    data file 'no-such-file.csv' not found (supported formats: ...)
+    """
 
 
 # ---------------------------------------------------------------------------- helpers
 def read_data(path: str) -> pd.DataFrame:
-    """A data file as a DataFrame, read by ``rq.read_survey`` (the format is chosen by extension)."""
+    """A data file as a DataFrame, read by ``rq.read_survey`` (the format is chosen by extension).
+
+    Parameters
+    ----------
+    path : str
+        A file :func:`relqual.read_survey` can read.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    CliError
+        When the file is missing, its format unsupported or its reader not installed.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import relqual as rq
+    >>> from relqual.cli import read_data
+    >>> path = os.path.join(tempfile.mkdtemp(), "hs.csv")
+    >>> rq.datasets.load("holzinger_swineford").to_csv(path, index=False)
+    >>> read_data(path).shape
+    (301, 15)
+    """
     try:
         return rq.read_survey(path)
     except (FileNotFoundError, ImportError, rq.SurveyFileError) as exc:
@@ -39,14 +76,51 @@ def read_data(path: str) -> pd.DataFrame:
 
 
 def run_fit(model, data, **options) -> rq.Result:
-    """``rq.fit`` with its Python warnings silenced: the CLI prints ``res.warnings`` itself."""
+    """``rq.fit`` with its Python warnings silenced: the CLI prints ``res.warnings`` itself.
+
+    Parameters
+    ----------
+    model, data
+        As :func:`relqual.fit`.
+    **options
+        Passed on to :func:`relqual.fit`.
+
+    Returns
+    -------
+    Result
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.cli import run_fit
+    >>> res = run_fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford_missing"))
+    >>> res.n_obs, res.warnings
+    (256, ['45 of 301 rows dropped because of missing values (listwise deletion); ...'])
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", rq.RelqualWarning)
         return rq.fit(model, data, **options)
 
 
 def jsonable(value):
-    """Plain Python values for ``json.dump``: numpy scalars unwrapped, NaN and inf -> None."""
+    """Plain Python values for ``json.dump``: numpy scalars unwrapped, NaN and inf -> None.
+
+    Parameters
+    ----------
+    value : object
+        Dicts (keys become strings), lists and tuples (become lists) are converted recursively.
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from relqual.cli import jsonable
+    >>> jsonable({"a": np.float64(1.5), "b": [np.int64(2), float("nan")], 3: (np.inf,)})
+    {'a': 1.5, 'b': [2, None], '3': [None]}
+    """
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -59,7 +133,29 @@ def jsonable(value):
 
 
 def result_json(res: rq.Result) -> dict:
-    """The ``--json`` document of the API contract (DESIGN.md, "Command line")."""
+    """The ``--json`` document of the API contract (DESIGN.md, "Command line").
+
+    Parameters
+    ----------
+    res : Result
+        A fitted model.
+
+    Returns
+    -------
+    dict
+        ``estimates`` (one record per parameter), ``fit_measures``, ``converged``, ``n_obs`` and
+        ``warnings``, as plain Python values (:func:`jsonable`).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.cli import result_json, run_fit
+    >>> res = run_fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9",
+    ...               rq.datasets.load("holzinger_swineford"))
+    >>> doc = result_json(res)
+    >>> list(doc), doc["n_obs"], round(doc["fit_measures"]["chisq"], 3)
+    (['estimates', 'fit_measures', 'converged', 'n_obs', 'warnings'], 301, 85.306)
+    """
     return jsonable({
         "estimates": res.estimates().to_dict(orient="records"),
         "fit_measures": res.fit_measures().to_dict(),
@@ -69,8 +165,35 @@ def result_json(res: rq.Result) -> dict:
     })
 
 
-def format_table(header: list[str], rows: list[list[str]], align: str, indent: int = 2) -> list[str]:
-    """Aligned plain-text columns; ``align`` has one 'l' or 'r' per column."""
+def format_table(header: list[str], rows: list[list[str]], align: str,
+                 indent: int = 2) -> list[str]:
+    """Aligned plain-text columns; ``align`` has one 'l' or 'r' per column.
+
+    Parameters
+    ----------
+    header : list of str
+        The column names.
+    rows : list of list
+        The cells (converted with ``str``).
+    align : str
+        One 'l' (left) or 'r' (right) per column.
+    indent : int
+        Spaces before every line.
+
+    Returns
+    -------
+    list of str
+        The header, a rule of dashes and one line per row (trailing spaces removed).
+
+    Examples
+    --------
+    >>> from relqual.cli import format_table
+    >>> print("\\n".join(format_table(["name", "n"], [["a", 10], ["bb", 2]], "lr")))
+      name   n
+      ----  --
+      a     10
+      bb     2
+    """
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells):
@@ -82,11 +205,51 @@ def format_table(header: list[str], rows: list[list[str]], align: str, indent: i
 
 
 def wrap(text: str, indent: str, first: str | None = None, width: int = 100) -> list[str]:
+    """``text`` wrapped to ``width`` columns, every line indented (the first by ``first``).
+
+    Parameters
+    ----------
+    text : str
+        The text (hyphenated words are not broken).
+    indent : str
+        The prefix of every line (of the lines after the first when ``first`` is given).
+    first : str, optional
+        The prefix of the first line.
+    width : int
+        The longest line.
+
+    Returns
+    -------
+    list of str
+        At least one line (``indent`` alone, right-stripped, for an empty text).
+
+    Examples
+    --------
+    >>> from relqual.cli import wrap
+    >>> wrap("one two three four five six", "    ", first="  ! ", width=16)
+    ['  ! one two', '    three four', '    five six']
+    """
     return textwrap.wrap(text, width=width, initial_indent=indent if first is None else first,
                          subsequent_indent=indent, break_on_hyphens=False) or [indent.rstrip()]
 
 
 def fmt_p(p: float) -> str:
+    """A p-value as APA writes it: three decimals, ``< .001`` below that, "" when missing.
+
+    Parameters
+    ----------
+    p : float or None
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from relqual.cli import fmt_p
+    >>> fmt_p(0.0004), fmt_p(0.0312), fmt_p(float("nan"))
+    ('< .001', '0.031', '')
+    """
     if p is None or not math.isfinite(p):
         return ""
     return "< .001" if p < 0.001 else f"{p:.3f}"
@@ -94,14 +257,67 @@ def fmt_p(p: float) -> str:
 
 # ---------------------------------------------------------------------------- demo
 def verdict(path: pd.Series | None, sign: str) -> str:
-    """Supported when p < .05 and the estimate has the hypothesised sign."""
+    """Supported when p < .05 and the estimate has the hypothesised sign.
+
+    Parameters
+    ----------
+    path : Series or None
+        A row of ``res.paths()`` (``est`` and ``pvalue``); None when the model lacks the path.
+    sign : str
+        The hypothesised sign, "+" or "-".
+
+    Returns
+    -------
+    str
+        The verdict of :func:`relqual.verdicts.judge`, or "not in model".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from relqual.cli import verdict
+    >>> verdict(pd.Series({"est": 0.3, "pvalue": 0.01}), "+")
+    'supported'
+    >>> verdict(pd.Series({"est": -0.3, "pvalue": 0.01}), "+")
+    'not supported (opposite sign)'
+    >>> verdict(None, "+")
+    'not in model'
+    """
     if path is None:
         return "not in model"
     return judge(path["est"], path["pvalue"], sign)[1]
 
 
 def hypothesis_lines(res: rq.Result, hypotheses: list[dict]) -> list[str]:
-    """One row per structural path, with the hypothesis that predicts it (if any) and a verdict."""
+    """One row per structural path, with the hypothesis that predicts it (if any) and a verdict.
+
+    Parameters
+    ----------
+    res : Result
+        A fitted model.
+    hypotheses : list of dict
+        Each with ``id``, ``lhs``, ``rhs``, ``sign`` and optionally ``op`` (default "~"), as in
+        a library model's ``hypotheses``.
+
+    Returns
+    -------
+    list of str
+        A table (:func:`format_table`): the hypotheses in order, then the paths no hypothesis
+        predicts.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.cli import hypothesis_lines, run_fit
+    >>> res = run_fit("y1 ~ x1; y2 ~ y1", rq.datasets.load("political_democracy"))
+    >>> hypotheses = [{"id": "H1", "lhs": "y1", "rhs": "x1", "sign": "+"},
+    ...               {"id": "H2", "lhs": "y2", "rhs": "x1", "sign": "-"}]
+    >>> print("\\n".join(hypothesis_lines(res, hypotheses)))
+      Hyp  Path      Sign      B     SE   beta  95% CI (beta)          p  Verdict
+      ---  --------  ----  -----  -----  -----  ----------------  ------  ---------------
+      H1   x1 -> y1  +     1.367  0.382  0.382  [ 0.196,  0.568]  < .001  supported
+      H2   x1 -> y2  -                                                    not in model
+      -    y1 -> y2        0.909  0.139  0.604  [ 0.460,  0.747]  < .001  (no hypothesis)
+    """
     paths = res.paths()
     key = lambda lhs, op, rhs: (str(lhs), str(op), str(rhs))
     by_key = {key(r["lhs"], r["op"], r["rhs"]): r for _, r in paths.iterrows()}
@@ -128,6 +344,31 @@ def hypothesis_lines(res: rq.Result, hypotheses: list[dict]) -> list[str]:
 
 
 def demo_text(res: rq.Result) -> str:
+    """The text ``relqual demo`` prints: model, data, fit, hypotheses with verdicts, warnings.
+
+    Parameters
+    ----------
+    res : Result
+        The fit of the library model ``relationship_quality`` to its bundled dataset (the data
+        line names that dataset).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.cli import demo_text, run_fit
+    >>> res = run_fit("relationship_quality", rq.datasets.load("relationship_quality"))
+    >>> print(demo_text(res))
+    relqual ... demo: Customer relationship quality: friendship, satisfaction, trust and commitment
+    <BLANKLINE>
+    Model  library model 'relationship_quality': 5 latent variables, 20 observed items, ...
+    ...
+      chi-square = 143.001, df = 161, p = 0.843
+    ...
+    """
     spec, fm = res.spec, res.fit_measures()
     n_input, n_used = res.prepared.n_input, res.n_obs
     lines = [f"relqual {rq.__version__} demo: {spec.title or spec.name}", ""]
@@ -150,7 +391,8 @@ def demo_text(res: rq.Result) -> str:
               f"  SRMR       = {fm['srmr']:.3f}", ""]
     lines += ["Structural paths and hypotheses"]
     lines += hypothesis_lines(res, spec.hypotheses)
-    lines += ["  B = unstandardized estimate (SE); p from its z test. beta = standardized (std.all)",
+    lines += ["  B = unstandardized estimate (SE); p from its z test. "
+              "beta = standardized (std.all)",
               "  with delta-method 95% CI. Supported = p < .05 and the hypothesised sign.", ""]
     if spec.hypotheses:
         lines += ["Hypotheses"]
@@ -164,7 +406,26 @@ def demo_text(res: rq.Result) -> str:
 
 
 def drop_reason(messages: list[str]) -> str:
-    """Why rows were dropped, from the data-preparation warning ("... dropped <reason>; ...")."""
+    """Why rows were dropped, from the data-preparation warning ("... dropped <reason>; ...").
+
+    Parameters
+    ----------
+    messages : list of str
+        A Result's warnings.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from relqual.cli import drop_reason
+    >>> drop_reason(["45 of 301 rows dropped because of missing values (listwise deletion); "
+    ...              "missing per column: x1: 20"])
+    'because of missing values (listwise deletion); details under Warnings'
+    >>> drop_reason([])
+    'reason not reported'
+    """
     for message in messages:
         found = re.search(r"rows? dropped\s*(.*?)(;|$)", message)
         if found:
@@ -173,6 +434,22 @@ def drop_reason(messages: list[str]) -> str:
 
 
 def warning_lines(messages: list[str]) -> list[str]:
+    """The warnings section of the demo text, one wrapped ``!`` item per message.
+
+    Parameters
+    ----------
+    messages : list of str
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from relqual.cli import warning_lines
+    >>> warning_lines([]), warning_lines(["a short message"])
+    (['Warnings: none'], ['Warnings (1)', '  ! a short message'])
+    """
     if not messages:
         return ["Warnings: none"]
     out = [f"Warnings ({len(messages)})"]
@@ -182,6 +459,28 @@ def warning_lines(messages: list[str]) -> list[str]:
 
 
 def cmd_demo(args) -> int:
+    """``relqual demo``: fit the library model to the bundled survey, print :func:`demo_text`
+    and (unless ``--no-report``) write the report.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`build_parser` (``no_report``, ``out``, ``bootstrap``, ``seed``, ``lang``).
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+
+    Examples
+    --------
+    >>> from relqual.cli import build_parser, cmd_demo
+    >>> cmd_demo(build_parser().parse_args(["demo", "--no-report"]))
+    relqual ... demo: ...
+    Warnings (1)
+    ...
+    0
+    """
     res = run_fit(DEMO_NAME, rq.datasets.load(DEMO_NAME))
     sys.stdout.write(demo_text(res))
     if not args.no_report:
@@ -195,6 +494,29 @@ def cmd_demo(args) -> int:
 
 # ---------------------------------------------------------------------------- models
 def cmd_models(args) -> int:
+    """``relqual models``: list the library models (name, constructs, hypotheses, title).
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`build_parser` (no options).
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+
+    Examples
+    --------
+    >>> from relqual.cli import build_parser, cmd_models
+    >>> cmd_models(build_parser().parse_args(["models"]))
+    name...constructs  hypotheses  title
+    ...
+    relationship_quality ...
+    ...
+    Use a name with `relqual fit NAME DATA` or `rq.models.load(NAME)`.
+    0
+    """
     table = rq.models.list()
     if table.empty:
         print("No library models found.")
@@ -209,6 +531,22 @@ def cmd_models(args) -> int:
 
 # ---------------------------------------------------------------------------- fit
 def parse_ordered(value: str | None):
+    """The ``--ordered`` option as ``rq.fit``'s ``ordered``: "all" -> True, "a,b" -> a list.
+
+    Parameters
+    ----------
+    value : str or None
+
+    Returns
+    -------
+    None, True or list of str
+
+    Examples
+    --------
+    >>> from relqual.cli import parse_ordered
+    >>> parse_ordered(None), parse_ordered("All"), parse_ordered("x1, x2,")
+    (None, True, ['x1', 'x2'])
+    """
     if value is None:
         return None
     if value.strip().lower() == "all":
@@ -217,6 +555,39 @@ def parse_ordered(value: str | None):
 
 
 def cmd_fit(args) -> int:
+    """``relqual fit MODEL DATA``: fit, print the summary and (``--json``) write the JSON document.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`build_parser` (``model``, ``data``, ``estimator``, ``missing``, ``ordered``,
+        ``group``, ``std_lv``, ``json``).
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+
+    Raises
+    ------
+    CliError
+        When the data or the JSON file cannot be read or written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import relqual as rq
+    >>> from relqual.cli import build_parser, cmd_fit
+    >>> path = os.path.join(tempfile.mkdtemp(), "hs.csv")
+    >>> rq.datasets.load("holzinger_swineford").to_csv(path, index=False)
+    >>> cmd_fit(build_parser().parse_args(["fit", "f =~ x1 + x2 + x3", path]))
+    relqual ML fit of user model
+    ...
+    Latent variables
+      f =~ x1 ...
+    ...
+    0
+    """
     data = read_data(args.data)
     res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
                   ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv)
@@ -235,6 +606,35 @@ def cmd_fit(args) -> int:
 
 # ---------------------------------------------------------------------------- simulate
 def cmd_simulate(args) -> int:
+    """``relqual simulate MODEL --n N --out FILE``: write data simulated by ``rq.simulate``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`build_parser` (``model``, ``n``, ``out``, ``seed``, ``likert``,
+        ``missing_rate``).
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+
+    Raises
+    ------
+    CliError
+        When ``--out`` is not a .csv or .tsv file, or cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from relqual.cli import build_parser, cmd_simulate
+    >>> out = os.path.join(tempfile.mkdtemp(), "sim.csv")
+    >>> cmd_simulate(build_parser().parse_args(["simulate", "relationship_quality", "--n", "50",
+    ...                                          "--seed", "1", "--likert", "5", "--out", out]))
+    50 rows x 20 5-point Likert variables simulated from relationship_quality (seed 1, 0 missing
+    cells) -> ...sim.csv
+    0
+    """
     out = Path(args.out)
     sep = {".csv": ",", ".tsv": "\t"}.get(out.suffix.lower())
     if sep is None:
@@ -253,7 +653,46 @@ def cmd_simulate(args) -> int:
 
 # ---------------------------------------------------------------------------- report
 def write_cli_report(res, out, data, *, data_code, draws, seed, lang):
-    """``res.report(out)`` with bad file names and unwritable paths as one-line errors."""
+    """``res.report(out)`` with bad file names and unwritable paths as one-line errors.
+
+    Parameters
+    ----------
+    res : Result
+        The fitted model.
+    out : str
+        The report file (.html, .docx or .md).
+    data : DataFrame
+        The data, for the report's data checks.
+    data_code : str
+        How the report's code snippet loads the data.
+    draws : int
+        Bootstrap resamples for the indirect effects (0: delta-method intervals).
+    seed : int
+        The bootstrap seed.
+    lang : {"en", "zh"}
+        The language of construct names.
+
+    Returns
+    -------
+    Path
+        The report written.
+
+    Raises
+    ------
+    CliError
+        For a file name ``res.report`` refuses, or a path that cannot be written.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import relqual as rq
+    >>> from relqual.cli import run_fit, write_cli_report
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> res = run_fit("f =~ x1 + x2 + x3", hs)
+    >>> out = os.path.join(tempfile.mkdtemp(), "report.md")
+    >>> write_cli_report(res, out, hs, data_code="hs", draws=0, seed=1, lang="en").name
+    'report.md'
+    """
     try:
         return res.report(out, data=data, data_code=data_code, lang=lang, seed=seed,
                           indirect_ci="bootstrap" if draws else "delta", draws=draws or None)
@@ -266,6 +705,27 @@ def write_cli_report(res, out, data, *, data_code, draws, seed, lang):
 
 
 def add_report_options(parser, out_default=None):
+    """Add ``--out``, ``--lang``, ``--bootstrap`` and ``--seed`` to a sub-command's parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+    out_default : str, optional
+        The default report file; without one ``--out`` is required.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from relqual.cli import add_report_options
+    >>> parser = argparse.ArgumentParser()
+    >>> add_report_options(parser, out_default="report.html")
+    >>> parser.parse_args([])
+    Namespace(out='report.html', lang='en', bootstrap=1000, seed=1)
+    """
     parser.add_argument("--out", default=out_default, required=out_default is None,
                         metavar="FILE", help="report file: .html, .docx (Word) or .md"
                         + (f" (default {out_default})" if out_default else ""))
@@ -278,6 +738,35 @@ def add_report_options(parser, out_default=None):
 
 
 def cmd_report(args) -> int:
+    """``relqual report MODEL DATA --out FILE``: fit, write the report, print a one-line summary.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`build_parser` (``model``, ``data``, ``estimator``, ``missing``, ``std_lv``
+        and the report options of :func:`add_report_options`).
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import relqual as rq
+    >>> from relqual.cli import build_parser, cmd_report
+    >>> folder = tempfile.mkdtemp()
+    >>> data = os.path.join(folder, "hs.csv")
+    >>> rq.datasets.load("holzinger_swineford").to_csv(data, index=False)
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6"
+    >>> cmd_report(build_parser().parse_args(["report", model, data, "--out",
+    ...                                       os.path.join(folder, "r.md"), "--bootstrap", "0"]))
+    user model: n = 301 of 301 rows, chi-square(8) = 24.36, CFI = ..., RMSEA = ..., SRMR = ...;
+    0 warning(s)
+    Report written to ...r.md
+    0
+    """
     data = read_data(args.data)
     res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
                   std_lv=args.std_lv)
@@ -293,6 +782,38 @@ def cmd_report(args) -> int:
 
 # ---------------------------------------------------------------------------- power
 def cmd_power(args) -> int:
+    """``relqual power MODEL --n N ...``: Monte Carlo power (``rq.power``), printed and optionally
+    written as CSV.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        From :func:`build_parser` (``model``, ``n``, ``reps``, ``alpha``, ``seed``,
+        ``estimator``, ``missing_rate``, ``likert``, ``backend``, ``scheduler``, ``n_jobs``,
+        ``no_progress``, ``target``, ``out``).
+
+    Returns
+    -------
+    int
+        The exit code, 0.
+
+    Raises
+    ------
+    CliError
+        When dask is not installed for ``--backend dask``, or ``--out`` cannot be written.
+
+    Examples
+    --------
+    >>> from relqual.cli import build_parser, cmd_power
+    >>> cmd_power(build_parser().parse_args(["power", "relationship_quality", "--n", "200",
+    ...                                      "--reps", "5", "--seed", "1", "--n-jobs", "1",
+    ...                                      "--no-progress"]))
+    Monte Carlo power: 5 replicates per n, alpha = 0.05, estimator ML (listwise), seed 1
+    ...
+      SAT ~ CF ...
+    ...
+    0
+    """
     from .power import power, power_text
     client = args.scheduler if args.backend == "dask" else None
     try:
@@ -315,6 +836,20 @@ def cmd_power(args) -> int:
 
 # ---------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
+    """The ``relqual`` argument parser; each sub-command sets ``func`` to its ``cmd_*`` function.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> from relqual.cli import build_parser
+    >>> args = build_parser().parse_args(["fit", "relationship_quality", "survey.csv",
+    ...                                   "--estimator", "MLR"])
+    >>> args.func.__name__, args.model, args.data, args.estimator, args.missing
+    ('cmd_fit', 'relationship_quality', 'survey.csv', 'MLR', 'listwise')
+    """
     parser = argparse.ArgumentParser(
         prog="relqual",
         description="Structural equation models of customer relationship quality and loyalty.")
@@ -344,11 +879,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="scale latent variables by fixing their variances to 1")
     fit.add_argument("--ordered", metavar="all|COLS",
                      help="ordered (categorical) indicators: 'all' or COL1,COL2 (fits by WLSMV)")
-    fit.add_argument("--group", metavar="COL", help="multigroup fit: one model per value of column COL")
+    fit.add_argument("--group", metavar="COL",
+                     help="multigroup fit: one model per value of column COL")
     fit.add_argument("--json", metavar="OUT", help="also write estimates and fit measures as JSON")
     fit.set_defaults(func=cmd_fit)
 
-    simulate = sub.add_parser("simulate", help="simulate survey data from a model's population values",
+    simulate = sub.add_parser("simulate",
+                              help="simulate survey data from a model's population values",
                               description="Draw N respondents from MODEL's population values "
                                           "(rq.simulate) and write them to OUT.")
     simulate.add_argument("model", metavar="MODEL", help="library model name, model file, or "
@@ -362,7 +899,8 @@ def build_parser() -> argparse.ArgumentParser:
                           help="share of cells missing completely at random (default 0)")
     simulate.set_defaults(func=cmd_simulate)
 
-    report = sub.add_parser("report", help="fit a model and write a report (HTML, Word or Markdown)",
+    report = sub.add_parser("report",
+                            help="fit a model and write a report (HTML, Word or Markdown)",
                             description="Fit MODEL to DATA and write one self-contained report: "
                                         "path diagram, APA tables, data checks, warnings, the call "
                                         "and package versions.")
@@ -379,24 +917,30 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=cmd_report)
 
     pw = sub.add_parser("power", help="Monte Carlo power, bias and coverage per parameter and n",
-                        description="Simulate REPS data sets per sample size from MODEL's population "
-                                    "values, fit each, and report power per parameter (rq.power).")
+                        description="Simulate REPS data sets per sample size from MODEL's "
+                                    "population values, fit each, and report power per "
+                                    "parameter (rq.power).")
     pw.add_argument("model", metavar="MODEL", help="library model name or model file with a "
                     "population block")
     pw.add_argument("--n", type=int, nargs="+", required=True, help="sample sizes")
-    pw.add_argument("--reps", type=int, default=500, help="replicates per sample size (default 500)")
-    pw.add_argument("--seed", type=int, default=None, help="random seed (reproducible on any backend)")
+    pw.add_argument("--reps", type=int, default=500,
+                    help="replicates per sample size (default 500)")
+    pw.add_argument("--seed", type=int, default=None,
+                    help="random seed (reproducible on any backend)")
     pw.add_argument("--alpha", type=float, default=0.05, help="significance level (default .05)")
     pw.add_argument("--target", type=float, default=0.8, help="target power for the smallest n")
-    pw.add_argument("--estimator", default="ML", choices=["ML", "MLR"], help="estimator (default ML)")
+    pw.add_argument("--estimator", default="ML", choices=["ML", "MLR"],
+                    help="estimator (default ML)")
     pw.add_argument("--likert", type=int, choices=[5, 7], default=None, help="Likert answers")
     pw.add_argument("--missing-rate", type=float, default=0.0, metavar="R",
                     help="share of cells missing completely at random (listwise deletion)")
     pw.add_argument("--backend", default="local", choices=["local", "dask"],
                     help="local processes (default) or a dask.distributed cluster")
     pw.add_argument("--scheduler", metavar="ADDRESS", default=None,
-                    help="Dask scheduler address, e.g. tcp://scheduler:8786 (default: a local cluster)")
-    pw.add_argument("--n-jobs", type=int, default=None, help="worker processes (default: all cores)")
+                    help="Dask scheduler address, e.g. tcp://scheduler:8786 "
+                         "(default: a local cluster)")
+    pw.add_argument("--n-jobs", type=int, default=None,
+                    help="worker processes (default: all cores)")
     pw.add_argument("--out", metavar="FILE", help="write the full table as CSV")
     pw.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     pw.set_defaults(func=cmd_power)
@@ -404,7 +948,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``relqual`` console script; returns the exit code."""
+    """Entry point of the ``relqual`` console script; returns the exit code.
+
+    Problems with the user's input print one line on stderr (``relqual: error: ...``) and give
+    exit code 2; options not implemented yet print ``relqual: not available yet: ...``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        0 on success, 2 for a problem with the input.
+
+    Examples
+    --------
+    >>> from relqual.cli import main
+    >>> main(["simulate", "relationship_quality", "--n", "10", "--out", "data.xlsx"])
+    2
+    >>> main(["models"])
+    name ...
+    0
+    """
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

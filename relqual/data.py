@@ -14,12 +14,47 @@ import pandas as pd
 
 
 class DataError(ValueError):
-    """The data cannot be used with this model; the message says which column or row is at fault."""
+    """The data cannot be used with this model; the message says which column or row is at fault.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.data import DataError, prepare_data
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> try:
+    ...     prepare_data(hs, ["x1", "x22"], first_line={"x22": 2})
+    ... except DataError as exc:
+    ...     print(exc)
+    variable 'x22' (model line 2) is not a column of the data; did you mean 'x2'? (columns: ...)
+    """
 
 
 @dataclass
 class PreparedData:
-    """Complete-case arrays per group, in model variable order, and what happened to the rows."""
+    """Complete-case arrays per group, in model variable order, and what happened to the rows.
+
+    Parameters
+    ----------
+    arrays : list of ndarray
+        Per group the rows used (rows x variables; NaN = missing under FIML).
+    group_labels : list
+        The group values in order of first appearance (``[None]`` for one group).
+    n_input : int
+        Rows in the data.
+    n_used : int
+        Rows used, over all groups.
+    notes : list of str
+        What happened to the rows (dropped rows, missing-data patterns).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.data import prepare_data
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> prepared = prepare_data(hs, ["x1", "x2", "x3"], group="school")
+    >>> prepared.group_labels, [a.shape for a in prepared.arrays], prepared.n_used
+    (['Pasteur', 'Grant-White'], [(156, 3), (145, 3)], 301)
+    """
 
     arrays: list[np.ndarray]
     group_labels: list
@@ -34,7 +69,44 @@ FIML_NAMES = ("fiml", "ml", "direct")
 def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | None = None,
                  missing: str = "listwise", group: str | None = None) -> PreparedData:
     """Select and check the model's observed variables; complete them listwise, or (FIML:
-    ``missing="fiml"``, lavaan's "ml") keep every row with at least one observed value."""
+    ``missing="fiml"``, lavaan's "ml") keep every row with at least one observed value.
+
+    Parameters
+    ----------
+    data : DataFrame or dict
+        The data (never modified).
+    variables : list of str
+        The model's observed variables, in model order.
+    first_line : dict, optional
+        Variable -> model line, named in the error for a missing column.
+    missing : {"listwise", "fiml", "ml", "direct"}
+        Listwise deletion or full-information ML.
+    group : str, optional
+        The column that defines the groups (rows without a group are dropped).
+
+    Returns
+    -------
+    PreparedData
+
+    Raises
+    ------
+    DataError
+        For a missing, non-numeric or constant column, an infinite value, too few rows, or a
+        singular sample covariance matrix (listwise).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.data import prepare_data
+    >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+    >>> listwise = prepare_data(hsm, ["x1", "x2", "x3"])
+    >>> listwise.n_used, listwise.notes
+    (256, ['45 of 301 rows dropped because of missing values (listwise deletion); missing per
+    column: x1: 20, x2: 12, x3: 15'])
+    >>> prepare_data(hsm, ["x1", "x2", "x3"], missing="fiml").notes
+    ['full-information ML: 301 rows used, 45 of them incomplete, 5 missing-data patterns, 5.2% of
+    their cells missing']
+    """
     if isinstance(data, dict):
         data = pd.DataFrame(data)
     if not isinstance(data, pd.DataFrame):
@@ -91,7 +163,8 @@ def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: di
         close = difflib.get_close_matches(name, columns, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         raise DataError(f"variable '{name}'{where} is not a column of the data{hint} "
-                        f"(columns: {', '.join(columns[:12])}{' ...' if len(columns) > 12 else ''})")
+                        f"(columns: {', '.join(columns[:12])}"
+                        f"{' ...' if len(columns) > 12 else ''})")
 
 
 def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
@@ -153,7 +226,37 @@ def _collinear(corr: np.ndarray, variables: list[str]) -> str:
 
 
 def check_groups_kept(data, group: str | None, prepared) -> None:
-    """Every group of the data must keep usable rows; name the ones that lost them all."""
+    """Every group of the data must keep usable rows; name the ones that lost them all.
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data.
+    group : str or None
+        The group column (nothing is checked without one).
+    prepared : PreparedData
+        What :func:`prepare_data` kept.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    DataError
+        Naming the groups left without rows.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from relqual.data import check_groups_kept, prepare_data
+    >>> d = pd.DataFrame({"x": [1., 2, 3, np.nan, np.nan], "y": [2., 1, 4, 3, 5],
+    ...                   "g": ["a", "a", "a", "b", "b"]})
+    >>> check_groups_kept(d, "g", prepare_data(d, ["x", "y"], group="g"))
+    Traceback (most recent call last):
+    ...
+    relqual.data.DataError: group(s) 'b' of column 'g' have no usable rows left ...
+    """
     if group is None:
         return
     lost = [g for g in pd.unique(data[group].dropna()) if g not in prepared.group_labels]
@@ -164,7 +267,34 @@ def check_groups_kept(data, group: str | None, prepared) -> None:
 
 
 def check_group_column(data, group: str) -> None:
-    """The ``group`` column must be a column of the data (close names are suggested)."""
+    """The ``group`` column must be a column of the data (close names are suggested).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data.
+    group : str
+        The column that defines the groups.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    DataError
+        When ``data`` is not a DataFrame or has no such column.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.data import check_group_column
+    >>> check_group_column(rq.datasets.load("holzinger_swineford"), "shcool")
+    Traceback (most recent call last):
+    ...
+    relqual.data.DataError: group column 'shcool' is not a column of the data; did you mean
+    'school'? ...
+    """
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
     if group not in data.columns:

@@ -26,10 +26,49 @@ SKEW_LIMIT, KURTOSIS_LIMIT = 2.0, 7.0
 
 @dataclass
 class DataReport:
-    """The result of ``check_data``: tables, plus ``problems`` as plain-language sentences."""
+    """The result of ``check_data``: tables, plus ``problems`` as plain-language sentences.
+
+    Parameters
+    ----------
+    n_rows : int
+        Rows in the data.
+    items : DataFrame
+        One row per item: ``n missing missing_share min max n_categories mean sd skew kurtosis``.
+    out_of_range : DataFrame
+        Answers outside the Likert range: ``row column value lo hi``.
+    straight_liners : DataFrame
+        ``row value n_items``.
+    missing_columns : DataFrame
+        Columns needed but absent: ``column suggestions``.
+    non_numeric : DataFrame
+        ``column n_bad examples``.
+    no_variance : DataFrame
+        ``column value`` (the only value; NaN if all missing).
+    problems : list of str
+        The problems found, in plain language.
+    notes : list of str
+        Remarks that are not problems (columns not checked).
+    model : str, optional
+        The name of the model the data were checked against.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import relqual as rq
+    >>> df = pd.DataFrame({"q1": [1, 5, 3, 2], "q2": [2, 5, 4, 9], "q3": [1, 5, 2, 3]})
+    >>> report = rq.check_data(df, likert=(1, 5), min_straight=3)
+    >>> report.ok, len(report.problems)
+    (False, 2)
+    >>> report.out_of_range
+       row column  value  lo  hi
+    0    3     q2    9.0   1   5
+    >>> report.straight_liners
+       row  value  n_items
+    0    1    5.0        3
+    """
 
     n_rows: int
-    items: pd.DataFrame                 # one row per item: n missing missing_share min max n_categories mean sd skew kurtosis
+    items: pd.DataFrame
     out_of_range: pd.DataFrame          # row column value lo hi
     straight_liners: pd.DataFrame       # row value n_items
     missing_columns: pd.DataFrame       # column suggestions
@@ -45,6 +84,33 @@ class DataReport:
         return not self.problems
 
     def to_text(self) -> str:
+        """The report as plain text: problems, notes, the item table and the first 20 rows of
+        the out-of-range and straight-lining tables (also ``str(report)``).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import relqual as rq
+        >>> df = pd.DataFrame({"q1": [1, 5, 3, 2], "q2": [2, 5, 4, 9], "q3": [1, 5, 2, 3]})
+        >>> print(rq.check_data(df, likert=(1, 5), min_straight=3).to_text())
+        Data check: 4 rows, 3 items
+        <BLANKLINE>
+        Problems (2)
+          1. 1 answer(s) in 1 row(s) are outside the Likert range (columns q2; rows 3); see
+          .out_of_range.
+          2. 1 respondent(s) gave the same answer to every item they answered (3 or more items;
+          straight-lining): rows 1; see .straight_liners.
+        <BLANKLINE>
+        Items
+              n  missing missing_share min max  n_categories  mean    sd  skew kurtosis
+        item
+        q1    4        0          0.0%   1   5             4  2.75  1.71  0.75     0.34
+        ...
+        """
         head = f"Data check: {self.n_rows} rows, {len(self.items)} items"
         lines = [head + (f" (model: {self.model})" if self.model else ""), ""]
         if self.problems:
@@ -107,8 +173,27 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
         A respondent straight-lines when they gave the same answer to every item they
         answered, and answered at least this many items (default 5).
 
+    Returns
+    -------
+    DataReport
+        ``.ok`` is True when no problem was found; ``.problems`` lists them.
+
+    Notes
+    -----
     Skew and kurtosis are pandas' bias-adjusted sample skewness G1 and excess kurtosis G2
     (Joanes & Gill 1998), the values SPSS reports.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> report = rq.check_data(hs, "f =~ x1 + x2 + x3")
+    >>> report.ok, report.items.index.tolist()
+    (True, ['x1', 'x2', 'x3'])
+    >>> report.items.loc["x1", ["n", "missing", "n_categories"]].tolist()
+    [301, 0, 35]
+    >>> rq.check_data(hs, items=["x1", "x10"]).problems
+    ["Column 'x10' is needed but is not in the data; did you mean 'x1'?"]
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"check_data needs a pandas DataFrame (got {type(df).__name__})")

@@ -10,7 +10,8 @@ observed / implied / loss / optimizer parts):
               starting values; :func:`relqual.problem.check_identified` refuses what cannot be
               identified
 4. optimize   :func:`optimize`: relqual's Fisher scoring / Newton (:mod:`relqual.engine.optimize`)
-              or semopy (:mod:`relqual.semopy_engine`), on any :class:`~relqual.engine.protocol.Loss`
+              or semopy (:mod:`relqual.semopy_engine`), on any
+              :class:`~relqual.engine.protocol.Loss`
 5. inference  ``family.inference(problem, optimum, options)`` -> :class:`relqual.problem.Inference`
 6. conclude   :func:`conclude`: the one place where a fit's checks are applied and its messages
               written (non-convergence, singular information, improper solutions)
@@ -41,6 +42,24 @@ class Estimate:
     ``usable`` says whether the estimate can be used at all (converged, and with an invertible
     information matrix when inference was asked for); ``messages`` are the words a
     researcher must read about it, written by :func:`conclude` on first request.
+
+    Parameters
+    ----------
+    problem : Problem
+        What was estimated.
+    opt : OptimResult
+        The optimum (step 4).
+    inference : Inference or None
+        The covariance of the estimates (step 5); None when not asked for (bootstrap refits).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.options import FitOptions
+    >>> problem = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford")).problem
+    >>> est = estimate(problem, FitOptions())
+    >>> est.converged, est.usable, est.x.shape, est.vcov.shape, est.messages
+    (True, True, (8,), (8, 8), [])
     """
 
     problem: Problem
@@ -49,18 +68,23 @@ class Estimate:
 
     @property
     def x(self) -> np.ndarray:
+        """The estimates of the free parameters."""
         return self.opt.x
 
     @property
     def converged(self) -> bool:
+        """Whether the optimizer converged."""
         return bool(self.opt.converged)
 
     @property
     def vcov(self) -> np.ndarray | None:
+        """The covariance of the estimates (None without inference)."""
         return None if self.inference is None else self.inference.vcov
 
     @property
     def usable(self) -> bool:
+        """Converged to finite estimates, with finite standard errors when inference was asked
+        for (what a bootstrap or power replicate counts as a successful refit)."""
         if not self.converged or not np.all(np.isfinite(self.opt.x)):
             return False
         return self.inference is None or bool(self.inference.invertible
@@ -68,6 +92,7 @@ class Estimate:
 
     @cached_property
     def messages(self) -> list[str]:
+        """The messages about this estimate (:func:`conclude`), computed once."""
         return conclude(self)
 
 
@@ -78,6 +103,32 @@ def optimize(problem: Problem, options, start: np.ndarray | None = None,
     ``options.engine`` picks the optimizer; ``options.control`` passes ``max_iter`` and ``gtol``
     (``gtol`` here is the default that ``control`` overrides, e.g. the looser tolerance of
     refits). ``information=False`` skips the expected information at the optimum.
+
+    Parameters
+    ----------
+    problem : Problem
+        Its loss and starting values.
+    options : FitOptions
+        ``engine`` and ``control``.
+    start : ndarray, optional
+        Starting values (default ``problem.x0``).
+    gtol : float, optional
+        The gradient tolerance unless ``control`` sets one (default: the optimizer's, 1e-9).
+    information : bool
+        Compute the expected information at the optimum.
+
+    Returns
+    -------
+    OptimResult
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.options import FitOptions
+    >>> problem = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford")).problem
+    >>> opt = optimize(problem, FitOptions())
+    >>> opt.converged, opt.message, opt.information.shape
+    (True, 'gradient below tolerance', (8, 8))
     """
     if options.engine == "semopy":
         from .semopy_engine import optimize_with_semopy
@@ -95,6 +146,34 @@ def estimate(problem: Problem, options, *, start: np.ndarray | None = None,
 
     ``inference=False`` (bootstrap refits) skips the covariance of the estimates. Arithmetic
     failures of the optimizer propagate; a refit's caller counts them as failed draws.
+
+    Parameters
+    ----------
+    problem : Problem
+        The problem (for a refit: ``problem.detached().with_data(rows)``).
+    options : FitOptions
+        The fit's options (engine, control, estimator).
+    start : ndarray, optional
+        Starting values (default ``problem.x0``; refits start at the fit's estimates).
+    gtol : float, optional
+        See :func:`optimize`.
+    inference : bool
+        Compute the covariance of the estimates (step 5).
+
+    Returns
+    -------
+    Estimate
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.options import FitOptions
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> problem = res.problem.detached()
+    >>> refit = estimate(problem.with_data([problem.data.arrays[0][::2]]), FitOptions(),
+    ...                  start=res.x, inference=False)
+    >>> refit.usable, refit.vcov is None
+    (True, True)
     """
     opt = optimize(problem, options, start=start, gtol=gtol, information=False)
     inf = problem.family.inference(problem, opt, options) if inference else None
@@ -109,6 +188,26 @@ def conclude(est: Estimate) -> list[str]:
     optimum with a large gradient, a singular information matrix (naming the parameters in its
     null space) and improper solutions (negative variances, a non-positive-definite latent
     covariance matrix, implied correlations beyond 1).
+
+    Parameters
+    ----------
+    est : Estimate
+
+    Returns
+    -------
+    list of str
+        In that order; empty for a clean fit.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.options import FitOptions
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x4 + x5 + x6; x5 ~~ -0.1*x5", hs).problem
+    >>> for message in conclude(estimate(problem, FitOptions())):
+    ...     print(message)
+    improper solution: negative residual variance of 'x5' (-0.1), a Heywood case
+    improper solution: implied correlation between 'x5' and 'f' is 1.030
     """
     problem, opt, inf = est.problem, est.opt, est.inference
     messages = list(problem.notes) + list(getattr(opt, "notes", ()))
@@ -135,7 +234,25 @@ def conclude(est: Estimate) -> list[str]:
 
 def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
     """Negative variances (Heywood cases), a latent covariance matrix that is not positive
-    definite, and implied correlations beyond 1 (Kolenikov & Bollen 2012), named by group."""
+    definite, and implied correlations beyond 1 (Kolenikov & Bollen 2012), named by group.
+
+    Parameters
+    ----------
+    problem : Problem
+    x : ndarray
+        The estimates (finite).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x4 + x5 + x6; x5 ~~ -0.1*x5", rq.datasets.load("holzinger_swineford"))
+    >>> improper_solution_messages(res.problem, res.x)[0]
+    "improper solution: negative residual variance of 'x5' (-0.1), a Heywood case"
+    """
     messages = []
     col = problem.partable.col
     values = problem.row_values(x)
@@ -172,6 +289,17 @@ def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
 
 def parameter_names(partable, indices: list[int]) -> list[str]:
     """'lhs op rhs' of free parameters by 0-based index.
+
+    Parameters
+    ----------
+    partable : ParTable
+    indices : list of int
+        0-based free-parameter indices (``free - 1``).
+
+    Returns
+    -------
+    list of str
+        The first row of each parameter (rows sharing a label share the parameter).
 
     Examples
     --------

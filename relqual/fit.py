@@ -52,12 +52,18 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     se : {"standard", "bootstrap"}
         ``"bootstrap"`` with ``bootstrap=B`` refits B resamples of the rows (``seed``,
         ``n_jobs`` workers) for standard errors and percentile intervals.
+    bootstrap : int
+        The number of bootstrap resamples (with ``se="bootstrap"``).
+    seed : int, optional
+        Makes the bootstrap reproducible.
     engine : {"native", "semopy"}
         relqual's optimizer, or semopy as an independent second engine (single-group ML).
     std_lv, meanstructure, fixed_x : bool
         lavaan's options of the same names.
     control : dict, optional
         Optimizer settings ``max_iter`` and ``gtol``.
+    n_jobs : int
+        Worker processes for the bootstrap.
 
     Returns
     -------
@@ -68,9 +74,12 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
     --------
     >>> import relqual as rq
     >>> hs = rq.datasets.load("holzinger_swineford")
-    >>> res = rq.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", hs)
-    >>> round(res.fit_measures()["chisq"], 3)
-    8.296
+    >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9", hs)
+    >>> round(float(res.fit_measures()["chisq"]), 3), int(res.fit_measures()["df"])
+    (85.306, 24)
+    >>> mlr = rq.fit("f =~ x1 + x2 + x3 + x4", hs, estimator="MLR")
+    >>> mlr.call["estimator"], mlr.n_obs
+    ('MLR', 301)
     """
     options = FitOptions.from_arguments(
         estimator=estimator, missing=missing, ordered=ordered, group=group,

@@ -35,20 +35,50 @@ from .problem import Inference, Problem, check_identified, count_groups, count_m
 
 
 class MLFamily:
-    """ML, MLR and FIML: the parts of the pipeline (see :class:`relqual.problem.Family`)."""
+    """ML, MLR and FIML: the parts of the pipeline (see :class:`relqual.problem.Family`).
+
+    The one instance is ``relqual.ml.ML``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.ml import ML
+    >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+    >>> res.problem.family is ML
+    True
+    """
 
     name = "ML"
 
     def unsupported(self, problem: Problem) -> dict:
         """Result methods this fit does not offer (yet), with the message that refuses them:
         the measurement-quality tables under FIML; modification indices under FIML with
-        fixed.x covariates."""
+        fixed.x covariates.
+
+        Parameters
+        ----------
+        problem : Problem
+
+        Returns
+        -------
+        dict
+            Result method name -> the message that refuses it (empty for complete-data fits).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml")
+        >>> sorted(ML.unsupported(res.problem))
+        ['fornell_larcker', 'htmt', 'item_diagnostics', 'measurement_report', 'reliability']
+        """
         out = {}
         if problem.fiml:
             for feature, what in (("reliability", "reliability"),
                                   ("item_diagnostics", "item diagnostics"),
                                   ("fornell_larcker", "the Fornell-Larcker criterion"),
-                                  ("htmt", "HTMT"), ("measurement_report", "the measurement report")):
+                                  ("htmt", "HTMT"),
+                                  ("measurement_report", "the measurement report")):
                 out[feature] = (f"{what} is available for complete-data fits (missing='listwise') "
                                 "only; missing='fiml' is not supported yet")
             if problem.partable.roles.ov_x and problem.partable.options["fixed_x"]:
@@ -57,7 +87,38 @@ class MLFamily:
         return out
 
     def problem(self, spec, data: pd.DataFrame, options) -> Problem:
-        """The problem of an ML, MLR or FIML fit of ``spec`` to ``data``."""
+        """The problem of an ML, MLR or FIML fit of ``spec`` to ``data``.
+
+        Parameters
+        ----------
+        spec : ModelSpec
+            The model.
+        data : DataFrame
+            The data.
+        options : FitOptions
+            The checked options (``missing``, ``group``, ``std_lv``, ...).
+
+        Returns
+        -------
+        Problem
+            Under FIML with the missing-data patterns and EM moments (``incomplete``).
+
+        Raises
+        ------
+        NotImplementedError
+            FIML with fixed.x covariates that have missing values.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> from relqual.models import resolve_model
+        >>> from relqual.options import FitOptions
+        >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+        >>> problem = ML.problem(resolve_model("f =~ x1 + x2 + x3 + x4"), hsm,
+        ...                      FitOptions.from_arguments(missing="fiml"))
+        >>> problem.fiml, problem.n_obs, len(problem.loss.pieces), problem.partable.meanstructure
+        (True, 301, 9, True)
+        """
         partable = ml_partable(spec, options, count_groups(data, options.group))
         prepared = prepare_data(data, partable.roles.ov, first_line=partable.roles.first_line,
                                 missing=options.missing, group=options.group)
@@ -77,7 +138,28 @@ class MLFamily:
 
     def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
         """New sample moments (or, under FIML, missing-data patterns; no EM: refits start
-        warm) for the same RAM models."""
+        warm) for the same RAM models.
+
+        Parameters
+        ----------
+        problem : Problem
+            A :meth:`~relqual.problem.Problem.detached` problem (its RAM models' fixed.x values
+            are set from the new rows).
+        arrays : list of ndarray
+            Per group the rows, in model variable order (NaN = missing under FIML).
+
+        Returns
+        -------
+        Problem
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> problem = res.problem.detached()
+        >>> ML.with_data(problem, [problem.data.arrays[0][::2]]).loss.n_total
+        151
+        """
         names = problem.partable.roles.ov
         samples = [SampleStats.from_array(a, names) for a in arrays]
         for model, sample in zip(problem.models, samples):
@@ -92,7 +174,30 @@ class MLFamily:
 
     def inference(self, problem: Problem, opt, options) -> Inference:
         """Expected information (complete-data ML), observed information (FIML), or the
-        MLR sandwich with the Yuan-Bentler scaling factors (lavaan's defaults for each)."""
+        MLR sandwich with the Yuan-Bentler scaling factors (lavaan's defaults for each).
+
+        Parameters
+        ----------
+        problem : Problem
+        opt : OptimResult
+            The optimum; an optimizer that brings its own covariance (semopy) is taken as is.
+        options : FitOptions
+            ``estimator`` ("MLR": the sandwich) and ``test`` ("none": no scaling factors).
+
+        Returns
+        -------
+        Inference
+            ``kind`` "expected", "observed", "robust.huber.white" or "semopy".
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> from relqual.options import FitOptions
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> mlr = ML.inference(res.problem, res.estimate.opt, FitOptions(estimator="MLR"))
+        >>> mlr.kind, round(mlr.robust["scaling_factor"], 3)
+        ('robust.huber.white', 0.836)
+        """
         if getattr(opt, "vcov", None) is not None:        # an optimizer that brings its own
             return Inference(opt.vcov, opt.vcov_invertible, "semopy", opt.information)
         observed = problem.fiml or options.estimator == "MLR"
@@ -125,7 +230,30 @@ class MLFamily:
         return Inference(robust["vcov"], True, "robust.huber.white", information, robust=robust)
 
     def fit_measures(self, problem: Problem, estimate) -> dict:
-        """lavaan's fit measures of an ML-family fit (see the module docstring)."""
+        """lavaan's fit measures of an ML-family fit (see the module docstring).
+
+        Parameters
+        ----------
+        problem : Problem
+        estimate : Estimate
+            The optimum and its inference (MLR: the scaling factors).
+
+        Returns
+        -------
+        dict
+            Named as lavaan's ``fitMeasures`` ('.' -> '_'): ``chisq df pvalue cfi tli rmsea
+            srmr logl aic bic ...``, with ``*_scaled`` and ``*_robust`` versions for MLR and
+            under FIML.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml")
+        >>> measures = ML.fit_measures(res.problem, res.estimate)
+        >>> round(float(measures["chisq"]), 3), measures["df"], round(float(measures["cfi"]), 3)
+        (11.192, 2, 0.932)
+        """
         partable, x = problem.partable, estimate.x
         implied = []
         for model, sample in zip(problem.models, problem.samples):
@@ -182,7 +310,31 @@ def _fiml_robust_measures(problem: Problem, x: np.ndarray, measures: dict, mlr: 
 
 
 def ml_partable(spec, options, ngroups: int) -> ParTable:
-    """The parameter table of an ML-family fit (multigroup and FIML fits get a mean structure)."""
+    """The parameter table of an ML-family fit (multigroup and FIML fits get a mean structure).
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        The model.
+    options : FitOptions
+        ``meanstructure`` (None: the default above), ``std_lv``, ``fixed_x``, ``group_equal``,
+        ``group_partial``, ``missing``.
+    ngroups : int
+        The number of groups.
+
+    Returns
+    -------
+    ParTable
+
+    Examples
+    --------
+    >>> from relqual.models import resolve_model
+    >>> from relqual.options import FitOptions
+    >>> spec = resolve_model("f =~ x1 + x2 + x3")
+    >>> table = ml_partable(spec, FitOptions(), 2)
+    >>> table.meanstructure, table.ngroups, table.npar
+    (True, 2, 18)
+    """
     meanstructure = options.meanstructure
     if (ngroups > 1 or options.fiml) and meanstructure is None:
         meanstructure = True
@@ -196,6 +348,30 @@ def problem_from_rows(partable: ParTable, prepared, incomplete: list | None = No
 
     Also how a constrained model is refitted to the rows of an earlier fit
     (:func:`relqual.pathcompare.compare_fitted_paths`).
+
+    Parameters
+    ----------
+    partable : ParTable
+        The model.
+    prepared : PreparedData
+        The rows used.
+    incomplete : list of IncompleteData, optional
+        Under FIML, per group the missing-data patterns and EM moments.
+
+    Returns
+    -------
+    Problem
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.data import prepare_data
+    >>> from relqual.partable import build_partable
+    >>> table = build_partable("f =~ x1 + x2 + x3 + x4")
+    >>> prepared = prepare_data(rq.datasets.load("holzinger_swineford"), table.roles.ov)
+    >>> problem = problem_from_rows(table, prepared)
+    >>> problem.n_obs, problem.df, problem.fiml
+    (301, 2, False)
     """
     if incomplete is not None:
         samples = [inc.h1 for inc in incomplete]
@@ -211,7 +387,48 @@ def problem_from_samples(partable: ParTable, samples: list[SampleStats], prepare
                          pieces=None, incomplete=None, fiml: bool | None = None) -> Problem:
     """The ML problem of sample moments (``prepared``: the rows behind them, if any; power
     analysis fits population moments without rows; ``fiml`` marks a problem whose refits
-    are FIML even without EM estimates, default: when ``incomplete`` is given)."""
+    are FIML even without EM estimates, default: when ``incomplete`` is given).
+
+    Parameters
+    ----------
+    partable : ParTable
+        The model.
+    samples : list of SampleStats
+        Per group the moments the loss is evaluated on.
+    prepared : PreparedData, optional
+        The rows behind them (without rows, ``n_obs`` of the problem is 0; its loss still
+        counts ``samples[g].n``).
+    pieces : list of Piece, optional
+        The loss's data pieces (FIML: the missing-data patterns); default one per group.
+    incomplete : list of IncompleteData, optional
+        Under FIML, per group the patterns and EM moments.
+    fiml : bool, optional
+        See above.
+
+    Returns
+    -------
+    Problem
+
+    Raises
+    ------
+    ModelSyntaxError
+        When the model is not identified (:func:`relqual.problem.check_identified`).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.engine.samplestats import SampleStats
+    >>> from relqual.estimation import estimate
+    >>> from relqual.options import FitOptions
+    >>> from relqual.partable import build_partable
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> names = ["x1", "x2", "x3", "x4"]
+    >>> sample = SampleStats.from_array(hs[names].to_numpy(), names)
+    >>> problem = problem_from_samples(build_partable("f =~ x1 + x2 + x3 + x4"), [sample])
+    >>> est = estimate(problem, FitOptions())
+    >>> round(float(problem.loss.n_total * est.opt.fmin), 3)
+    11.798
+    """
     moments = count_moments(partable, samples)
     check_identified(partable, moments)
     models = [RamModel(partable, g, s) for g, s in enumerate(samples, start=1)]

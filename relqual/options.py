@@ -18,6 +18,16 @@ ENGINES = ("native", "semopy")
 def wants_ordered(ordered) -> bool:
     """``ordered=True``, a column name or a non-empty list of them.
 
+    Parameters
+    ----------
+    ordered : None, bool, str or sequence of str
+        ``rq.fit``'s ``ordered`` argument.
+
+    Returns
+    -------
+    bool
+        Whether any item is declared ordered.
+
     Examples
     --------
     >>> wants_ordered(None), wants_ordered(True), wants_ordered(["x1"]), wants_ordered([])
@@ -38,6 +48,10 @@ def _as_list(value) -> list:
 class FitOptions:
     """The options of one fit, validated (see :func:`relqual.fit` for their meaning).
 
+    Build it with :meth:`from_arguments`, which checks every argument; the fields are those of
+    :func:`relqual.fit`, plus ``test`` ("standard", or "none": no scaled test, for MLR power
+    replicates that need standard errors only).
+
     Examples
     --------
     >>> FitOptions.from_arguments(estimator="mlr").estimator
@@ -45,7 +59,8 @@ class FitOptions:
     >>> FitOptions.from_arguments(estimator="GLS")
     Traceback (most recent call last):
     ...
-    NotImplementedError: estimator='GLS' is planned but not available yet; use estimator='ML', 'MLR' or 'WLSMV'
+    NotImplementedError: estimator='GLS' is planned but not available yet; use estimator='ML',
+    'MLR' or 'WLSMV'
     """
 
     estimator: str = "ML"
@@ -67,7 +82,13 @@ class FitOptions:
 
     @property
     def fiml(self) -> bool:
-        """Full-information ML for missing data (lavaan's ``missing = "ml"``)."""
+        """Full-information ML for missing data (lavaan's ``missing = "ml"``).
+
+        Examples
+        --------
+        >>> FitOptions.from_arguments(missing="fiml").fiml, FitOptions().fiml
+        (True, False)
+        """
         return self.missing in FIML_NAMES
 
     @classmethod
@@ -79,6 +100,29 @@ class FitOptions:
 
         ``ordered`` with an explicit ``estimator="ML"`` or ``"MLR"`` is an error (as lavaan);
         with the default estimator it selects WLSMV (lavaan's default for ordered data).
+
+        Parameters
+        ----------
+        estimator, missing, ordered, group, group_equal, group_partial, se, bootstrap, seed,
+        engine, std_lv, meanstructure, fixed_x, control, n_jobs
+            As :func:`relqual.fit`; the estimator is upper-cased, ``missing`` lower-cased, a
+            single string for ``group_equal`` or ``group_partial`` becomes a one-element tuple.
+
+        Returns
+        -------
+        FitOptions
+
+        Raises
+        ------
+        ValueError, NotImplementedError
+            See :meth:`validate`.
+
+        Examples
+        --------
+        >>> options = FitOptions.from_arguments(ordered=["x1"], group_equal="loadings",
+        ...                                     group="school")
+        >>> options.estimator, options.group_equal
+        ('WLSMV', ('loadings',))
         """
         estimator = str(estimator).upper()
         if estimator == "ML" and wants_ordered(ordered):
@@ -93,7 +137,26 @@ class FitOptions:
         return options
 
     def validate(self) -> None:
-        """Raise a clear error for an option that is unknown, planned or contradictory."""
+        """Raise a clear error for an option that is unknown, planned or contradictory.
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        ValueError
+            For an unknown or contradictory option.
+        NotImplementedError
+            For an option that is planned but not available yet.
+
+        Examples
+        --------
+        >>> FitOptions(group_equal=("loadings",)).validate()
+        Traceback (most recent call last):
+        ...
+        ValueError: group_equal needs group= (the column that defines the groups)
+        """
         estimator, ordered = self.estimator, self.ordered
         if estimator not in ESTIMATORS:
             if estimator in ESTIMATORS_PLANNED:
@@ -148,7 +211,19 @@ class FitOptions:
                              + ", ".join(CONTROL_KEYS))
 
     def call(self) -> dict:
-        """The options as the ``call`` dictionary a Result reports (and a refit reuses)."""
+        """The options as the ``call`` dictionary a Result reports (and a refit reuses).
+
+        Returns
+        -------
+        dict
+            ``estimator missing std_lv fixed_x group group_equal group_partial engine control``.
+
+        Examples
+        --------
+        >>> FitOptions.from_arguments(estimator="MLR", std_lv=True).call()
+        {'estimator': 'MLR', 'missing': 'listwise', 'std_lv': True, 'fixed_x': True, 'group': None,
+         'group_equal': [], 'group_partial': [], 'engine': 'native', 'control': {}}
+        """
         return dict(estimator=self.estimator, missing=self.missing, std_lv=self.std_lv,
                     fixed_x=self.fixed_x, group=self.group, group_equal=list(self.group_equal),
                     group_partial=list(self.group_partial), engine=self.engine,

@@ -34,11 +34,39 @@ MAX_CATEGORIES = 10
 
 
 class WLSMVFamily:
-    """WLSMV for ordered items: the parts of the pipeline (see :class:`relqual.problem.Family`)."""
+    """WLSMV for ordered items: the parts of the pipeline (see :class:`relqual.problem.Family`).
+
+    The one instance is ``relqual.ordinal.WLSMV``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> rq.fit("f =~ x1 + x2 + x3", hso, ordered=True).problem.family is WLSMV
+    True
+    """
 
     name = "WLSMV"
     def unsupported(self, problem: Problem) -> dict:
-        """Result methods WLSMV fits do not offer yet, with the message that refuses them."""
+        """Result methods WLSMV fits do not offer yet, with the message that refuses them.
+
+        Parameters
+        ----------
+        problem : Problem
+
+        Returns
+        -------
+        dict
+            Result method name -> message (the same for every WLSMV fit).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> sorted(WLSMV.unsupported(res.problem))[:4]
+        ['bollen_stine', 'compare_paths', 'factor_scores', 'fornell_larcker']
+        """
         whats = {"modindices": "modification indices", "factor_scores": "factor scores",
                  "bollen_stine": "the Bollen-Stine bootstrap",
                  "reliability": "reliability (ordinal omega and alpha)",
@@ -52,7 +80,44 @@ class WLSMVFamily:
 
     def problem(self, spec, data, options) -> Problem:
         """Listwise rows, thresholds and polychoric correlations with their asymptotic
-        covariance per group, lavaan's parameter table for ordered items, the DWLS loss."""
+        covariance per group, lavaan's parameter table for ordered items, the DWLS loss.
+
+        Parameters
+        ----------
+        spec : ModelSpec
+            The model.
+        data : DataFrame
+            The data; ordered items coded as whole numbers (or ordered categoricals).
+        options : FitOptions
+            ``ordered``, ``group``, ``std_lv``, ``fixed_x``.
+
+        Returns
+        -------
+        Problem
+            With ``ordinal`` = ``levels``, ``ordered`` and ``stats``.
+
+        Raises
+        ------
+        NotImplementedError
+            For group equality constraints, covariates, or continuous and ordered variables
+            mixed.
+        DataError
+            For non-integer codes, one category or more than ``MAX_CATEGORIES``, or a category
+            nobody chose in some group.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> from relqual.models import resolve_model
+        >>> from relqual.options import FitOptions
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> problem = WLSMV.problem(resolve_model("f =~ x1 + x2 + x3 + x4"), hso,
+        ...                         FitOptions.from_arguments(ordered=True))
+        >>> problem.moments, problem.partable.npar, problem.ordinal["ordered"]
+        (18, 16, ['x1', 'x2', 'x3', 'x4'])
+        >>> problem.ordinal["levels"]["x1"].tolist()
+        [1.0, 2.0, 3.0, 4.0]
+        """
         if options.group_equal or options.group_partial:
             raise NotImplementedError("group_equal / group_partial with estimator='WLSMV' are not "
                                       "available yet (lavaan then frees scaling factors and latent "
@@ -92,7 +157,36 @@ class WLSMVFamily:
     def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
         """New thresholds, polychoric correlations and DWLS weights for other rows (as
         lavaan's bootstrap recomputes them); a resample in which a category of some item is
-        empty cannot be fitted (``ValueError``)."""
+        empty cannot be fitted (``ValueError``).
+
+        Parameters
+        ----------
+        problem : Problem
+        arrays : list of ndarray
+            Per group the rows, in model variable order (category values as in the data).
+
+        Returns
+        -------
+        Problem
+
+        Raises
+        ------
+        ValueError
+            When a category of some item is empty in these rows.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> problem = res.problem.detached()
+        >>> WLSMV.with_data(problem, [problem.data.arrays[0][:200]]).n_obs
+        200
+        >>> WLSMV.with_data(problem, [problem.data.arrays[0][:5]])
+        Traceback (most recent call last):
+        ...
+        ValueError: a category is empty in this resample
+        """
         levels = problem.ordinal["levels"]
         ov = problem.partable.roles.ov
         for a in arrays:
@@ -104,7 +198,31 @@ class WLSMVFamily:
         return replace(problem, data=data, loss=loss, ordinal=dict(problem.ordinal, stats=stats))
 
     def inference(self, problem: Problem, opt, options) -> Inference:
-        """Robust ("robust.sem") covariance and the scaled-shifted test (lavaan's WLSMV)."""
+        """Robust ("robust.sem") covariance and the scaled-shifted test (lavaan's WLSMV).
+
+        Parameters
+        ----------
+        problem : Problem
+        opt : OptimResult
+            The optimum.
+        options : FitOptions
+            Not used (WLSMV has one kind of inference).
+
+        Returns
+        -------
+        Inference
+            ``kind="robust.sem"``, ``wls`` the :class:`relqual.engine.wls.WLSInference`; when it
+            is not invertible, ``information`` is the DWLS information sum_g Delta' W Delta.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> inf = WLSMV.inference(res.problem, res.estimate.opt, None)
+        >>> inf.kind, inf.vcov.shape, round(float(inf.wls.chisq_scaled), 3)
+        ('robust.sem', (16, 16), 8.643)
+        """
         inf = wls.inference(problem.loss, opt.x, problem.df)
         information = None
         if not inf.invertible:
@@ -115,7 +233,28 @@ class WLSMVFamily:
         return Inference(inf.vcov, inf.invertible, "robust.sem", information, wls=inf)
 
     def fit_measures(self, problem: Problem, estimate) -> dict:
-        """The scaled-shifted test and lavaan's standard, scaled and robust indices."""
+        """The scaled-shifted test and lavaan's standard, scaled and robust indices.
+
+        Parameters
+        ----------
+        problem : Problem
+        estimate : Estimate
+            The optimum and its inference.
+
+        Returns
+        -------
+        dict
+            See :func:`relqual.engine.wls.wlsmv_fit_measures`.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> measures = WLSMV.fit_measures(res.problem, res.estimate)
+        >>> [round(float(measures[k]), 3) for k in ("chisq", "chisq_scaled", "cfi_scaled")]
+        [5.616, 8.643, 0.961]
+        """
         loss, x, inf = problem.loss, estimate.x, estimate.inference.wls
         with single_blas_thread():
             base = wls.baseline_test(loss)
@@ -127,7 +266,34 @@ class WLSMVFamily:
 
     def sample_statistics(self, problem: Problem, group: int) -> dict:
         """Thresholds ``th``, polychoric correlations ``cor``, Gamma ``gamma`` and the DWLS
-        weights ``wls_v`` of a group (lavaan ``lavInspect(fit, "sampstat")``, ``"gamma"``)."""
+        weights ``wls_v`` of a group (lavaan ``lavInspect(fit, "sampstat")``, ``"gamma"``).
+
+        Parameters
+        ----------
+        problem : Problem
+        group : int
+            1-based group number.
+
+        Returns
+        -------
+        dict
+            ``th`` (Series), ``cor`` (DataFrame), ``gamma`` (DataFrame) and ``wls_v`` (Series),
+            labelled as lavaan labels them (``x1|t1``, ``x2~~x1``).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> stats = WLSMV.sample_statistics(res.problem, 1)
+        >>> stats["th"].round(3).head(3)
+        x1|t1   -0.786
+        x1|t2    0.113
+        x1|t3    0.844
+        Name: th, dtype: float64
+        >>> stats["gamma"].shape, stats["wls_v"].index[-1]
+        ((18, 18), 'x4~~x3')
+        """
         st = problem.ordinal["stats"][group - 1]
         names = list(st.names)
         th_names = st.threshold_names()
@@ -143,7 +309,34 @@ WLSMV = WLSMVFamily()
 
 
 def ordinal_loss(models, partable: ParTable, arrays: list[np.ndarray], ordinal: dict):
-    """The DWLS loss of rows (per group, model variable order) and their ordinal statistics."""
+    """The DWLS loss of rows (per group, model variable order) and their ordinal statistics.
+
+    Parameters
+    ----------
+    models : list of OrdinalRamModel
+        Per group the RAM model.
+    partable : ParTable
+        The ordinal parameter table (:func:`ordinal_partable`).
+    arrays : list of ndarray
+        Per group the rows (category values as in the data).
+    ordinal : dict
+        ``levels``: per item its sorted category values (coded 0..K-1 here).
+
+    Returns
+    -------
+    loss : DWLSLoss
+    stats : list of OrdinalStats
+        Per group thresholds, polychoric correlations and Gamma.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> p = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True).problem
+    >>> loss, stats = ordinal_loss(p.models, p.partable, p.data.arrays, p.ordinal)
+    >>> type(loss).__name__, stats[0].nth, stats[0].cor.shape
+    ('DWLSLoss', 12, (4, 4))
+    """
     levels = ordinal["levels"]
     ov = list(partable.roles.ov)
     nlevels = [len(levels[v]) for v in ov]
@@ -275,7 +468,49 @@ def _check_ordinal_column(name: str, values: np.ndarray, rows, groups) -> None:
 
 def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
     """lavaan's parameter table for ordered items (see the module docstring), from ``base``
-    (built with a mean structure). ``thresholds``: number of thresholds per ordered item."""
+    (built with a mean structure). ``thresholds``: number of thresholds per ordered item.
+
+    Parameters
+    ----------
+    base : ParTable
+        The ordinary table of the model, with a mean structure.
+    thresholds : dict
+        Ordered item -> number of thresholds (categories - 1).
+
+    Returns
+    -------
+    ParTable
+        With ``options["ordered"]`` and ``options["parameterization"] = "delta"``.
+
+    Raises
+    ------
+    NotImplementedError
+        For a user-given residual variance of an ordered item (theta parameterization).
+    ModelSyntaxError
+        For an intercept of an ordered item, or thresholds that do not exist.
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> table = ordinal_partable(build_partable("f =~ x1 + x2", meanstructure=True),
+    ...                          {"x1": 2, "x2": 2})
+    >>> table.table[["lhs", "op", "rhs", "free", "ustart"]]
+       lhs   op rhs  free  ustart
+    0    f   =~  x1     0     1.0
+    1    f   =~  x2     1     NaN
+    2   x1    |  t1     2     NaN
+    3   x1    |  t2     3     NaN
+    4   x2    |  t1     4     NaN
+    5   x2    |  t2     5     NaN
+    6   x1   ~~  x1     0     1.0
+    7   x2   ~~  x2     0     1.0
+    8    f   ~~   f     6     NaN
+    9   x1  ~*~  x1     0     1.0
+    10  x2  ~*~  x2     0     1.0
+    11  x1   ~1         0     0.0
+    12  x2   ~1         0     0.0
+    13   f   ~1         0     0.0
+    """
     col = base.col
     ordered = list(thresholds)
     is_ord = np.isin(col["lhs"], ordered)

@@ -3,8 +3,8 @@
 ``build_partable`` turns parsed statements into a table in the shape of lavaan's ``parTable()``
 (columns ``id lhs op rhs user block group free ustart exo label plabel line``) and adds the
 parameters lavaan's ``sem()``/``cfa()`` add by default (``lavaanify`` with ``auto.fix.first``,
-``auto.fix.single``, ``auto.var``, ``auto.cov.lv.x``, ``auto.cov.y``, ``int.ov.free``; see the lavaan
-manual page ``lavOptions`` and ``R/lav_partable_flat.R``):
+``auto.fix.single``, ``auto.var``, ``auto.cov.lv.x``, ``auto.cov.y``, ``int.ov.free``; see the
+lavaan manual page ``lavOptions`` and ``R/lav_partable_flat.R``):
 
 * the first loading of each factor is fixed to 1 (unless ``std_lv``, which fixes latent variances);
 * every observed non-exogenous variable and every latent variable gets a (residual) variance;
@@ -14,8 +14,8 @@ manual page ``lavOptions`` and ``R/lav_partable_flat.R``):
   sample values (filled in at fit time, ``exo = 1``);
 * a single-indicator factor's indicator gets a residual variance fixed to 0.
 
-Variable roles follow ``lav_partable_vnames``: ``ov.ind`` (indicators), ``ov.y`` (observed outcomes),
-``ov.x`` (observed exogenous covariates), ``lv.x`` (exogenous latents).
+Variable roles follow ``lav_partable_vnames``: ``ov.ind`` (indicators), ``ov.y`` (observed
+outcomes), ``ov.x`` (observed exogenous covariates), ``lv.x`` (exogenous latents).
 """
 from __future__ import annotations
 
@@ -36,7 +36,30 @@ TABLE_COLUMNS = ["id", "lhs", "op", "rhs", "user", "block", "group", "free", "us
 
 @dataclass
 class VariableRoles:
-    """Names of the model's variables by role, in lavaan's order."""
+    """Names of the model's variables by role, in lavaan's order (``lav_partable_vnames``).
+
+    Parameters
+    ----------
+    lv : list of str
+        Latent variables (left of ``=~``).
+    ov : list of str
+        Observed variables: indicators, observed outcomes, covariates, then any other.
+    ov_ind : list of str
+        Observed indicators of latent variables.
+    ov_x : list of str
+        Exogenous observed covariates (their moments are fixed at the sample values if fixed.x).
+    lv_x : list of str
+        Exogenous latent variables.
+    first_line : dict
+        The line of the model syntax where each name first appears.
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> roles = build_partable("ind60 =~ x1 + x2; dem60 =~ y1 + y2; dem60 ~ ind60 + z").roles
+    >>> roles.lv, roles.ov, roles.ov_x, roles.lv_x
+    (['ind60', 'dem60'], ['x1', 'x2', 'y1', 'y2', 'z'], ['z'], ['ind60'])
+    """
 
     lv: list[str]
     ov: list[str]
@@ -47,6 +70,7 @@ class VariableRoles:
 
     @property
     def ov_nox(self) -> list[str]:
+        """The observed variables that are not fixed.x covariates (``ov`` minus ``ov_x``)."""
         return [v for v in self.ov if v not in self.ov_x]
 
 
@@ -56,6 +80,29 @@ class ParTable:
 
     ``col`` holds the columns as numpy arrays (what the engine reads); ``table`` is the same
     as a DataFrame in lavaan's ``parTable()`` layout (what people read).
+
+    Parameters
+    ----------
+    col : dict
+        Column name -> numpy array, the columns of ``TABLE_COLUMNS``.
+    roles : VariableRoles
+        The variables by role.
+    meanstructure : bool
+        Whether the table has intercepts and means.
+    ngroups : int
+        The number of groups (one copy of the model per group).
+    options : dict
+        The options it was built with (``std_lv``, ``fixed_x``; WLSMV adds ``ordered`` and
+        ``parameterization``).
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> table = build_partable("f =~ x1 + x2 + x3")
+    >>> table.npar, table.ngroups, table.meanstructure
+    (6, 1, False)
+    >>> table.col["free"].tolist()
+    [0, 1, 2, 3, 4, 5, 6]
     """
 
     col: dict
@@ -66,10 +113,23 @@ class ParTable:
 
     @cached_property
     def table(self) -> pd.DataFrame:
+        """The table as a DataFrame, in lavaan's ``parTable()`` layout (``TABLE_COLUMNS``).
+
+        Examples
+        --------
+        >>> build_partable("f =~ x1 + x2").table[["lhs", "op", "rhs", "free", "ustart"]]
+          lhs  op rhs  free  ustart
+        0   f  =~  x1     0     1.0
+        1   f  =~  x2     1     NaN
+        2  x1  ~~  x1     2     NaN
+        3  x2  ~~  x2     3     NaN
+        4   f  ~~   f     4     NaN
+        """
         return pd.DataFrame({name: self.col[name] for name in TABLE_COLUMNS})
 
     @cached_property
     def npar(self) -> int:
+        """The number of free parameters (rows sharing a label count once)."""
         free = self.col["free"]
         return int(free.max()) if len(free) and free.max() > 0 else 0
 
@@ -77,11 +137,21 @@ class ParTable:
         """A copy in which the free parameters of ``rows`` (table positions) are one parameter
         (equality constraints, lavaan's shared labels); parameters are renumbered in row order.
 
+        Parameters
+        ----------
+        rows : sequence of int
+            0-based positions of free rows of the table.
+
+        Returns
+        -------
+        ParTable
+            A new table (this one is not changed) with one parameter fewer per extra row.
+
         Examples
         --------
         >>> table = build_partable("f =~ x1 + x2 + x3")
         >>> table.with_shared([1, 2]).col["free"][:3].tolist(), table.with_shared([1, 2]).npar
-        ([0, 1, 1], 6)
+        ([0, 1, 1], 5)
         """
         cols = dict(self.col)
         free = cols["free"].copy()
@@ -104,6 +174,48 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     (lavaan's ``group.equal``: loadings, intercepts, means, residuals, residual.covariances,
     lv.variances, lv.covariances, regressions, thresholds) constrains those parameters to be
     equal across groups, except the ones named in ``group_partial`` (e.g. "f =~ x2", "x3 ~ 1").
+
+    Parameters
+    ----------
+    model : str or list of Statement
+        lavaan syntax, or statements from :func:`relqual.syntax.parse` (not modified).
+    ngroups : int
+        The number of groups.
+    std_lv : bool
+        Fix latent variances to 1 instead of the first loading of each factor.
+    meanstructure : bool, optional
+        Add intercepts and latent means; default: when the syntax has an intercept (``~ 1``).
+    fixed_x : bool
+        Fix the (co)variances of observed covariates at their sample values (``exo = 1``).
+    group_equal, group_partial : sequence of str
+        lavaan's ``group.equal`` and ``group.partial`` (see above).
+
+    Returns
+    -------
+    ParTable
+        With lavaan's columns; free parameters are numbered 1..npar in row order, rows sharing a
+        label share a number, and ``:=`` and ``==`` rows come last (``free = 0``).
+
+    Raises
+    ------
+    ModelSyntaxError
+        For syntax errors, unknown labels, and models without parameters.
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> table = build_partable("y ~ a*x; z ~ b*y; ab := a*b")
+    >>> table.table[["lhs", "op", "rhs", "free", "label", "exo"]]
+      lhs  op  rhs  free label  exo
+    0   y   ~    x     1     a    0
+    1   z   ~    y     2     b    0
+    2   y  ~~    y     3          0
+    3   z  ~~    z     4          0
+    4   x  ~~    x     0          1
+    5  ab  :=  a*b     0    ab    0
+    >>> two = build_partable("f =~ x1 + x2 + x3", ngroups=2, group_equal=["loadings"])
+    >>> two.npar, two.col["free"][two.col["op"] == "=~"].tolist()
+    (10, [0, 1, 2, 0, 1, 2])
     """
     unknown = set(group_equal) - set(GROUP_EQUAL)
     if unknown:
@@ -160,7 +272,8 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     if meanstructure:                # observed intercepts free, latent means fixed at 0
         fix(is_default & (op == "~1") & np.isin(lhs, roles.lv), 0.0)
     if fixed_x and roles.ov_x:
-        exo_mask = is_default & (((op == "~~") & np.isin(lhs, roles.ov_x) & np.isin(rhs, roles.ov_x))
+        exo_mask = is_default & (((op == "~~") & np.isin(lhs, roles.ov_x)
+                                  & np.isin(rhs, roles.ov_x))
                                  | ((op == "~1") & np.isin(lhs, roles.ov_x)))
         free[exo_mask] = 0
         exo[exo_mask] = 1
@@ -205,7 +318,23 @@ def _param_key(lhs: str, op: str, rhs: str) -> tuple:
     return (lhs, op, rhs)
 
 
-def _unique(seq) -> list:
+def unique_in_order(seq) -> list:
+    """The distinct items of ``seq`` in order of first appearance.
+
+    Parameters
+    ----------
+    seq : iterable
+        Hashable items.
+
+    Returns
+    -------
+    list
+
+    Examples
+    --------
+    >>> unique_in_order(["b", "a", "b"])
+    ['b', 'a']
+    """
     return list(dict.fromkeys(seq))
 
 
@@ -215,18 +344,19 @@ def _variable_roles(user: list[Statement]) -> VariableRoles:
         for name in (s.lhs, s.rhs):
             if name and name not in first_line:
                 first_line[name] = s.line
-    lv = _unique(s.lhs for s in user if s.op == "=~")
-    v_ind = _unique(s.rhs for s in user if s.op == "=~")
-    eqs_y = _unique(s.lhs for s in user if s.op == "~")
-    eqs_x = _unique(s.rhs for s in user if s.op == "~")
+    lv = unique_in_order(s.lhs for s in user if s.op == "=~")
+    v_ind = unique_in_order(s.rhs for s in user if s.op == "=~")
+    eqs_y = unique_in_order(s.lhs for s in user if s.op == "~")
+    eqs_x = unique_in_order(s.rhs for s in user if s.op == "~")
     ov_ind = [v for v in v_ind if v not in lv]
     ov_y = [v for v in eqs_y if v not in lv and v not in ov_ind]
     ov_x = [v for v in eqs_x if v not in lv and v not in ov_ind and v not in ov_y]
-    extra = _unique([s.lhs for s in user if s.op in ("~~", "~1", "|") and s.lhs not in lv]
+    extra = unique_in_order([s.lhs for s in user if s.op in ("~~", "~1", "|") and s.lhs not in lv]
                     + [s.rhs for s in user if s.op == "~~" and s.rhs not in lv])
-    ov = _unique(ov_ind + ov_y + ov_x + extra)
+    ov = unique_in_order(ov_ind + ov_y + ov_x + extra)
     # a covariate the user gives a variance, covariance or intercept is not fixed.x
-    mentioned = {s.lhs for s in user if s.op in ("~~", "~1")} | {s.rhs for s in user if s.op == "~~"}
+    mentioned = ({s.lhs for s in user if s.op in ("~~", "~1")}
+                 | {s.rhs for s in user if s.op == "~~"})
     ov_x = [v for v in ov_x if v not in mentioned]
     lv_x = [v for v in lv if v not in v_ind and v not in eqs_y]
     return VariableRoles(lv=lv, ov=ov, ov_ind=ov_ind, ov_x=ov_x, lv_x=lv_x, first_line=first_line)
@@ -234,7 +364,7 @@ def _variable_roles(user: list[Statement]) -> VariableRoles:
 
 def _default_rows(user: list[Statement], roles: VariableRoles, meanstructure: bool):
     """Rows lavaan adds by default (variances, covariances, intercepts), user rows removed."""
-    eqs_y = _unique(s.lhs for s in user if s.op == "~")
+    eqs_y = unique_in_order(s.lhs for s in user if s.op == "~")
     eqs_x = {s.rhs for s in user if s.op == "~"}
     v_ind = {s.rhs for s in user if s.op == "=~"}
     lv = roles.lv
@@ -364,7 +494,35 @@ _ALLOWED_FUNCTIONS = {"exp", "log", "sqrt", "abs", "sin", "cos", "tan", "tanh", 
 
 
 def expression_names(expr: str, line: int | None = None) -> set[str]:
-    """Names used in a ``:=`` or constraint expression (validated to arithmetic only)."""
+    """Names used in a ``:=`` or constraint expression (validated to arithmetic only).
+
+    Parameters
+    ----------
+    expr : str
+        The right-hand side of ``:=`` (``^`` is a power, as in R).
+    line : int, optional
+        The model line, for the error message.
+
+    Returns
+    -------
+    set of str
+        The labels used (the allowed functions exp, log, sqrt, abs, sin, cos, tan, tanh and
+        pnorm excluded).
+
+    Raises
+    ------
+    ModelSyntaxError
+        When the expression is not arithmetic over names, numbers and those functions.
+
+    Examples
+    --------
+    >>> sorted(expression_names("a*b + exp(c)^2"))
+    ['a', 'b', 'c']
+    >>> expression_names("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    relqual.syntax.ModelSyntaxError: only arithmetic and exp/log/sqrt/abs/pnorm are allowed
+    """
     try:
         tree = ast.parse(expr.replace("^", "**"), mode="eval")
     except SyntaxError:
@@ -440,7 +598,8 @@ def _apply_equality(cols: dict, s: Statement) -> None:
         if free[lhs_rows[0]] == 0:              # equal to a fixed parameter: fixed at its value
             cols["ustart"][rhs_rows] = cols["ustart"][lhs_rows[0]]
         free[rhs_rows] = np.where(free[rhs_rows] > 0, free[lhs_rows[0]], 0)
-    mapping = {old: new for new, old in enumerate(_unique(f for f in free if f > 0), start=1)}
+    mapping = {old: new
+               for new, old in enumerate(unique_in_order(f for f in free if f > 0), start=1)}
     cols["free"] = np.array([mapping.get(f, 0) for f in free], dtype=int)
 
 
@@ -453,6 +612,22 @@ def unrestricted_partable(names: list[str], *, saturated: bool = True,
     the incremental fit indices, lavaan's ``lav_partable_independence``). With
     ``meanstructure`` every mean is free too. Built directly, one copy per group, no
     parameter shared across groups.
+
+    Parameters
+    ----------
+    names : list of str
+        The observed variables.
+    saturated : bool
+        Every covariance free (True) or the variances only (False).
+    meanstructure : bool
+        Add a free mean per variable.
+    ngroups : int
+        The number of groups.
+
+    Returns
+    -------
+    ParTable
+        Without latent variables; every row free, numbered 1..npar.
 
     Examples
     --------

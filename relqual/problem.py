@@ -60,6 +60,16 @@ class Problem:
         What the data and the model already say before any estimation (rows dropped, ...).
     fiml : bool
         Whether the loss is the FIML one (over missing-data patterns), also in refits.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> problem = res.problem
+    >>> problem.family.name, type(problem.loss).__name__, problem.moments, problem.df
+    ('ML', 'MLLoss', 10, 2)
+    >>> problem.n_obs, problem.x0.shape
+    (301, (8,))
     """
 
     family: object
@@ -77,7 +87,7 @@ class Problem:
 
     @property
     def df(self) -> int:
-        """Degrees of freedom: sample statistics minus free parameters."""
+        """Degrees of freedom: sample statistics minus free parameters (``moments - npar``)."""
         return self.moments - self.partable.npar
 
     @property
@@ -92,6 +102,23 @@ class Problem:
         Free rows take ``x``; fixed rows their fixed value, or (fixed.x covariates, WLSMV's
         residual variances of ordered items under the delta parameterization) the value the
         model matrices give them at ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            The free parameters (``npar``).
+
+        Returns
+        -------
+        ndarray
+            One value per parameter-table row; ``:=`` rows evaluated, ``==`` rows NaN.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> res.problem.row_values(res.x).round(3).tolist()
+        [1.0, 0.778, 1.107, 0.835, 1.065, 0.633, 0.524]
         """
         col = self.partable.col
         values = np.full(len(col["op"]), np.nan)
@@ -108,6 +135,25 @@ class Problem:
 
         WLSMV thresholds are divided by the latent response's implied standard deviation for
         std.all (unchanged for std.lv), as lavaan's ``standardizedSolution``.
+
+        Parameters
+        ----------
+        x : ndarray
+            The free parameters.
+        kind : {"std.lv", "std.all"}
+            Standardize the latent variables only, or all variables.
+
+        Returns
+        -------
+        ndarray
+            One standardized value per parameter-table row.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> res.problem.standardize(res.x, "std.all").round(3).tolist()
+        [0.621, 0.479, 0.71, 0.614, 0.771, 0.496, 1.0]
         """
         values = self.row_values(x)
         out = standardize(self.partable.col, self.models, x, values, kind)
@@ -123,7 +169,20 @@ class Problem:
 
     # ------------------------------------------------------------------ swapping parts
     def detached(self) -> Problem:
-        """A copy whose RAM models belong to it alone (for a worker that swaps data in)."""
+        """A copy whose RAM models belong to it alone (for a worker that swaps data in).
+
+        Returns
+        -------
+        Problem
+            The same problem with deep copies of its RAM models.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> res.problem.detached().models[0] is res.problem.models[0]
+        False
+        """
         return replace(self, models=[copy.deepcopy(m) for m in self.models])
 
     def with_data(self, arrays: list[np.ndarray]) -> Problem:
@@ -131,8 +190,30 @@ class Problem:
         missing): new sample statistics and loss, the same RAM models (call on a
         :meth:`detached` problem: their fixed.x values are set from the new rows).
 
-        Raises ``ValueError`` when the rows cannot be fitted (e.g. an empty category of an
-        ordered item in a resample).
+        Parameters
+        ----------
+        arrays : list of ndarray
+            Per group the rows (rows x observed variables).
+
+        Returns
+        -------
+        Problem
+            A new problem; this one keeps its data.
+
+        Raises
+        ------
+        ValueError
+            When the rows cannot be fitted (e.g. an empty category of an ordered item in a
+            resample).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> problem = res.problem.detached()
+        >>> half = problem.with_data([problem.data.arrays[0][:150]])
+        >>> half.n_obs, half.samples[0].n, res.problem.n_obs
+        (150, 150, 301)
         """
         return self.family.with_data(self, [np.asarray(a, dtype=float) for a in arrays])
 
@@ -145,26 +226,169 @@ class Family(Protocol):
     builds the problem of a fit;
     :meth:`with_data` swaps rows in; :meth:`inference` turns an optimum into the covariance of
     the estimates; :meth:`fit_measures` computes lavaan's fit measures.
+
+    Examples
+    --------
+    >>> from relqual.ml import ML
+    >>> from relqual.ordinal import WLSMV
+    >>> ML.name, WLSMV.name
+    ('ML', 'WLSMV')
     """
 
     name: str
 
-    def unsupported(self, problem: Problem) -> dict: ...
+    def unsupported(self, problem: Problem) -> dict:
+        """The Result methods a fit of ``problem`` does not offer.
 
-    def problem(self, spec, data, options) -> Problem: ...
+        Parameters
+        ----------
+        problem : Problem
 
-    def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem: ...
+        Returns
+        -------
+        dict
+            Method name -> the message that refuses it.
 
-    def inference(self, problem: Problem, opt, options): ...
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> res.problem.family.unsupported(res.problem)
+        {}
+        """
+        ...
 
-    def fit_measures(self, problem: Problem, estimate) -> dict: ...
+    def problem(self, spec, data, options) -> Problem:
+        """Steps 2-3 of a fit: the problem of ``spec`` fitted to ``data``.
+
+        Parameters
+        ----------
+        spec : ModelSpec
+            The model.
+        data : DataFrame
+            The data.
+        options : FitOptions
+            The checked options.
+
+        Returns
+        -------
+        Problem
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> from relqual.ml import ML
+        >>> from relqual.models import resolve_model
+        >>> from relqual.options import FitOptions
+        >>> problem = ML.problem(resolve_model("f =~ x1 + x2 + x3"),
+        ...                      rq.datasets.load("holzinger_swineford"), FitOptions())
+        >>> problem.partable.npar, problem.n_obs
+        (6, 301)
+        """
+        ...
+
+    def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
+        """``problem`` on other rows (see :meth:`Problem.with_data`).
+
+        Parameters
+        ----------
+        problem : Problem
+        arrays : list of ndarray
+            Per group the rows.
+
+        Returns
+        -------
+        Problem
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> problem = res.problem.detached()
+        >>> problem.family.with_data(problem, [problem.data.arrays[0][:100]]).n_obs
+        100
+        """
+        ...
+
+    def inference(self, problem: Problem, opt, options):
+        """Step 5: the covariance of the estimates at the optimum ``opt``.
+
+        Parameters
+        ----------
+        problem : Problem
+        opt : OptimResult
+            The optimum (step 4).
+        options : FitOptions
+
+        Returns
+        -------
+        Inference
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> from relqual.options import FitOptions
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> inf = res.problem.family.inference(res.problem, res.estimate.opt, FitOptions())
+        >>> inf.kind, inf.vcov.shape
+        ('expected', (6, 6))
+        """
+        ...
+
+    def fit_measures(self, problem: Problem, estimate) -> dict:
+        """lavaan's fit measures of a fit (names as ``fitMeasures``, '.' -> '_').
+
+        Parameters
+        ----------
+        problem : Problem
+        estimate : Estimate
+            The outcome of steps 4-6.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> measures = res.problem.family.fit_measures(res.problem, res.estimate)
+        >>> round(float(measures["chisq"]), 3), measures["df"]
+        (11.798, 2)
+        """
+        ...
 
 
 
 # ---------------------------------------------------------------------- ML and FIML
 
 def count_groups(data, group: str | None) -> int:
-    """Number of groups (distinct non-missing values of the ``group`` column)."""
+    """Number of groups (distinct non-missing values of the ``group`` column).
+
+    Parameters
+    ----------
+    data : DataFrame
+        The data.
+    group : str or None
+        The group column.
+
+    Returns
+    -------
+    int
+        1 without a group column.
+
+    Raises
+    ------
+    DataError
+        When the column is absent or has fewer than two values.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> count_groups(hs, None), count_groups(hs, "school")
+    (1, 2)
+    """
     if group is None:
         return 1
     check_group_column(data, group)
@@ -175,7 +399,34 @@ def count_groups(data, group: str | None) -> int:
 
 
 def count_moments(partable: ParTable, samples: list[SampleStats]) -> int:
-    """Number of sample moments the model reproduces (fixed.x moments excluded, as lavaan)."""
+    """Number of sample moments the model reproduces (fixed.x moments excluded, as lavaan).
+
+    Per group ``p (p + 1) / 2`` (co)variances plus ``p`` means with a mean structure, minus
+    those of the ``nx`` fixed.x covariates.
+
+    Parameters
+    ----------
+    partable : ParTable
+        The model.
+    samples : list of SampleStats
+        Per group the observed moments.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.engine.samplestats import SampleStats
+    >>> from relqual.partable import build_partable
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> sample = SampleStats.from_array(hs[["x1", "x2", "x3"]].to_numpy(), ["x1", "x2", "x3"])
+    >>> count_moments(build_partable("f =~ x1 + x2 + x3"), [sample])
+    6
+    >>> count_moments(build_partable("x3 ~ x1 + x2"), [sample])
+    3
+    """
     nx = len(partable.roles.ov_x) if partable.options["fixed_x"] else 0
     total = 0
     for s in samples:
@@ -188,7 +439,39 @@ def count_moments(partable: ParTable, samples: list[SampleStats]) -> int:
 
 def check_identified(partable: ParTable, moments: int) -> None:
     """Refuse a model that cannot be identified: a latent variable without a scale (no fixed
-    nonzero loading, no fixed variance), or more free parameters than sample statistics."""
+    nonzero loading, no fixed variance), or more free parameters than sample statistics.
+
+    Parameters
+    ----------
+    partable : ParTable
+        The model.
+    moments : int
+        The number of sample statistics (:func:`count_moments`).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    ModelSyntaxError
+        Naming the latent variable without a scale, or the negative degrees of freedom.
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> check_identified(build_partable("f =~ x1 + x2 + x3"), 6)
+    >>> check_identified(build_partable("f =~ NA*x1 + x2 + x3"), 6)
+    Traceback (most recent call last):
+    ...
+    relqual.syntax.ModelSyntaxError: line 1: latent variable 'f' has no scale, so the model is not
+    identified: fix one loading (e.g. 1*x) or its variance ('f ~~ 1*f'), or fit with std_lv=True
+    >>> check_identified(build_partable("f =~ x1 + x2"), 3)
+    Traceback (most recent call last):
+    ...
+    relqual.syntax.ModelSyntaxError: the model has 4 free parameters but the data give only 3
+    sample statistics (df = -1 < 0): the model is not identified
+    """
     col = partable.col
     for lv in partable.roles.lv:
         loads = (col["op"] == "=~") & (col["lhs"] == lv)
@@ -214,6 +497,29 @@ class Inference:
     "semopy"; ``information``: the matrix whose (near-)null space names unidentified
     parameters when ``vcov`` is not available; ``robust``: MLR's sandwich and scaling factors;
     ``wls``: WLSMV's robust covariance and scaled-shifted test.
+
+    Parameters
+    ----------
+    vcov : ndarray
+        The covariance of the estimates (npar x npar; NaN when not invertible).
+    invertible : bool
+        Whether the information matrix could be inverted.
+    kind : str
+        See above.
+    information : ndarray, optional
+        The information (Hessian of the objective) it came from.
+    robust : dict, optional
+        MLR: :func:`relqual.engine.robust.robust_ml`'s result.
+    wls : WLSInference, optional
+        WLSMV: :func:`relqual.engine.wls.inference`'s result.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> inf = rq.fit("f =~ x1 + x2 + x3 + x4", hs, estimator="MLR").estimate.inference
+    >>> inf.kind, inf.invertible, inf.vcov.shape, round(inf.robust["scaling_factor"], 3)
+    ('robust.huber.white', True, (8, 8), 0.836)
     """
 
     vcov: np.ndarray

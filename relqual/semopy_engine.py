@@ -64,7 +64,33 @@ _QUIET_LOG = ("No fixed loadings", "Solver didn", "Fisher Information Matrix is 
 
 @dataclass
 class Translation:
-    """Our parameter table as semopy syntax, and the key of every row in semopy's own terms."""
+    """Our parameter table as semopy syntax, and the key of every row in semopy's own terms.
+
+    Parameters
+    ----------
+    syntax : str
+        Explicit semopy syntax, one line per row (free parameters named ``rq_p<k>``).
+    row_keys : dict
+        Row index -> (lval, op, rval) as semopy lists it (``x1 ~ 1``: mean).
+    row_values : dict
+        Row index -> fixed value (fixed rows only).
+    extra_zero : list
+        (lval, "~~", rval) covariances fixed to 0 to block semopy defaults.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> print(translate(problem.partable, problem.samples[0]).syntax)
+    f =~ 1*x1
+    f =~ rq_p1*x2
+    f =~ rq_p2*x3
+    x1 ~~ rq_p3*x1
+    x2 ~~ rq_p4*x2
+    x3 ~~ rq_p5*x3
+    f ~~ rq_p6*f
+    """
 
     syntax: str
     row_keys: dict          # row index -> (lval, op, rval) as semopy lists it ("x1 ~ 1": mean)
@@ -75,7 +101,40 @@ class Translation:
 def optimize_with_semopy(problem, control: dict) -> OptimResult:
     """Step 4 of a fit with semopy as the optimizer (see the module docstring): the optimum,
     semopy's covariance of the estimates, its log messages, and for inspection
-    ``details`` = ``semopy_model``, ``semopy_status`` (the row-by-row check), ``semopy_syntax``."""
+    ``details`` = ``semopy_model``, ``semopy_status`` (the row-by-row check), ``semopy_syntax``.
+
+    Parameters
+    ----------
+    problem : Problem
+        A single-group ML problem.
+    control : dict
+        ``max_iter`` only.
+
+    Returns
+    -------
+    OptimResult
+        With relqual's objective, gradient and expected information at semopy's estimates, and
+        semopy's ``vcov``.
+
+    Raises
+    ------
+    NotImplementedError
+        For what semopy cannot fit like lavaan (:func:`refuse_untranslatable`).
+    RuntimeError
+        When semopy's model does not match the parameter table (:func:`check_translation`).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> opt = optimize_with_semopy(problem, {})
+    >>> opt.converged, opt.message, sorted(opt.details)
+    (True, 'semopy SLSQP: Optimization terminated successfully',
+     ['semopy_model', 'semopy_status', 'semopy_syntax'])
+    >>> bool(abs(opt.x - rq.fit("f =~ x1 + x2 + x3", hs).x).max() < 1e-5)
+    True
+    """
     semopy = _import_semopy()
     partable, samples = problem.partable, problem.samples
     refuse_untranslatable(partable)
@@ -149,7 +208,32 @@ def _import_semopy():
 # ------------------------------------------------------------------------------ translation
 
 def refuse_untranslatable(partable: ParTable) -> None:
-    """NotImplementedError (naming the model line) for what semopy cannot fit like lavaan."""
+    """NotImplementedError (naming the model line) for what semopy cannot fit like lavaan.
+
+    Parameters
+    ----------
+    partable : ParTable
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    NotImplementedError
+        For several groups, names semopy cannot read, operators other than ``=~ ~ ~~ ~1 :=
+        ==``, and variables that appear only in ``~~`` rows.
+
+    Examples
+    --------
+    >>> from relqual.partable import build_partable
+    >>> refuse_untranslatable(build_partable("f =~ x1 + x2 + x3"))
+    >>> refuse_untranslatable(build_partable("f =~ x1 + x2 + x3; x4 ~~ x5"))
+    Traceback (most recent call last):
+    ...
+    NotImplementedError: line 1: 'x4' appears only in variances or covariances; semopy needs every
+    variable in a '=~' or '~' formula
+    """
     tab = partable.table
     if partable.ngroups > 1:
         raise NotImplementedError("engine='semopy' fits one group only: semopy's multigroup "
@@ -179,7 +263,29 @@ def _at(line) -> str:
 
 
 def fixed_value(row, sample) -> float:
-    """A fixed row's value: ``ustart``, or for fixed.x rows (``exo``) the sample moment."""
+    """A fixed row's value: ``ustart``, or for fixed.x rows (``exo``) the sample moment.
+
+    Parameters
+    ----------
+    row : namedtuple
+        A row of ``partable.table.itertuples()``.
+    sample : SampleStats
+        The sample moments.
+
+    Returns
+    -------
+    float
+        0 for a fixed row without a value.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> first = next(problem.partable.table.itertuples())
+    >>> first.lhs, first.op, first.rhs, fixed_value(first, problem.samples[0])
+    ('f', '=~', 'x1', 1.0)
+    """
     if row.exo:
         names = list(sample.names)
         if row.op == "~1":
@@ -194,7 +300,23 @@ def _number(value: float) -> str:
 
 
 def semopy_key(lhs: str, op: str, rhs: str) -> tuple:
-    """How semopy lists our row: loadings as ``indicator ~ factor``, intercepts as ``x ~ 1``."""
+    """How semopy lists our row: loadings as ``indicator ~ factor``, intercepts as ``x ~ 1``.
+
+    Parameters
+    ----------
+    lhs, op, rhs : str
+        A row of our parameter table.
+
+    Returns
+    -------
+    tuple
+        (lval, op, rval); covariances with the names in sorted order.
+
+    Examples
+    --------
+    >>> semopy_key("f", "=~", "x1"), semopy_key("x1", "~1", ""), semopy_key("x2", "~~", "x1")
+    (('x1', '~', 'f'), ('x1', '~', '1'), ('x1', '~~', 'x2'))
+    """
     if op == "=~":
         return (rhs, "~", lhs)
     if op == "~1":
@@ -205,7 +327,27 @@ def semopy_key(lhs: str, op: str, rhs: str) -> tuple:
 
 
 def translate(partable: ParTable, sample) -> Translation:
-    """Our parameter table as explicit semopy syntax (one line per row)."""
+    """Our parameter table as explicit semopy syntax (one line per row).
+
+    Parameters
+    ----------
+    partable : ParTable
+    sample : SampleStats
+        For the values of fixed.x rows.
+
+    Returns
+    -------
+    Translation
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> translation = translate(problem.partable, problem.samples[0])
+    >>> translation.row_keys[0], translation.row_values, translation.extra_zero
+    (('x1', '~', 'f'), {0: 1.0}, [])
+    """
     tab = partable.table
     lines, row_keys, row_values = [], {}, {}
     for k, row in zip(tab.index, tab.itertuples()):
@@ -243,7 +385,35 @@ def _unlisted_exogenous_pairs(tab: pd.DataFrame, listed: set) -> list:
 
 
 def build_model(semopy, translation: Translation, meanstructure: bool = False):
-    """semopy ``Model`` (``ModelMeans`` with a mean structure), variance bounds removed."""
+    """semopy ``Model`` (``ModelMeans`` with a mean structure), variance bounds removed.
+
+    Parameters
+    ----------
+    semopy : module
+        The semopy package.
+    translation : Translation
+    meanstructure : bool
+
+    Returns
+    -------
+    semopy.Model or semopy.ModelMeans
+        Built with ``cov_diag=True``.
+
+    Raises
+    ------
+    NotImplementedError
+        When semopy cannot build the translated model.
+
+    Examples
+    --------
+    >>> import semopy
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> model = build_model(semopy, translate(problem.partable, problem.samples[0]))
+    >>> type(model).__name__, active_names(model)
+    ('Model', ['rq_p1', 'rq_p2', 'rq_p3', 'rq_p4', 'rq_p5', 'rq_p6'])
+    """
     kind = semopy.ModelMeans if meanstructure else semopy.Model
     try:
         model = kind(translation.syntax, cov_diag=True)
@@ -263,6 +433,28 @@ def set_starting_values(model, partable: ParTable, samples) -> None:
     latent variances of 0.05 sent the unbounded mean-structure fit of Holzinger-Swineford into
     a negative-variance region (no convergence after 255 SLSQP iterations). Starting values only
     choose the path; the optimum, objective, optimizer and standard errors remain semopy's.
+
+    Parameters
+    ----------
+    model : semopy.Model
+        Built by :func:`build_model` (changed in place).
+    partable : ParTable
+    samples : list of SampleStats
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import semopy
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> model = build_model(semopy, translate(problem.partable, problem.samples[0]))
+    >>> set_starting_values(model, problem.partable, problem.samples)
+    >>> model.parameters["rq_p1"].start == float(problem.x0[0])
+    True
     """
     x0 = starting_values(partable, samples)
     for name, p in model.parameters.items():
@@ -271,12 +463,57 @@ def set_starting_values(model, partable: ParTable, samples) -> None:
 
 
 def active_names(model) -> list[str]:
-    """semopy's free parameters, in the order of ``param_vals`` and of its information matrix."""
+    """semopy's free parameters, in the order of ``param_vals`` and of its information matrix.
+
+    Parameters
+    ----------
+    model : semopy.Model
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> import semopy
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> active_names(build_model(semopy, translate(problem.partable, problem.samples[0])))[:2]
+    ['rq_p1', 'rq_p2']
+    """
     return [name for name, p in model.parameters.items() if p.active]
 
 
 def semopy_parameters(model) -> pd.DataFrame:
-    """semopy's parameter list: ``lval op rval name active value``, one row per matrix entry."""
+    """semopy's parameter list: ``lval op rval name active value``, one row per matrix entry.
+
+    Parameters
+    ----------
+    model : semopy.Model
+
+    Returns
+    -------
+    DataFrame
+        ``value``: the estimate of an active parameter after fitting (NaN before), the fixed
+        value of an inactive one.
+
+    Examples
+    --------
+    >>> import semopy
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> semopy_parameters(build_model(semopy, translate(problem.partable, problem.samples[0])))
+      lval  op rval   name  active  value
+    0   x1   ~    f    _b1   False    1.0
+    1   x2   ~    f  rq_p1    True    NaN
+    2   x3   ~    f  rq_p2    True    NaN
+    3    f  ~~    f  rq_p6    True    NaN
+    4   x1  ~~   x1  rq_p3    True    NaN
+    5   x2  ~~   x2  rq_p4    True    NaN
+    6   x3  ~~   x3  rq_p5    True    NaN
+    """
     rows = []
     values = dict(zip(active_names(model), getattr(model, "param_vals", [])))
     for mx_name, mx, (row_names, col_names) in zip(model.matrices_names, model.matrices,
@@ -298,8 +535,36 @@ def semopy_parameters(model) -> pd.DataFrame:
 def check_translation(model, partable: ParTable, translation: Translation) -> pd.DataFrame:
     """Row-by-row comparison of semopy's parameters with our table; RuntimeError on a mismatch.
 
-    Returns one row per parameter-table row: ``lhs op rhs free semopy_name semopy_free
-    fixed_value semopy_value``.
+    Parameters
+    ----------
+    model : semopy.Model
+    partable : ParTable
+    translation : Translation
+
+    Returns
+    -------
+    DataFrame
+        One row per parameter-table row: ``lhs op rhs free semopy_name semopy_free
+        fixed_value semopy_value``.
+
+    Raises
+    ------
+    RuntimeError
+        Listing every mismatch.
+
+    Examples
+    --------
+    >>> import semopy
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> problem = rq.fit("f =~ x1 + x2 + x3", hs).problem
+    >>> translation = translate(problem.partable, problem.samples[0])
+    >>> status = check_translation(build_model(semopy, translation), problem.partable, translation)
+    >>> status[["lhs", "op", "rhs", "free", "semopy_name"]].head(3)
+      lhs  op rhs  free semopy_name
+    0   f  =~  x1     0         _b1
+    1   f  =~  x2     1       rq_p1
+    2   f  =~  x3     2       rq_p2
     """
     params = semopy_parameters(model)
     by_key = {}

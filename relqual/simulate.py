@@ -51,7 +51,24 @@ MISSING_MECHANISMS = ("mcar",)
 
 
 def likert_thresholds(points: int) -> np.ndarray:
-    """The z cut points for ``points`` categories (normal quantiles of the cumulative shares)."""
+    """The z cut points for ``points`` categories (normal quantiles of the cumulative shares).
+
+    Parameters
+    ----------
+    points : {5, 7}
+        The number of answer categories.
+
+    Returns
+    -------
+    ndarray
+        ``points - 1`` increasing cut points (see the table in the module docstring).
+
+    Examples
+    --------
+    >>> from relqual.simulate import likert_thresholds
+    >>> likert_thresholds(5).round(3).tolist()
+    [-1.751, -1.08, -0.305, 0.706]
+    """
     if points not in LIKERT_SHARES:
         raise ValueError(f"likert must be None, 5 or 7 (got {points!r})")
     return stats.norm.ppf(np.cumsum(LIKERT_SHARES[points])[:-1])
@@ -62,6 +79,24 @@ def population_syntax(model) -> str:
     """The population block of ``model``: a ModelSpec, a library name, a model file or syntax.
 
     A spec without a ``population`` block is used as is, so fully fixed syntax works too.
+
+    Parameters
+    ----------
+    model : ModelSpec, str or Path
+        A library model name, a model file, a ModelSpec, or lavaan syntax (returned as is).
+
+    Returns
+    -------
+    str
+        lavaan syntax.
+
+    Examples
+    --------
+    >>> from relqual.simulate import population_syntax
+    >>> print(population_syntax("relationship_quality"))
+    # measurement model (standardized loadings)
+    CF  =~ 0.78*cf1 + 0.74*cf2 + 0.70*cf3 + 0.66*cf4
+    ...
     """
     if isinstance(model, model_library.ModelSpec):
         spec = model
@@ -81,6 +116,30 @@ def population_model(model) -> tuple[ParTable, RamModel]:
     Raises ``ValueError`` naming every parameter the syntax leaves free (lavaan's defaults add
     free (residual) variances, exogenous covariances and residual covariances of pure outcomes,
     so a population block must give all of them; :func:`complete_population` fills them in).
+
+    Parameters
+    ----------
+    model : ModelSpec, str or Path
+        See :func:`population_syntax`.
+
+    Returns
+    -------
+    partable : ParTable
+        Built with ``fixed_x=False``; no free parameters.
+    ram : RamModel
+        Its RAM matrices (group 1).
+
+    Examples
+    --------
+    >>> from relqual.simulate import population_model
+    >>> pop = "f =~ 1*x1 + 0.8*x2 + 0.6*x3; f ~~ 1*f; x1 ~~ 0.5*x1; x2 ~~ 0.5*x2; x3 ~~ 0.5*x3"
+    >>> partable, ram = population_model(pop)
+    >>> partable.npar, ram.ov_names
+    (0, ['x1', 'x2', 'x3'])
+    >>> population_model("f =~ x1 + x2 + x3")
+    Traceback (most recent call last):
+    ...
+    ValueError: the population model leaves 6 parameter(s) free: f =~ x2, f =~ x3, ...
     """
     partable = build_partable(population_syntax(model), fixed_x=False)
     if partable.npar:
@@ -103,7 +162,36 @@ def _moments(ram: RamModel, meanstructure: bool):
 
 
 def population_moments(model) -> tuple[pd.DataFrame, pd.Series]:
-    """The population covariance matrix and mean vector of the observed variables."""
+    """The population covariance matrix and mean vector of the observed variables.
+
+    ``Sigma = F (I - A)^-1 S (I - A)^-T F'`` and ``mu = F (I - A)^-1 m`` (McArdle & McDonald
+    1984); the means are zero without a mean structure.
+
+    Parameters
+    ----------
+    model : ModelSpec, str or Path
+        See :func:`population_syntax`.
+
+    Returns
+    -------
+    cov : DataFrame
+        The implied covariance matrix, labelled by the observed variables.
+    mean : Series
+        The implied means.
+
+    Examples
+    --------
+    >>> from relqual.simulate import population_moments
+    >>> pop = "f =~ 1*x1 + 0.8*x2 + 0.6*x3; f ~~ 1*f; x1 ~~ 0.5*x1; x2 ~~ 0.5*x2; x3 ~~ 0.5*x3"
+    >>> cov, mean = population_moments(pop)
+    >>> cov.round(2)
+         x1    x2    x3
+    x1  1.5  0.80  0.60
+    x2  0.8  1.14  0.48
+    x3  0.6  0.48  0.86
+    >>> mean.tolist()
+    [0.0, 0.0, 0.0]
+    """
     partable, ram = population_model(model)
     imp, mu = _moments(ram, partable.meanstructure)
     names = ram.ov_names
@@ -116,7 +204,33 @@ def population_values(model) -> pd.DataFrame:
 
     The standardized values come from the population model itself, so a recovery study compares
     ``res.paths()["std_all"]`` with this table whatever metric the population is written in.
+
+    Parameters
+    ----------
+    model : ModelSpec, str or Path
+        See :func:`population_syntax`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``lhs op rhs est std_all``, one row per loading, regression, (co)variance and
+        intercept.
+
+    Examples
+    --------
+    >>> from relqual.simulate import population_values
+    >>> pop = "f =~ 1*x1 + 0.8*x2 + 0.6*x3; f ~~ 1*f; x1 ~~ 0.5*x1; x2 ~~ 0.5*x2; x3 ~~ 0.5*x3"
+    >>> population_values(pop).round(3)
+      lhs  op rhs  est  std_all
+    0   f  =~  x1  1.0    0.816
+    1   f  =~  x2  0.8    0.749
+    2   f  =~  x3  0.6    0.647
+    3   f  ~~   f  1.0    1.000
+    4  x1  ~~  x1  0.5    0.333
+    5  x2  ~~  x2  0.5    0.439
+    6  x3  ~~  x3  0.5    0.581
     """
+
     partable, ram = population_model(model)
     col = partable.col
     x = np.zeros(0)
@@ -133,23 +247,51 @@ def simulate(model, n: int, seed=None, likert: int | None = None, missing_rate: 
              missing: str = "mcar") -> pd.DataFrame:
     """Survey data drawn from a population model.
 
-    ``model``: a library name (its ``population`` block is used), a ModelSpec, a model file, or
-    lavaan syntax with every parameter fixed. ``n`` respondents; ``seed`` (int, SeedSequence or
-    Generator) makes the draw reproducible. ``likert`` = 5 or 7 cuts every observed variable into
-    categories 1..k with mild negative skew (thresholds in the module docstring); ``None`` keeps
-    continuous values. ``missing_rate`` is the expected share of missing cells, ``missing`` the
-    mechanism (only ``"mcar"``: every cell independently).
+    Parameters
+    ----------
+    model : str, ModelSpec or Path
+        A library name (its ``population`` block is used), a ModelSpec, a model file, or lavaan
+        syntax with every parameter fixed.
+    n : int
+        The number of respondents.
+    seed : int, SeedSequence or Generator, optional
+        Makes the draw reproducible.
+    likert : {None, 5, 7}
+        5 or 7 cuts every observed variable into categories 1..k with mild negative skew
+        (thresholds in the module docstring); ``None`` keeps continuous values.
+    missing_rate : float
+        The expected share of missing cells, in [0, 1).
+    missing : {"mcar"}
+        The mechanism (only ``"mcar"``: every cell independently).
 
-    Returns a DataFrame with one column per observed variable (in the model's order). Likert
-    columns are integers, or floats with NaN when cells are missing (as ``pandas.read_csv``
-    reads them).
+    Returns
+    -------
+    DataFrame
+        One column per observed variable (in the model's order). Likert columns are integers,
+        or floats with NaN when cells are missing (as ``pandas.read_csv`` reads them).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> pop = "f =~ 1*x1 + 0.8*x2 + 0.6*x3; f ~~ 1*f; x1 ~~ 0.5*x1; x2 ~~ 0.5*x2; x3 ~~ 0.5*x3"
+    >>> data = rq.simulate(pop, 2000, seed=1)
+    >>> data.shape, data.columns.tolist()
+    ((2000, 3), ['x1', 'x2', 'x3'])
+    >>> likert = rq.simulate(pop, 2000, seed=1, likert=5, missing_rate=0.1)
+    >>> sorted(likert["x1"].dropna().unique().tolist())
+    [1.0, 2.0, 3.0, 4.0, 5.0]
+    >>> round(float(likert.isna().to_numpy().mean()), 1)
+    0.1
+    >>> rq.simulate("relationship_quality", 10, seed=1).shape
+    (10, 20)
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive whole number of respondents (got {n!r})")
     if likert is not None:
         thresholds = likert_thresholds(likert)
     if missing not in MISSING_MECHANISMS:
-        raise ValueError(f"missing must be one of {', '.join(MISSING_MECHANISMS)} (got {missing!r})")
+        raise ValueError(f"missing must be one of {', '.join(MISSING_MECHANISMS)} "
+                         f"(got {missing!r})")
     if not (isinstance(missing_rate, (int, float, np.floating)) and 0 <= missing_rate < 1):
         raise ValueError(f"missing_rate must be a share in [0, 1) (got {missing_rate!r})")
 
@@ -190,7 +332,8 @@ def _cov_factor(sigma: np.ndarray, names: list[str]) -> np.ndarray:
     if eigval.min() < -1e-10 * max(1.0, eigval.max()):
         raise ValueError("the population covariance matrix of the observed variables is not "
                          "positive semi-definite (check the population values: a variance may be "
-                         f"negative or a correlation above 1); observed variables: {', '.join(names)}")
+                         "negative or a correlation above 1); observed variables: "
+                         f"{', '.join(names)}")
     return eigvec * np.sqrt(np.clip(eigval, 0, None))
 
 
@@ -205,6 +348,37 @@ def complete_population(syntax: str, digits: int = 6) -> str:
     (written out, so the block shows it). The variances solve the linear system
     ``diag(B S B') = 1`` in the unknown diagonal of ``S`` (``B = (I - A)^-1``), which has a
     unique solution for recursive models.
+
+    Parameters
+    ----------
+    syntax : str
+        lavaan syntax with the standardized values fixed.
+    digits : int
+        Decimals written (trailing zeros dropped, at least two).
+
+    Returns
+    -------
+    str
+        The population block, one line per left-hand side and kind of parameter.
+
+    Raises
+    ------
+    ValueError
+        When the given values explain more than all of a variable's variance.
+
+    Examples
+    --------
+    >>> from relqual.simulate import complete_population
+    >>> print(complete_population("f =~ 0.8*x1 + 0.7*x2 + 0.6*x3", digits=3))
+    # measurement model
+    f =~ 0.80*x1 + 0.70*x2 + 0.60*x3
+    # latent (residual) variances: every latent variable has variance 1
+    f ~~ 1.00*f
+    # observed (residual) variances: every observed variable has variance 1
+    x1 ~~ 0.36*x1
+    x2 ~~ 0.51*x2
+    x3 ~~ 0.64*x3
+    <BLANKLINE>
     """
     partable = build_partable(syntax, fixed_x=False)
     col = partable.col

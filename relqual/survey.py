@@ -40,7 +40,16 @@ MAX_LISTED = 5   # rows and values named in one error message
 
 
 class SurveyFileError(DataError):
-    """A survey file cannot be read: unsupported format or unreadable content."""
+    """A survey file cannot be read: unsupported format or unreadable content.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> rq.read_survey("answers.foo")
+    Traceback (most recent call last):
+    ...
+    relqual.survey.SurveyFileError: cannot read 'answers.foo': unsupported data format '.foo'; ...
+    """
 
 
 def read_survey(path, *, missing_codes=None, reverse=None, likert=None, sheet=None,
@@ -82,6 +91,23 @@ def read_survey(path, *, missing_codes=None, reverse=None, likert=None, sheet=No
     values missing), ``recoded_missing`` ({column: cells} recoded from ``missing_codes``),
     ``out_of_range`` ({column: cells} recoded to NaN), ``reversed`` (list) and ``likert``
     ({column: (lo, hi)}).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> import relqual as rq
+    >>> path = os.path.join(tempfile.mkdtemp(), "survey.csv")
+    >>> pd.DataFrame({"id": [1, 2, 3], "q1": [1, 5, -9], "q2": [2, 4, 5]}).to_csv(path, index=False)
+    >>> df = rq.read_survey(path, missing_codes=[-9], likert=(1, 5), items=["q1", "q2"],
+    ...                     reverse=["q2"])
+    >>> df
+       id   q1  q2
+    0   1  1.0   4
+    1   2  5.0   2
+    2   3  NaN   1
+    >>> df.attrs["format"], df.attrs["recoded_missing"], df.attrs["reversed"]
+    ('CSV', {'q1': 1}, ['q2'])
     """
     if on_out_of_range not in ("error", "missing"):
         raise ValueError(f"on_out_of_range must be 'error' or 'missing' (got {on_out_of_range!r})")
@@ -271,7 +297,36 @@ def _code_mask(col: pd.Series, codes: list) -> pd.Series:
 
 
 def check_columns(df: pd.DataFrame, names, what: str) -> None:
-    """Every name must be a column of ``df``; otherwise an error with close-name suggestions."""
+    """Every name must be a column of ``df``; otherwise an error with close-name suggestions.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data.
+    names : iterable of str
+        The columns asked for.
+    what : str
+        The argument that asked for them (starts the message).
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    DataError
+        For the first name that is not a column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from relqual.survey import check_columns
+    >>> check_columns(pd.DataFrame({"sat1": [1], "sat2": [2]}), ["sat3"], "reverse")
+    Traceback (most recent call last):
+    ...
+    relqual.data.DataError: reverse: 'sat3' is not a column of the data; did you mean 'sat2',
+    'sat1'?
+    """
     columns = [str(c) for c in df.columns]
     for name in names:
         if name not in df.columns:
@@ -282,7 +337,34 @@ def check_columns(df: pd.DataFrame, names, what: str) -> None:
 
 # ---------------------------------------------------------------------------- Likert scale
 def likert_ranges(df: pd.DataFrame, likert, items=None) -> dict[str, tuple]:
-    """{column: (lo, hi)} from ``likert`` ((lo, hi) or a dict) and ``items`` (default: numeric columns)."""
+    """{column: (lo, hi)} from ``likert`` ((lo, hi) or a dict) and ``items`` (default: numeric
+    columns).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data.
+    likert : (lo, hi), dict {column: (lo, hi)} or None
+        The answer scale, for all ``items`` or per column.
+    items : list of str, optional
+        The columns a ``(lo, hi)`` pair applies to (default: every numeric column); with a
+        dict, the columns kept.
+
+    Returns
+    -------
+    dict
+        Column -> (lo, hi); empty when ``likert`` is None.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from relqual.survey import likert_ranges
+    >>> df = pd.DataFrame({"id": [7, 8], "q1": [1, 5], "q2": [2, 4]})
+    >>> likert_ranges(df, (1, 5), items=["q1", "q2"])
+    {'q1': (1, 5), 'q2': (1, 5)}
+    >>> likert_ranges(df, {"q1": (1, 7)})
+    {'q1': (1, 7)}
+    """
     if likert is None:
         return {}
     if isinstance(likert, dict):
@@ -321,7 +403,28 @@ def _outside(column: pd.Series, lo, hi) -> tuple[pd.Series, pd.Series]:
 def out_of_range(df: pd.DataFrame, ranges: dict[str, tuple]) -> pd.DataFrame:
     """Answers outside their scale, one row per cell: row (index label), column, value, lo, hi.
 
-    Text that is not a number is skipped here (``check_data`` reports it separately)."""
+    Text that is not a number is skipped here (``check_data`` reports it separately).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The data.
+    ranges : dict
+        Column -> (lo, hi), e.g. from :func:`likert_ranges`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``row column value lo hi``; empty when every answer is in range.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from relqual.survey import out_of_range
+    >>> out_of_range(pd.DataFrame({"q1": [1, 6, 3]}), {"q1": (1, 5)})
+       row column  value  lo  hi
+    0    1     q1      6   1   5
+    """
     parts = []
     for column, (lo, hi) in ranges.items():
         bad, values = _outside(df[column], lo, hi)

@@ -28,7 +28,31 @@ _NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
 class ModelSyntaxError(ValueError):
-    """A problem in model syntax, located by line number and offending token."""
+    """A problem in model syntax, located by line number and offending token.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    line : int, optional
+        The (1-based) line of the model syntax at fault.
+    token : str, optional
+        The offending token (kept as ``.token``).
+    text : str, optional
+        The statement at fault, shown under the message.
+
+    Examples
+    --------
+    >>> from relqual.syntax import ModelSyntaxError, parse
+    >>> try:
+    ...     parse("f =~ x1 + 2x")
+    ... except ModelSyntaxError as exc:
+    ...     print(exc.line, exc.token)
+    ...     print(exc)
+    1 2x
+    line 1: not a valid variable name
+      f =~ x1 + 2x
+    """
 
     def __init__(self, message: str, line: int | None = None, token: str | None = None,
                  text: str | None = None):
@@ -40,7 +64,25 @@ class ModelSyntaxError(ValueError):
 
 @dataclass
 class Modifier:
-    """What ``value*`` in front of a variable says about its parameter (one entry per group)."""
+    """What ``value*`` in front of a variable says about its parameter (one entry per group).
+
+    Parameters
+    ----------
+    fixed : float, optional
+        The value a number fixes the parameter at (``1*x``).
+    free : bool
+        ``NA*x``: the parameter is free even where a default would fix it.
+    label : str, optional
+        ``a*x``, ``label("a")*x`` or ``equal("a")*x``; parameters sharing a label are equal.
+    start : float, optional
+        ``start(.5)*x``: the starting value.
+
+    Examples
+    --------
+    >>> from relqual.syntax import parse
+    >>> parse("f =~ NA*x1 + a*x2")[1].modifiers
+    [Modifier(fixed=None, free=False, label='a', start=None)]
+    """
 
     fixed: float | None = None     # 1*x -> 1.0
     free: bool = False             # NA*x
@@ -48,6 +90,23 @@ class Modifier:
     start: float | None = None     # start(.5)*x
 
     def merge(self, other: "Modifier") -> "Modifier":
+        """Combine two modifiers of one term (``a*1*x``); ``other`` wins where both say something.
+
+        Parameters
+        ----------
+        other : Modifier
+            The modifier written later.
+
+        Returns
+        -------
+        Modifier
+            A new modifier; ``free`` is set when either is.
+
+        Examples
+        --------
+        >>> Modifier(fixed=1.0).merge(Modifier(label="a"))
+        Modifier(fixed=1.0, free=False, label='a', start=None)
+        """
         return Modifier(
             fixed=other.fixed if other.fixed is not None else self.fixed,
             free=self.free or other.free,
@@ -58,7 +117,26 @@ class Modifier:
 
 @dataclass
 class Statement:
-    """One parameter the user wrote: ``lhs op rhs`` with its modifiers and source line."""
+    """One parameter the user wrote: ``lhs op rhs`` with its modifiers and source line.
+
+    Parameters
+    ----------
+    lhs, op, rhs : str
+        The parameter; intercepts have ``op="~1"`` and ``rhs=""``.
+    line : int
+        The line of the model syntax it was written on.
+    text : str
+        The statement as written (for error messages).
+    modifiers : list of Modifier
+        One modifier, or one per group (``c(...)``).
+
+    Examples
+    --------
+    >>> from relqual.syntax import parse
+    >>> s = parse("y ~ c(b1, b2)*x")[0]
+    >>> s.lhs, s.op, s.rhs, s.line, [m.label for m in s.modifiers]
+    ('y', '~', 'x', 1, ['b1', 'b2'])
+    """
 
     lhs: str
     op: str
@@ -69,7 +147,34 @@ class Statement:
 
 
 def parse(syntax: str) -> list[Statement]:
-    """Parse lavaan syntax into statements, one per (lhs, op, rhs) the user wrote."""
+    """Parse lavaan syntax into statements, one per (lhs, op, rhs) the user wrote.
+
+    The grammar is lavaan's (see the module docstring); which names are latent is decided later,
+    by :func:`relqual.partable.build_partable`.
+
+    Parameters
+    ----------
+    syntax : str
+        lavaan model syntax.
+
+    Returns
+    -------
+    list of Statement
+        In the order written; ``f =~ a + b`` gives one statement per indicator.
+
+    Raises
+    ------
+    ModelSyntaxError
+        Naming the line and the offending token.
+
+    Examples
+    --------
+    >>> from relqual.syntax import parse
+    >>> [(s.lhs, s.op, s.rhs) for s in parse("f =~ x1 + x2  # a comment; y ~ 1")]
+    [('f', '=~', 'x1'), ('f', '=~', 'x2')]
+    >>> [(s.lhs, s.op, s.rhs, s.line) for s in parse("f =~ x1 +\\n  x2; y ~ f + 1")]
+    [('f', '=~', 'x1', 1), ('f', '=~', 'x2', 1), ('y', '~', 'f', 2), ('y', '~1', '', 2)]
+    """
     if not isinstance(syntax, str):
         raise TypeError(f"model syntax must be a string, not {type(syntax).__name__}")
     statements: list[Statement] = []

@@ -1,1 +1,2 @@
-"""The estimation engine: sample statistics, model matrices, loss, optimizer, inference, fit indices."""
+"""The estimation engine: sample statistics, model matrices, loss, optimizer, inference, fit
+indices."""

@@ -82,6 +82,39 @@ def fiml_corrected(models: list[RamModel], x: np.ndarray, samples: list[SampleSt
     EM (H1) moments; ``data``: per group the rows (NaN = missing); ``pieces``: the fit's
     missing-data patterns; ``df``: its degrees of freedom; ``baseline`` = (models, x) of the
     independence model fitted by FIML to the same data; ``version``: "V3" (MLR) or "V6" (ML).
+
+    Parameters
+    ----------
+    models : list of RamModel
+    x : ndarray
+    samples : list of SampleStats
+    data : list of ndarray
+    pieces : list of Piece
+    df : int
+    baseline : tuple
+        (models, x) of the independence model (:func:`relqual.engine.robust.fit_baseline`).
+    version : {"V3", "V6"}
+
+    Returns
+    -------
+    dict
+        ``XX3`` (the model's statistic on the EM moments as complete data), ``c3`` (its
+        scaling factor k / df), ``XX3_null`` and ``c3_null`` (the baseline's), the inputs of
+        :func:`relqual.engine.fitindices.robust_measures`.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.engine.robust import fit_baseline
+    >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml")
+    >>> p = res.problem
+    >>> base_models, _, x_base = fit_baseline(list(p.partable.roles.ov), p.samples, p.data.arrays,
+    ...                                       p.loss.pieces, True)
+    >>> fc = fiml_corrected(p.models, res.x, p.samples, p.data.arrays, p.loss.pieces, p.df,
+    ...                     (base_models, x_base), "V6")
+    >>> {k: round(float(v), 3) for k, v in fc.items()}
+    {'XX3': 12.607, 'c3': 1.112, 'XX3_null': 157.993, 'c3_null': 1.088}
     """
     n_total = sum(len(a) for a in data)
     blocks, deltas, deltas_b = [], [], []

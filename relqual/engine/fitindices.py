@@ -26,7 +26,31 @@ LOG_2PI = np.log(2 * np.pi)
 
 
 def loglik(sigma: np.ndarray, mu: np.ndarray, sample: SampleStats) -> float:
-    """Normal-theory log-likelihood of a group's data at implied (sigma, mu)."""
+    """Normal-theory log-likelihood of a group's data at implied (sigma, mu).
+
+    Parameters
+    ----------
+    sigma : ndarray
+        The implied covariance matrix.
+    mu : ndarray
+        The implied means (the sample means for a model without a mean structure).
+    sample : SampleStats
+        The group's moments (covariance with divisor N).
+
+    Returns
+    -------
+    float
+        ``-inf`` when sigma is not positive definite.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> round(float(loglik(sigma, sample.mean, sample)), 3)      # lavaan's logl
+    -3737.745
+    """
     sign, logdet = np.linalg.slogdet(sigma)
     if sign <= 0:
         return -np.inf
@@ -38,6 +62,25 @@ def loglik(sigma: np.ndarray, mu: np.ndarray, sample: SampleStats) -> float:
 
 
 def unrestricted_loglik(sample: SampleStats) -> float:
+    """The saturated (H1) log-likelihood: ``-N/2 (p log 2pi + log|S| + p)``.
+
+    Parameters
+    ----------
+    sample : SampleStats
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> round(float(unrestricted_loglik(sample)), 3)     # lavaan's unrestricted.logl
+    -3695.092
+    """
     p = len(sample.mean)
     return -0.5 * sample.n * (p * LOG_2PI + sample.logdet_cov + p)
 
@@ -48,7 +91,29 @@ def _subset(sample: SampleStats, names: list[str]) -> SampleStats:
 
 
 def baseline_chisq(samples: list[SampleStats], x_names: list[str]) -> float:
-    """Chi-square of the independence model (free variances; fixed.x block kept at sample)."""
+    """Chi-square of the independence model (free variances; fixed.x block kept at sample).
+
+    Parameters
+    ----------
+    samples : list of SampleStats
+        Per group the moments.
+    x_names : list of str
+        The exogenous observed covariates.
+
+    Returns
+    -------
+    float
+        Summed over groups.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> round(float(baseline_chisq([sample], [])), 3), baseline_df([sample], [])
+    (918.852, 36)
+    """
     total = 0.0
     for s in samples:
         is_x = np.array([name in x_names for name in s.names])
@@ -64,6 +129,29 @@ def rmsea_ci(chisq: float, df: int, n: int, ngroups: int, level: float = 0.90):
 
     The bound's noncentrality lambda solves P(chi2(df, lambda) <= T) = 1 - alpha (lower) or
     alpha (upper); it is 0 when even the central distribution is beyond that probability.
+
+    Parameters
+    ----------
+    chisq : float
+        The test statistic T.
+    df : int
+        Its degrees of freedom.
+    n : int
+        The total sample size N.
+    ngroups : int
+        G (the bounds are multiplied by sqrt(G), as lavaan).
+    level : float
+        The confidence level.
+
+    Returns
+    -------
+    lower, upper : float
+        ``sqrt(G) sqrt(lambda / (N df))`` at each bound's lambda; NaN when df <= 0.
+
+    Examples
+    --------
+    >>> [round(float(v), 3) for v in rmsea_ci(85.306, 24, 301, 1)]
+    [0.071, 0.114]
     """
     if df <= 0:
         return np.nan, np.nan
@@ -81,7 +169,30 @@ def rmsea_ci(chisq: float, df: int, n: int, ngroups: int, level: float = 0.90):
 
 def srmr(samples: list[SampleStats], implied: list[tuple[np.ndarray, np.ndarray]],
          meanstructure: bool) -> float:
-    """Bentler's SRMR (lavaan ``srmr_bentler``), averaged over groups weighted by n_g / N."""
+    """Bentler's SRMR (lavaan ``srmr_bentler``), averaged over groups weighted by n_g / N.
+
+    Parameters
+    ----------
+    samples : list of SampleStats
+        Per group the moments.
+    implied : list of (sigma, mu)
+        Per group the implied moments.
+    meanstructure : bool
+        Include the standardized mean residuals.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> round(float(srmr([sample], [(sigma, sample.mean)], False)), 3)
+    0.065
+    """
     n_total = sum(s.n for s in samples)
     value = 0.0
     for s, (sigma, mu) in zip(samples, implied):
@@ -105,6 +216,31 @@ def complete_data_likelihoods(samples: list[SampleStats], implied, x_names: list
     (co)variances whether or not they are fixed (lavaan ``lav_partable_independence``); with
     fixed.x the likelihood is conditional on them (lavaan), i.e. their saturated marginal
     log-likelihood is subtracted.
+
+    Parameters
+    ----------
+    samples : list of SampleStats
+        Per group the moments.
+    implied : list of (sigma, mu)
+        Per group the implied moments.
+    x_names : list of str
+        The exogenous observed covariates.
+    fixed_x : bool
+        Whether they are fixed.x.
+
+    Returns
+    -------
+    logl, logl_h1, baseline_chisq : float
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> [round(float(v), 3) for v in complete_data_likelihoods([sample], [(sigma, sample.mean)],
+    ...                                                        [], True)]
+    [-3737.745, -3695.092, 918.852]
     """
     logl_x = (sum(unrestricted_loglik(_subset(s, x_names)) for s in samples)
               if x_names and fixed_x else 0.0)
@@ -115,7 +251,45 @@ def complete_data_likelihoods(samples: list[SampleStats], implied, x_names: list
 
 def fit_measures(*, chisq: float, df: int, npar: int, n: int, ngroups: int, logl: float,
                  logl_h1: float, base_chisq: float, base_df: int, srmr_value: float) -> dict:
-    """All fit measures of one ML fit, named as lavaan names them (with '.' -> '_')."""
+    """All fit measures of one ML fit, named as lavaan names them (with '.' -> '_').
+
+    Formulas and sources in the module docstring.
+
+    Parameters
+    ----------
+    chisq : float
+        T = N F_ML.
+    df : int
+        Its degrees of freedom.
+    npar : int
+        Free parameters.
+    n : int
+        Total sample size N.
+    ngroups : int
+        G.
+    logl, logl_h1 : float
+        The model's and the saturated model's log-likelihoods.
+    base_chisq : float
+        T_b of the independence model.
+    base_df : int
+        df_b.
+    srmr_value : float
+        The SRMR (:func:`srmr`).
+
+    Returns
+    -------
+    dict
+        ``npar fmin chisq df pvalue baseline_chisq baseline_df baseline_pvalue cfi tli nnfi
+        rfi nfi pnfi ifi rni logl unrestricted_logl aic bic ntotal ngroups bic2 rmsea
+        rmsea_ci_lower rmsea_ci_upper rmsea_pvalue srmr``.
+
+    Examples
+    --------
+    >>> m = fit_measures(chisq=85.306, df=24, npar=21, n=301, ngroups=1, logl=-3737.745,
+    ...                  logl_h1=-3695.092, base_chisq=918.852, base_df=36, srmr_value=0.065)
+    >>> {k: round(float(m[k]), 3) for k in ("cfi", "tli", "rmsea", "aic", "bic")}
+    {'cfi': 0.931, 'tli': 0.896, 'rmsea': 0.092, 'aic': 7517.49, 'bic': 7595.339}
+    """
     G = ngroups
     pvalue = special.chdtrc(df, chisq) if df > 0 else np.nan
     out = dict(npar=npar, fmin=chisq / (2 * n), chisq=chisq, df=df, pvalue=pvalue,
@@ -139,7 +313,29 @@ def fit_measures(*, chisq: float, df: int, npar: int, n: int, ngroups: int, logl
 
 
 def baseline_df(samples: list[SampleStats], x_names: list[str]) -> int:
-    """Degrees of freedom of the independence model (covariate block kept)."""
+    """Degrees of freedom of the independence model (covariate block kept).
+
+    Per group ``p (p - 1) / 2 - nx (nx - 1) / 2`` (the covariances it fixes at 0).
+
+    Parameters
+    ----------
+    samples : list of SampleStats
+    x_names : list of str
+        The exogenous observed covariates.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> baseline_df([sample], []), baseline_df([sample, sample], ["x1", "x2"])
+    (36, 70)
+    """
     nx = len(x_names)
     return sum(len(s.names) * (len(s.names) - 1) // 2 - nx * (nx - 1) // 2 for s in samples)
 
@@ -193,6 +389,30 @@ def scaled_measures(m: dict, c: float, c_null: float, robust: bool = True) -> di
     ``*_scaled``: the indices computed from the scaled statistics T / c and T_b / c_b (RMSEA
     "scaled" uses T with df c); ``*_robust``: Brosseau-Liard, Savalei & Li (2012) and
     Brosseau-Liard & Savalei (2014), i.e. T - c df in place of T - df (complete data only).
+
+    Parameters
+    ----------
+    m : dict
+        The standard measures (:func:`fit_measures`).
+    c, c_null : float
+        The scaling factors of the model's and the baseline's test.
+    robust : bool
+        Add the ``*_robust`` measures (:func:`robust_measures`).
+
+    Returns
+    -------
+    dict
+        The ``*_scaled`` (and ``*_robust``) measures only.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> scaled = scaled_measures(res.fit_measures().to_dict(), 0.979, 1.044)
+    >>> round(float(scaled["chisq_scaled"]), 3), round(float(scaled["cfi_robust"]), 3)
+    (87.135, 0.93)
     """
     X2, df, n = m["chisq"], m["df"], m["ntotal"]
     X2_null, df_null = m["baseline_chisq"], m["baseline_df"]
@@ -222,7 +442,33 @@ ROBUST_NAMES = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_
 def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float) -> dict:
     """Robust CFI/TLI/RNI/RMSEA (Brosseau-Liard, Savalei & Li 2012; Brosseau-Liard & Savalei
     2014): T - c df in place of T - df. Complete data: T = the ML statistic, c its scaling
-    factor; FIML: the corrected statistic and factor (engine/fiml_corrected.py)."""
+    factor; FIML: the corrected statistic and factor (engine/fiml_corrected.py).
+
+    Parameters
+    ----------
+    m : dict
+        The standard measures (``df``, ``ntotal``, ``baseline_df``, ``ngroups``).
+    X2, c : float
+        The model's statistic and scaling factor.
+    X2_null, c_null : float
+        The baseline's.
+
+    Returns
+    -------
+    dict
+        The measures of ``ROBUST_NAMES``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> res = rq.fit(model, rq.datasets.load("holzinger_swineford"))
+    >>> sample, sigma = res.problem.samples[0], res.problem.models[0].implied(res.x).sigma
+    >>> fm = res.fit_measures()
+    >>> robust = robust_measures(fm.to_dict(), fm["chisq"], 0.979, fm["baseline_chisq"], 1.044)
+    >>> round(float(robust["cfi_robust"]), 3), round(float(robust["rmsea_robust"]), 3)
+    (0.93, 0.092)
+    """
     df, n, df_null = m["df"], m["ntotal"], m["baseline_df"]
     G = m.get("ngroups", 1)
     out = {"cfi_robust": _cfi(X2, df, X2_null, df_null, c, c_null)}

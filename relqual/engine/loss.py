@@ -32,12 +32,51 @@ from .samplestats import SampleStats
 
 
 class NotPositiveDefinite(ArithmeticError):
-    """The implied covariance matrix is not positive definite at this parameter vector."""
+    """The implied covariance matrix is not positive definite at this parameter vector.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import relqual as rq
+    >>> loss = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford")).problem.loss
+    >>> bad = np.array([0.8, 1.1, -5.0, 1.0, 0.6, 0.5])      # a negative residual variance
+    >>> try:
+    ...     loss.evaluate(bad)
+    ... except NotPositiveDefinite:
+    ...     print("not positive definite")
+    not positive definite
+    >>> loss.value(bad)
+    inf
+    """
 
 
 @dataclass(frozen=True)
 class Piece:
-    """Data the discrepancy sees: a group's rows, or one missing-data pattern of them."""
+    """Data the discrepancy sees: a group's rows, or one missing-data pattern of them.
+
+    Parameters
+    ----------
+    group : int
+        Position (0-based) of the group's model in the loss's model list.
+    obs : ndarray or None
+        Positions of the observed variables; None = all.
+    n : int
+        The number of rows.
+    mean, cov : ndarray
+        Their means and covariance matrix (divisor n), over ``obs``.
+    constant : float
+        ``log|S| + p`` for complete data (so that F = 0 for a saturated model), 0 for a pattern.
+    rows : ndarray, optional
+        The piece's rows in the group's data; None = all.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+    >>> pieces = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml").problem.loss.pieces
+    >>> len(pieces), pieces[0].n, pieces[1].n, pieces[1].obs.tolist(), pieces[1].constant
+    (9, 246, 16, [1, 2, 3], 0.0)
+    """
 
     group: int                      # position of the group's model in the model list
     obs: np.ndarray | None          # observed variable positions; None = all
@@ -49,16 +88,75 @@ class Piece:
 
     @classmethod
     def complete(cls, group: int, sample: SampleStats) -> "Piece":
+        """A group's complete data.
+
+        Parameters
+        ----------
+        group : int
+            0-based position of the group's model.
+        sample : SampleStats
+            The group's moments.
+
+        Returns
+        -------
+        Piece
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> sample = SampleStats.from_array(np.array([[1., 2], [2, 1], [3, 5]]), ["a", "b"])
+        >>> piece = Piece.complete(0, sample)
+        >>> piece.n, piece.obs, round(float(piece.constant), 4)    # log|S| + p
+        (3, None, 1.923)
+        """
         return cls(group, None, sample.n, sample.mean, sample.cov,
                    sample.logdet_cov + len(sample.mean))
 
     @classmethod
     def pattern(cls, group: int, pattern) -> "Piece":
-        """The rows of one missing-data pattern (engine.missing.Pattern) of a group."""
+        """The rows of one missing-data pattern (engine.missing.Pattern) of a group.
+
+        Parameters
+        ----------
+        group : int
+            0-based position of the group's model.
+        pattern : Pattern
+            From :func:`relqual.engine.missing.missing_patterns`.
+
+        Returns
+        -------
+        Piece
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.engine.missing import missing_patterns
+        >>> values = np.array([[1., 2], [2, np.nan], [3, 5], [4, 3]])
+        >>> [(p.n, p.obs.tolist()) for p in map(lambda pat: Piece.pattern(0, pat),
+        ...                                     missing_patterns(values))]
+        [(3, [0, 1]), (1, [0])]
+        """
         return cls(group, pattern.obs, pattern.n, pattern.mean, pattern.cov, 0.0, pattern.rows)
 
     def in_group(self, group: int) -> "Piece":
-        """The same piece assigned to another group position."""
+        """The same piece assigned to another group position.
+
+        Parameters
+        ----------
+        group : int
+            The new 0-based position.
+
+        Returns
+        -------
+        Piece
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> sample = SampleStats.from_array(np.array([[1., 2], [2, 1], [3, 5]]), ["a", "b"])
+        >>> Piece.complete(1, sample).in_group(0).group
+        0
+        """
         return Piece(group, self.obs, self.n, self.mean, self.cov, self.constant, self.rows)
 
 
@@ -73,7 +171,36 @@ def _inverse_and_logdet(sigma: np.ndarray):
 
 class MLLoss:
     """The ML objective over pieces of data (groups, or missing-data patterns) and shared
-    parameters."""
+    parameters.
+
+    Implements :class:`relqual.engine.protocol.Loss` (formulas in the module docstring).
+
+    Parameters
+    ----------
+    models : list of RamModel
+        One per group.
+    samples : list of SampleStats, optional
+        Per group the moments of complete data (one piece per group).
+    pieces : list of Piece, optional
+        The pieces (FIML: one per missing-data pattern and group); overrides ``samples``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import relqual as rq
+    >>> from relqual.engine.matrices import RamModel
+    >>> from relqual.engine.samplestats import SampleStats
+    >>> from relqual.partable import build_partable
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> names = ["x1", "x2", "x3", "x4"]
+    >>> sample = SampleStats.from_array(hs[names].to_numpy(), names)
+    >>> loss = MLLoss([RamModel(build_partable("f =~ x1 + x2 + x3 + x4"), 1)], [sample])
+    >>> loss.n_total, loss.weights
+    (301, [1.0])
+    >>> x = rq.fit("f =~ x1 + x2 + x3 + x4", hs).x
+    >>> round(float(loss.n_total * loss.value(x)), 3)     # the chi-square
+    11.798
+    """
 
     def __init__(self, models: list[RamModel], samples: list[SampleStats] | None = None,
                  pieces: list[Piece] | None = None):
@@ -88,7 +215,35 @@ class MLLoss:
 
     def evaluate(self, x: np.ndarray):
         """Implied moments per model and, per piece, (F, W, d), remembered for the last ``x``
-        so that the line search's evaluation is reused by the gradient at the accepted point."""
+        so that the line search's evaluation is reused by the gradient at the accepted point.
+
+        Parameters
+        ----------
+        x : ndarray
+            The free parameters.
+
+        Returns
+        -------
+        imps : list of Implied
+            Per model.
+        parts : list of tuple
+            Per piece ``(F, W, d)``: its discrepancy, ``Sigma_oo^-1`` and ``ybar - mu_o``
+            (None without a mean structure).
+
+        Raises
+        ------
+        NotPositiveDefinite
+            When an implied covariance matrix is not positive definite.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> loss = res.problem.loss
+        >>> imps, parts = loss.evaluate(res.x)
+        >>> len(imps), len(parts), parts[0][1].shape, parts[0][2]
+        (1, 1, (4, 4), None)
+        """
         key = x.tobytes()
         if self._last is not None and self._last[0] == key:
             return self._last[1]
@@ -108,7 +263,24 @@ class MLLoss:
         return imps, parts
 
     def value(self, x: np.ndarray) -> float:
-        """sum_pieces w F; +inf where an implied covariance is not positive definite."""
+        """sum_pieces w F; +inf where an implied covariance is not positive definite.
+
+        Parameters
+        ----------
+        x : ndarray
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> loss = res.problem.loss
+        >>> round(float(loss.value(res.x)), 6)      # lavaan's fmin is half of it
+        0.039197
+        """
         try:
             _, parts = self.evaluate(x)
         except NotPositiveDefinite:
@@ -135,7 +307,30 @@ class MLLoss:
         return M_sum, v_sum
 
     def value_and_gradient(self, x: np.ndarray):
-        """Objective and gradient only (cheap: no Jacobian of Sigma is formed)."""
+        """Objective and gradient only (cheap: no Jacobian of Sigma is formed).
+
+        Parameters
+        ----------
+        x : ndarray
+
+        Returns
+        -------
+        value : float
+        gradient : ndarray
+
+        Raises
+        ------
+        NotPositiveDefinite
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> loss = res.problem.loss
+        >>> value, gradient = loss.value_and_gradient(res.x)
+        >>> bool(abs(gradient).max() < 1e-9)                  # at the optimum
+        True
+        """
         imps, parts = self.evaluate(x)
         M_sum, v_sum = self._accumulate(imps, parts)
         grad = np.zeros(len(x))
@@ -145,12 +340,54 @@ class MLLoss:
 
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and expected Hessian at ``x`` (and, with ``exact``, the observed
-        Hessian as a fourth value)."""
+        Hessian as a fourth value).
+
+        Parameters
+        ----------
+        x : ndarray
+        exact : bool
+            Also return the observed Hessian.
+
+        Returns
+        -------
+        tuple
+            ``(value, gradient, expected Hessian)`` or, with ``exact``, ``(value, gradient,
+            expected Hessian, observed Hessian)``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> loss = res.problem.loss
+        >>> value, gradient, expected, observed = loss.value_gradient_information(res.x, exact=True)
+        >>> symmetric = bool(np.allclose(expected, expected.T))
+        >>> expected.shape, symmetric, bool(np.allclose(expected, observed))
+        ((8, 8), True, False)
+        """
         total, grad, hess, observed = self._derivatives(x, expected=True, observed=exact)
         return (total, grad, hess, observed) if exact else (total, grad, hess)
 
     def observed_hessian(self, x: np.ndarray):
-        """Objective, gradient and observed Hessian at ``x`` (no expected Hessian is formed)."""
+        """Objective, gradient and observed Hessian at ``x`` (no expected Hessian is formed).
+
+        Parameters
+        ----------
+        x : ndarray
+
+        Returns
+        -------
+        tuple
+            ``(value, gradient, observed Hessian)``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> loss = res.problem.loss
+        >>> observed = loss.observed_hessian(res.x)[2]
+        >>> bool(np.allclose(observed, loss.value_gradient_information(res.x, exact=True)[3]))
+        True
+        """
         total, grad, _, observed = self._derivatives(x, expected=False, observed=True)
         return total, grad, observed
 
@@ -209,6 +446,26 @@ class MLLoss:
 
         ``data``: per group the rows (NaN where missing) in model variable order; the loss's
         pieces say which rows each piece covers (complete data: all rows of the group).
+
+        Parameters
+        ----------
+        x : ndarray
+        data : list of ndarray
+            Per group the rows.
+
+        Returns
+        -------
+        list of ndarray
+            Per group rows x npar.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> loss = res.problem.loss
+        >>> scores = loss.casewise_scores(res.x, res.problem.data.arrays)
+        >>> scores[0].shape, bool(abs(scores[0].mean(axis=0)).max() < 1e-9)  # sum to 0 at the MLE
+        ((301, 8), True)
         """
         imps, parts = self.evaluate(x)
         scores = [np.zeros((len(values), len(x))) for values in data]

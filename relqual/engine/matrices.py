@@ -30,7 +30,37 @@ KIND_A, KIND_S, KIND_M = 0, 1, 2
 
 @dataclass
 class Implied:
-    """Implied moments at one parameter vector, with the pieces the derivatives reuse."""
+    """Implied moments at one parameter vector, with the pieces the derivatives reuse.
+
+    Parameters
+    ----------
+    sigma : ndarray
+        The implied covariance matrix of the observed variables, ``F B S B' F'`` (p x p).
+    mu : ndarray
+        Their implied means, ``F B m``.
+    B : ndarray
+        ``(I - A)^-1`` (n x n, all variables).
+    FB : ndarray
+        Its first p rows.
+    C : ndarray
+        ``B S B'``, the implied covariance matrix of all variables.
+    Bm : ndarray
+        ``B m``, the implied means of all variables.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from relqual.partable import build_partable
+    >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+    >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+    >>> imp = model.implied(x)
+    >>> imp.sigma
+    array([[1.5 , 0.8 , 0.6 ],
+           [0.8 , 1.14, 0.48],
+           [0.6 , 0.48, 0.86]])
+    >>> imp.C.shape, imp.mu.tolist()
+    ((4, 4), [0.0, 0.0, 0.0])
+    """
 
     sigma: np.ndarray
     mu: np.ndarray
@@ -41,7 +71,30 @@ class Implied:
 
 
 class RamModel:
-    """The RAM matrices of one group, with fixed values filled and free entries indexed."""
+    """The RAM matrices of one group, with fixed values filled and free entries indexed.
+
+    Variables are ordered observed first (``ov_names``), then latent (``lv_names``).
+
+    Parameters
+    ----------
+    partable : ParTable
+        The model.
+    group : int
+        The 1-based group whose rows are used.
+    sample : SampleStats, optional
+        Fills in the fixed.x (co)variances and means (see :meth:`set_sample`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from relqual.partable import build_partable
+    >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+    >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+    >>> model.names, model.p, model.n, model.npar
+    (['x1', 'x2', 'x3', 'f'], 3, 4, 6)
+    >>> model.kind.tolist(), model.i.tolist(), model.j.tolist()   # 0: A entry, 1: S entry
+    ([0, 0, 1, 1, 1, 1], [1, 2, 0, 1, 2, 3], [3, 3, 0, 1, 2, 3])
+    """
 
     def __init__(self, partable: ParTable, group: int, sample: SampleStats | None = None):
         roles = partable.roles
@@ -111,7 +164,29 @@ class RamModel:
         self._mean_i = self.i.copy()
 
     def set_sample(self, sample: SampleStats) -> None:
-        """Fix the exogenous covariates' (co)variances and means at this sample's values."""
+        """Fix the exogenous covariates' (co)variances and means at this sample's values.
+
+        Parameters
+        ----------
+        sample : SampleStats
+            Moments of the observed variables (by name).
+
+        Returns
+        -------
+        None
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.engine.samplestats import SampleStats
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("y ~ x", meanstructure=True), 1)
+        >>> sample = SampleStats.from_array(np.array([[1., 2], [2, 1], [3, 5], [4, 3]]),
+        ...                                 ["y", "x"])
+        >>> model.set_sample(sample)
+        >>> float(model.S0[1, 1]), float(model.m0[1])      # var(x), mean(x)
+        (2.1875, 2.75)
+        """
         names = list(sample.names)
         for kind, i, j, op, lhs, rhs in self._exo:
             if op == "~1":
@@ -129,7 +204,32 @@ class RamModel:
             self.m0[i] = value
 
     def matrices(self, x: np.ndarray):
-        """A, S, m at the free-parameter vector ``x``."""
+        """A, S, m at the free-parameter vector ``x``.
+
+        Parameters
+        ----------
+        x : ndarray
+            The free parameters.
+
+        Returns
+        -------
+        A : ndarray
+            Directed paths (n x n): ``A[i, j]`` is the effect of variable j on variable i.
+        S : ndarray
+            (Residual) variances and covariances (n x n, symmetric).
+        m : ndarray
+            Intercepts and means (n).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> A, S, m = model.matrices(x)
+        >>> A[:, 3].tolist(), np.diag(S).tolist()
+        ([1.0, 0.8, 0.6, 0.0], [0.5, 0.5, 0.5, 1.0])
+        """
         values = x[self.pidx]
         A, S, m = self.A0.copy(), self.S0.copy(), self.m0.copy()
         a, s, mm = self._is_a, self._is_s, self._is_m
@@ -140,7 +240,28 @@ class RamModel:
         return A, S, m
 
     def total_variances(self, X: np.ndarray) -> np.ndarray:
-        """Model-implied variances of all variables for each row of X (draws x npar)."""
+        """Model-implied variances of all variables for each row of X (draws x npar).
+
+        Parameters
+        ----------
+        X : ndarray
+            Parameter vectors, one per row (e.g. bootstrap draws).
+
+        Returns
+        -------
+        ndarray
+            draws x n: the diagonal of ``B S B'`` per draw.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> model.total_variances(np.vstack([x, 1.1 * x])).round(3)
+        array([[1.5  , 1.14 , 0.86 , 1.   ],
+               [1.65 , 1.402, 1.029, 1.1  ]])
+        """
         draws = X.shape[0]
         A = np.broadcast_to(self.A0, (draws, self.n, self.n)).copy()
         S = np.broadcast_to(self.S0, (draws, self.n, self.n)).copy()
@@ -153,12 +274,52 @@ class RamModel:
         return np.einsum("dij,djk,dik->di", B, S, B)
 
     def row_values(self, A: np.ndarray, S: np.ndarray, m: np.ndarray) -> np.ndarray:
-        """The value of each of this group's rows (in ``self.rows`` order)."""
+        """The value of each of this group's rows (in ``self.rows`` order).
+
+        Parameters
+        ----------
+        A, S, m : ndarray
+            The matrices of :meth:`matrices`.
+
+        Returns
+        -------
+        ndarray
+            One value per row of ``self.rows`` (positions in the parameter table).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> model.row_values(*model.matrices(x)).tolist()
+        [1.0, 0.8, 0.6, 0.5, 0.5, 0.5, 1.0]
+        """
         return np.select([self.row_kind == KIND_A, self.row_kind == KIND_S],
                          [A[self.row_i, self.row_j], S[self.row_i, self.row_j]],
                          m[self.row_i])
 
     def implied(self, x: np.ndarray) -> Implied:
+        """The implied moments at ``x``: ``Sigma = F B S B' F'``, ``mu = F B m``.
+
+        Parameters
+        ----------
+        x : ndarray
+            The free parameters.
+
+        Returns
+        -------
+        Implied
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> model.implied(x).sigma[0].tolist()
+        [1.5, 0.8, 0.6]
+        """
         A, S, m = self.matrices(x)
         B = np.linalg.inv(np.eye(self.n) - A)
         FB = B[: self.p]
@@ -168,7 +329,36 @@ class RamModel:
         return Implied(sigma=sigma, mu=FB @ m, B=B, FB=FB, C=C, Bm=Bm)
 
     def jacobian(self, imp: Implied):
-        """dSigma/dx (npar x p x p) and dmu/dx (npar x p) at ``imp``."""
+        """dSigma/dx (npar x p x p) and dmu/dx (npar x p) at ``imp``.
+
+        The formulas in the module docstring, summed over entries that share a parameter.
+
+        Parameters
+        ----------
+        imp : Implied
+            From :meth:`implied`.
+
+        Returns
+        -------
+        d_sigma : ndarray
+            npar x p x p.
+        d_mu : ndarray
+            npar x p.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> d_sigma, d_mu = model.jacobian(model.implied(x))
+        >>> d_sigma.shape, d_mu.shape
+        ((6, 3, 3), (6, 3))
+        >>> d_sigma[0]                      # d Sigma / d loading of x2
+        array([[0. , 1. , 0. ],
+               [1. , 1.6, 0.6],
+               [0. , 0.6, 0. ]])
+        """
         p = self.p
         FB, CF = imp.FB, imp.C[:, :p]
         n_entries = len(self.kind)
@@ -203,6 +393,32 @@ class RamModel:
         c_k c_l [Q(y_k,x_l) P(y_l,x_k) + Q(y_k,y_l) P(x_l,x_k) + Q(x_k,x_l) P(y_l,y_k)
         + Q(x_k,y_l) P(x_l,y_k)]. Cost O(n^2 p + m^2) instead of O(m p^2). With ``obs`` (a
         missing-data pattern) P and Q are over the observed variables and Sigma is Sigma_oo.
+
+        Parameters
+        ----------
+        imp : Implied
+        P, Q : ndarray
+            Symmetric matrices over the observed variables (of the pattern, with ``obs``).
+        obs : ndarray, optional
+            Positions of the observed variables of a missing-data pattern.
+
+        Returns
+        -------
+        ndarray
+            npar x npar.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> imp = model.implied(x)
+        >>> W = np.linalg.inv(imp.sigma)
+        >>> d_sigma = model.jacobian(imp)[0]
+        >>> direct = np.einsum("kab,bc,lcd,da->kl", d_sigma, W, d_sigma, W)
+        >>> np.allclose(model.trace_products(imp, W, W), direct)
+        True
         """
         if self._moments_only:
             # only variances, covariances and means of observed variables (a saturated or an
@@ -230,13 +446,59 @@ class RamModel:
         return self.to_parameters(T)
 
     def to_parameters(self, H: np.ndarray) -> np.ndarray:
-        """Entries x entries -> parameters x parameters (sums over entries sharing a label)."""
+        """Entries x entries -> parameters x parameters (sums over entries sharing a label).
+
+        Parameters
+        ----------
+        H : ndarray
+            One row and column per free matrix entry.
+
+        Returns
+        -------
+        ndarray
+            ``K' H K`` (``H`` itself when every parameter is one entry).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + a*x2 + a*x3"), 1)
+        >>> len(model.kind), model.npar
+        (6, 5)
+        >>> model.to_parameters(np.ones((6, 6)))[:2, :2]
+        array([[4., 2.],
+               [2., 1.]])
+        """
         if self.one_to_one:
             return H
         return self.K.T @ H @ self.K
 
     def dsigma_times(self, imp: Implied, v: np.ndarray) -> np.ndarray:
-        """dSigma_l v for every parameter l, as columns (p x npar)."""
+        """dSigma_l v for every parameter l, as columns (p x npar).
+
+        Parameters
+        ----------
+        imp : Implied
+        v : ndarray
+            A vector over the observed variables.
+
+        Returns
+        -------
+        ndarray
+            p x npar.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> imp = model.implied(x)
+        >>> v = np.array([1.0, 0.0, 0.0])
+        >>> direct = np.einsum("kab,b->ak", model.jacobian(imp)[0], v)
+        >>> np.allclose(model.dsigma_times(imp, v), direct)
+        True
+        """
         Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
         zv = Z.T @ v
         x, y, c = self.entry_x, self.entry_y, self.entry_coef
@@ -244,7 +506,30 @@ class RamModel:
         return cols if self.one_to_one else cols @ self.K
 
     def mean_jacobian(self, imp: Implied) -> np.ndarray:
-        """dmu/dx (npar x p)."""
+        """dmu/dx (npar x p).
+
+        Parameters
+        ----------
+        imp : Implied
+
+        Returns
+        -------
+        ndarray
+            npar x p.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("y ~ x", meanstructure=True, fixed_x=False), 1)
+        >>> x = np.array([0.5, 1.0, 2.0, 0.3, 4.0])   # y ~ x, var(y), var(x), y ~ 1, x ~ 1
+        >>> model.mean_jacobian(model.implied(x))   # mu_y = int_y + b mu_x, mu_x = int_x
+        array([[4. , 0. ],
+               [0. , 0. ],
+               [0. , 0. ],
+               [1. , 0. ],
+               [0.5, 1. ]])
+        """
         scale = np.where(self._is_a, imp.Bm[self.j], np.where(self._is_m, 1.0, 0.0))
         d_mu = scale[:, None] * imp.FB[:, self._mean_i].T
         return d_mu if self.one_to_one else self.K.T @ d_mu
@@ -255,6 +540,31 @@ class RamModel:
         With M_F = F'MF, N = B' M_F B and C = B S B':  dF/dA_ij = 2 (B' M_F C)_ij,
         dF/dS_ij = 2 N_ij (N_ii on the diagonal), and the mean part adds
         -2 (B'F'v)_i (Bm)_j to A entries and -2 (B'F'v)_i to m entries.
+
+        Parameters
+        ----------
+        imp : Implied
+        M : ndarray
+            Symmetric, over the observed variables.
+        v : ndarray or None
+            Over the observed variables; None without a mean part.
+
+        Returns
+        -------
+        ndarray
+            npar.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> imp = model.implied(x)
+        >>> M = np.eye(3)
+        >>> np.allclose(model.gradient(imp, M, None),
+        ...             np.einsum("ab,kba->k", M, model.jacobian(imp)[0]))
+        True
         """
         B, C = imp.B, imp.C
         MF = np.zeros((self.n, self.n))
@@ -280,6 +590,27 @@ class RamModel:
 
             A-A: 2 (B_jk T_li + B_li T_jk) + 2 C_jl N_ki
             A-S: 2 (B_jk N_li + B_jl N_ki)   (only the first half when k = l)
+
+        Parameters
+        ----------
+        imp : Implied
+        M : ndarray
+            Symmetric, over the observed variables.
+
+        Returns
+        -------
+        ndarray
+            npar x npar.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> x = np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0])  # loadings, residual variances, var(f)
+        >>> H = model.second_derivative_term(model.implied(x), np.eye(3))
+        >>> H[0].tolist()   # d2 tr(Sigma) / d lambda_2 d(.): 2 psi itself, 2 lambda_2 with psi
+        [2.0, 0.0, 0.0, 0.0, 0.0, 1.6]
         """
         B, C = imp.B, imp.C
         MF = np.zeros((self.n, self.n))
@@ -312,6 +643,30 @@ class RamModel:
         """v' d2mu / dx_k dx_l for all parameter pairs, with u = (FB)'v:
 
             A-A: u_i B_jk (Bm)_l + u_k B_li (Bm)_j,    A-m (m entry k): u_i B_jk
+
+        Parameters
+        ----------
+        imp : Implied
+        v : ndarray
+            Over the observed variables.
+
+        Returns
+        -------
+        ndarray
+            npar x npar.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("y ~ x", meanstructure=True, fixed_x=False), 1)
+        >>> x = np.array([0.5, 1.0, 2.0, 0.3, 4.0])   # y ~ x, var(y), var(x), y ~ 1, x ~ 1
+        >>> model.second_derivative_mean_term(model.implied(x), np.array([1.0, 0.0]))
+        array([[0., 0., 0., 0., 1.],
+               [0., 0., 0., 0., 0.],
+               [0., 0., 0., 0., 0.],
+               [0., 0., 0., 0., 0.],
+               [1., 0., 0., 0., 0.]])
         """
         B, Bm = imp.B, imp.Bm
         u = imp.FB.T @ v

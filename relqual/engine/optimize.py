@@ -4,7 +4,8 @@ Fisher scoring (Lee & Jennrich 1979; Bollen 1989, sec. 4.4) takes the step
 ``-H(x)^-1 g(x)`` with ``H`` the expected Hessian: robust far from the optimum but only linearly
 convergent when the model misfits. Near the optimum we switch to Newton steps with the observed
 (exact) Hessian, which converge quadratically; a non-positive-definite observed Hessian falls
-back to the scoring step. Steps that raise the objective or leave the positive-definite region are halved.
+back to the scoring step. Steps that raise the objective or leave the positive-definite region
+are halved.
 Convergence is declared when the largest absolute gradient element falls below ``gtol`` (the
 objective is a per-observation quantity, so this is scale free in N).
 """
@@ -27,6 +28,33 @@ class OptimResult:
     optimizer (semopy) may also bring the covariance of its estimates (``vcov``, with
     ``vcov_invertible``), messages of its own (``notes``), entries for the fit's ``call`` and
     objects to inspect (``details``, e.g. ``semopy_model``).
+
+    Parameters
+    ----------
+    x : ndarray
+        The estimates.
+    fmin : float
+        The objective at ``x``.
+    gradient : ndarray
+        The gradient at ``x``.
+    information : ndarray or None
+        See above.
+    iterations : int
+        Iterations taken.
+    converged : bool
+        Whether the largest gradient element fell below the tolerance.
+    message : str
+        How the optimizer ended.
+    vcov, vcov_invertible, notes, call, details
+        See above.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> problem = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford")).problem
+    >>> opt = minimize(problem.loss, problem.x0)
+    >>> opt.converged, opt.message, opt.information.shape, opt.vcov
+    (True, 'gradient below tolerance', (8, 8), None)
     """
 
     x: np.ndarray
@@ -47,7 +75,39 @@ def minimize(loss: Loss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500
              newton_switch: float = 1e-1, information: bool = True) -> OptimResult:
     """Fisher scoring from ``x0``, Newton steps once the gradient is below ``newton_switch``;
     falls back to L-BFGS-B if both stall. The result's ``information`` is the expected Hessian
-    at the optimum (skipped, None, when ``information`` is False, e.g. for bootstrap refits)."""
+    at the optimum (skipped, None, when ``information`` is False, e.g. for bootstrap refits).
+
+    Parameters
+    ----------
+    loss : Loss
+        Any :class:`relqual.engine.protocol.Loss` (ML, FIML, DWLS).
+    x0 : ndarray
+        Starting values.
+    gtol : float
+        Convergence: the largest absolute gradient element below it.
+    max_iter : int
+        The largest number of scoring/Newton iterations (L-BFGS-B gets 20 times as many).
+    newton_switch : float
+        Take Newton steps once the largest gradient element is below it.
+    information : bool
+        Compute the expected Hessian at the optimum.
+
+    Returns
+    -------
+    OptimResult
+        Its ``message`` says which route ended where; after the iteration limit,
+        ``converged`` uses the tolerance ``1000 * gtol``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> opt = minimize(res.problem.loss, res.problem.x0, information=False)
+    >>> opt.converged, opt.information, bool(abs(opt.x - res.x).max() < 1e-8)
+    (True, None, True)
+    >>> round(float(opt.fmin * res.problem.loss.n_total), 3)
+    11.798
+    """
     x = np.asarray(x0, dtype=float).copy()
     try:
         f, g = loss.value_and_gradient(x)

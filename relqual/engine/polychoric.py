@@ -43,6 +43,21 @@ SQRT_EPS = np.sqrt(np.finfo(float).eps)
 # ------------------------------------------------------------------ bivariate normal
 
 def norm_pdf(x):
+    """The standard normal density.
+
+    Parameters
+    ----------
+    x : float or ndarray
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> norm_pdf(np.array([0.0, 1.0])).round(4)
+    array([0.3989, 0.242 ])
+    """
     return np.exp(-0.5 * np.square(x)) / np.sqrt(TWO_PI)
 
 
@@ -50,6 +65,25 @@ def bvn_cdf(h, k, r):
     """P(X <= h, Y <= k) for standard bivariate normal (X, Y) with correlation r.
 
     Arrays broadcast; infinite bounds are allowed (Genz 2004, ``bvnu``; accurate to about 1e-15).
+
+    Parameters
+    ----------
+    h, k : float or ndarray
+        The upper limits.
+    r : float or ndarray
+        The correlation.
+
+    Returns
+    -------
+    ndarray
+        The broadcast shape of the inputs.
+
+    Examples
+    --------
+    >>> round(float(bvn_cdf(0, 0, 0.5)), 12)         # 1/4 + arcsin(r) / (2 pi) = 1/3
+    0.333333333333
+    >>> bvn_cdf([0.0, np.inf, -np.inf], 0.5, 0.3).round(6)
+    array([0.388355, 0.691462, 0.      ])
     """
     h, k, r = np.broadcast_arrays(np.asarray(h, float), np.asarray(k, float),
                                   np.asarray(r, float))
@@ -137,6 +171,38 @@ class OrdinalStats:
     ``codes``: rows x items, categories coded 0..K-1. ``wls_obs`` = (thresholds, correlations in
     ``pairs`` order); ``gamma`` is lavaan's NACOV (``lavInspect(fit, "gamma")``); ``wls_vd`` the
     DWLS weights 1 / diag(gamma) (lavaan's ``WLS.VD``).
+
+    Parameters
+    ----------
+    names : tuple of str
+        The items.
+    n : int
+        The number of rows.
+    nlevels : ndarray
+        Categories per item.
+    th : ndarray
+        All thresholds, item by item.
+    th_item : ndarray
+        The item of each threshold.
+    th_start : ndarray
+        Position of each item's first threshold.
+    cor : ndarray
+        The polychoric correlation matrix.
+    pairs : tuple of ndarray
+        (I, J) with I > J, lavaan's order.
+    gamma : ndarray or None
+        The asymptotic covariance of ``wls_obs`` (None when not computed).
+    empty_cell_pairs : list
+        Pairs of items whose table has an empty cell.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> codes = hso[["x1", "x2", "x3"]].to_numpy() - 1          # categories 1..4 -> 0..3
+    >>> stats = ordinal_stats(codes, [4, 4, 4], ["x1", "x2", "x3"])
+    >>> stats.n, stats.nth, stats.cor.round(3)[1:, 0].tolist(), stats.gamma.shape
+    (301, 9, [0.299, 0.421], (12, 12))
     """
 
     names: tuple
@@ -152,29 +218,90 @@ class OrdinalStats:
 
     @property
     def nth(self) -> int:
+        """The number of thresholds."""
         return len(self.th)
 
     @property
     def wls_obs(self) -> np.ndarray:
+        """The sample statistics in lavaan's ``WLS.obs`` order: thresholds, then correlations."""
         return np.concatenate([self.th, self.cor[self.pairs]])
 
     @property
     def wls_vd(self) -> np.ndarray:
+        """The DWLS weights, 1 / diag(gamma) (lavaan's ``WLS.VD``)."""
         return 1.0 / np.diag(self.gamma)
 
     def threshold_names(self) -> list[str]:
+        """lavaan's threshold labels, ``item|t1``, ``item|t2``, ...
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> codes = hso[["x1", "x2", "x3"]].to_numpy() - 1          # categories 1..4 -> 0..3
+        >>> stats = ordinal_stats(codes, [4, 4, 4], ["x1", "x2", "x3"])
+        >>> stats.threshold_names()[:4]
+        ['x1|t1', 'x1|t2', 'x1|t3', 'x2|t1']
+        """
         return [f"{self.names[i]}|t{k + 1}" for i, k in
                 zip(self.th_item, np.arange(self.nth) - self.th_start[self.th_item])]
 
 
 def lower_pairs(p: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lower-triangle pairs (i > j) column by column, lavaan's ``vech(diagonal = FALSE)`` order."""
+    """Lower-triangle pairs (i > j) column by column, lavaan's ``vech(diagonal = FALSE)`` order.
+
+    Parameters
+    ----------
+    p : int
+        The number of items.
+
+    Returns
+    -------
+    I, J : ndarray
+        Row and column positions.
+
+    Examples
+    --------
+    >>> [pair.tolist() for pair in lower_pairs(3)]          # (2,1), (3,1), (3,2) 1-based
+    [[1, 2, 2], [0, 0, 1]]
+    """
     J, I = np.triu_indices(p, 1)          # row-major upper = column-major lower
     return I, J
 
 
 def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> OrdinalStats:
-    """All sample statistics of one group. ``codes`` rows x items (0..K-1, no missing values)."""
+    """All sample statistics of one group. ``codes`` rows x items (0..K-1, no missing values).
+
+    Parameters
+    ----------
+    codes : ndarray
+        Rows x items, categories coded 0..K-1, no missing values.
+    nlevels : sequence of int
+        Categories per item (K).
+    names : sequence of str
+        The items.
+    gamma : bool
+        Compute Gamma (the slowest part).
+
+    Returns
+    -------
+    OrdinalStats
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> codes = hso[["x1", "x2", "x3"]].to_numpy() - 1          # categories 1..4 -> 0..3
+    >>> stats = ordinal_stats(codes, [4, 4, 4], ["x1", "x2", "x3"])
+    >>> stats.th[:3].round(3).tolist(), stats.wls_obs[-3:].round(3).tolist()
+    ([-0.786, 0.113, 0.844], [0.299, 0.421, 0.322])
+    >>> ordinal_stats(codes, [4, 4, 4], ["x1", "x2", "x3"], gamma=False).gamma is None
+    True
+    """
     codes = np.asarray(codes, dtype=np.intp)
     n, p = codes.shape
     nlevels = np.asarray(nlevels, dtype=np.intp)
@@ -201,7 +328,8 @@ def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> Ordi
     freq = freq.astype(float)
     used = ((np.arange(kmax)[None, :, None] < nlevels[I][:, None, None])
             & (np.arange(kmax)[None, None, :] < nlevels[J][:, None, None]))
-    empty = [(names[I[q]], names[J[q]]) for q in np.flatnonzero((used & (freq == 0)).any(axis=(1, 2)))]
+    empty = [(names[I[q]], names[J[q]])
+             for q in np.flatnonzero((used & (freq == 0)).any(axis=(1, 2)))]
     with np.errstate(all="ignore"):
         start = np.corrcoef(codes, rowvar=False)[I, J]           # Pearson, as lavaan
     rho = _polychoric(freq.copy(), bounds[I], bounds[J], nlevels[I], nlevels[J], start)
@@ -356,7 +484,8 @@ def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho, cell_freq, flat):
         pi_ok = np.where(pi > SQRT_EPS, pi, np.nan)
         s_rho = phi / pi_ok                                  # pairs x kmax x kmax
         R = np.sqrt(1.0 - rho * rho)[:, None, None]
-        # Q1[s, b]: d/d(boundary s of item I) of P(X <= b_s, Y in cell b) = phi(b_s) * P(Y in b | X=b_s)
+        # Q1[s, b]: d/d(boundary s of item I) of P(X <= b_s, Y in cell b)
+        #           = phi(b_s) * P(Y in b | X=b_s)
         f1 = np.isfinite(b1)[:, :, None]
         Q1 = np.where(f1, norm_pdf(b1)[:, :, None]
                       * _diff_last(special.ndtr((b2[:, None, :] - r * b1[:, :, None]) / R)), 0.0)
@@ -368,7 +497,8 @@ def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho, cell_freq, flat):
     # casewise rho scores
     SC_COR = np.nan_to_num(s_rho).ravel()[flat]
     # A21: sum over rows of s_rho * d s_biv / d tau, aggregated by cell
-    M = np.where(cell_freq > 0, cell_freq * np.nan_to_num(s_rho) / np.nan_to_num(pi_ok, nan=1.0), 0.0)
+    M = np.where(cell_freq > 0,
+                 cell_freq * np.nan_to_num(s_rho) / np.nan_to_num(pi_ok, nan=1.0), 0.0)
     # item I threshold t (boundary t+1): + Q1[t+1, b] / pi[t, b] from cells in row t,
     # - Q1[t+1, b] / pi[t+1, b] from cells in row t+1
     kmax = bounds.shape[1] - 1

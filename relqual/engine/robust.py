@@ -24,6 +24,25 @@ from .samplestats import SampleStats
 
 @dataclass
 class RobustResult:
+    """The outcome of :func:`robust_ml` as a record (not used: :func:`robust_ml` returns a
+    dict with these keys and ``baseline_scaling_factor``).
+
+    Parameters
+    ----------
+    vcov : ndarray
+        The sandwich covariance of the estimates.
+    scaling_factor : float
+        The Yuan-Bentler (Mplus) scaling factor c.
+    trace_h1, trace_h0 : list of float
+        Per group tr(A1^-1 B1) and f_g tr(A^-1 B0_g).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> RobustResult(np.eye(2), 1.1, [3.0], [1.0]).scaling_factor
+    1.1
+    """
+
     vcov: np.ndarray
     scaling_factor: float
     trace_h1: list[float]
@@ -31,12 +50,65 @@ class RobustResult:
 
 
 def observed_information(loss: MLLoss, x: np.ndarray) -> np.ndarray:
-    """Observed information per row, A = 1/2 d2F (F = -2 logl / N up to a constant)."""
+    """Observed information per row, A = 1/2 d2F (F = -2 logl / N up to a constant).
+
+    Parameters
+    ----------
+    loss : MLLoss
+    x : ndarray
+        The estimates.
+
+    Returns
+    -------
+    ndarray
+        npar x npar.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"),
+    ...              estimator="MLR")
+    >>> p = res.problem
+    >>> observed_information(p.loss, res.x).shape
+    (8, 8)
+    """
     return 0.5 * loss.observed_hessian(x)[2]
 
 
 def sandwich(loss: MLLoss, x: np.ndarray, data: list[np.ndarray], A: np.ndarray):
-    """(Cov(theta), per group B0_g, A^-1) for the model at ``x``."""
+    """(Cov(theta), per group B0_g, A^-1) for the model at ``x``.
+
+    ``Cov(theta) = A^-1 B A^-1 / N`` with ``B = sum_g (n_g / N) B0_g`` the first-order
+    information (Huber 1967; White 1982).
+
+    Parameters
+    ----------
+    loss : MLLoss
+    x : ndarray
+        The estimates.
+    data : list of ndarray
+        Per group the rows (NaN = missing), in model variable order.
+    A : ndarray
+        The observed information (:func:`observed_information`).
+
+    Returns
+    -------
+    vcov : ndarray
+    B0_groups : list of ndarray
+        Per group the first-order information (1/n_g) sum_i s_i s_i'.
+    A_inv : ndarray
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"),
+    ...              estimator="MLR")
+    >>> p = res.problem
+    >>> A = observed_information(p.loss, res.x)
+    >>> vcov, B0, A_inv = sandwich(p.loss, res.x, p.data.arrays, A)
+    >>> bool(np.allclose(vcov, res.estimate.inference.vcov)), len(B0)
+    (True, 1)
+    """
     A_inv = np.linalg.inv(A)
     scores = loss.casewise_scores(x, data)
     B_groups = [s.T @ s / len(s) for s in scores]
@@ -46,7 +118,33 @@ def sandwich(loss: MLLoss, x: np.ndarray, data: list[np.ndarray], A: np.ndarray)
 
 
 def h1_traces(saturated: list[tuple[MLLoss, np.ndarray, np.ndarray]]) -> list[float]:
-    """tr(A1^-1 B1) per group for saturated single-group models (loss, h1 estimates, rows)."""
+    """tr(A1^-1 B1) per group for saturated single-group models (loss, h1 estimates, rows).
+
+    Parameters
+    ----------
+    saturated : list of (MLLoss, ndarray, ndarray)
+        Per group the saturated model's loss, its parameter vector at the sample (or EM)
+        moments, and the rows.
+
+    Returns
+    -------
+    list of float
+
+    Examples
+    --------
+    >>> from relqual.engine.loss import MLLoss
+    >>> from relqual.engine.matrices import RamModel
+    >>> from relqual.partable import unrestricted_partable
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"),
+    ...              estimator="MLR")
+    >>> p = res.problem
+    >>> sample = p.samples[0]
+    >>> model = RamModel(unrestricted_partable(list(sample.names)), 1, sample)
+    >>> x_h1 = saturated_start(model, sample.mean, sample.cov)
+    >>> [round(t, 3) for t in h1_traces([(MLLoss([model], [sample]), x_h1, p.data.arrays[0])])]
+    [11.07]
+    """
     traces = []
     for loss, x_h1, values in saturated:
         A1 = observed_information(loss, x_h1)
@@ -58,7 +156,34 @@ def h1_traces(saturated: list[tuple[MLLoss, np.ndarray, np.ndarray]]) -> list[fl
 
 def scaling_factor(trace_h1: list[float], B0_groups: list[np.ndarray], A_inv: np.ndarray,
                    weights: list[float], df: int) -> tuple[float, list[float]]:
-    """Yuan-Bentler (Mplus) scaling factor c = sum_g (tr_h1 - f_g tr(A^-1 B0_g)) / df."""
+    """Yuan-Bentler (Mplus) scaling factor c = sum_g (tr_h1 - f_g tr(A^-1 B0_g)) / df.
+
+    Parameters
+    ----------
+    trace_h1 : list of float
+        Per group tr(A1^-1 B1) (:func:`h1_traces`).
+    B0_groups : list of ndarray
+        Per group the model's first-order information.
+    A_inv : ndarray
+        The inverse observed information of the model.
+    weights : list of float
+        Per group n_g / N.
+    df : int
+        The model's degrees of freedom.
+
+    Returns
+    -------
+    c : float
+        NaN when df <= 0 or c <= 0.
+    trace_h0 : list of float
+        Per group f_g tr(A^-1 B0_g).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scaling_factor([10.0], [np.eye(2)], 2 * np.eye(2), [1.0], df=2)     # (10 - 4) / 2
+    (3.0, [4.0])
+    """
     trace_h0 = [w * float(np.sum(A_inv * B0.T)) for w, B0 in zip(weights, B0_groups)]
     if df <= 0:
         return np.nan, trace_h0
@@ -67,7 +192,29 @@ def scaling_factor(trace_h1: list[float], B0_groups: list[np.ndarray], A_inv: np
 
 
 def saturated_start(model: RamModel, mean: np.ndarray, cov: np.ndarray) -> np.ndarray:
-    """A moments-only model's parameter vector at given means and (co)variances."""
+    """A moments-only model's parameter vector at given means and (co)variances.
+
+    Parameters
+    ----------
+    model : RamModel
+        Of a saturated or independence table (:func:`relqual.partable.unrestricted_partable`).
+    mean : ndarray
+    cov : ndarray
+
+    Returns
+    -------
+    ndarray
+        One value per free parameter.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from relqual.engine.matrices import RamModel
+    >>> from relqual.partable import unrestricted_partable
+    >>> model = RamModel(unrestricted_partable(["x1", "x2"]), 1)
+    >>> saturated_start(model, np.zeros(2), np.array([[1., .5], [.5, 2.]])).tolist()
+    [1.0, 0.5, 2.0]
+    """
     x = np.zeros(model.npar)
     for kind, i, j, k in zip(model.kind, model.i, model.j, model.pidx):
         x[k] = mean[i] if kind == 2 else cov[i, j]
@@ -89,7 +236,31 @@ def robust_ml(loss: MLLoss, x: np.ndarray, samples: list[SampleStats], data: lis
     moments; ``data``: per group the rows used (NaN = missing), in the model's
     variable order; ``df``: the model's degrees of freedom. ``with_baseline=False`` skips the
     baseline's scaling factor (NaN; lavaan's baseline with fixed.x covariates differs).
-    Returns ``vcov``, ``scaling_factor``, ``baseline_scaling_factor``, ``trace_h1``, ``trace_h0``.
+
+    Parameters
+    ----------
+    loss : MLLoss
+    x : ndarray
+    samples : list of SampleStats
+    data : list of ndarray
+    df : int
+    with_baseline : bool
+        See above.
+
+    Returns
+    -------
+    dict
+        ``vcov``, ``scaling_factor``, ``baseline_scaling_factor``, ``trace_h1``, ``trace_h0``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"),
+    ...              estimator="MLR")
+    >>> p = res.problem
+    >>> robust = robust_ml(p.loss, res.x, p.samples, p.data.arrays, p.df)
+    >>> round(robust["scaling_factor"], 3), round(robust["baseline_scaling_factor"], 3)
+    (0.836, 1.187)
     """
     A = observed_information(loss, x)
     vcov, B0, A_inv = sandwich(loss, x, data, A)
@@ -121,7 +292,40 @@ def fit_baseline(names: list[str], samples, data: list[np.ndarray], pieces: list
     """The independence model (free variances and, with a mean structure, means) at its ML
     estimates for the same data: (models, loss, x). The estimates are closed-form: each
     variable's mean and variance (divisor n) over its observed values, which is also the FIML
-    solution because the likelihood factors over the variables."""
+    solution because the likelihood factors over the variables.
+
+    Parameters
+    ----------
+    names : list of str
+        The observed variables.
+    samples : list of SampleStats
+        Per group the moments (for the loss).
+    data : list of ndarray
+        Per group the rows (NaN = missing).
+    pieces : list of Piece or None
+        The fit's data pieces (FIML patterns), or None for complete data.
+    meanstructure : bool
+
+    Returns
+    -------
+    models : list of RamModel
+    loss : MLLoss
+    x : ndarray
+        The estimates.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"),
+    ...              estimator="MLR")
+    >>> p = res.problem
+    >>> models, loss, x = fit_baseline(["x1", "x2", "x3", "x4"], p.samples, p.data.arrays,
+    ...                                None, False)
+    >>> x.round(3).tolist()
+    [1.358, 1.382, 1.275, 1.351]
+    >>> round(float(loss.n_total * loss.value(x)), 3)     # the baseline chi-square
+    157.076
+    """
     table = unrestricted_partable(names, saturated=False, ngroups=len(samples),
                                   meanstructure=meanstructure)
     models = [RamModel(table, g + 1, s) for g, s in enumerate(samples)]

@@ -19,7 +19,34 @@ from .samplestats import SampleStats
 
 
 def starting_values(partable: ParTable, samples: list[SampleStats]) -> np.ndarray:
-    """One starting value per free parameter (the first row of each shared label decides)."""
+    """One starting value per free parameter (the first row of each shared label decides).
+
+    The rules are in the module docstring.
+
+    Parameters
+    ----------
+    partable : ParTable
+        The model.
+    samples : list of SampleStats
+        Per group the sample moments (FIML: the EM moments).
+
+    Returns
+    -------
+    ndarray
+        npar values (0 for any parameter no rule covers).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.engine.samplestats import SampleStats
+    >>> from relqual.partable import build_partable
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> sample = SampleStats.from_array(hs[["x1", "x2", "x3"]].to_numpy(), ["x1", "x2", "x3"])
+    >>> starting_values(build_partable("f =~ x1 + x2 + x3"), [sample]).round(3).tolist()
+    [0.778, 1.107, 0.679, 0.691, 0.637, 0.524]
+    >>> float(starting_values(build_partable("f =~ x1 + start(0.5)*x2 + x3"), [sample])[0])
+    0.5
+    """
     col = partable.col
     x0 = np.full(partable.npar, np.nan)
     for g, sample in enumerate(samples, start=1):

@@ -17,6 +17,19 @@ _controller: ThreadpoolController | None = None
 
 @contextmanager
 def single_blas_thread():
+    """Context manager: BLAS libraries use one thread inside, their previous limits after.
+
+    Yields
+    ------
+    None
+
+    Examples
+    --------
+    >>> from threadpoolctl import threadpool_info
+    >>> with single_blas_thread():
+    ...     print({pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"})
+    {1}
+    """
     global _controller
     if _controller is None:
         _controller = ThreadpoolController()
@@ -25,7 +38,26 @@ def single_blas_thread():
 
 
 def single_threaded(func):
-    """Decorator form of :func:`single_blas_thread`."""
+    """Decorator form of :func:`single_blas_thread`.
+
+    Parameters
+    ----------
+    func : callable
+
+    Returns
+    -------
+    callable
+        ``func`` run inside :func:`single_blas_thread` (name and docstring kept).
+
+    Examples
+    --------
+    >>> from threadpoolctl import threadpool_info
+    >>> @single_threaded
+    ... def blas_threads():
+    ...     return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+    >>> blas_threads(), blas_threads.__name__
+    ({1}, 'blas_threads')
+    """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with single_blas_thread():

@@ -37,6 +37,34 @@ class OrdinalRamModel(RamModel):
 
     The ordinal variables (``ordinal``) must not affect other variables (no outgoing paths), so
     that theta_ii enters only Sigma_ii and theta_ii = 1 - (B S B')_ii with theta_ii = 0 in S.
+
+    Parameters
+    ----------
+    partable : ParTable
+        The ordinal parameter table (:func:`relqual.ordinal.ordinal_partable`).
+    group : int
+        The 1-based group.
+    ordinal : sequence of str
+        The ordered variables.
+    sample : SampleStats, optional
+        As :class:`relqual.engine.matrices.RamModel`.
+
+    Raises
+    ------
+    NotImplementedError
+        When an ordered variable predicts another variable.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> model = res.problem.models[0]
+    >>> type(model).__name__, model.ord.tolist()
+    ('OrdinalRamModel', [0, 1, 2, 3])
+    >>> model.implied(x).sigma.diagonal().round(12).tolist()
+    [1.0, 1.0, 1.0, 1.0]
     """
 
     def __init__(self, partable, group: int, ordinal, sample=None):
@@ -50,6 +78,28 @@ class OrdinalRamModel(RamModel):
                 "predictors are not available with WLSMV yet (only as indicators or outcomes)")
 
     def matrices(self, x: np.ndarray):
+        """A, S, m at ``x``, the ordinal variables' residual variances set to 1 - (B S B')_ii.
+
+        Parameters
+        ----------
+        x : ndarray
+            The free parameters.
+
+        Returns
+        -------
+        A, S, m : ndarray
+            As :meth:`relqual.engine.matrices.RamModel.matrices`.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> A, S, m = res.problem.models[0].matrices(x)
+        >>> S.diagonal().round(3).tolist()          # residual variances, then var(f)
+        [0.374, 0.8, 0.722, 0.755, 0.626]
+        """
         A, S, m = super().matrices(x)
         o = self.ord
         S[o, o] = 0.0
@@ -59,7 +109,27 @@ class OrdinalRamModel(RamModel):
         return A, S, m
 
     def total_variances(self, X: np.ndarray) -> np.ndarray:
-        """Model-implied variances per draw; those of the ordinal latent responses are 1."""
+        """Model-implied variances per draw; those of the ordinal latent responses are 1.
+
+        Parameters
+        ----------
+        X : ndarray
+            Parameter vectors, one per row.
+
+        Returns
+        -------
+        ndarray
+            draws x n.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> res.problem.models[0].total_variances(x[None, :]).round(3)
+        array([[1.   , 1.   , 1.   , 1.   , 0.626]])
+        """
         out = super().total_variances(X)
         out[:, self.ord] = 1.0
         return out
@@ -67,7 +137,31 @@ class OrdinalRamModel(RamModel):
 
 @dataclass
 class GroupMap:
-    """Where a group's statistics come from in the parameter vector."""
+    """Where a group's statistics come from in the parameter vector.
+
+    Parameters
+    ----------
+    tau_param : ndarray
+        Parameter index of each threshold (-1: fixed).
+    tau_fixed : ndarray
+        Value of fixed thresholds.
+    tau_item : ndarray
+        Model variable position of each threshold's item.
+    I, J : ndarray
+        Correlation pairs, model variable positions.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> group = loss.maps[0]
+    >>> group.tau_param[:3].tolist(), group.tau_item[:4].tolist()
+    ([3, 4, 5], [0, 0, 0, 1])
+    >>> group.I.tolist(), group.J.tolist()
+    ([1, 2, 3, 2, 3, 3], [0, 0, 0, 1, 1, 2])
+    """
 
     tau_param: np.ndarray        # parameter index of each threshold (-1: fixed)
     tau_fixed: np.ndarray        # value of fixed thresholds
@@ -77,7 +171,35 @@ class GroupMap:
 
 
 def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> list[GroupMap]:
-    """Link every sample statistic to its implied counterpart (thresholds by ``lhs | tK`` rows)."""
+    """Link every sample statistic to its implied counterpart (thresholds by ``lhs | tK`` rows).
+
+    Parameters
+    ----------
+    partable : ParTable
+    models : list of RamModel
+        Per group.
+    stats : list of OrdinalStats
+        Per group.
+
+    Returns
+    -------
+    list of GroupMap
+
+    Raises
+    ------
+    ValueError
+        When a threshold has no row in the parameter table.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> maps = group_maps(res.partable, res.problem.models, loss.stats)
+    >>> len(maps), len(maps[0].tau_param)
+    (1, 12)
+    """
     col = partable.col
     maps = []
     for g, (model, st) in enumerate(zip(models, stats), start=1):
@@ -105,7 +227,29 @@ def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> l
 
 class DWLSLoss:
     """The DWLS objective over groups, with the interface of :class:`relqual.engine.loss.MLLoss`
-    that :func:`relqual.engine.optimize.minimize` uses."""
+    that :func:`relqual.engine.optimize.minimize` uses.
+
+    Implements :class:`relqual.engine.protocol.Loss` (formulas in the module docstring; no
+    casewise scores).
+
+    Parameters
+    ----------
+    models : list of OrdinalRamModel
+        Per group.
+    stats : list of OrdinalStats
+        Per group the thresholds, polychoric correlations and Gamma.
+    partable : ParTable
+        The ordinal parameter table.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> type(loss).__name__, loss.n_total, round(float(2 * loss.n_total * loss.value(x)), 3)
+    ('DWLSLoss', 301, 5.616)
+    """
 
     def __init__(self, models: list[OrdinalRamModel], stats: list[OrdinalStats], partable):
         self.models, self.stats = models, stats
@@ -120,6 +264,30 @@ class DWLSLoss:
 
     # ------------------------------------------------------------ implied statistics
     def implied(self, x: np.ndarray, g: int, imp=None) -> np.ndarray:
+        """The implied statistics of group ``g``: thresholds tau - mu*, then correlations.
+
+        Parameters
+        ----------
+        x : ndarray
+        g : int
+            0-based group.
+        imp : Implied, optional
+            The group's implied moments at ``x``, if already computed.
+
+        Returns
+        -------
+        ndarray
+            In the order of ``OrdinalStats.wls_obs``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> loss.implied(x, 0).shape
+        (18,)
+        """
         model, mp = self.models[g], self.maps[g]
         if imp is None:
             imp = model.implied(x)
@@ -128,7 +296,29 @@ class DWLSLoss:
         return np.concatenate([th, imp.sigma[mp.I, mp.J]])
 
     def delta(self, x: np.ndarray, g: int, imp=None) -> np.ndarray:
-        """d sigma_g / d theta' (statistics x parameters)."""
+        """d sigma_g / d theta' (statistics x parameters).
+
+        Parameters
+        ----------
+        x : ndarray
+        g : int
+            0-based group.
+        imp : Implied, optional
+
+        Returns
+        -------
+        ndarray
+            statistics x npar.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> loss.delta(x, 0).shape
+        (18, 16)
+        """
         model, mp = self.models[g], self.maps[g]
         if imp is None:
             imp = model.implied(x)
@@ -146,6 +336,30 @@ class DWLSLoss:
         return np.vstack([D_th, D_cor])
 
     def evaluate(self, x: np.ndarray):
+        """Implied moments, residuals and the objective at ``x`` (remembered for the last x).
+
+        Parameters
+        ----------
+        x : ndarray
+
+        Returns
+        -------
+        imps : list of Implied
+        resid : list of ndarray
+            Per group sample minus implied statistics.
+        f : float
+            The objective.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> imps, resid, f = loss.evaluate(x)
+        >>> len(imps), resid[0].shape, bool(f == loss.value(x))
+        (1, (18,), True)
+        """
         key = x.tobytes()
         if self._last is not None and self._last[0] == key:
             return self._last[1]
@@ -156,10 +370,49 @@ class DWLSLoss:
         return imps, resid, f
 
     def value(self, x: np.ndarray) -> float:
+        """The objective sum_g (N_g - 1) / (2N) F_g (lavaan's fmin); +inf where not finite.
+
+        Parameters
+        ----------
+        x : ndarray
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> round(float(loss.value(x)), 6)
+        0.009329
+        """
         f = self.evaluate(x)[2]
         return f if np.isfinite(f) else np.inf
 
     def value_and_gradient(self, x: np.ndarray):
+        """The objective and its gradient, -2 sum_g c_g Delta_g' W_g r_g.
+
+        Parameters
+        ----------
+        x : ndarray
+
+        Returns
+        -------
+        value : float
+        gradient : ndarray
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> bool(abs(loss.value_and_gradient(x)[1]).max() < 1e-9)      # at the optimum
+        True
+        """
         imps, resid, f = self.evaluate(x)
         grad = np.zeros(self.npar)
         for g, imp in enumerate(imps):
@@ -168,13 +421,54 @@ class DWLSLoss:
         return f, grad
 
     def observed_hessian(self, x: np.ndarray):
-        """Objective, gradient and full Hessian (the interface of MLLoss used by the optimizer)."""
+        """Objective, gradient and full Hessian (the interface of MLLoss used by the optimizer).
+
+        Parameters
+        ----------
+        x : ndarray
+
+        Returns
+        -------
+        tuple
+            ``(value, gradient, Hessian)``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> loss.observed_hessian(x)[2].shape
+        (16, 16)
+        """
         f, g, _, H = self.value_gradient_information(x, exact=True)
         return f, g, H
 
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and Gauss-Newton Hessian 2 sum_g c_g Delta' W Delta (with
-        ``exact``, also the full Hessian, which subtracts 2 c_g sum_k w_k r_k d2 sigma_k)."""
+        ``exact``, also the full Hessian, which subtracts 2 c_g sum_k w_k r_k d2 sigma_k).
+
+        Parameters
+        ----------
+        x : ndarray
+        exact : bool
+            Also return the full Hessian.
+
+        Returns
+        -------
+        tuple
+            ``(value, gradient, Gauss-Newton Hessian)``, and the full Hessian with ``exact``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> loss, x = res.problem.loss, res.x
+        >>> f, g, gauss_newton, full = loss.value_gradient_information(x, exact=True)
+        >>> gauss_newton.shape, bool(np.allclose(gauss_newton, full))
+        ((16, 16), False)
+        """
         imps, resid, f = self.evaluate(x)
         grad = np.zeros(self.npar)
         hess = np.zeros((self.npar, self.npar))
@@ -206,7 +500,36 @@ class DWLSLoss:
 
 @dataclass
 class WLSInference:
-    """Robust covariance of the estimates and the scaled-shifted test of a DWLS fit."""
+    """Robust covariance of the estimates and the scaled-shifted test of a DWLS fit.
+
+    Parameters
+    ----------
+    vcov : ndarray
+        The robust ("robust.sem") covariance of the estimates.
+    E_inv : ndarray
+        The inverse of E = sum_g f_g Delta_g' W_g Delta_g.
+    deltas : list of ndarray
+        Per group Delta_g.
+    chisq : float
+        T = 2 N F.
+    df : int
+    trace_ugamma, trace_ugamma2 : float
+        tr(U Gamma) and tr((U Gamma)^2).
+    a, shift : float
+        The scaled-shifted statistic is a T + shift.
+    invertible : bool
+        Whether E could be inverted.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> inf = inference(loss, x, res.problem.df)
+    >>> [round(float(v), 3) for v in (inf.chisq, inf.df, inf.chisq_scaled, inf.shift)]
+    [5.616, 2.0, 8.643, 0.075]
+    """
 
     vcov: np.ndarray
     E_inv: np.ndarray
@@ -221,15 +544,44 @@ class WLSInference:
 
     @property
     def chisq_scaled(self) -> float:
+        """The scaled-shifted statistic a T + shift (T itself when df = 0)."""
         return self.chisq * self.a + self.shift if self.df > 0 else self.chisq
 
     @property
     def scaling_factor(self) -> float:
+        """1 / a, as lavaan reports it (NaN when df = 0)."""
         return 1.0 / self.a if self.df > 0 else np.nan
 
 
 def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
-    """Robust (sandwich) covariance with Gamma, and the scaled-shifted test statistic."""
+    """Robust (sandwich) covariance with Gamma, and the scaled-shifted test statistic.
+
+    Formulas in the module docstring (lavaan ``lav_model_nvcov_robust_sem``,
+    ``lav_test_satorra_bentler``).
+
+    Parameters
+    ----------
+    loss : DWLSLoss
+    x : ndarray
+        The estimates.
+    df : int
+        The model's degrees of freedom.
+
+    Returns
+    -------
+    WLSInference
+        NaN covariance and test when E is not invertible.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> inf = inference(loss, x, res.problem.df)
+    >>> inf.vcov.shape, inf.invertible, round(float(inf.scaling_factor), 3)
+    ((16, 16), True, 0.655)
+    """
     imps, resid, f = loss.evaluate(x)
     N = loss.n_total
     fg = [s.n / N for s in loss.stats]
@@ -267,7 +619,26 @@ def baseline_test(loss: DWLSLoss) -> dict:
     """DWLS independence model (thresholds free, correlations 0): its statistic and its
     scaled-shifted version. The thresholds fit exactly, so T_b = sum_g (N_g - 1) sum w r^2 and
     U Gamma keeps only the correlation block of each group (tr(U Gamma) = the number of
-    correlations)."""
+    correlations).
+
+    Parameters
+    ----------
+    loss : DWLSLoss
+
+    Returns
+    -------
+    dict
+        ``chisq``, ``df``, ``chisq_scaled``, ``scaling_factor`` (1 / a) and ``shift``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> {k: round(float(v), 3) for k, v in baseline_test(loss).items()}
+    {'chisq': 193.937, 'df': 6.0, 'chisq_scaled': 174.977, 'scaling_factor': 1.112, 'shift': 0.605}
+    """
     chisq, tr1, tr2, df = 0.0, 0.0, 0.0, 0
     for st, w in zip(loss.stats, loss.w):
         nth = st.nth
@@ -290,7 +661,34 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
     DWLS estimates, XX3 = sum_g N_g F_ML, with the scaling c = tr(WiU' V WiU Gamma_c) / df
     (V: the ML information of the correlations, WiU = I - Delta_c E^-1 Delta_c' W_c), and the
     independence model's XX3_null = -sum_g N_g log|R_g| with c_null = tr(Gamma_c) / df_null.
-    NaN when a polychoric matrix is not positive definite (as lavaan)."""
+    NaN when a polychoric matrix is not positive definite (as lavaan).
+
+    Parameters
+    ----------
+    loss : DWLSLoss
+    x : ndarray
+        The DWLS estimates.
+    inf : WLSInference
+        Their inference (``E_inv`` and ``deltas``).
+    df : int
+        The model's degrees of freedom.
+
+    Returns
+    -------
+    dict
+        ``XX3``, ``df3``, ``c_hat3``, ``XX3_null``, ``df3_null``, ``c_hat3_null``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> robust = catml_robust(loss, x, inference(loss, x, 2), 2)
+    >>> {k: round(float(v), 3) for k, v in robust.items()}
+    {'XX3': 14.13, 'df3': 2.0, 'c_hat3': 1.414, 'XX3_null': 169.646, 'df3_null': 6.0,
+     'c_hat3_null': 1.058}
+    """
     nan = dict(XX3=np.nan, df3=np.nan, c_hat3=np.nan, XX3_null=np.nan, df3_null=np.nan,
                c_hat3_null=np.nan)
     imps, _, _ = loss.evaluate(x)
@@ -341,7 +739,41 @@ def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int
     """Fit measures of a WLSMV fit, named and computed as lavaan's ``fitMeasures`` (0.6.14)
     reports them (with '.' -> '_'): standard, scaled (from the scaled-shifted statistics) and
     robust (Savalei 2021, from :func:`catml_robust`) versions. ``n`` is the total sample size;
-    the RMSEA family uses N - G, as lavaan does for (D)WLS (``lav_utils_get_ntotal``)."""
+    the RMSEA family uses N - G, as lavaan does for (D)WLS (``lav_utils_get_ntotal``).
+
+    Parameters
+    ----------
+    inf : WLSInference
+        The model's test (:func:`inference`).
+    base : dict
+        The baseline's test (:func:`baseline_test`).
+    robust : dict
+        :func:`catml_robust`'s result.
+    npar : int
+    n : int
+        The total sample size N.
+    ngroups : int
+    srmr_parts : dict
+        :func:`srmr_ordinal`'s result.
+
+    Returns
+    -------
+    dict
+        Named as lavaan's ``fitMeasures`` ('.' -> '_'); the likelihood-based ones are NaN.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> inf = inference(loss, x, 2)
+    >>> measures = wlsmv_fit_measures(inf=inf, base=baseline_test(loss),
+    ...                               robust=catml_robust(loss, x, inf, 2), npar=16, n=301,
+    ...                               ngroups=1, srmr_parts=srmr_ordinal(loss, x))
+    >>> {k: round(float(measures[k]), 3) for k in ("cfi_scaled", "rmsea_scaled", "cfi_robust")}
+    {'cfi_scaled': 0.961, 'rmsea_scaled': 0.105, 'cfi_robust': 0.931}
+    """
     G = ngroups
     X2, df = inf.chisq, inf.df
     Xs = inf.chisq_scaled
@@ -382,7 +814,8 @@ def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int
         XX3s = XX3 / c3
         out["rmsea_robust"] = rmsea(XX3, df3, n, G, c3)
         lo, hi = fitindices.rmsea_ci(XX3s, df3, n, G)
-        out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo * np.sqrt(c3), hi * np.sqrt(c3)
+        out["rmsea_ci_lower_robust"] = lo * np.sqrt(c3)
+        out["rmsea_ci_upper_robust"] = hi * np.sqrt(c3)
         out["rmsea_pvalue_robust"] = _closefit(XX3s, df3, n, G, c3)
     else:
         for name in ("rmsea_robust", "rmsea_ci_lower_robust", "rmsea_ci_upper_robust",
@@ -404,7 +837,29 @@ def srmr_ordinal(loss: DWLSLoss, x: np.ndarray) -> dict:
     """Residual summaries of correlations (and thresholds), lavaan's ``lav_residuals_summary`` for
     categorical data: the "nomean" versions average the squared correlation residuals over
     p(p+1)/2 elements (srmr, rmr) or p(p-1)/2 (crmr); the others also count the thresholds.
-    Groups are weighted by N_g / N. lavaan's ``srmr`` for categorical data is srmr_bentler_nomean."""
+    Groups are weighted by N_g / N. lavaan's ``srmr`` for categorical data is srmr_bentler_nomean.
+
+    Parameters
+    ----------
+    loss : DWLSLoss
+    x : ndarray
+        The estimates.
+
+    Returns
+    -------
+    dict
+        ``srmr_bentler``, ``srmr_bentler_nomean``, ``crmr``, ``crmr_nomean``, ``srmr``, ``rmr``
+        and ``rmr_nomean``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> loss, x = res.problem.loss, res.x
+    >>> {k: round(float(v), 3) for k, v in srmr_ordinal(loss, x).items() if "nomean" in k}
+    {'srmr_bentler_nomean': 0.046, 'crmr_nomean': 0.06, 'rmr_nomean': 0.046}
+    """
     imps, resid, _ = loss.evaluate(x)
     N = loss.n_total
     out = dict(srmr_bentler=0.0, srmr_bentler_nomean=0.0, crmr=0.0, crmr_nomean=0.0)
