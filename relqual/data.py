@@ -151,7 +151,85 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         arrays = [complete[kept_groups == label] for label in labels]
     for label, arr in zip(labels, arrays):
         _check_usable(arr, variables, label, fiml)
+    notes += suspicious_codes(complete, variables) + scale_differences(complete, variables)
     return PreparedData(arrays, labels, n_input, len(complete), notes)
+
+
+def group_text(label) -> str:
+    """A group label as a person reads it (numpy scalars as plain numbers).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> group_text(np.float64(2.0)), group_text("Pasteur")
+    ('2.0', "'Pasteur'")
+    """
+    if isinstance(label, np.generic):
+        label = label.item()
+    return repr(label)
+
+
+def suspicious_codes(values: np.ndarray, variables: list[str]) -> list[str]:
+    """Warnings for values that look like undeclared missing-value codes: in a column whose
+    answers are whole numbers on a short scale (the rest spanning at most 10 points), fewer than
+    10% whole numbers far outside it (beyond 5 interquartile ranges, and at least 9 in absolute
+    value: 99, 999, -9, -99, ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = np.column_stack([np.tile([1, 2, 3, 4, 5], 4), np.tile([1, 2, 3, 4, 5], 4)])
+    >>> v = v.astype(float); v[7, 1] = 99
+    >>> suspicious_codes(v, ["a", "b"])  # doctest: +ELLIPSIS
+    ["column 'b' has 1 value(s) 99 far outside its other answers (1 to 5): ..."]
+    """
+    out = []
+    for k, name in enumerate(variables):
+        column = values[:, k]
+        column = column[~np.isnan(column)]
+        if len(column) < 10 or np.any(column % 1 != 0):
+            continue
+        q1, q3 = np.quantile(column, [0.25, 0.75])
+        width = max(q3 - q1, 1.0)
+        far = ((column > q3 + 5 * width) | (column < q1 - 5 * width)) & (np.abs(column) >= 9)
+        answers = column[~far]
+        lo, hi = answers.min(), answers.max()
+        if far.any() and far.mean() < 0.1 and hi - lo <= 10:
+            codes = np.unique(column[far])
+            shown = ", ".join(f"{c:g}" for c in codes[:5])
+            out.append(f"column '{name}' has {int(far.sum())} value(s) {shown} far outside its "
+                       f"other answers ({lo:g} to {hi:g}): an undeclared missing-value code? "
+                       f"They are fitted as answers; declare them (read_survey(missing_codes="
+                       f"[{shown}])) or set them to NaN")
+    return out
+
+
+def scale_differences(values: np.ndarray, variables: list[str], factor: float = 1000.0
+                      ) -> list[str]:
+    """lavaan's warning when observed variances differ by more than a factor ``factor``
+    (1000): estimation and standard errors become numerically fragile; rescale the variables.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> v = np.column_stack([rng.normal(size=50), 1000 * rng.normal(size=50)])
+    >>> scale_differences(v, ["a", "b"])  # doctest: +ELLIPSIS
+    ["the observed variances differ by a factor of ... (largest: 'b', smallest: 'a')..."]
+    """
+    if len(values) < 2:
+        return []
+    variances = np.nanvar(values, axis=0)
+    if not np.all(variances > 0):
+        return []
+    ratio = variances.max() / variances.min()
+    if ratio <= factor:
+        return []
+    big, small = variables[int(np.argmax(variances))], variables[int(np.argmin(variances))]
+    return [f"the observed variances differ by a factor of {ratio:,.0f} (largest: '{big}', "
+            f"smallest: '{small}'), more than {factor:,.0f} (lavaan warns too): estimates and "
+            "standard errors can become unreliable and the information matrix can look "
+            "singular; rescale the variables (e.g. income in thousands)"]
 
 
 def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: dict[str, int]):
@@ -189,12 +267,15 @@ def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: bool) -> None:
-    where = "" if group_label is None else f" in group {group_label!r}"
+    where = "" if group_label is None else f" in group {group_text(group_label)}"
     n, p = values.shape
     if n == 0:
         raise DataError(f"no usable rows{where}: every row has a missing value in a model variable")
-    if n < 2:
-        raise DataError(f"only {n} usable row(s){where}; at least {p + 1} are needed")
+    if n <= p:
+        merge = " (merge small groups, or leave this one out)" if group_label is not None else ""
+        kind = "usable" if fiml else "complete"
+        raise DataError(f"only {n} {kind} rows{where} for {p} observed variables: the sample "
+                        f"covariance matrix is singular; at least {p + 1} are needed{merge}")
     counts = (~np.isnan(values)).sum(axis=0)
     for v, count in zip(variables, counts):
         if count < 2:
@@ -208,9 +289,6 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
                             f"{first:g}); remove it from the model")
     if fiml:
         return                      # the EM step reports a singular saturated covariance
-    if n <= p:
-        raise DataError(f"{n} complete rows{where} for {p} observed variables: the sample "
-                        f"covariance matrix is singular; at least {p + 1} rows are needed")
     corr = np.corrcoef(values, rowvar=False)
     eigvals = np.linalg.eigvalsh(corr)
     if eigvals.min() < 1e-10:
@@ -261,7 +339,8 @@ def check_groups_kept(data, group: str | None, prepared) -> None:
         return
     lost = [g for g in pd.unique(data[group].dropna()) if g not in prepared.group_labels]
     if lost:
-        raise DataError(f"group(s) {', '.join(repr(g) for g in lost)} of column '{group}' have no "
+        raise DataError(f"group(s) {', '.join(group_text(g) for g in lost)} of column '{group}' "
+                        "have no "
                         "usable rows left (every row has a missing value in a model variable); "
                         + " ".join(prepared.notes))
 

@@ -10,6 +10,7 @@ sd(from) / sd(to), with the model-implied standard deviations (lavaan's ``std.al
 """
 from __future__ import annotations
 
+import numbers
 from collections import deque
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from scipy import stats
 from .conventions import z_critical
 from .engine.inference import numerical_jacobian
 from .intervals import bootstrap_interval, jackknife_acceleration
+from .options import check_types
 from .partable import unique_in_order
 
 
@@ -265,6 +267,9 @@ def effects_table(result, ci: str = "delta", n: int | None = None, seed=None, le
     >>> bool((table["ci_lower"] < table["est"]).all())
     True
     """
+    check_types(seed=seed, n_jobs=n_jobs)
+    if n is not None and not (isinstance(n, numbers.Integral) and n >= 1):
+        raise TypeError(f"n must be a whole number of draws or resamples, e.g. n=1000 (got {n!r})")
     if result.partable.ngroups != 1:
         raise NotImplementedError("effects of multigroup models are not available yet")
     structure = EffectStructure(result.models[0], result.partable.col)

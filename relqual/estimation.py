@@ -224,12 +224,21 @@ def conclude(est: Estimate) -> list[str]:
         if inf.information is not None and np.all(np.isfinite(inf.information)):
             involved = parameter_names(problem.partable,
                                        unidentified_parameters(inf.information))
-        messages.append("the information matrix is singular, so the model is probably not "
-                        "identified; standard errors and robust tests are not available"
+        cause = ("so the model is probably not identified" if not _badly_scaled(problem) else
+                 "probably because the observed variances differ by more than a factor 1000 "
+                 "(see above; rescale the variables), or the model is not identified")
+        messages.append(f"the information matrix is singular, {cause}; standard errors and "
+                        "robust tests are not available"
                         + (". Parameters involved: " + ", ".join(involved) if involved else ""))
     if np.all(np.isfinite(opt.x)):
         messages += improper_solution_messages(problem, opt.x)
     return messages
+
+
+def _badly_scaled(problem: Problem, factor: float = 1000.0) -> bool:
+    """Whether the observed variances differ by more than ``factor`` (lavaan's warning)."""
+    variances = np.concatenate([np.diag(s.cov) for s in problem.samples])
+    return bool(np.all(variances > 0) and variances.max() > factor * variances.min())
 
 
 def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:

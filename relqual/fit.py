@@ -11,8 +11,8 @@ import warnings
 
 import pandas as pd
 
-from .estimation import estimate
 from .engine.threads import single_threaded
+from .estimation import estimate
 from .ml import ML
 from .models import resolve_model
 from .options import FitOptions
@@ -23,7 +23,7 @@ FAMILIES = {"ML": ML, "MLR": ML, "WLSMV": WLSMV}
 
 
 @single_threaded
-def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=None,
+def fit(model, data, estimator: str | None = None, missing: str = "listwise", ordered=None,
         group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,
         meanstructure: bool | None = None, fixed_x: bool = True,
@@ -36,10 +36,10 @@ def fit(model, data, estimator: str = "ML", missing: str = "listwise", ordered=N
         lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a model file.
     data : pandas.DataFrame
         The survey (never modified).
-    estimator : {"ML", "MLR", "WLSMV"}
+    estimator : {"ML", "MLR", "WLSMV"}, optional
         Maximum likelihood, robust ML (sandwich SEs, Yuan-Bentler scaled test) or WLSMV for
-        ordered items. ``ordered`` with the default estimator selects WLSMV (lavaan's default
-        for ordered data).
+        ordered items. Unset: ML, or WLSMV when ``ordered`` names items (lavaan's default);
+        ``ordered`` with an explicit ``"ML"``/``"MLR"`` is an error, as in lavaan.
     missing : {"listwise", "fiml"}
         Listwise deletion or full-information ML (lavaan's ``missing = "ml"``).
     ordered : list of str or True, optional

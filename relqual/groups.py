@@ -28,6 +28,8 @@ likelihood-ratio test against the model where it is constrained equal (shared la
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -37,6 +39,8 @@ from .data import check_group_column
 from .difftest import check_estimator as _check_estimator
 from .difftest import difference_test as _difference_test
 from .fit import fit
+from .models import resolve_model
+from .partable import build_partable
 from .pathcompare import compare_fitted_paths
 
 LEVELS = {
@@ -149,11 +153,17 @@ def invariance(model, data, group: str, levels=("configural", "metric", "scalar"
     _check_group_column(data, group)
     if isinstance(group_partial, str):
         group_partial = [group_partial]
+    if group_partial:          # every term names a parameter some level constrains (else: error)
+        build_partable(resolve_model(model).syntax, ngroups=2, meanstructure=True,
+                       group_equal=LEVELS[levels[-1]], group_partial=tuple(group_partial))
     fits = {}
     for level in levels:
-        fits[level] = fit(model, data, estimator=estimator, group=group,
-                          group_equal=list(LEVELS[level]), group_partial=list(group_partial),
-                          **fit_options)
+        partial = list(group_partial) if LEVELS[level] else []
+        with warnings.catch_warnings():   # a term for a later level does nothing at this one
+            warnings.filterwarnings("ignore", message="group_partial term .* has no effect")
+            fits[level] = fit(model, data, estimator=estimator, group=group,
+                              group_equal=list(LEVELS[level]), group_partial=partial,
+                              **fit_options)
     table = _invariance_table(fits, estimator, criterion, alpha, delta_cfi, delta_rmsea)
     first = fits[levels[0]]
     latent = None

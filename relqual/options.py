@@ -5,7 +5,10 @@ the estimation core (:mod:`relqual.estimation`) can trust what it receives.
 """
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from .data import FIML_NAMES
 
@@ -36,6 +39,96 @@ def wants_ordered(ordered) -> bool:
     if ordered is None or ordered is False:
         return False
     return ordered is True or isinstance(ordered, str) or len(ordered) > 0
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _names(value) -> bool:
+    """A string, or an iterable of strings."""
+    if isinstance(value, str):
+        return True
+    try:
+        return all(isinstance(v, str) for v in value)
+    except TypeError:
+        return False
+
+
+def check_types(**arguments) -> None:
+    """Refuse an argument of the wrong type with a message that names it.
+
+    Examples
+    --------
+    >>> check_types(bootstrap=2.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: bootstrap must be a whole number of resamples, e.g. bootstrap=1000 (got 2.5)
+    >>> check_types(seed=-1)
+    Traceback (most recent call last):
+    ...
+    ValueError: seed must be a non-negative integer (or a numpy SeedSequence/Generator), got -1
+    """
+    a = arguments
+    for name in ("estimator", "missing", "se", "engine"):
+        if name in a and a[name] is not None and not isinstance(a[name], str):
+            raise TypeError(f"{name} must be a string, e.g. {name}='{_EXAMPLES[name]}' "
+                            f"(got {a[name]!r})")
+    for name in ("std_lv", "fixed_x"):
+        if name in a and not isinstance(a[name], (bool, np.bool_)):
+            raise TypeError(f"{name} must be True or False (got {a[name]!r})")
+    if a.get("meanstructure") is not None and not isinstance(a["meanstructure"], (bool, np.bool_)):
+        raise TypeError(f"meanstructure must be True, False or None (got {a['meanstructure']!r})")
+    if "bootstrap" in a:
+        value = a["bootstrap"]
+        if not _is_whole(value):
+            raise TypeError("bootstrap must be a whole number of resamples, e.g. bootstrap=1000 "
+                            f"(got {value!r})")
+        if value < 0:
+            raise ValueError(f"bootstrap must be 0 or more resamples (got {value})")
+    if "n_jobs" in a and not _is_whole(a["n_jobs"]):
+        raise TypeError("n_jobs must be a whole number of worker processes, e.g. n_jobs=2 "
+                        f"(-1: every core) (got {a['n_jobs']!r})")
+    if "seed" in a:
+        check_seed(a["seed"])
+    for name in ("group_equal", "group_partial"):
+        if name in a and a[name] is not None and not _names(a[name]):
+            raise TypeError(f"{name} must be a string or a list of strings (got {a[name]!r})")
+    ordered = a.get("ordered")
+    if ordered is not None and not isinstance(ordered, (bool, np.bool_)) and not _names(ordered):
+        raise TypeError("ordered must be True, a column name or a list of column names "
+                        f"(got {ordered!r})")
+    group = a.get("group")
+    if group is not None and not isinstance(group, (str, numbers.Integral)):
+        raise TypeError(f"group must be the name of a column (got {group!r})")
+    control = a.get("control")
+    if control is not None:
+        if not isinstance(control, dict):
+            raise TypeError(f"control must be a dict such as {{'max_iter': 1000}} (got "
+                            f"{control!r})")
+        if "max_iter" in control and not (_is_whole(control["max_iter"])
+                                           and control["max_iter"] >= 1):
+            raise ValueError("control['max_iter'] must be a whole number of at least 1 (got "
+                             f"{control['max_iter']!r})")
+        if "gtol" in control and not (isinstance(control["gtol"], numbers.Real)
+                                       and control["gtol"] > 0):
+            raise ValueError(f"control['gtol'] must be a positive number (got {control['gtol']!r})")
+
+
+def check_seed(seed) -> None:
+    """A seed is None, a non-negative integer, or a numpy SeedSequence, Generator or
+    BitGenerator (what ``numpy.random.default_rng`` accepts)."""
+    if seed is None or isinstance(seed, (np.random.SeedSequence, np.random.Generator,
+                                         np.random.BitGenerator)):
+        return
+    if not _is_whole(seed):
+        raise TypeError(f"seed must be a non-negative integer such as seed=1 (got {seed!r})")
+    if seed < 0:
+        raise ValueError("seed must be a non-negative integer (or a numpy SeedSequence/"
+                         f"Generator), got {seed}")
+
+
+_EXAMPLES = {"estimator": "MLR", "missing": "fiml", "se": "bootstrap", "engine": "native"}
 
 
 def _as_list(value) -> list:
@@ -92,14 +185,16 @@ class FitOptions:
         return self.missing in FIML_NAMES
 
     @classmethod
-    def from_arguments(cls, *, estimator="ML", missing="listwise", ordered=None, group=None,
+    def from_arguments(cls, *, estimator=None, missing="listwise", ordered=None, group=None,
                        group_equal=(), group_partial=(), se="standard", bootstrap=0, seed=None,
                        engine="native", std_lv=False, meanstructure=None, fixed_x=True,
                        control=None, n_jobs=1) -> FitOptions:
         """Check every argument of :func:`relqual.fit` and return the options.
 
-        ``ordered`` with an explicit ``estimator="ML"`` or ``"MLR"`` is an error (as lavaan);
-        with the default estimator it selects WLSMV (lavaan's default for ordered data).
+        ``estimator=None`` (the default) means ML, or WLSMV when ``ordered`` names items
+        (lavaan's default for ordered data); ``ordered`` with an explicit ``estimator="ML"`` or
+        ``"MLR"`` is an error, as in lavaan. Every argument's type is checked first, with a
+        message naming it.
 
         Parameters
         ----------
@@ -124,15 +219,19 @@ class FitOptions:
         >>> options.estimator, options.group_equal
         ('WLSMV', ('loadings',))
         """
-        estimator = str(estimator).upper()
-        if estimator == "ML" and wants_ordered(ordered):
-            estimator = "WLSMV"                 # lavaan's default estimator for ordered data
-        options = cls(estimator=estimator, missing=str(missing).lower(), ordered=ordered,
+        check_types(estimator=estimator, missing=missing, ordered=ordered, group=group,
+                    group_equal=group_equal, group_partial=group_partial, se=se,
+                    bootstrap=bootstrap, seed=seed, engine=engine, std_lv=std_lv,
+                    meanstructure=meanstructure, fixed_x=fixed_x, control=control,
+                    n_jobs=n_jobs)
+        if estimator is None:                   # lavaan's default: WLSMV for ordered data
+            estimator = "WLSMV" if wants_ordered(ordered) else "ML"
+        options = cls(estimator=estimator.upper(), missing=missing.lower(), ordered=ordered,
                       group=group, group_equal=tuple(_as_list(group_equal)),
                       group_partial=tuple(_as_list(group_partial)), se=se,
-                      bootstrap=int(bootstrap or 0), seed=seed, engine=engine,
-                      std_lv=bool(std_lv), meanstructure=meanstructure, fixed_x=bool(fixed_x),
-                      control=dict(control or {}), n_jobs=n_jobs)
+                      bootstrap=int(bootstrap), seed=seed, engine=engine,
+                      std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
+                      control=dict(control or {}), n_jobs=int(n_jobs))
         options.validate()
         return options
 
@@ -182,7 +281,8 @@ class FitOptions:
                                           "only; semopy has no WLSMV")
         elif wants_ordered(ordered):
             raise ValueError(f"ordered (categorical) indicators need estimator='WLSMV' (lavaan's "
-                             f"default for ordered data), not '{estimator}'")
+                             f"default for ordered data), not '{estimator}'; leave estimator "
+                             "unset, or drop ordered= to treat the items as continuous")
         if (self.group_equal or self.group_partial) and self.group is None:
             name = "group_equal" if self.group_equal else "group_partial"
             raise ValueError(f"{name} needs group= (the column that defines the groups)")

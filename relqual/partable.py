@@ -20,6 +20,7 @@ outcomes), ``ov.x`` (observed exogenous covariates), ``lv.x`` (exogenous latents
 from __future__ import annotations
 
 import ast
+import difflib
 import warnings
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -27,7 +28,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .syntax import Modifier, ModelSyntaxError, Statement, parse
+from .syntax import ModelSyntaxError, Modifier, Statement, parse
 
 PARAM_OPS = ("=~", "~", "~~", "~1", "|")
 TABLE_COLUMNS = ["id", "lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo",
@@ -446,13 +447,49 @@ def _normalize_partial(text: str) -> str:
     return "".join(text.split())
 
 
+def _check_partial(cols, n_base, group_equal, group_partial, lv: set) -> set[str]:
+    """The ``group_partial`` terms, normalized; each must name a parameter of the model that
+    ``group_equal`` constrains, else a clear error (with the closest valid term) or warning."""
+    if not group_partial:
+        return set()
+    if not group_equal:
+        raise ValueError("group_partial frees parameters that group_equal constrains, but "
+                         "group_equal is empty; name what to constrain, e.g. "
+                         "group_equal=['loadings']")
+    names = {}
+    for k in range(n_base):
+        op, lhs, rhs = cols["op"][k], cols["lhs"][k], cols["rhs"][k]
+        name = f"{lhs}{op}{rhs}" if op != "~1" else f"{lhs}~1"
+        names[name] = _group_equal_kind(op, lhs, rhs, lv)
+        if op == "~~":
+            names[f"{rhs}~~{lhs}"] = names[name]
+    out = set()
+    for term in group_partial:
+        key = _normalize_partial(term)
+        if key not in names:
+            close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.5)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ValueError(f"group_partial term '{term}' names no parameter of the model{hint} "
+                             "(write it as lavaan does, e.g. 'visual =~ x2', 'x3 ~ 1', "
+                             "'x1 ~~ x1')")
+        if names[key] not in group_equal:
+            warnings.warn(f"group_partial term '{term}' has no effect: it is a "
+                          f"{names[key]} parameter, which group_equal="
+                          f"{list(group_equal)} does not constrain", stacklevel=4)
+        out.add(key)
+        if "~~" in key:
+            a, b = key.split("~~")
+            out.add(f"{b}~~{a}")
+    return out
+
+
 def _equal_across_groups(cols, roles, n_base, group_equal, group_partial) -> None:
     """Give the parameters of the ``group_equal`` kinds one shared label per group-1 row
     (lavaan names it after the group-1 parameter's plabel, ``.pK.``)."""
-    if not group_equal:
+    if not group_equal and not group_partial:
         return
     lv = set(roles.lv)
-    partial = {_normalize_partial(p) for p in group_partial}
+    partial = _check_partial(cols, n_base, group_equal, group_partial, lv)
     ngroups = len(cols["lhs"]) // n_base
     for k in range(n_base):
         op, lhs, rhs = cols["op"][k], cols["lhs"][k], cols["rhs"][k]

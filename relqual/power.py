@@ -60,7 +60,7 @@ from .engine.threads import single_blas_thread
 from .estimation import estimate
 from .ml import problem_from_samples
 from .models import resolve_model
-from .options import FitOptions
+from .options import FitOptions, check_types
 from .partable import build_partable
 from .resample import CHUNK, REFIT_GTOL, process_context, progress_bar, worker_count
 from .simulate import (
@@ -653,6 +653,7 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     ['n', 'lhs', 'op', 'rhs', 'power']
     """
     started = time.perf_counter()
+    check_types(seed=seed)
     spec = resolve_model(model)
     sizes = _check_sizes(n)
     if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1:

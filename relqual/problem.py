@@ -19,12 +19,15 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
+import pandas as pd
 
 from .data import DataError, PreparedData, check_group_column
 from .engine.inference import evaluate_defined, standardize
 from .engine.samplestats import SampleStats
 from .partable import ParTable
 from .syntax import ModelSyntaxError
+
+MAX_GROUPS = 20       # more distinct numeric values than this: a continuous column, not groups
 
 
 @dataclass(frozen=True)
@@ -392,7 +395,16 @@ def count_groups(data, group: str | None) -> int:
     if group is None:
         return 1
     check_group_column(data, group)
-    n = int(data[group].dropna().nunique())
+    column = data[group].dropna()
+    n = int(column.nunique())
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        values = column.to_numpy(dtype=float)
+        if np.any(values % 1 != 0) or n > MAX_GROUPS:
+            shown = ", ".join(f"{v:g}" for v in pd.unique(values)[:4])
+            raise DataError(f"group column '{group}' looks continuous ({n} distinct values such "
+                            f"as {shown}); group= needs a column of a few categories: cut it "
+                            f"into groups first (e.g. pd.qcut(data['{group}'], 2, "
+                            "labels=['low', 'high']))")
     if n < 2:
         raise DataError(f"group column '{group}' has {n} distinct value(s); at least 2 are needed")
     return n

@@ -24,7 +24,7 @@ from .effects import EffectStructure
 from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
 from .estimation import estimate
-from .options import FitOptions
+from .options import FitOptions, check_types
 
 CHUNK = 25
 REFIT_GTOL = 1e-7      # resample optima to ~1e-7: far below any bootstrap standard error
@@ -298,6 +298,7 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
     >>> bool(np.allclose(boot.values, again.values))
     True
     """
+    check_types(bootstrap=draws, seed=seed, n_jobs=n_jobs)
     if draws < 1 and indices is None:
         raise ValueError("the number of bootstrap draws must be at least 1")
     refitter = Refitter(result, kind)

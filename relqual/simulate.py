@@ -41,6 +41,7 @@ from scipy import stats
 from . import models as model_library
 from .engine.inference import standardize
 from .engine.matrices import RamModel
+from .options import check_seed
 from .partable import ParTable, build_partable
 
 LIKERT_SHARES = {
@@ -287,6 +288,7 @@ def simulate(model, n: int, seed=None, likert: int | None = None, missing_rate: 
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive whole number of respondents (got {n!r})")
+    check_seed(seed)
     if likert is not None:
         thresholds = likert_thresholds(likert)
     if missing not in MISSING_MECHANISMS:
