@@ -67,7 +67,8 @@ FIML_NAMES = ("fiml", "ml", "direct")
 
 
 def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | None = None,
-                 missing: str = "listwise", group: str | None = None) -> PreparedData:
+                 missing: str = "listwise", group: str | None = None,
+                 scales: dict | None = None) -> PreparedData:
     """Select and check the model's observed variables; complete them listwise, or (FIML:
     ``missing="fiml"``, lavaan's "ml") keep every row with at least one observed value.
 
@@ -151,7 +152,9 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         arrays = [complete[kept_groups == label] for label in labels]
     for label, arr in zip(labels, arrays):
         _check_usable(arr, variables, label, fiml)
-    notes += suspicious_codes(complete, variables) + scale_differences(complete, variables)
+    notes += (outside_scale(complete, variables, scales or {})
+              or suspicious_codes(complete, variables))
+    notes += scale_differences(complete, variables)
     return PreparedData(arrays, labels, n_input, len(complete), notes)
 
 
@@ -167,6 +170,31 @@ def group_text(label) -> str:
     if isinstance(label, np.generic):
         label = label.item()
     return repr(label)
+
+
+def outside_scale(values: np.ndarray, variables: list[str], scales: dict) -> list[str]:
+    """Warnings for answers outside an item's known answer scale (``scales``: item -> number
+    of points of its 1..points Likert scale, as the model library's construct catalog gives).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> outside_scale(np.array([[1.0], [5.0], [99.0]]), ["sat1"], {"sat1": 5})
+    ["column 'sat1' has 1 answer(s) outside its 1-5 scale (99): ..."]
+    """
+    out = []
+    for k, name in enumerate(variables):
+        if name not in scales:
+            continue
+        column = values[:, k]
+        bad = ~np.isnan(column) & ((column < 1) | (column > scales[name]))
+        if bad.any():
+            shown = ", ".join(f"{c:g}" for c in np.unique(column[bad])[:5])
+            out.append(f"column '{name}' has {int(bad.sum())} answer(s) outside its "
+                       f"1-{scales[name]} scale ({shown}): undeclared missing-value codes or "
+                       "typing errors? They are fitted as answers; declare them "
+                       f"(read_survey(missing_codes=[{shown}])) or correct them")
+    return out
 
 
 def suspicious_codes(values: np.ndarray, variables: list[str]) -> list[str]:

@@ -23,10 +23,9 @@ from .data import PreparedData, check_groups_kept, prepare_data
 from .engine import fitindices
 from .engine.fiml_corrected import fiml_corrected
 from .engine.inference import vcov_from_information
-from .engine.loss import MLLoss, Piece
+from .engine.loss import MLLoss, NotPositiveDefinite, Piece
 from .engine.matrices import RamModel
 from .engine.missing import IncompleteData, missing_patterns
-from .engine.loss import NotPositiveDefinite
 from .engine.robust import fit_baseline, robust_ml, sandwich
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
@@ -121,7 +120,8 @@ class MLFamily:
         """
         partable = ml_partable(spec, options, count_groups(data, options.group))
         prepared = prepare_data(data, partable.roles.ov, first_line=partable.roles.first_line,
-                                missing=options.missing, group=options.group)
+                                missing=options.missing, group=options.group,
+                                scales=item_scales(spec))
         check_groups_kept(data, options.group, prepared)
         incomplete = None
         if options.fiml:
@@ -307,6 +307,20 @@ def _fiml_robust_measures(problem: Problem, x: np.ndarray, measures: dict, mlr: 
         return {}
     return fitindices.robust_measures(measures, fc["XX3"], fc["c3"], fc["XX3_null"],
                                       fc["c3_null"])
+
+
+def item_scales(spec) -> dict:
+    """Item -> number of answer points, from a library model's constructs (empty otherwise).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> item_scales(rq.models.load("relationship_quality"))["sat1"]
+    5
+    """
+    constructs = getattr(spec, "constructs", None) or {}
+    return {item["id"]: int(item["points"]) for c in constructs.values()
+            for item in c.get("items", []) if item.get("points")}
 
 
 def ml_partable(spec, options, ngroups: int) -> ParTable:

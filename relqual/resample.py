@@ -70,6 +70,10 @@ class BootstrapDraws:
     indices: list = field(repr=False)  # per draw: list of row-index arrays per group
     layout: dict = field(default_factory=dict)   # statistic name -> slice of the columns
 
+    def __post_init__(self):
+        for array in (self.values, self.converged):     # draws a caller cannot change
+            array.setflags(write=False)
+
     @property
     def n_failed(self) -> int:
         """The number of draws whose refit failed or did not converge."""

@@ -10,6 +10,7 @@ does not support is declared by its estimator family (``family.unsupported``) an
 from __future__ import annotations
 
 import functools
+from types import MappingProxyType
 from dataclasses import replace
 from functools import cached_property
 
@@ -84,6 +85,12 @@ def requires(feature: str):
     return decorate
 
 
+def _read_only(array: np.ndarray) -> np.ndarray:
+    out = np.array(array, dtype=float)
+    out.setflags(write=False)
+    return out
+
+
 class Result:
     """An immutable fitted model (see the module docstring).
 
@@ -116,10 +123,10 @@ class Result:
         set_(self, "spec", spec)
         set_(self, "estimate", estimate)
         set_(self, "problem", problem)
-        set_(self, "call", dict(call))
+        set_(self, "call", MappingProxyType(dict(call)))   # read-only
         set_(self, "boot", boot)
         set_(self, "partable", problem.partable)
-        set_(self, "x", estimate.x)
+        set_(self, "x", _read_only(estimate.x))
         set_(self, "_resamples", {})
         vcov = estimate.vcov
         if boot is not None:                       # covariance of the bootstrap draws
@@ -127,7 +134,7 @@ class Result:
                          for k in range(1, problem.partable.npar + 1)]
             vcov = np.cov(boot.block("est")[:, free_rows], rowvar=False).reshape(
                 len(free_rows), len(free_rows))
-        set_(self, "vcov_matrix", vcov)
+        set_(self, "vcov_matrix", None if vcov is None else _read_only(vcov))
 
     def __getattr__(self, name):
         details = self.__dict__["estimate"].opt.details if "estimate" in self.__dict__ else {}
@@ -177,12 +184,16 @@ class Result:
         group)."""
         return list(self.problem.data.group_labels)
 
-    @cached_property
+    @property
     def warnings(self) -> list[str]:
         """Everything a researcher must read about this fit (non-convergence, improper
-        solutions, rows dropped, failed bootstrap draws, ...), as a list of str."""
+        solutions, rows dropped, failed bootstrap draws, ...), as a new list of str."""
+        return list(self._warnings)
+
+    @cached_property
+    def _warnings(self) -> tuple:
         note = self.boot.note() if self.boot is not None else None
-        return list(self.estimate.messages) + ([note] if note else [])
+        return tuple(self.estimate.messages) + ((note,) if note else ())
 
     @property
     def robust(self) -> dict | None:
@@ -1236,7 +1247,9 @@ class Result:
         -------
         str
             The estimator, convergence and rows used, the model test and fit indices, the
-            estimates by kind (est, se, p, std.all) and the warnings.
+            estimates laid out as lavaan's ``summary(fit, standardized = TRUE)`` (sections
+            by kind, ``Estimate Std.Err z-value P(>|z|) Std.lv Std.all``, residual variances and
+            intercepts of endogenous variables marked with a dot) and the warnings.
 
         Examples
         --------
@@ -1255,14 +1268,23 @@ class Result:
           RMSEA = 0.092 [90% CI 0.071, 0.114], p(close) = 0.001
           logL = -3737.745  AIC = 7517.490  BIC = 7595.339
         <BLANKLINE>
-        Latent variables
-          visual =~ x1                        1.000    0.000           0.772
-          visual =~ x2                        0.554    0.100   0.000    0.424
+        Latent Variables:
+                           Estimate  Std.Err  z-value  P(>|z|)   Std.lv  Std.all
+          visual =~
+            x1                1.000                               0.900    0.772
+            x2                0.554    0.100    5.554    0.000    0.498    0.424
+        ...
+        Variances:
+                           Estimate  Std.Err  z-value  P(>|z|)   Std.lv  Std.all
+           .x1                0.549    0.114    4.833    0.000    0.549    0.404
         ...
         """
         fm = self._fit_measures
-        lines = [f"relqual {self.call.get('estimator', 'ML')} fit of {self.spec.name}",
-                 f"  converged: {self.converged} after {self.iterations} iterations",
+        lines = [f"relqual {self.call.get('estimator', 'ML')} fit of {self.spec.name}"]
+        if not self.converged:
+            lines.append("  ** WARNING: the model did NOT converge; the numbers below are not "
+                         "trustworthy **")
+        lines += [f"  converged: {self.converged} after {self.iterations} iterations",
                  f"  observations used: {self.n_obs} of {self.prepared.n_input}",
                  f"  free parameters: {self.partable.npar}", "",
                  "Model test",
@@ -1285,31 +1307,7 @@ class Result:
                          f"RMSEA = {fm['rmsea_robust']:.3f} [90% CI "
                          f"{fm['rmsea_ci_lower_robust']:.3f}, {fm['rmsea_ci_upper_robust']:.3f}]")
         lines.append("")
-        est = self.estimates()
-        headings = {"=~": "Latent variables", "~": "Regressions", "~~": "Covariances and variances",
-                    "~1": "Intercepts", ":=": "Defined parameters"}
-        blocks = [(g, f"Group {g}: {label}") for g, label in enumerate(self.group_labels, 1)
-                  ] if self.partable.ngroups > 1 else [(1, None)]
-        sections = [(group_title, heading,
-                     est[(est["op"] == op) & ((est["group"] == g) if op != ":="
-                                              else (g == blocks[-1][0]))])
-                    for g, group_title in blocks for op, heading in headings.items()]
-        current_group = None
-        for group_title, heading, part in sections:
-            if part.empty:
-                continue
-            if group_title and group_title != current_group:
-                lines += [group_title, ""]
-                current_group = group_title
-            op = part["op"].iloc[0]
-            lines.append(heading)
-            for _, r in part.iterrows():
-                name = f"{r['lhs']} {op} {r['rhs']}" if op != ":=" else f"{r['lhs']} := {r['rhs']}"
-                label = f" ({r['label']})" if r["label"] else ""
-                p = "" if np.isnan(r["pvalue"]) else f"{r['pvalue']:.3f}"
-                lines.append(f"  {name + label:<32}{r['est']:>9.3f}{r['se']:>9.3f}{p:>8}"
-                             f"{r['std_all']:>9.3f}")
-            lines.append("")
+        lines += parameter_lines(self.estimates(), self.partable, self.group_labels)
         if self.warnings:
             lines.append("WARNINGS")
             lines += [f"  ! {w}" for w in self.warnings]
@@ -1336,4 +1334,65 @@ class Result:
                 f"SRMR = {fm['srmr']:.3f}" + (f"<ul>{warn}</ul>" if warn else "") + table
                 + "</div>")
 
+
+SECTIONS = (("=~", "Latent Variables"), ("~", "Regressions"), ("~~", "Covariances"),
+            ("~1", "Intercepts"), ("|", "Thresholds"), ("var", "Variances"),
+            ("~*~", "Scales y*"), (":=", "Defined Parameters"))
+HEADER = (f"{'':<19}{'Estimate':>8}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}{'Std.lv':>9}"
+          f"{'Std.all':>9}")
+
+
+def parameter_lines(est: pd.DataFrame, partable, group_labels) -> list[str]:
+    """The estimates as lavaan's ``summary()`` lays them out (see :meth:`Result.summary`)."""
+    col = partable.col
+    endogenous = set(col["rhs"][col["op"] == "=~"]) | set(col["lhs"][col["op"] == "~"])
+
+    def mark(name):                      # lavaan's "." for residual (co)variances / intercepts
+        return f".{name}" if name in endogenous else f" {name}"
+
+    def numbers(r):
+        free = r["se"] > 0
+        cells = [f"{r['est']:>8.3f}", f"{r['se']:>9.3f}" if free else " " * 9,
+                 f"{r['z']:>9.3f}" if free and np.isfinite(r["z"]) else " " * 9,
+                 f"{r['pvalue']:>9.3f}" if free and np.isfinite(r["pvalue"]) else " " * 9,
+                 f"{r['std_lv']:>9.3f}", f"{r['std_all']:>9.3f}"]
+        return "".join(cells)
+
+    def label(r):
+        return f" ({r['label']})" if r["label"] else ""
+
+    lines = []
+    groups = list(enumerate(group_labels, 1)) if partable.ngroups > 1 else [(1, None)]
+    for g, group_label in groups:
+        if group_label is not None:
+            lines += [f"Group {g} [{group_label}]:", ""]
+        in_group = est[(est["group"] == g) | ((est["op"] == ":=") & (g == groups[-1][0]))]
+        for key, heading in SECTIONS:
+            if key == "var":
+                part = in_group[(in_group["op"] == "~~") & (in_group["lhs"] == in_group["rhs"])]
+            elif key == "~~":
+                part = in_group[(in_group["op"] == "~~") & (in_group["lhs"] != in_group["rhs"])]
+            else:
+                part = in_group[in_group["op"] == key]
+            if part.empty:
+                continue
+            lines += [f"{heading}:", HEADER]
+            if key in ("=~", "~", "~~"):
+                for lhs, rows in part.groupby("lhs", sort=False):
+                    left = lhs if key != "~~" else mark(lhs).strip()
+                    lines.append(f"  {left} {key}")
+                    for _, r in rows.iterrows():
+                        name = r["rhs"] if key != "~~" else mark(r["rhs"]).strip()
+                        lines.append(f"    {name + label(r):<15}{numbers(r)}")
+            elif key == "|":
+                for _, r in part.iterrows():
+                    lines.append(f"    {r['lhs'] + '|' + r['rhs']:<15}{numbers(r)}")
+            elif key == ":=":
+                for _, r in part.iterrows():
+                    lines.append(f"    {r['lhs']:<15}{numbers(r)}")
+            else:
+                for _, r in part.iterrows():
+                    lines.append(f"   {mark(r['lhs']) + label(r):<16}{numbers(r)}")
+            lines.append("")
+    return lines
 

@@ -751,6 +751,8 @@ def fit_table(result, decimals: int = 3) -> Table:
     def judged(key, value):
         if not np.isfinite(value):
             return "", ""
+        if not result.converged:               # no verdict on numbers that are not estimates
+            return CUTOFFS[key].rule(), "n/a (not converged)"
         return CUTOFFS[key].rule(), "Good" if CUTOFFS[key].passes(value) else "Poor"
 
     add("\u03c7\u00b2" + (" (scaled)" if scaled else ""), num(chisq, decimals), value=chisq)
@@ -842,6 +844,39 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
             t = indirect_table(result, decimals, ci=indirect_ci, n=draws, seed=seed, lang=lang)
             if t.body():
                 out.append(t)
+    status = fit_status(result)
     for k, t in enumerate(out, 1):
         t.number = k
+        if status:                  # said where the numbers are: in the title and the note
+            t.title = f"{t.title} ({status[0]})"
+            t.note = f"{status[1]} {t.note}".strip()
     return out
+
+
+def fit_status(result) -> tuple[str, str] | None:
+    """(short, sentence) about a fit whose numbers must not be read as usual: not converged,
+    no standard errors (singular information), or an improper solution; None when none applies.
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("f =~ x1 + x2 + x3 + x4 + x5 + x6",
+    ...                  rq.datasets.load("holzinger_swineford"), control={"max_iter": 1})
+    >>> fit_status(res)[0]
+    'NOT CONVERGED'
+    """
+    warnings_ = list(result.warnings)
+    if not result.converged:
+        return ("NOT CONVERGED", "WARNING: the model did not converge, so these numbers are not "
+                                 "trustworthy and must not be reported.")
+    improper = [w for w in warnings_ if w.startswith("improper solution")]
+    singular = [w for w in warnings_ if "information matrix is singular" in w]
+    if singular:
+        return ("NO STANDARD ERRORS", "WARNING: the information matrix is singular (the model is "
+                                      "probably not identified): standard errors, tests and "
+                                      "intervals are not available.")
+    if improper:
+        return ("IMPROPER SOLUTION", "WARNING: " + "; ".join(improper) + ".")
+    return None
