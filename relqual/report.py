@@ -94,6 +94,42 @@ def _library_names() -> set:
         return set()
 
 
+def check_fitted_data(result, data) -> None:
+    """Refuse ``data`` that is not the data ``result`` was fitted to (the report would describe
+    other rows than the ones behind its numbers).
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> res = rq.fit("f =~ x1 + x2 + x3", hs)
+    >>> check_fitted_data(res, hs)
+    >>> check_fitted_data(res, hs.head(100))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: data= is not the data this model was fitted to: ...
+    """
+    from .data import prepare_data
+    names = list(result.partable.roles.ov)
+    used = result.used_data()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prepared = prepare_data(data, names, missing=result.call.get("missing", "listwise"),
+                                    group=result.call.get("group"))
+        same = (prepared.n_used == len(used) and all(
+            np.array_equal(a, b, equal_nan=True) for a, b in
+            zip(prepared.arrays, [used.loc[used.get("group", label) == label, names]
+                                  .to_numpy(float) if "group" in used else used[names]
+                                  .to_numpy(float) for label in result.group_labels])))
+    except (ValueError, KeyError) as exc:
+        raise ValueError(f"data= is not the data this model was fitted to ({exc})") from None
+    if not same:
+        raise ValueError(f"data= is not the data this model was fitted to: it gives "
+                         f"{prepared.n_used} usable rows, the fit used {len(used)} (or other "
+                         "values); pass the DataFrame given to rq.fit, or leave data= out")
+
+
 def fit_call(result, model_code: str | None = None, data_code: str | None = None) -> str:
     """Python code that repeats the fit: ``rq.fit(model, data, <options that differ from the
     defaults>)``, preceded by the line that loads the data."""
@@ -127,6 +163,8 @@ def build_report(result, *, data=None, data_code: str | None = None,
                  diagram: dict | None = None) -> tuple[list[Block], list[Table], list[str]]:
     """The report as blocks (format-free), its tables, and the warnings raised while making it."""
     spec = result.spec
+    if data is not None:
+        check_fitted_data(result, data)
     caught: list[str] = []
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
