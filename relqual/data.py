@@ -174,7 +174,8 @@ def group_text(label) -> str:
 
 def outside_scale(values: np.ndarray, variables: list[str], scales: dict) -> list[str]:
     """Warnings for answers outside an item's known answer scale (``scales``: item -> number
-    of points of its 1..points Likert scale, as the model library's construct catalog gives).
+    of points of its 1..points Likert scale, as the model library's construct catalog gives);
+    columns with non-integer values are not answers on that scale and are skipped.
 
     Examples
     --------
@@ -187,6 +188,8 @@ def outside_scale(values: np.ndarray, variables: list[str], scales: dict) -> lis
         if name not in scales:
             continue
         column = values[:, k]
+        if np.any(column[~np.isnan(column)] % 1 != 0):
+            continue                      # not answers on the item's scale (e.g. simulated scores)
         bad = ~np.isnan(column) & ((column < 1) | (column > scales[name]))
         if bad.any():
             shown = ", ".join(f"{c:g}" for c in np.unique(column[bad])[:5])
