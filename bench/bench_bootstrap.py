@@ -14,9 +14,9 @@ import time
 import warnings
 
 import numpy as np
+from _common import rscript_rows
 
 import relqual as rq
-from _common import rscript_rows
 
 
 def relqual_seconds(draws: int, n_jobs: int) -> float:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import warnings
 
-import relqual as rq
 from _common import median_ms, rscript_rows
+
+import relqual as rq
 
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 CASES = {

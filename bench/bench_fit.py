@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import warnings
 
-import relqual as rq
 from _common import median_ms, rscript_rows
+
+import relqual as rq
 
 MODELS = {
     "hs_cfa": ("holzinger_swineford",

@@ -3,7 +3,8 @@
 1. Rows: the relationship-quality model (20 items) fitted to N = 1e3 .. 1e6 simulated rows
    (continuous). The fit works on sample moments, so the estimation itself does not depend on N;
    the table times the parts of a fit separately: data preparation (selection and checks,
-   ``prepare_data``), sample moments, and estimation from the moments (``estimation.estimate``), and gives the peak memory traced during the fit (tracemalloc)
+   ``prepare_data``), sample moments, and estimation from the moments (``estimation.estimate``),
+   and gives the peak memory traced during the fit (tracemalloc)
    as a multiple of the data's own size: a constant multiple means memory linear in N.
 2. Model size: a k-factor CFA, 5 items per factor (loadings .7, factor correlations .3), for
    10 .. 150 indicators, N = 2000 rows: time, iterations and peak memory of one fit.
@@ -59,25 +60,31 @@ def rows_table(max_rows: int) -> None:
           f"{'us/row':>7} {'iter':>5} {'peak MB':>8} {'data MB':>8} {'peak/data':>9}")
     previous = None
     for n in sizes:
-        data = rq.simulate(MODEL, n, seed=1)
-        repeat = 5 if n <= 100_000 else 3
-        fit_s, res = timed(lambda: rq.fit(syntax, data), repeat)
-        prep_s, prepared = timed(lambda: prepare_data(data, ov, first_line=partable.roles.first_line),
-                                 repeat)
-        values = prepared.arrays[0]
-        mom_s, _ = timed(lambda: SampleStats.from_array(values, ov), repeat)
-        est_s, _ = timed(lambda: estimate(res.problem, FitOptions()), repeat)
-        peak = peak_memory(lambda: rq.fit(syntax, data))
-        size = data.memory_usage(deep=True).sum()
-        print(f"{n:>9} {fit_s:8.4f} {prep_s:10.4f} {mom_s:10.4f} {est_s:10.4f} "
-              f"{1e6 * fit_s / n:7.2f} {res.iterations:>5} {peak / 2**20:8.1f} "
-              f"{size / 2**20:8.1f} {peak / size:9.2f}")
+        # one size per call: its data, fit and prepared arrays are released when the call returns
+        fit_s = rows_row(n, syntax, partable, ov)
         if previous is not None:
             slope = np.log(fit_s / previous[1]) / np.log(n / previous[0])
             print(f"{'':>9} log-log slope of the fit time against N since N = {previous[0]}: "
                   f"{slope:4.2f}")
         previous = (n, fit_s)
-        del data, values, res, prepared
+
+
+def rows_row(n: int, syntax: str, partable, ov: list[str]) -> float:
+    """Time and print one row of the rows table (N = n); return the best fit time in seconds."""
+    data = rq.simulate(MODEL, n, seed=1)
+    repeat = 5 if n <= 100_000 else 3
+    fit_s, res = timed(lambda: rq.fit(syntax, data), repeat)
+    prep_s, prepared = timed(lambda: prepare_data(data, ov, first_line=partable.roles.first_line),
+                             repeat)
+    values = prepared.arrays[0]
+    mom_s, _ = timed(lambda: SampleStats.from_array(values, ov), repeat)
+    est_s, _ = timed(lambda: estimate(res.problem, FitOptions()), repeat)
+    peak = peak_memory(lambda: rq.fit(syntax, data))
+    size = data.memory_usage(deep=True).sum()
+    print(f"{n:>9} {fit_s:8.4f} {prep_s:10.4f} {mom_s:10.4f} {est_s:10.4f} "
+          f"{1e6 * fit_s / n:7.2f} {res.iterations:>5} {peak / 2**20:8.1f} "
+          f"{size / 2**20:8.1f} {peak / size:9.2f}")
+    return fit_s
 
 
 def cfa(k: int, loading: float = 0.7, corr: float = 0.3) -> tuple[str, str]:

@@ -14,11 +14,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
+from _common import ROOT, median_ms, rscript_rows
 
 import relqual as rq
 from relqual.engine.polychoric import ordinal_stats
 from relqual.engine.threads import single_blas_thread
-from _common import ROOT, median_ms, rscript_rows
 
 HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
 CASES = {

@@ -1,1 +1,2 @@
-"""Datasets shipped with relqual (installed as the package ``relqual.data_files``); see DATASETS.md."""
+"""Datasets shipped with relqual (installed as the package ``relqual.data_files``);
+see DATASETS.md."""

@@ -212,7 +212,8 @@ def check_toml(expected_text: str) -> None:
     worst = max(abs(got[k] - want[k]) for k in want)
     if worst > 1e-6:
         raise SystemExit(f"population block differs from the script (max |diff| {worst:.2e})")
-    print(f"population block of {MODEL_TOML.name}: {len(want)} parameters, match (max |diff| {worst:.1e})")
+    print(f"population block of {MODEL_TOML.name}: {len(want)} parameters, "
+          f"match (max |diff| {worst:.1e})")
 
 
 def thresholds(probs) -> list[float]:

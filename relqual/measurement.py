@@ -87,7 +87,8 @@ class Measurement:
     estimated_var: set[str]                 # variables whose variance parameter is free
     std_resid_var: dict[str, float]
     lv_cov: pd.DataFrame                    # model-implied covariance of the latent variables
-    sample_cov: pd.DataFrame                # observed (divisor N) covariance of the observed variables
+    # observed (divisor N) covariance of the observed variables
+    sample_cov: pd.DataFrame
     implied_cov: pd.DataFrame
     higher_order: list[str] = field(default_factory=list)   # factors measured by factors
 
@@ -247,7 +248,8 @@ def item_table(m: Measurement, std_solution: pd.DataFrame,
             if rest:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     row["item_total_r"] = (S.loc[v, rest].sum()
-                                           / np.sqrt(S.loc[v, v] * S.loc[rest, rest].to_numpy().sum()))
+                                           / np.sqrt(S.loc[v, v]
+                                                     * S.loc[rest, rest].to_numpy().sum()))
             if len(rest) >= 2:
                 row["alpha_if_deleted"] = cronbach_alpha(S.loc[rest, rest].to_numpy())
             others = m.other_factors(f, v)
@@ -508,7 +510,8 @@ class MeasurementReport:
                         + "</ul>")
         html.append("<ul>" + "".join(f"<li>{s}</li>" for s in self.statements) + "</ul>")
         for title, frame, index in (
-                ("Reliability and convergent validity", self.reliability.drop(columns="note"), False),
+                ("Reliability and convergent validity", self.reliability.drop(columns="note"),
+                 False),
                 ("Items", self.items.drop(columns="note"), False),
                 ("Fornell-Larcker", _lower(self.fornell_larcker), True),
                 ("HTMT (lower) / HTMT2 (upper)", self.htmt_matrix, True),

@@ -161,7 +161,7 @@ def _expected_hessian(models: list[RamModel], samples, weights, x: np.ndarray, x
     fixed.x (lavaan ``lav_mvnorm_information_expected(x.idx = ...)``)."""
     npar = len(x)
     H = np.zeros((npar, npar))
-    for model, sample, w in zip(models, samples, weights):
+    for model, _sample, w in zip(models, samples, weights):
         imp = model.implied(x)
         d_sigma, d_mu = model.jacobian(imp)
         if fixed_x and x_names:

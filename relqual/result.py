@@ -10,9 +10,9 @@ does not support is declared by its estimator family (``family.unsupported``) an
 from __future__ import annotations
 
 import functools
-from types import MappingProxyType
 from dataclasses import replace
 from functools import cached_property
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd

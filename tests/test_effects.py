@@ -8,9 +8,10 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import HS_MODEL, HS_VISUAL, load_reference
 
 import relqual as rq
+
+from conftest import HS_MODEL, HS_VISUAL, load_reference
 
 matplotlib.use("Agg")
 BOOT = load_reference("rq_bootstrap")
@@ -84,7 +85,7 @@ def test_delta_method_se_of_indirect_effect_matches_lavaan(med):
 
 def test_effect_decomposition_adds_up(med):
     effects = med.effects()
-    for (source, target), part in effects[effects["effect"] != "defined"].groupby(["from", "to"]):
+    for (_source, _target), part in effects[effects["effect"] != "defined"].groupby(["from", "to"]):
         kinds = part.set_index("path")
         specific = part[part["effect"] == "indirect"]["est"].sum()
         direct = part[part["effect"] == "direct"]["est"].sum()

@@ -29,7 +29,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -108,7 +108,8 @@ def _perturbed(loss, x_fit: np.ndarray) -> np.ndarray:
     g_fit = loss.value_and_gradient(x_fit)[1]
     assert np.max(np.abs(g_fit)) < 1e-3, "the fitted estimates are not the optimum of this loss"
     rng = np.random.default_rng(PERTURBATION_SEED)
-    x = x_fit + PERTURBATION_SCALE * rng.standard_normal(len(x_fit)) * np.maximum(np.abs(x_fit), 0.1)
+    x = (x_fit + PERTURBATION_SCALE * rng.standard_normal(len(x_fit))
+         * np.maximum(np.abs(x_fit), 0.1))
     f, g = loss.value_and_gradient(x)
     assert np.isfinite(f) and np.max(np.abs(g)) > 1e-2, "perturbed point too close to optimum"
     return x
@@ -217,7 +218,8 @@ BUILDERS = {
     # (f) single group with a mean structure and fixed.x covariates
     "hs_mimic_means": lambda: build_ml(MIMIC_MODEL, _hs(), meanstructure=True),
     # (e) DWLS on ordinal items, one group and two groups (configural)
-    "hs_ordinal_dwls": lambda: build_dwls(HS_MODEL, rq.datasets.load("holzinger_swineford_ordinal")),
+    "hs_ordinal_dwls": lambda: build_dwls(
+        HS_MODEL, rq.datasets.load("holzinger_swineford_ordinal")),
     "hs_ordinal_dwls_2groups": lambda: build_dwls(
         HS_MODEL, rq.datasets.load("holzinger_swineford_ordinal"), group="school"),
 }
@@ -225,7 +227,7 @@ ML_CASES = [name for name in BUILDERS if "dwls" not in name]
 DWLS_CASES = [name for name in BUILDERS if "dwls" in name]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def get_case(name: str) -> Case:
     return BUILDERS[name]()
 

@@ -10,25 +10,26 @@ optimum is looser than ours on some cases, e.g. Political Democracy).
 """
 import json
 import warnings
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import relqual as rq
-from conftest import HS_MODEL, REFERENCE, ROOT
 from relqual.groups import latent_means
+
+from conftest import HS_MODEL, REFERENCE, ROOT
 
 FIT_COLUMNS = ["npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference() -> dict:
     return json.loads((REFERENCE / "groups.json").read_text())
 
 
-@lru_cache(maxsize=None)
+@cache
 def read(rel: str) -> pd.DataFrame:
     return pd.read_csv(ROOT / rel)
 
@@ -45,7 +46,7 @@ def quiet_fit(*args, **kwargs):
 
 
 # --------------------------------------------------------------------------- invariance
-@lru_cache(maxsize=None)
+@cache
 def invariance_case(name: str):
     case = reference()["invariance"][name]
     with warnings.catch_warnings():
@@ -360,5 +361,6 @@ def test_mlr_invariance_uses_the_satorra_bentler_2001_scaled_difference():
     data = rq.datasets.load("holzinger_swineford")
     table = rq.invariance(ref["model"], data, group="school", estimator="MLR",
                           levels=("configural", "metric", "scalar"))
-    assert table["delta_chisq"].iloc[1:].to_numpy() == pytest.approx(ref["delta_chisq"][1:], rel=1e-5)
+    assert table["delta_chisq"].iloc[1:].to_numpy() == pytest.approx(
+        ref["delta_chisq"][1:], rel=1e-5)
     assert table["p_delta"].iloc[1:].to_numpy() == pytest.approx(ref["p_delta"][1:], rel=1e-4)

@@ -37,7 +37,8 @@ def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
             base = package
             for _ in range(max(node.level - 1, 0)):
                 base = base.rpartition(".")[0]
-            module = (f"{base}.{node.module}" if node.module else base) if node.level else node.module
+            module = ((f"{base}.{node.module}" if node.module else base) if node.level
+                      else node.module)
             targets = [f"{module}.{alias.name}" if f"{module}.{alias.name}" in known else module
                        for alias in node.names]
         else:

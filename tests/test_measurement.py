@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import relqual as rq
+
 from conftest import HS_MODEL, REFERENCE, ROOT
 
 CASES = json.loads((REFERENCE / "semtools.json").read_text())["cases"]

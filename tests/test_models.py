@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import HS_VISUAL
 
 import relqual as rq
 from relqual.cli import main
 from relqual.simulate import population_moments, population_values
+
+from conftest import HS_VISUAL
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = sorted(rq.models.list()["name"])
@@ -102,7 +103,7 @@ def test_spec_constructs_match_the_syntax(name):
     items = {i["id"]: cid for cid, c in spec.constructs.items() for i in c["items"]}
     assert set(roles.ov) == set(items)
     assert not any(i["reverse"] for c in spec.constructs.values() for i in c["items"])
-    for cid, c in spec.constructs.items():
+    for _cid, c in spec.constructs.items():
         assert c["label"] and c["label_zh"] and c["source"]
 
 

@@ -24,10 +24,10 @@ import pandas as pd
 import pytest
 
 import relqual as rq
+from relqual.modindices import modification_indices
+
 from conftest import HS_MODEL, REFERENCE, ROOT, load_reference, reference_cases
 from test_reference import fit_case
-
-from relqual.modindices import modification_indices
 
 SEMTOOLS = json.loads((REFERENCE / "semtools.json").read_text())["cases"]
 COLUMNS = ["mi", "epc", "sepc_lv", "sepc_all", "sepc_nox"]
@@ -130,7 +130,8 @@ def test_columns_order_and_filters(hs, quiet):
     big = res.modindices(minimum_value=10)
     assert (big["mi"] > 10).all() and len(big) == (mi["mi"] > 10).sum()
     unsorted = res.modindices(sort=False)
-    assert unsorted.iloc[0][["lhs", "op", "rhs"]].tolist() == ["visual", "=~", "x4"]   # lavaan's order
+    # lavaan's order
+    assert unsorted.iloc[0][["lhs", "op", "rhs"]].tolist() == ["visual", "=~", "x4"]
     # no candidate duplicates a free parameter, and marker loadings are not listed
     assert not ((mi["lhs"] == "visual") & (mi["rhs"] == "x1")).any()
 

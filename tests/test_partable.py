@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 import relqual as rq
+
 from conftest import load_reference
 
 PARTABLES = load_reference("partables")["models"]
@@ -44,7 +45,8 @@ def test_std_lv_frees_first_loading_and_fixes_variances():
     table = rq.build_partable("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6\ng ~ f", std_lv=True).table
     loadings = table[table["op"] == "=~"]
     assert (loadings["free"] > 0).all()
-    lv_var = table[(table["op"] == "~~") & table["lhs"].isin(["f", "g"]) & (table["lhs"] == table["rhs"])]
+    lv_var = table[(table["op"] == "~~") & table["lhs"].isin(["f", "g"])
+                   & (table["lhs"] == table["rhs"])]
     assert (lv_var["free"] == 0).all() and (lv_var["ustart"] == 1).all()
 
 

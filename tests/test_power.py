@@ -145,7 +145,8 @@ def test_replicate_uses_the_documented_seed_and_matches_rq_fit():
     for likert, rate in ((None, 0.0), (5, 0.1)):
         job = PowerJob(spec, spec.population, 11, "ML", "listwise", likert, rate)
         data = replicate_data(spec, 150, 7, seed=11, likert=likert, missing_rate=rate)
-        expected = rq.simulate(MEDIATION_POP, 150, seed=np.random.SeedSequence(11, spawn_key=(150, 7)),
+        expected = rq.simulate(MEDIATION_POP, 150,
+                               seed=np.random.SeedSequence(11, spawn_key=(150, 7)),
                                likert=likert, missing_rate=rate)
         pd.testing.assert_frame_equal(data, expected)
         assert np.array_equal(job.draw(150, 7), data[job.ov].to_numpy(float), equal_nan=True)

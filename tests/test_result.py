@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 import relqual as rq
+
 from conftest import HS_MODEL, ROOT, load_reference
 
 

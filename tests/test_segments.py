@@ -12,8 +12,9 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import relqual as rq  # noqa: E402
-from conftest import HS_MODEL  # noqa: E402
 from relqual import segments  # noqa: E402
+
+from conftest import HS_MODEL  # noqa: E402
 
 # (x, y, group): with both cut-points at 3, "high" means > 3 (so 3 itself is low)
 POINTS = [
@@ -62,7 +63,8 @@ def test_dick_basu_and_knox_counts():
                             attitude_cut=3, patronage_cut=3)
     names = ["true loyalty", "latent loyalty", "spurious loyalty", "no loyalty"]
     assert counts(db, "A", names) == EXPECTED["A"] and counts(db, "B", names) == EXPECTED["B"]
-    assert list(db["type_zh"].iloc[:4]) == ["忠诚的客户", "潜在的忠诚客户", "伪忠诚者", "不忠诚客户"]
+    assert list(db["type_zh"].iloc[:4]) == [
+        "忠诚的客户", "潜在的忠诚客户", "伪忠诚者", "不忠诚客户"]
     kx = segments.knox(constructed("inv", "brands"), "inv", "brands", group="market",
                        involvement_cut=3, brands_cut=3)
     # Knox: high involvement & many brands = multi-brand, high & few = loyal,

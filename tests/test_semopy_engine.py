@@ -15,11 +15,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import HS_MODEL, HS_VISUAL, REFERENCE, ROOT, load_reference
 
 import relqual as rq
 from relqual import semopy_engine
 from relqual.partable import build_partable
+
+from conftest import HS_MODEL, HS_VISUAL, REFERENCE, ROOT, load_reference
 
 semopy = pytest.importorskip("semopy")
 

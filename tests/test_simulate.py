@@ -9,8 +9,13 @@ import pytest
 
 import relqual as rq
 from relqual.cli import main
-from relqual.simulate import (LIKERT_SHARES, complete_population, likert_thresholds,
-                              population_moments, population_values)
+from relqual.simulate import (
+    LIKERT_SHARES,
+    complete_population,
+    likert_thresholds,
+    population_moments,
+    population_values,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = """
@@ -28,7 +33,8 @@ def test_reproducible_by_seed_and_different_across_seeds():
     c = rq.simulate("relationship_quality", 200, seed=8)
     pd.testing.assert_frame_equal(a, b)
     assert not np.allclose(a.to_numpy(), c.to_numpy())
-    assert list(a.columns) == [f"{p}{i}" for p in ("cf", "sat", "tr", "ac", "cc") for i in range(1, 5)]
+    assert list(a.columns) == [f"{p}{i}" for p in ("cf", "sat", "tr", "ac", "cc")
+                               for i in range(1, 5)]
     assert a.shape == (200, 20) and a.dtypes.eq(float).all()
     # a Generator and a SeedSequence are accepted too; no seed gives fresh data
     assert rq.simulate(SMALL, 5, seed=np.random.default_rng(1)).shape == (5, 3)
@@ -124,7 +130,8 @@ def test_complete_population_gives_unit_variances():
     """)
     assert "G ~~ 0.84*G" in full and "a ~~ 0.36*a" in full and "F ~~ 1.00*F" in full
     values = population_values(full)
-    assert np.allclose(values.loc[values.op != "~~", "est"], values.loc[values.op != "~~", "std_all"])
+    assert np.allclose(values.loc[values.op != "~~", "est"],
+                       values.loc[values.op != "~~", "std_all"])
     cov, _ = population_moments(full)
     assert np.allclose(np.diag(cov), 1.0)
     with pytest.raises(ValueError, match="more than all of the variance of G"):

@@ -99,7 +99,7 @@ _FUNCTIONS = {"exp": math.exp, "log": math.log, "sqrt": math.sqrt, "abs": abs, "
 
 
 @lru_cache(maxsize=1024)
-def compile_expression(text: str) -> "Expression":
+def compile_expression(text: str) -> Expression:
     """A compiled ``:=`` expression, cached by its text.
 
     Parameters

@@ -87,7 +87,7 @@ class Piece:
     rows: np.ndarray | None = None  # the piece's rows in the group's data; None = all
 
     @classmethod
-    def complete(cls, group: int, sample: SampleStats) -> "Piece":
+    def complete(cls, group: int, sample: SampleStats) -> Piece:
         """A group's complete data.
 
         Parameters
@@ -113,7 +113,7 @@ class Piece:
                    sample.logdet_cov + len(sample.mean))
 
     @classmethod
-    def pattern(cls, group: int, pattern) -> "Piece":
+    def pattern(cls, group: int, pattern) -> Piece:
         """The rows of one missing-data pattern (engine.missing.Pattern) of a group.
 
         Parameters
@@ -138,7 +138,7 @@ class Piece:
         """
         return cls(group, pattern.obs, pattern.n, pattern.mean, pattern.cov, 0.0, pattern.rows)
 
-    def in_group(self, group: int) -> "Piece":
+    def in_group(self, group: int) -> Piece:
         """The same piece assigned to another group position.
 
         Parameters
@@ -291,7 +291,7 @@ class MLLoss:
         """Per model: sum_pieces w M (embedded in p x p) and w W d (embedded in p)."""
         M_sum = [np.zeros((m.p, m.p)) for m in self.models]
         v_sum = [np.zeros(m.p) for m in self.models] if self.meanstructure else None
-        for piece, w, (f, W, d) in zip(self.pieces, self.weights, parts):
+        for piece, w, (_f, W, d) in zip(self.pieces, self.weights, parts):
             moment = piece.cov if d is None else piece.cov + np.outer(d, d)
             M = W - W @ moment @ W
             o = piece.obs
@@ -411,7 +411,7 @@ class MLLoss:
         obs_hess = np.zeros((npar, npar)) if observed else None
         d_mus = [m.mean_jacobian(imp) for m, imp in zip(self.models, imps)] \
             if self.meanstructure else None
-        for piece, w, (f, W, d) in zip(self.pieces, self.weights, parts):
+        for piece, w, (_f, W, d) in zip(self.pieces, self.weights, parts):
             model, imp, o = self.models[piece.group], imps[piece.group], piece.obs
             if d is not None:
                 d_mu = d_mus[piece.group] if o is None else d_mus[piece.group][:, o]

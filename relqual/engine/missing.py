@@ -270,7 +270,7 @@ class IncompleteData:
     em_iterations: int
 
     @classmethod
-    def from_array(cls, values: np.ndarray, names) -> "IncompleteData":
+    def from_array(cls, values: np.ndarray, names) -> IncompleteData:
         """Patterns and EM estimates of one group's rows.
 
         Parameters

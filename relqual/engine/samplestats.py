@@ -52,7 +52,7 @@ class SampleStats:
         object.__setattr__(self, "logdet_cov", logdet if sign > 0 else -np.inf)
 
     @classmethod
-    def from_array(cls, values: np.ndarray, names) -> "SampleStats":
+    def from_array(cls, values: np.ndarray, names) -> SampleStats:
         """The moments of complete rows (mean, and covariance with divisor N).
 
         Parameters
