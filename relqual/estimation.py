@@ -130,6 +130,8 @@ def optimize(problem: Problem, options, start: np.ndarray | None = None,
     >>> opt.converged, opt.message, opt.information.shape
     (True, 'gradient below tolerance', (8, 8))
     """
+    if hasattr(problem.family, "optimize"):         # a family with its own algorithm (PLS)
+        return problem.family.optimize(problem, options, start)
     if options.engine == "semopy":
         from .semopy_engine import optimize_with_semopy
         return optimize_with_semopy(problem, options.control)
@@ -213,8 +215,9 @@ def conclude(est: Estimate) -> list[str]:
     messages = list(problem.notes) + list(getattr(opt, "notes", ()))
     largest = np.nanmax(np.abs(opt.gradient)) if np.size(opt.gradient) else 0.0
     if not opt.converged:
-        messages.append(f"the optimizer did not converge ({opt.message}; largest gradient "
-                        f"{largest:.2g}): estimates are not trustworthy")
+        gradient = f"; largest gradient {largest:.2g}" if np.size(opt.gradient) else ""
+        messages.append(f"the optimizer did not converge ({opt.message}{gradient}): "
+                        "estimates are not trustworthy")
     elif not largest <= GRADIENT_WARNING:
         messages.append(f"the optimizer reported convergence ({opt.message}), but the largest "
                         f"gradient element at its estimates is {largest:.2g}: estimates may be "

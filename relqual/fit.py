@@ -17,9 +17,10 @@ from .ml import ML
 from .models import resolve_model
 from .options import FitOptions
 from .ordinal import WLSMV
+from .plsfit import PLS
 from .result import RelqualWarning, Result
 
-FAMILIES = {"ML": ML, "MLR": ML, "WLSMV": WLSMV}
+FAMILIES = {"ML": ML, "MLR": ML, "WLSMV": WLSMV, "PLS": PLS, "PLSC": PLS}
 
 
 @single_threaded
@@ -27,7 +28,8 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
         group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,
         meanstructure: bool | None = None, fixed_x: bool = True,
-        control: dict | None = None, n_jobs: int = 1, group_partial=()) -> Result:
+        control: dict | None = None, n_jobs: int = 1, group_partial=(),
+        scheme: str = "path") -> Result:
     """Fit a structural equation model to data, the way lavaan's ``sem()`` does.
 
     Parameters
@@ -36,9 +38,10 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
         lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a model file.
     data : pandas.DataFrame
         The survey (never modified).
-    estimator : {"ML", "MLR", "WLSMV"}, optional
-        Maximum likelihood, robust ML (sandwich SEs, Yuan-Bentler scaled test) or WLSMV for
-        ordered items. Unset: ML, or WLSMV when ``ordered`` names items (lavaan's default);
+    estimator : {"ML", "MLR", "WLSMV", "PLS", "PLSc"}, optional
+        Maximum likelihood, robust ML (sandwich SEs, Yuan-Bentler scaled test), WLSMV for
+        ordered items, or PLS-SEM (``=~`` Mode A, ``<~`` Mode B; :mod:`relqual.plsfit`) and
+        consistent PLS. Unset: ML, or WLSMV when ``ordered`` names items (lavaan's default);
         ``ordered`` with an explicit ``"ML"``/``"MLR"`` is an error, as in lavaan.
     missing : {"listwise", "fiml"}
         Listwise deletion or full-information ML (lavaan's ``missing = "ml"``).
@@ -61,7 +64,10 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
     std_lv, meanstructure, fixed_x : bool
         lavaan's options of the same names.
     control : dict, optional
-        Optimizer settings ``max_iter`` and ``gtol``.
+        Optimizer settings ``max_iter`` and ``gtol`` (PLS: ``max_iter``, default 300, and
+        ``tol``, default 1e-7, on the summed absolute change of the weights).
+    scheme : {"path", "factorial", "centroid"}
+        PLS's inner weighting scheme.
     n_jobs : int
         Worker processes for the bootstrap.
 
@@ -85,7 +91,7 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
         estimator=estimator, missing=missing, ordered=ordered, group=group,
         group_equal=group_equal, group_partial=group_partial, se=se, bootstrap=bootstrap,
         seed=seed, engine=engine, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
-        control=control, n_jobs=n_jobs)
+        control=control, n_jobs=n_jobs, scheme=scheme)
     spec = resolve_model(model)
     if isinstance(data, dict):
         data = pd.DataFrame(data)
@@ -104,6 +110,9 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
 def _call(options: FitOptions, problem, est) -> dict:
     """The ``call`` a Result reports: the options, and what the estimator chose by default."""
     call = dict(options.call(), meanstructure=problem.partable.meanstructure)
+    if problem.family is PLS:
+        call.update(estimator="PLSc" if options.estimator == "PLSC" else "PLS",
+                    scheme=options.scheme)
     if problem.family is WLSMV:
         call.update(ordered=list(problem.ordinal["ordered"]), parameterization="delta",
                     se="robust.sem", test="scaled.shifted")

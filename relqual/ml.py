@@ -30,7 +30,7 @@ from .engine.robust import fit_baseline, robust_ml, sandwich
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .partable import ParTable, build_partable
-from .problem import Inference, Problem, check_identified, count_groups, count_moments
+from .problem import PLS_ONLY, Inference, Problem, check_identified, count_groups, count_moments
 
 
 class MLFamily:
@@ -69,9 +69,9 @@ class MLFamily:
         >>> hsm = rq.datasets.load("holzinger_swineford_missing")
         >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml")
         >>> sorted(ML.unsupported(res.problem))
-        ['fornell_larcker', 'htmt', 'item_diagnostics', 'measurement_report', 'reliability']
+        ['fornell_larcker', 'htmt', 'item_diagnostics', 'measurement_report', 'pls', 'reliability']
         """
-        out = {}
+        out = {"pls": PLS_ONLY}
         if problem.fiml:
             for feature, what in (("reliability", "reliability"),
                                   ("item_diagnostics", "item diagnostics"),

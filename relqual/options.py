@@ -12,7 +12,9 @@ import numpy as np
 
 from .data import FIML_NAMES
 
-ESTIMATORS = ("ML", "MLR", "WLSMV")
+ESTIMATORS = ("ML", "MLR", "WLSMV", "PLS", "PLSC")
+PLS_ESTIMATORS = ("PLS", "PLSC")
+SCHEMES = ("path", "factorial", "centroid")
 ESTIMATORS_PLANNED = ("ULS", "GLS", "DWLS")
 CONTROL_KEYS = ("max_iter", "gtol")
 ENGINES = ("native", "semopy")
@@ -171,6 +173,7 @@ class FitOptions:
     fixed_x: bool = True
     control: dict = field(default_factory=dict)
     n_jobs: int = 1
+    scheme: str = "path"            # PLS inner weighting scheme
     test: str = "standard"          # "none": no scaled test (MLR power replicates need SEs only)
 
     @property
@@ -188,7 +191,7 @@ class FitOptions:
     def from_arguments(cls, *, estimator=None, missing="listwise", ordered=None, group=None,
                        group_equal=(), group_partial=(), se="standard", bootstrap=0, seed=None,
                        engine="native", std_lv=False, meanstructure=None, fixed_x=True,
-                       control=None, n_jobs=1) -> FitOptions:
+                       control=None, n_jobs=1, scheme="path") -> FitOptions:
         """Check every argument of :func:`relqual.fit` and return the options.
 
         ``estimator=None`` (the default) means ML, or WLSMV when ``ordered`` names items
@@ -226,12 +229,14 @@ class FitOptions:
                     n_jobs=n_jobs)
         if estimator is None:                   # lavaan's default: WLSMV for ordered data
             estimator = "WLSMV" if wants_ordered(ordered) else "ML"
+        if estimator.upper() in PLS_ESTIMATORS and bootstrap and se == "standard":
+            se = "bootstrap"                    # PLS has no other standard errors
         options = cls(estimator=estimator.upper(), missing=missing.lower(), ordered=ordered,
                       group=group, group_equal=tuple(_as_list(group_equal)),
                       group_partial=tuple(_as_list(group_partial)), se=se,
                       bootstrap=int(bootstrap), seed=seed, engine=engine,
                       std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
-                      control=dict(control or {}), n_jobs=int(n_jobs))
+                      control=dict(control or {}), n_jobs=int(n_jobs), scheme=scheme)
         options.validate()
         return options
 
@@ -261,10 +266,20 @@ class FitOptions:
             if estimator in ESTIMATORS_PLANNED:
                 raise NotImplementedError(f"estimator='{estimator}' is planned but not available "
                                           "yet; use estimator='ML', 'MLR' or 'WLSMV'")
-            raise ValueError(f"unknown estimator '{estimator}'; choose from ML, MLR, WLSMV, "
-                             + ", ".join(ESTIMATORS_PLANNED))
-        if self.missing not in ("listwise",) + FIML_NAMES:
-            raise ValueError(f"unknown missing='{self.missing}'; use 'listwise' or 'fiml'")
+            raise ValueError(f"unknown estimator '{estimator}'; choose from ML, MLR, WLSMV, PLS, "
+                             "PLSc, " + ", ".join(ESTIMATORS_PLANNED))
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"unknown PLS weighting scheme '{self.scheme}'; choose from "
+                             + ", ".join(SCHEMES))
+        if self.scheme != "path" and estimator not in PLS_ESTIMATORS:
+            raise ValueError(f"scheme='{self.scheme}' is an option of estimator='PLS' or 'PLSc' "
+                             f"(this fit uses '{estimator}')")
+        if self.missing not in ("listwise", "mean") + FIML_NAMES:
+            raise ValueError(f"unknown missing='{self.missing}'; use 'listwise' or 'fiml' "
+                             "('mean' replacement with estimator='PLS')")
+        if self.missing == "mean" and estimator not in PLS_ESTIMATORS:
+            raise ValueError("missing='mean' (mean replacement) is offered for PLS only; use "
+                             "missing='fiml' for maximum likelihood with missing data")
         if estimator == "WLSMV":
             if not wants_ordered(ordered):
                 raise NotImplementedError(
@@ -301,14 +316,15 @@ class FitOptions:
                                       "engine='native' for se='bootstrap'")
         if self.fiml and self.meanstructure is False:
             raise ValueError("FIML needs a mean structure; leave meanstructure unset")
-        allowed = ("max_iter",) if self.engine == "semopy" else CONTROL_KEYS
+        allowed = (("max_iter",) if self.engine == "semopy" else
+                   ("max_iter", "tol") if estimator in PLS_ESTIMATORS else CONTROL_KEYS)
         unknown = set(self.control) - set(allowed)
         if unknown:
             if self.engine == "semopy":
                 raise ValueError(f"engine='semopy' accepts the control setting max_iter only "
                                  f"(got {sorted(unknown)})")
             raise ValueError(f"unknown control setting(s) {sorted(unknown)}; use "
-                             + ", ".join(CONTROL_KEYS))
+                             + ", ".join(allowed))
 
     def call(self) -> dict:
         """The options as the ``call`` dictionary a Result reports (and a refit reuses).

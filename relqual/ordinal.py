@@ -27,7 +27,7 @@ from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .engine.threads import single_blas_thread
 from .partable import ParTable, build_partable
-from .problem import Inference, Problem, check_identified, count_groups
+from .problem import PLS_ONLY, Inference, Problem, check_identified, count_groups
 from .syntax import ModelSyntaxError
 
 MAX_CATEGORIES = 10
@@ -74,9 +74,10 @@ class WLSMVFamily:
                  "fornell_larcker": "the Fornell-Larcker criterion", "htmt": "HTMT",
                  "measurement_report": "the measurement report",
                  "compare_paths": "compare_paths()"}
-        return {feature: f"{what} is available for estimator='ML' (or 'MLR') fits only; this "
-                         "fit used estimator='WLSMV', which is not supported yet"
-                for feature, what in whats.items()}
+        out = {feature: f"{what} is available for estimator='ML' (or 'MLR') fits only; this "
+                        "fit used estimator='WLSMV', which is not supported yet"
+               for feature, what in whats.items()}
+        return dict(out, pls=PLS_ONLY)
 
     def problem(self, spec, data, options) -> Problem:
         """Listwise rows, thresholds and polychoric correlations with their asymptotic

@@ -224,6 +224,11 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
                          + ", ".join(GROUP_EQUAL))
     statements = (parse(model) if isinstance(model, str)       # copies: never change the caller's
                   else [replace(s, modifiers=list(s.modifiers)) for s in model])
+    for s in statements:
+        if s.op == "<~":
+            raise ModelSyntaxError("composites ('<~', Mode B) are estimated by PLS: fit with "
+                                   "estimator='PLS'; covariance-based composites are not "
+                                   "available", s.line, s.op, s.text)
     param_statements = [s for s in statements if s.op in PARAM_OPS]
     other_statements = [s for s in statements if s.op not in PARAM_OPS]
     if not param_statements:

@@ -30,6 +30,10 @@ from .syntax import ModelSyntaxError
 MAX_GROUPS = 20       # more distinct numeric values than this: a continuous column, not groups
 
 
+PLS_ONLY = ("this is a PLS-SEM result (weights, f², VIF, cross-loadings, the 0-100 index, "
+            "IPMA): fit with estimator='PLS' or 'PLSc'")
+
+
 @dataclass(frozen=True)
 class Problem:
     """One estimation problem: everything the optimizer and the inference step need.
@@ -63,6 +67,8 @@ class Problem:
         What the data and the model already say before any estimation (rows dropped, ...).
     fiml : bool
         Whether the loss is the FIML one (over missing-data patterns), also in refits.
+    pls : dict or None
+        PLS: the path model, the standardized indicators and the algorithm's settings.
 
     Examples
     --------
@@ -87,6 +93,7 @@ class Problem:
     ordinal: dict | None = field(default=None, repr=False)
     notes: tuple = ()
     fiml: bool = False
+    pls: dict | None = field(default=None, repr=False)
 
     @property
     def df(self) -> int:
@@ -123,6 +130,8 @@ class Problem:
         >>> res.problem.row_values(res.x).round(3).tolist()
         [1.0, 0.778, 1.107, 0.835, 1.065, 0.633, 0.524]
         """
+        if hasattr(self.family, "row_values"):       # a family without RAM matrices (PLS)
+            return self.family.row_values(self, x)
         col = self.partable.col
         values = np.full(len(col["op"]), np.nan)
         for model in self.models:
@@ -158,6 +167,8 @@ class Problem:
         >>> res.problem.standardize(res.x, "std.all").round(3).tolist()
         [0.621, 0.479, 0.71, 0.614, 0.771, 0.496, 1.0]
         """
+        if hasattr(self.family, "standardize"):
+            return self.family.standardize(self, x, kind)
         values = self.row_values(x)
         out = standardize(self.partable.col, self.models, x, values, kind)
         if self.ordinal is not None:
@@ -256,8 +267,8 @@ class Family(Protocol):
         --------
         >>> import relqual as rq
         >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
-        >>> res.problem.family.unsupported(res.problem)
-        {}
+        >>> sorted(res.problem.family.unsupported(res.problem))
+        ['pls']
         """
         ...
 

@@ -176,7 +176,7 @@ class Refitter:
                            for a, m in zip(self.arrays, problem.models)]
         n_rows = len(problem.partable.col["op"])
         self.effects = None
-        if kind == "ordinary" and problem.partable.ngroups == 1:
+        if kind == "ordinary" and problem.partable.ngroups == 1 and problem.models:
             try:
                 self.effects = EffectStructure(self.problem.models[0], problem.partable.col)
             except ValueError:                  # non-recursive: no enumerated effects

@@ -10,6 +10,7 @@ does not support is declared by its estimator family (``family.unsupported``) an
 from __future__ import annotations
 
 import functools
+import html
 from dataclasses import replace
 from functools import cached_property
 from types import MappingProxyType
@@ -386,7 +387,7 @@ class Result:
         col = self.partable.col
         est, se = self._values, self._se
         op = col["op"]
-        keep = np.isin(op, ["=~", "~", "~~", "~1", "|", "~*~", ":="])
+        keep = np.isin(op, ["=~", "<~", "~", "~~", "~1", "|", "~*~", ":="])
         free = (col["free"] > 0) | (op == ":=")
         z, p, lo, hi = wald_table(est, np.where(free, se, np.nan))
         if self.boot is not None:                  # percentile intervals, as lavaan
@@ -432,7 +433,7 @@ class Result:
         if kind not in ("std.all", "std.lv"):
             raise ValueError("kind must be 'std.all' or 'std.lv'")
         tab = self.partable.table
-        keep = tab["op"].isin(["=~", "~", "~~", "~1", "|", "~*~", ":="]).to_numpy()
+        keep = tab["op"].isin(["=~", "<~", "~", "~~", "~1", "|", "~*~", ":="]).to_numpy()
         func = lambda x: self.problem.standardize(x, kind)[keep]
         est = func(self.x)
         jac = numerical_jacobian(func, self.x)
@@ -555,8 +556,11 @@ class Result:
         """
         return self._fit_measures.copy()
 
-    def r2(self) -> pd.Series:
+    def r2(self, adjusted: bool = False) -> pd.Series:
         """R-squared of every endogenous variable: 1 - residual variance / total variance.
+
+        PLS fits: the R² of every endogenous construct's regression on its predecessors
+        (``adjusted=True``: 1 - (1 - R²)(n - 1)/(n - k - 1)); ``adjusted`` is for PLS only.
 
         Returns
         -------
@@ -575,6 +579,11 @@ class Result:
         x3    0.338
         Name: r2, dtype: float64
         """
+        if self._is_pls:
+            from . import plsmeasures
+            return plsmeasures.r2_table(self, adjusted)
+        if adjusted:
+            raise NotImplementedError("adjusted R² is reported for PLS fits (estimator='PLS')")
         out = {}
         for g, model in enumerate(self.models, start=1):
             A, S, _ = model.matrices(self.x)
@@ -704,6 +713,9 @@ class Result:
         1  textual  0.883  0.885  0.721
         2    speed  0.688  0.686  0.424
         """
+        if self._is_pls:                   # PLS: alpha rho_a rho_c ave (SmartPLS, seminr)
+            from . import plsmeasures
+            return plsmeasures.reliability_table(self).reset_index()
         from . import measurement
         return measurement.reliability(self, group)
 
@@ -795,8 +807,74 @@ class Result:
         >>> bool(res.htmt()["above_85"].any())
         False
         """
+        if self._is_pls:                   # PLS: HTMT of absolute item correlations
+            from . import plsmeasures
+            H = plsmeasures.htmt_matrix(self)
+            if matrix:
+                return H
+            names = list(H.index)
+            rows = [dict(factor_1=a, factor_2=b, htmt=H.loc[a, b], above_85=H.loc[a, b] > .85,
+                         above_90=H.loc[a, b] > .90)
+                    for k, a in enumerate(names) for b in names[k + 1:]]
+            return pd.DataFrame(rows)
         from . import measurement
         return measurement.htmt(self, matrix, kind, group)
+
+    # ------------------------------------------------------------------ PLS-SEM
+    # (relqual/plsmeasures.py; for fits with estimator="PLS" or "PLSc")
+    @property
+    def _is_pls(self) -> bool:
+        return self.problem.pls is not None
+
+    @requires("pls")
+    def weights(self) -> pd.DataFrame:
+        """PLS outer weights: the ``<~`` rows of :meth:`estimates` (every construct's)."""
+        est = self.estimates()
+        return est[est["op"] == "<~"].reset_index(drop=True)
+
+    def loadings(self) -> pd.DataFrame:
+        """Loadings: the ``=~`` rows of :meth:`estimates` (PLS: indicator-score correlations;
+        PLSc: consistent loadings)."""
+        est = self.estimates()
+        return est[est["op"] == "=~"].reset_index(drop=True)
+
+    @requires("pls")
+    def f2(self) -> pd.DataFrame:
+        """Cohen's f² of every path (``lhs op rhs f2``), the excluded model re-estimated."""
+        from . import plsmeasures
+        return plsmeasures.f2_table(self)
+
+    @requires("pls")
+    def vif(self) -> pd.DataFrame:
+        """VIFs of antecedent constructs and of indicators (``kind lhs op rhs vif``)."""
+        from . import plsmeasures
+        return plsmeasures.vif_table(self)
+
+    @requires("pls")
+    def cross_loadings(self) -> pd.DataFrame:
+        """Correlations of every indicator with every construct's scores."""
+        from . import plsmeasures
+        return plsmeasures.cross_loadings_table(self)
+
+    @requires("pls")
+    def index_scores(self, scale=(1, 5)) -> pd.DataFrame:
+        """Every respondent's ACSI-style 0-100 index of every construct (Fornell et al. 1996):
+        items rescaled by the theoretical ``scale``, unstandardized weights normalized to 1."""
+        from . import plsmeasures
+        return plsmeasures.index_scores_frame(self, scale)
+
+    @requires("pls")
+    def index(self, scale=(1, 5)) -> pd.Series:
+        """The mean 0-100 index of every construct (the satisfaction index of ACSI/ECSI)."""
+        return self.index_scores(scale).mean().rename("index")
+
+    @requires("pls")
+    def ipma(self, target: str, scale=(1, 5)) -> pd.DataFrame:
+        """Importance-performance map of ``target`` (Ringle & Sarstedt 2016): ``construct
+        importance performance`` (unstandardized total effect from the 0-100 scores; mean
+        0-100 score)."""
+        from . import plsmeasures
+        return plsmeasures.ipma_table(self, target, scale)
 
     @requires("modindices")
     def modindices(self, sort: bool = True, minimum_value: float = 0.0) -> pd.DataFrame:
@@ -1279,6 +1357,8 @@ class Result:
            .x1                0.549    0.114    4.833    0.000    0.549    0.404
         ...
         """
+        if self._is_pls:
+            return self._pls_summary()
         fm = self._fit_measures
         lines = [f"relqual {self.call.get('estimator', 'ML')} fit of {self.spec.name}"]
         if not self.converged:
@@ -1313,7 +1393,27 @@ class Result:
             lines += [f"  ! {w}" for w in self.warnings]
         return "\n".join(lines)
 
+    def _pls_summary(self) -> str:
+        lines = [f"relqual {self.call.get('estimator')} fit of {self.spec.name} "
+                 f"({self.call.get('scheme', 'path')} weighting scheme)"]
+        if not self.converged:
+            lines.append("  ** WARNING: the PLS weights did NOT converge; the numbers below are "
+                         "not trustworthy **")
+        lines += [f"  converged: {self.converged} after {self.iterations} iterations",
+                  f"  observations used: {self.n_obs} of {self.n_input}", ""]
+        lines += parameter_lines(self.estimates(), self.partable, self.group_labels)
+        lines += ["R²:"] + [f"    {k:<15}{v:>8.3f}" for k, v in self.r2().items()] + [""]
+        if self.warnings:
+            lines.append("WARNINGS")
+            lines += [f"  ! {w}" for w in self.warnings]
+        return "\n".join(lines)
+
     def __repr__(self) -> str:
+        if self._is_pls:
+            status = "converged" if self.converged else "NOT CONVERGED"
+            r2 = ", ".join(f"{k} {v:.2f}" for k, v in self.r2().items())
+            return (f"<relqual Result: {self.spec.name}, {self.call.get('estimator')}, "
+                    f"n={self.n_obs}, {status}, R² {r2}>")
         fm = self._fit_measures
         status = "converged" if self.converged else "NOT CONVERGED"
         warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
@@ -1322,6 +1422,8 @@ class Result:
                 f"RMSEA={fm['rmsea']:.3f}{warn}>")
 
     def _repr_html_(self) -> str:
+        if self._is_pls:
+            return "<pre>" + html.escape(self._pls_summary()) + "</pre>"
         fm = self._fit_measures
         warn = "".join(f"<li style='color:#b00'>{w}</li>" for w in self.warnings)
         paths = self.estimates()
@@ -1335,7 +1437,8 @@ class Result:
                 + "</div>")
 
 
-SECTIONS = (("=~", "Latent Variables"), ("~", "Regressions"), ("~~", "Covariances"),
+SECTIONS = (("=~", "Latent Variables"), ("<~", "Composites (weights)"), ("~", "Regressions"),
+            ("~~", "Covariances"),
             ("~1", "Intercepts"), ("|", "Thresholds"), ("var", "Variances"),
             ("~*~", "Scales y*"), (":=", "Defined Parameters"))
 HEADER = (f"{'':<19}{'Estimate':>8}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}{'Std.lv':>9}"
@@ -1377,7 +1480,7 @@ def parameter_lines(est: pd.DataFrame, partable, group_labels) -> list[str]:
             if part.empty:
                 continue
             lines += [f"{heading}:", HEADER]
-            if key in ("=~", "~", "~~"):
+            if key in ("=~", "<~", "~", "~~"):
                 for lhs, rows in part.groupby("lhs", sort=False):
                     left = lhs if key != "~~" else mark(lhs).strip()
                     lines.append(f"  {left} {key}")

@@ -10,6 +10,9 @@ and the ``model.syntax`` manual page of the R package lavaan):
   parameter (``1*x``), ``NA`` frees it (``NA*x``), a name labels it (``a*x``; parameters sharing
   a label are constrained equal), ``start(.5)`` gives a starting value, ``label("a")`` and
   ``equal("a")`` name a label explicitly, and ``c(...)`` gives one modifier per group;
+* names (variables and labels) are R's syntactic names, as in lavaan: letters of any script,
+  digits, ``_`` and ``.``, not starting with a digit (``满意 =~ 满意1 + 满意2``; see
+  :func:`is_name`);
 * ``#`` and ``!`` start comments, ``;`` separates statements, and a line without an operator
   continues the statement above it (so long formulas may span lines).
 
@@ -19,12 +22,66 @@ Parsing is purely syntactic: which names are latent or observed is decided in
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 # Longest operators first, so that "=~" is not read as "=" and "~~" not as "~".
-_OPERATOR_RE = re.compile(r"=~|~~|:=|==|<=|>=|~|<|>|\|")
-_NAME_RE = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
+_OPERATOR_RE = re.compile(r"=~|<~|~~|:=|==|<=|>=|~|<|>|\|")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+# Characters a Chinese (or Japanese, Korean) input method types in place of ASCII syntax:
+# full-width forms (U+FF01-FF5E) map to ASCII by an offset; the others are listed.
+_WIDE_SYMBOLS = {"\u3000": " ", "\u3001": ",", "\u3002": ".", "\u201c": '"', "\u201d": '"',
+                 "\u2018": "'", "\u2019": "'", "\u2014": "-", "\u2212": "-", "\u00d7": "*"}
+
+
+def is_name(text: str) -> bool:
+    """Whether ``text`` is a valid variable name or label in lavaan syntax.
+
+    The rule is R's rule for syntactic names, which lavaan applies to every identifier
+    (``lav_parse_check_name`` in lavaan's ``R/lav_syntax_parser.R`` tests
+    ``make.names(x) == x``, after reading identifiers with ``[_.[:alpha:]][_.[:alnum:]]*``):
+    letters of any script, digits, ``_`` and ``.``, not starting with a digit nor with a dot
+    followed by a digit. "Letter" and "digit" are Unicode's (the characters Python allows in
+    identifiers, plus ``.``), so ``满意1``, ``Zufriedenheit_ü`` and ``удовлетворённость`` are names.
+    relqual also accepts a leading ``_``, as it always has (R does not).
+
+    Parameters
+    ----------
+    text : str
+        The candidate name.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> [is_name(t) for t in ("满意1", "x.2", "_tmp", ".f", "2x", ".2x", "x-1", "满意 1")]
+    [True, True, True, True, False, False, False, False]
+    """
+    if not text or (text[0] == "." and text[1:2].isdigit()):
+        return False
+    return text.replace(".", "_").isidentifier()
+
+
+def _input_hint(text: str) -> str:
+    """A hint when ``text`` holds full-width punctuation or invisible characters, else ''."""
+    for ch in text:
+        if 0xFF01 <= ord(ch) <= 0xFF5E and not ch.isalnum() and ch != "\uff3f":
+            ascii_ch = chr(ord(ch) - 0xFEE0)
+        elif ch in _WIDE_SYMBOLS:
+            ascii_ch = _WIDE_SYMBOLS[ch]
+        elif unicodedata.category(ch) in ("Cf", "Cc") and ch not in "\t\n\r":
+            what = " ".join(filter(None, [f"U+{ord(ch):04X}", unicodedata.name(ch, "")]))
+            return (f"; it contains the invisible character {what} (copied from a web page or "
+                    "Word?): delete it and type the name again")
+        else:
+            continue
+        terms = " (terms are joined with '+')" if ascii_ch == "," else ""
+        return (f"; it contains the full-width '{ch}' (U+{ord(ch):04X}) of a Chinese input "
+                f"method: type '{ascii_ch}' in English input mode{terms}")
+    return ""
 
 
 class ModelSyntaxError(ValueError):
@@ -89,7 +146,7 @@ class Modifier:
     label: str | None = None       # a*x
     start: float | None = None     # start(.5)*x
 
-    def merge(self, other: "Modifier") -> "Modifier":
+    def merge(self, other: Modifier) -> Modifier:
         """Combine two modifiers of one term (``a*1*x``); ``other`` wins where both say something.
 
         Parameters
@@ -177,6 +234,8 @@ def parse(syntax: str) -> list[Statement]:
     """
     if not isinstance(syntax, str):
         raise TypeError(f"model syntax must be a string, not {type(syntax).__name__}")
+    # a byte-order mark left by a file read as text; "˜" (U+02DC) as lavaan reads it: '~'
+    syntax = syntax.lstrip("\ufeff").replace("\u02dc", "~")
     statements: list[Statement] = []
     for line_no, text in _logical_lines(syntax):
         statements.extend(_parse_formula(text, line_no))
@@ -205,8 +264,8 @@ def _logical_lines(syntax: str) -> list[tuple[int, str]]:
         elif logical:
             logical[-1] = (logical[-1][0], logical[-1][1] + " " + text)
         else:
-            raise ModelSyntaxError("this line has no operator (=~, ~, ~~, :=, ...)",
-                                   line_no, text.split()[0], text)
+            raise ModelSyntaxError("this line has no operator (=~, ~, ~~, :=, ...)"
+                                   + _input_hint(text), line_no, text.split()[0], text)
     return logical
 
 
@@ -229,7 +288,7 @@ def _without_strings(text: str) -> str:
     return re.sub(r"\"[^\"]*\"|'[^']*'", "''", text)
 
 
-UNSUPPORTED_OPERATORS = {"<~": "composites (formative '<~')", "~*~": "scaling factors ('~*~')",
+UNSUPPORTED_OPERATORS = {"~*~": "scaling factors ('~*~')",
                          "%": "group weights ('%')"}
 
 
@@ -246,7 +305,7 @@ def _parse_formula(text: str, line: int) -> list[Statement]:
         raise ModelSyntaxError(f"nothing on the right of '{op}'", line, op, text)
 
     if op in (":=", "==", "<", ">", "<=", ">="):
-        if op == ":=" and not _NAME_RE.match(lhs_text):
+        if op == ":=" and not is_name(lhs_text):
             raise ModelSyntaxError("a defined parameter needs a plain name on the left of ':='",
                                    line, lhs_text, text)
         normalized = {"<=": "<", ">=": ">"}.get(op, op)
@@ -310,16 +369,18 @@ def _parse_single_modifier(mod: str, line: int, text: str) -> Modifier:
         return Modifier(label=name)
     if re.fullmatch(r"[\"'][^\"']+[\"']", mod):
         return Modifier(label=_check_name(mod[1:-1], line, text))
-    if _NAME_RE.match(mod):
+    if is_name(mod):
         return Modifier(label=mod)
     raise ModelSyntaxError("cannot read this modifier (expected a number, NA, a label, "
-                           "start(value), label(\"name\") or c(...))", line, mod, text)
+                           "start(value), label(\"name\") or c(...))" + _input_hint(mod),
+                           line, mod, text)
 
 
 def _check_name(name: str, line: int, text: str) -> str:
     name = name.strip()
-    if not _NAME_RE.match(name):
-        raise ModelSyntaxError("not a valid variable name", line, name or "(empty)", text)
+    if not is_name(name):
+        raise ModelSyntaxError("not a valid variable name" + _input_hint(name), line,
+                               name or "(empty)", text)
     return name
 
 

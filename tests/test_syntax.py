@@ -60,6 +60,8 @@ def test_comments_with_hash_and_bang():
     ("f =~ x1 + start(a)*x2", 1, "start(a)"),
     ("f =~ x1\n\ny ~ (x", 3, "("),
     ("just some words", 1, "just"),
+    ("满意 =~ 满意1 + 满意2\n忠诚 =~ 2忠诚", 2, "2忠诚"),
+    ("满意 =~ 满意1 + 满意-2", 1, "满意-2"),
 ])
 def test_errors_name_line_and_token(model, line, token):
     with pytest.raises(ModelSyntaxError) as info:
@@ -91,8 +93,23 @@ def test_inequality_constraints_are_refused_clearly():
         rq.build_partable("y ~ a*x\na > 0")
 
 
-@pytest.mark.parametrize("model, token", [("f <~ x1 + x2", "<~"), ("f =~ x1 + x2\nf ~*~ f", "~*~")])
+@pytest.mark.parametrize("model, token", [("f =~ x1 + x2\nf ~*~ f", "~*~")])
 def test_unsupported_operators_are_named(model, token):
     with pytest.raises(ModelSyntaxError, match="not supported") as info:
         parse(model)
     assert info.value.token == token
+
+
+def test_composites_parse_and_point_covariance_based_fits_to_pls():
+    assert triples(parse("f <~ x1 + x2")) == [("f", "<~", "x1"), ("f", "<~", "x2")]
+    with pytest.raises(ModelSyntaxError, match="estimated by PLS") as info:
+        rq.build_partable("f <~ x1 + x2\ny ~ f")
+    assert info.value.token == "<~"
+
+
+def test_unicode_identifiers_as_lavaan_reads_them():
+    """R's syntactic names (lavaan's rule): letters of any script, digits, '_' and '.'."""
+    model = "满意 =~ 满意1 + 满意.2 + 满意_3\n忠诚 ~ b1*满意\n效应 := b1*2"
+    assert triples(parse(model)) == [("满意", "=~", "满意1"), ("满意", "=~", "满意.2"),
+                                     ("满意", "=~", "满意_3"), ("忠诚", "~", "满意"),
+                                     ("效应", ":=", "b1*2")]

@@ -1,0 +1,217 @@
+"""The PLS-SEM algorithm: composite weights, construct scores, paths and loadings (numpy only).
+
+Lohmöller's (1989) PLS path algorithm as SmartPLS and seminr run it (Hair, Hult, Ringle &
+Sarstedt 2022, ch. 3; Wold 1982):
+
+1. Indicators are standardized (mean 0, standard deviation 1 with divisor n - 1).
+2. Outer weights start at 1; every construct score ``Y_j = X_j w_j`` is rescaled to unit
+   variance.
+3. Inner weights ``E`` between adjacent constructs: *path* scheme: a construct's predecessors
+   get the coefficients of its regression on them, its successors their correlation with it;
+   *factorial*: the correlation; *centroid*: the sign of the correlation.
+4. Inner proxies ``Z = Y E``, standardized.
+5. New outer weights: Mode A (``=~``) ``w_j = cov(X_j, Z_j)``; Mode B (``<~``)
+   ``w_j = cov(X_j)^-1 cov(X_j, Z_j)``; then rescaled so the scores have unit variance.
+6. Repeat from 3 until the summed absolute change of the weights is below ``tol`` (1e-7) or
+   ``max_iter`` (300) iterations have run (SmartPLS's and seminr's stop rule).
+
+Then the path coefficients are the OLS regressions of each endogenous construct's scores on its
+predecessors' scores, the loadings the correlations of indicators with their construct's scores.
+
+Consistent PLS (Dijkstra & Henseler 2015, *MIS Quarterly* 39(2), 297-316) corrects the
+construct correlations of Mode A constructs for attenuation with
+``rho_A = (w'w)^2 w'(S - diag S)w / (w'(ww' - diag ww')w)`` (S: the block's indicator
+correlations): corrected correlation ``r_ij / sqrt(rho_A,i rho_A,j)``, consistent loadings
+``w sqrt(rho_A) / (w'w)``, and paths by OLS on the corrected correlations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SCHEMES = ("path", "factorial", "centroid")
+
+
+@dataclass(frozen=True)
+class PLSModel:
+    """The structure of a PLS path model.
+
+    Attributes
+    ----------
+    constructs : list of str
+        The constructs, in model order.
+    indicators : list of str
+        Every indicator once, block by block (a construct's items are contiguous).
+    blocks : list of ndarray
+        Per construct the positions of its indicators in ``indicators``.
+    modes : list of str
+        Per construct "A" (``=~``) or "B" (``<~``).
+    paths : ndarray of bool
+        ``paths[i, j]``: construct i predicts construct j.
+    """
+
+    constructs: list
+    indicators: list
+    blocks: list
+    modes: list
+    paths: np.ndarray
+
+    @property
+    def endogenous(self) -> list[int]:
+        """Positions of the constructs with at least one predecessor."""
+        return [j for j in range(len(self.constructs)) if self.paths[:, j].any()]
+
+    def membership(self) -> np.ndarray:
+        """Indicator x construct 0/1 matrix of the blocks."""
+        out = np.zeros((len(self.indicators), len(self.constructs)))
+        for j, block in enumerate(self.blocks):
+            out[block, j] = 1.0
+        return out
+
+
+@dataclass(frozen=True)
+class PLSFit:
+    """What one run of the algorithm gives (all on standardized indicators).
+
+    ``weights`` (indicators x constructs, zero outside the blocks), ``scores`` (rows x
+    constructs, unit variance), ``paths`` (constructs x constructs: row predicts column),
+    ``loadings`` (indicators x constructs, zero outside the blocks), ``r2`` (per construct, NaN
+    for exogenous ones), ``construct_cor`` (the correlations the paths were computed from;
+    PLSc: disattenuated), ``rho_a`` (per construct), ``iterations``, ``converged``.
+    """
+
+    weights: np.ndarray
+    scores: np.ndarray
+    paths: np.ndarray
+    loadings: np.ndarray
+    r2: np.ndarray
+    construct_cor: np.ndarray
+    rho_a: np.ndarray
+    iterations: int
+    converged: bool
+
+
+def standardize(X: np.ndarray) -> np.ndarray:
+    """Columns with mean 0 and standard deviation 1 (divisor n - 1, as R's ``scale``)."""
+    centred = X - X.mean(axis=0)
+    return centred / centred.std(axis=0, ddof=1)
+
+
+def _unit_scores(X: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scores X W and the weights rescaled so every score has unit variance."""
+    Y = X @ W
+    sd = Y.std(axis=0, ddof=1)
+    return Y / sd, W / sd
+
+
+def inner_weights(Y: np.ndarray, model: PLSModel, scheme: str) -> np.ndarray:
+    """The inner weighting matrix E of the scheme (constructs x constructs)."""
+    n = len(Y)
+    R = Y.T @ Y / (n - 1)
+    adjacent = model.paths | model.paths.T
+    if scheme == "factorial":
+        return np.where(adjacent, R, 0.0)
+    if scheme == "centroid":
+        return np.where(adjacent, np.sign(R), 0.0)
+    E = np.where(model.paths, R, 0.0)            # successors: correlations (i -> j: E[j, i])
+    E = E.T.copy()
+    for j in range(len(model.constructs)):       # predecessors: regression coefficients
+        pred = np.flatnonzero(model.paths[:, j])
+        if len(pred):
+            E[pred, j] = np.linalg.solve(R[np.ix_(pred, pred)], R[pred, j])
+    return E
+
+
+def estimate_weights(X: np.ndarray, model: PLSModel, scheme: str = "path", tol: float = 1e-7,
+                     max_iter: int = 300) -> tuple[np.ndarray, int, bool]:
+    """Outer weights by the PLS iterations (steps 2-6 of the module docstring).
+
+    Returns the weights (indicators x constructs), the iterations run and whether the stop rule
+    was met.
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown PLS weighting scheme '{scheme}'; choose from "
+                         + ", ".join(SCHEMES))
+    n = len(X)
+    M = model.membership()
+    _, W = _unit_scores(X, M)
+    mode_b = [(j, block) for j, (block, mode) in enumerate(zip(model.blocks, model.modes))
+              if mode == "B" and len(block) > 1]
+    inverse = {j: np.linalg.inv(X[:, block].T @ X[:, block] / (n - 1)) for j, block in mode_b}
+    for iteration in range(1, max_iter + 1):
+        Y = X @ W
+        E = inner_weights(Y, model, scheme)
+        Z = Y @ E
+        Z = Z / Z.std(axis=0, ddof=1)
+        C = X.T @ Z / (n - 1)                     # cov(indicator, proxy of every construct)
+        new = M * C                               # Mode A
+        for j, block in mode_b:
+            new[block, j] = inverse[j] @ C[block, j]
+        _, new = _unit_scores(X, new)
+        change = np.abs(new - W).sum()
+        W = new
+        if change < tol:
+            return W, iteration, True
+    return W, max_iter, False
+
+
+def rho_a(X: np.ndarray, W: np.ndarray, model: PLSModel) -> np.ndarray:
+    """Dijkstra-Henseler's rho_A per construct (1 for single items and Mode B composites,
+    which are not corrected for attenuation, as seminr and SmartPLS report them)."""
+    n = len(X)
+    out = np.ones(len(model.constructs))
+    for j, (block, mode) in enumerate(zip(model.blocks, model.modes)):
+        if len(block) < 2 or mode == "B":
+            continue
+        w = W[block, j]
+        S = X[:, block].T @ X[:, block] / (n - 1)
+        ww = np.outer(w, w)
+        off_s = S - np.diag(np.diag(S))
+        off_w = ww - np.diag(np.diag(ww))
+        out[j] = (w @ w) ** 2 * (w @ off_s @ w) / (w @ off_w @ w)
+    return out
+
+
+def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bool = False,
+            tol: float = 1e-7, max_iter: int = 300) -> PLSFit:
+    """Run PLS (``consistent=True``: PLSc for the Mode A constructs) on standardized ``X``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.normal(size=(200, 1))
+    >>> X = standardize(np.hstack([f + rng.normal(size=(200, 3)),
+    ...                            0.5 * f + rng.normal(size=(200, 2))]))
+    >>> model = PLSModel(["F", "G"], ["a1", "a2", "a3", "b1", "b2"],
+    ...                  [np.arange(3), np.arange(3, 5)], ["A", "A"],
+    ...                  np.array([[False, True], [False, False]]))
+    >>> res = fit_pls(X, model)
+    >>> res.converged, bool(0 < res.paths[0, 1] < 1)
+    (True, True)
+    """
+    n = len(X)
+    W, iterations, converged = estimate_weights(X, model, scheme, tol, max_iter)
+    Y = X @ W
+    R = Y.T @ Y / (n - 1)
+    rho = rho_a(X, W, model)
+    L = (X.T @ Y / (n - 1)) * model.membership()
+    if consistent:
+        reflective = np.array([m == "A" and len(b) > 1 for m, b in zip(model.modes, model.blocks)])
+        q = np.where(reflective, np.sqrt(rho), 1.0)
+        R = R / np.outer(q, q)
+        np.fill_diagonal(R, 1.0)
+        for j in np.flatnonzero(reflective):
+            block = model.blocks[j]
+            w = W[block, j]
+            L[block, j] = w * np.sqrt(rho[j]) / (w @ w)
+    B = np.zeros((len(model.constructs),) * 2)
+    r2 = np.full(len(model.constructs), np.nan)
+    for j in model.endogenous:
+        pred = np.flatnonzero(model.paths[:, j])
+        beta = np.linalg.solve(R[np.ix_(pred, pred)], R[pred, j])
+        B[pred, j] = beta
+        r2[j] = beta @ R[pred, j]
+    return PLSFit(weights=W, scores=Y, paths=B, loadings=L, r2=r2, construct_cor=R,
+                  rho_a=rho, iterations=iterations, converged=converged)

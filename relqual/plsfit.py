@@ -1,0 +1,246 @@
+"""The PLS family of estimators: PLS-SEM (Mode A ``=~``, Mode B ``<~``) and consistent PLS.
+
+The parts this family plugs into the estimation core (:mod:`relqual.estimation`):
+
+* problem: the model as a PLS path model (:class:`relqual.pls.PLSModel`): every construct's
+  block of indicators (``=~``: Mode A, ``<~``: Mode B; an observed variable used in a regression
+  becomes its own single-item construct), the structural paths; listwise rows, standardized;
+  a parameter table with one row per loading (``=~``), weight (``<~``) and path (``~``);
+* optimize: the PLS algorithm (:func:`relqual.pls.fit_pls`; ``control``: ``tol`` 1e-7 on the
+  summed absolute weight change, ``max_iter`` 300, SmartPLS's and seminr's stop rule);
+* inference: none of its own (PLS has no analytic standard errors); ``bootstrap=B`` gives
+  bootstrap standard errors and percentile intervals through the fit's own refit path;
+* fit measures: the sample size and the number of parameters (SRMR, d_ULS and d_G are planned).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from .data import check_groups_kept, prepare_data
+from .engine.inference import evaluate_defined
+from .engine.optimize import OptimResult
+from .engine.samplestats import SampleStats
+from .partable import ParTable, VariableRoles, unique_in_order
+from .pls import PLSModel, fit_pls, standardize
+from .problem import Inference, Problem
+from .syntax import ModelSyntaxError, parse
+
+PLS_OPS = ("=~", "<~", "~", ":=")
+
+
+class PLSFamily:
+    """PLS and PLSc: the parts of the pipeline (see :class:`relqual.problem.Family`)."""
+
+    name = "PLS"
+
+    def unsupported(self, problem: Problem) -> dict:
+        """Result methods PLS fits do not offer (yet), with the message that refuses them."""
+        whats = {"modindices": "modification indices (a covariance-based concept)",
+                 "bollen_stine": "the Bollen-Stine bootstrap (a covariance-based test)",
+                 "measurement_report": "the measurement report",
+                 "item_diagnostics": "item diagnostics", "compare_paths": "compare_paths()",
+                 "effects": "effects() and indirect()", "factor_scores": "factor_scores()",
+                 "fornell_larcker": "fornell_larcker()"}
+        estimator = problem.pls["estimator"]
+        return {feature: f"{what} is not available for estimator='{estimator}' fits yet"
+                for feature, what in whats.items()}
+
+    def problem(self, spec, data, options) -> Problem:
+        """Parse the model as a PLS path model and standardize its listwise-complete rows."""
+        if options.group is not None:
+            raise NotImplementedError("multigroup PLS (group=) is a PLS-MGA, which is planned; "
+                                      "fit the groups separately for now")
+        if options.missing not in ("listwise", "mean"):
+            raise NotImplementedError(f"missing='{options.missing}' is not available with "
+                                      f"estimator='{options.estimator}'; use missing='listwise' "
+                                      "or 'mean'")
+        model, partable = pls_model(spec.syntax)
+        prepared = prepare_data(data, list(model.indicators),
+                                first_line=partable.roles.first_line,
+                                missing="fiml" if options.missing == "mean" else "listwise")
+        check_groups_kept(data, None, prepared)
+        if options.missing == "mean":
+            prepared = mean_replacement(prepared, list(model.indicators))
+        X = standardize(prepared.arrays[0])
+        settings = dict(scheme=options.scheme, consistent=options.estimator == "PLSC",
+                        tol=float(options.control.get("tol", 1e-7)),
+                        max_iter=int(options.control.get("max_iter", 300)))
+        return Problem(family=self, partable=partable, data=prepared,
+                       samples=[SampleStats.from_array(X, model.indicators)], models=[],
+                       loss=None, x0=np.zeros(partable.npar), moments=0,
+                       notes=tuple(prepared.notes),
+                       pls=dict(model=model, X=X, settings=settings,
+                                estimator="PLSc" if settings["consistent"] else "PLS"))
+
+    def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
+        """The same model on other rows (restandardized, as a bootstrap resample is)."""
+        X = standardize(arrays[0])
+        if not np.all(np.isfinite(X)):
+            raise ValueError("an indicator has no variance in this resample")
+        data = replace(problem.data, arrays=list(arrays), n_used=len(arrays[0]))
+        return replace(problem, data=data, pls=dict(problem.pls, X=X))
+
+    def optimize(self, problem: Problem, options, start=None) -> OptimResult:
+        """Run the PLS algorithm; the parameter vector holds loadings, weights and paths."""
+        fit = fit_pls(problem.pls["X"], problem.pls["model"], **problem.pls["settings"])
+        x = parameter_vector(problem.partable, problem.pls["model"], fit)
+        settings = problem.pls["settings"]
+        message = (f"summed absolute weight change below {settings['tol']:g} after "
+                   f"{fit.iterations} iterations" if fit.converged else
+                   f"the weights did not settle in {settings['max_iter']} iterations (summed "
+                   f"absolute change still above {settings['tol']:g})")
+        return OptimResult(x=x, fmin=np.nan, gradient=np.zeros(0), information=None,
+                           iterations=fit.iterations, converged=fit.converged,
+                           message=message, details=dict(pls_fit=fit))
+
+    def inference(self, problem: Problem, opt, options) -> Inference:
+        """No analytic standard errors (they come from the bootstrap)."""
+        npar = problem.partable.npar
+        return Inference(np.full((npar, npar), np.nan), True, "none")
+
+    def row_values(self, problem: Problem, x: np.ndarray) -> np.ndarray:
+        """Loadings, weights and paths are the free parameters themselves."""
+        col = problem.partable.col
+        values = np.full(len(col["op"]), np.nan)
+        free = col["free"]
+        values[free > 0] = x[free[free > 0] - 1]
+        return evaluate_defined(col, values)
+
+    def standardize(self, problem: Problem, x: np.ndarray, kind: str) -> np.ndarray:
+        """PLS estimates are standardized already."""
+        return self.row_values(problem, x)
+
+    def fit_measures(self, problem: Problem, estimate) -> dict:
+        """The sample size and the number of parameters (the PLS fit measures are planned)."""
+        return {"npar": float(problem.partable.npar), "ntotal": float(problem.n_obs)}
+
+
+PLS = PLSFamily()
+
+
+def mean_replacement(prepared, names: list[str], warn_above: float = 0.05):
+    """Missing cells replaced by their column's mean (SmartPLS's and seminr's option), with a
+    note for every column that had more than ``warn_above`` of its cells missing."""
+    values = prepared.arrays[0].copy()
+    missing = np.isnan(values)
+    means = np.nanmean(values, axis=0)
+    values[missing] = np.take(means, np.nonzero(missing)[1])
+    notes = [n for n in prepared.notes if not n.startswith("full-information ML")]
+    share = missing.mean(axis=0)
+    if missing.any():
+        notes.append(f"mean replacement: {int(missing.sum())} missing cell(s) replaced by their "
+                     "column's mean (" + ", ".join(f"{v}: {int(k)}" for v, k in
+                                                   zip(names, missing.sum(axis=0)) if k) + ")")
+    notes += [f"column '{v}' has {s:.0%} of its values missing; mean replacement shrinks its "
+              "variance and correlations (consider listwise deletion)"
+              for v, s in zip(names, share) if s > warn_above]
+    return replace(prepared, arrays=[values], notes=notes)
+
+
+def pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
+    """The PLS path model and the parameter table of lavaan-style ``syntax``.
+
+    ``A =~ a1 + a2``: a Mode A construct; ``B <~ b1 + b2``: a Mode B composite;
+    ``C ~ A + B``: paths; an observed variable in a regression is its own single-item
+    construct; ``:=`` may use labels of paths. Fixed values, ``~~``, ``~1``, thresholds and constraints are refused by line.
+    """
+    statements = parse(syntax)
+    blocks: dict[str, list[str]] = {}
+    modes: dict[str, str] = {}
+    paths = []
+    first_line: dict[str, int] = {}
+    for s in statements:
+        if s.op not in PLS_OPS:
+            raise ModelSyntaxError(f"'{s.op}' has no meaning in a PLS path model (only =~, <~, ~ "
+                                   "and :=)", s.line, s.op, s.text)
+        modifier = s.modifiers[0] if s.modifiers else None
+        if modifier is not None and (modifier.fixed is not None or modifier.start is not None):
+            raise ModelSyntaxError("fixed values and starting values have no meaning in PLS",
+                                   s.line, s.rhs, s.text)
+        if s.op in ("=~", "<~"):
+            mode = "A" if s.op == "=~" else "B"
+            if modes.setdefault(s.lhs, mode) != mode:
+                raise ModelSyntaxError(f"construct '{s.lhs}' is given both as =~ (Mode A) and <~ "
+                                       "(Mode B)", s.line, s.lhs, s.text)
+            blocks.setdefault(s.lhs, []).append(s.rhs)
+            first_line.setdefault(s.rhs, s.line)
+        elif s.op == "~":
+            paths.append(s)
+    constructs = list(blocks)
+    for s in paths:
+        for name in (s.lhs, s.rhs):
+            if name not in blocks:                    # an observed variable: its own construct
+                blocks[name], modes[name] = [name], "A"
+                constructs.append(name)
+                first_line.setdefault(name, s.line)
+    if not paths and len(constructs) < 2:
+        raise ModelSyntaxError("a PLS path model needs constructs and paths between them")
+    indicators = unique_in_order(i for c in constructs for i in blocks[c])
+    shared = [i for i in indicators if sum(i in blocks[c] for c in constructs) > 1]
+    if shared:
+        raise ModelSyntaxError(f"indicator '{shared[0]}' belongs to more than one construct; in "
+                               "PLS every indicator measures one construct (repeated indicators "
+                               "of higher-order constructs are planned)", first_line[shared[0]],
+                               shared[0])
+    position = {v: k for k, v in enumerate(indicators)}
+    P = np.zeros((len(constructs), len(constructs)), dtype=bool)
+    for s in paths:
+        P[constructs.index(s.rhs), constructs.index(s.lhs)] = True
+    model = PLSModel(constructs=constructs, indicators=indicators,
+                     blocks=[np.array([position[i] for i in blocks[c]]) for c in constructs],
+                     modes=[modes[c] for c in constructs], paths=P)
+    return model, _pls_partable(model, statements, paths, first_line)
+
+
+def _pls_partable(model: PLSModel, statements, paths, first_line) -> ParTable:
+    rows = []                                     # (lhs, op, rhs, label, line)
+    for c, block in zip(model.constructs, model.blocks):
+        rows += [(c, "=~", model.indicators[k], "", 0) for k in block]
+    for c, block in zip(model.constructs, model.blocks):
+        rows += [(c, "<~", model.indicators[k], "", 0) for k in block]
+    for s in paths:
+        label = s.modifiers[0].label if s.modifiers and s.modifiers[0].label else ""
+        rows.append((s.lhs, "~", s.rhs, label, s.line))
+    npar = len(rows)
+    rows += [(s.lhs, ":=", s.rhs, s.lhs, s.line) for s in statements if s.op == ":="]
+    n = len(rows)
+    col = dict(lhs=np.array([r[0] for r in rows], dtype=object),
+               op=np.array([r[1] for r in rows], dtype=object),
+               rhs=np.array([r[2] for r in rows], dtype=object),
+               label=np.array([r[3] for r in rows], dtype=object),
+               line=np.array([r[4] for r in rows]), user=np.ones(n, dtype=int),
+               group=np.where(np.arange(n) < npar, 1, 0),
+               free=np.where(np.arange(n) < npar, np.arange(1, n + 1), 0),
+               ustart=np.full(n, np.nan), exo=np.zeros(n, dtype=int), start=np.full(n, np.nan))
+    col["id"] = np.arange(1, n + 1)
+    col["block"] = col["group"]
+    col["plabel"] = np.array([f".p{i}." for i in col["id"]], dtype=object)
+    roles = VariableRoles(lv=list(model.constructs), ov=list(model.indicators), ov_ind=[],
+                          ov_x=[], lv_x=[], first_line=dict(first_line))
+    return ParTable(col=col, roles=roles, meanstructure=False, ngroups=1,
+                    options=dict(std_lv=True, fixed_x=False))
+
+
+def parameter_vector(partable: ParTable, model: PLSModel, fit) -> np.ndarray:
+    """Loadings, weights and paths of ``fit`` in the parameter table's order."""
+    col = partable.col
+    c_pos = {c: k for k, c in enumerate(model.constructs)}
+    i_pos = {v: k for k, v in enumerate(model.indicators)}
+    x = np.empty(partable.npar)
+    for k in np.flatnonzero(col["free"] > 0):
+        lhs, op, rhs = col["lhs"][k], col["op"][k], col["rhs"][k]
+        if op == "=~":
+            x[col["free"][k] - 1] = fit.loadings[i_pos[rhs], c_pos[lhs]]
+        elif op == "<~":
+            x[col["free"][k] - 1] = fit.weights[i_pos[rhs], c_pos[lhs]]
+        else:
+            x[col["free"][k] - 1] = fit.paths[c_pos[rhs], c_pos[lhs]]
+    return x
+
+
+def scores_frame(problem: Problem, fit) -> pd.DataFrame:
+    """Construct scores (standardized) as a DataFrame, one column per construct."""
+    return pd.DataFrame(fit.scores, columns=list(problem.pls["model"].constructs))

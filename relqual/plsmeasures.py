@@ -1,0 +1,215 @@
+"""What a PLS-SEM fit reports: R², reliability, HTMT, f², VIF, cross-loadings, the satisfaction
+index and the importance-performance map.
+
+Definitions as SmartPLS and seminr report them (Hair, Hult, Ringle & Sarstedt 2022, chs. 4-6;
+Hair, Risher, Sarstedt & Ringle 2019):
+
+* adjusted R² = 1 - (1 - R²)(n - 1)/(n - k - 1), k predictors;
+* alpha: standardized Cronbach's alpha, ``k r / (1 + (k - 1) r)`` with ``r`` the mean item
+  correlation; rho_A (Dijkstra & Henseler 2015); rho_C = (Σλ)² / ((Σλ)² + Σ(1 - λ²)); AVE = mean
+  λ² (single items: 1);
+* HTMT (Henseler, Ringle & Sarstedt 2015): the mean absolute correlation of the items of two
+  constructs over the geometric mean of their mean within-block absolute correlations;
+* f² = (R²_included - R²_excluded) / (1 - R²_included), the excluded model re-estimated;
+* VIF: the diagonal of the inverse correlation matrix of a construct's antecedents' scores, and
+  of each block's items;
+* the satisfaction index (Fornell et al. 1996, *Journal of Marketing* 60(4), 7-18): items
+  rescaled to 0-100 by the theoretical scale, construct index = Σ w̃ x̃ with the unstandardized
+  weights normalized to sum 1;
+* IPMA (Ringle & Sarstedt 2016, *Industrial Management & Data Systems* 116(9), 1865-1886):
+  importance = the unstandardized total effect on the target computed from the 0-100 construct
+  scores, performance = their mean.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .pls import fit_pls
+
+
+def _fit(result):
+    return result.estimate.opt.details["pls_fit"]
+
+
+def _model(result):
+    return result.problem.pls["model"]
+
+
+def r2_table(result, adjusted: bool = False) -> pd.Series:
+    """R² (or adjusted R²) of every endogenous construct."""
+    fit, model = _fit(result), _model(result)
+    n = result.n_obs
+    out = {}
+    for j in model.endogenous:
+        r2 = fit.r2[j]
+        if adjusted:
+            k = int(model.paths[:, j].sum())
+            r2 = 1.0 - (1.0 - r2) * (n - 1) / (n - k - 1)
+        out[model.constructs[j]] = float(r2)
+    return pd.Series(out, name="r2_adjusted" if adjusted else "r2", dtype=float)
+
+
+def _item_correlations(result) -> np.ndarray:
+    X = result.problem.pls["X"]
+    return X.T @ X / (len(X) - 1)
+
+
+def reliability_table(result) -> pd.DataFrame:
+    """Per construct: ``n_items alpha rho_a rho_c ave``."""
+    fit, model = _fit(result), _model(result)
+    R = _item_correlations(result)
+    rows = []
+    for j, (construct, block) in enumerate(zip(model.constructs, model.blocks)):
+        k = len(block)
+        lam = fit.loadings[block, j]
+        if k > 1:
+            r = R[np.ix_(block, block)][np.triu_indices(k, 1)].mean()
+            alpha = k * r / (1 + (k - 1) * r)
+            rho_c = lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam ** 2).sum())
+            ave = float(np.mean(lam ** 2))
+        else:
+            alpha = rho_c = ave = 1.0
+        rows.append(dict(factor=construct, n_items=k, alpha=alpha, rho_a=fit.rho_a[j],
+                         rho_c=rho_c, ave=ave))
+    return pd.DataFrame(rows).set_index("factor")
+
+
+def htmt_matrix(result) -> pd.DataFrame:
+    """HTMT of every pair of constructs (symmetric; 1 on the diagonal)."""
+    model = _model(result)
+    R = np.abs(_item_correlations(result))
+    m = len(model.constructs)
+    within = np.ones(m)
+    for j, block in enumerate(model.blocks):
+        if len(block) > 1:
+            within[j] = R[np.ix_(block, block)][np.triu_indices(len(block), 1)].mean()
+    H = np.eye(m)
+    for a in range(m):
+        for b in range(a + 1, m):
+            between = R[np.ix_(model.blocks[a], model.blocks[b])].mean()
+            H[a, b] = H[b, a] = between / np.sqrt(within[a] * within[b])
+    return pd.DataFrame(H, index=model.constructs, columns=model.constructs)
+
+
+def f2_table(result) -> pd.DataFrame:
+    """f² of every path: ``lhs op rhs f2`` (each excluded model re-estimated by PLS)."""
+    fit, model = _fit(result), _model(result)
+    problem = result.problem
+    rows = []
+    for j in model.endogenous:
+        for i in np.flatnonzero(model.paths[:, j]):
+            paths = model.paths.copy()
+            paths[i, j] = False
+            reduced = fit_pls(problem.pls["X"], type(model)(model.constructs, model.indicators,
+                                                            model.blocks, model.modes, paths),
+                              **problem.pls["settings"])
+            r2_excluded = reduced.r2[j] if paths[:, j].any() else 0.0
+            rows.append(dict(lhs=model.constructs[j], op="~", rhs=model.constructs[i],
+                             f2=(fit.r2[j] - r2_excluded) / (1 - fit.r2[j])))
+    return pd.DataFrame(rows, columns=["lhs", "op", "rhs", "f2"])
+
+
+def vif_table(result) -> pd.DataFrame:
+    """VIFs: ``kind`` "antecedent" (``lhs`` the outcome, ``rhs`` the predictor; from the
+    predictors' score correlations) and "indicator" (``lhs`` the construct, ``rhs`` the item)."""
+    fit, model = _fit(result), _model(result)
+    rows = []
+    Y = fit.scores
+    S = Y.T @ Y / (len(Y) - 1)
+    for j in model.endogenous:
+        pred = np.flatnonzero(model.paths[:, j])
+        vif = np.diag(np.linalg.inv(S[np.ix_(pred, pred)]))
+        rows += [dict(kind="antecedent", lhs=model.constructs[j], op="~",
+                      rhs=model.constructs[i], vif=v) for i, v in zip(pred, vif)]
+    R = _item_correlations(result)
+    for j, block in enumerate(model.blocks):
+        vif = np.diag(np.linalg.inv(R[np.ix_(block, block)])) if len(block) > 1 else [1.0]
+        op = "<~" if model.modes[j] == "B" else "=~"
+        rows += [dict(kind="indicator", lhs=model.constructs[j], op=op,
+                      rhs=model.indicators[k], vif=v) for k, v in zip(block, vif)]
+    return pd.DataFrame(rows, columns=["kind", "lhs", "op", "rhs", "vif"])
+
+
+def cross_loadings_table(result) -> pd.DataFrame:
+    """Correlations of every indicator with every construct's scores."""
+    fit, model = _fit(result), _model(result)
+    X = result.problem.pls["X"]
+    C = X.T @ fit.scores / (len(X) - 1)
+    return pd.DataFrame(C, index=model.indicators, columns=model.constructs)
+
+
+# ----------------------------------------------------------------- index and IPMA
+
+def _check_scale(scale) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in scale)
+    except (TypeError, ValueError):
+        raise TypeError(f"scale must be (lowest, highest) answer, e.g. scale=(1, 5) "
+                        f"(got {scale!r})") from None
+    if not hi > lo:
+        raise ValueError(f"scale must go from the lowest to the highest answer (got {scale!r})")
+    return lo, hi
+
+
+def index_weights(result) -> pd.DataFrame:
+    """Unstandardized outer weights normalized to sum 1 per construct (``construct item
+    weight``); a negative weight is refused (the index is then undefined)."""
+    fit, model = _fit(result), _model(result)
+    raw = result.problem.data.arrays[0]
+    sd = raw.std(axis=0, ddof=1)
+    rows = []
+    for j, (construct, block) in enumerate(zip(model.constructs, model.blocks)):
+        w = fit.weights[block, j] / sd[block]
+        if np.any(w < 0):
+            bad = model.indicators[block[int(np.argmin(w))]]
+            raise ValueError(f"construct '{construct}' has a negative outer weight ('{bad}'), so "
+                             "its 0-100 index is undefined; recode or drop the item, or report "
+                             "the construct without an index")
+        rows += [dict(construct=construct, item=model.indicators[k], weight=v)
+                 for k, v in zip(block, w / w.sum())]
+    return pd.DataFrame(rows)
+
+
+def index_scores_frame(result, scale) -> pd.DataFrame:
+    """Every respondent's 0-100 index of every construct (rows as the fit's rows)."""
+    lo, hi = _check_scale(scale)
+    model = _model(result)
+    raw = result.problem.data.arrays[0]
+    outside = (raw < lo) | (raw > hi)
+    if outside.any():
+        row, k = np.argwhere(outside)[0]
+        raise ValueError(f"item '{model.indicators[k]}' has the answer {raw[row, k]:g}, outside "
+                         f"scale=({lo:g}, {hi:g}); give the scale the items were asked on")
+    rescaled = (raw - lo) / (hi - lo) * 100.0
+    weights = index_weights(result)
+    position = {v: k for k, v in enumerate(model.indicators)}
+    out = {}
+    for construct, part in weights.groupby("construct", sort=False):
+        cols = [position[i] for i in part["item"]]
+        out[construct] = rescaled[:, cols] @ part["weight"].to_numpy()
+    return pd.DataFrame(out)
+
+
+def ipma_table(result, target: str, scale) -> pd.DataFrame:
+    """Importance (unstandardized total effect on ``target`` from the 0-100 scores) and
+    performance (mean 0-100 score) of every construct that affects ``target``."""
+    model = _model(result)
+    if target not in model.constructs:
+        raise ValueError(f"target '{target}' is not a construct of the model (constructs: "
+                         f"{', '.join(model.constructs)})")
+    scores = index_scores_frame(result, scale)
+    m = len(model.constructs)
+    B = np.zeros((m, m))
+    V = scores[model.constructs].to_numpy()
+    for j in model.endogenous:
+        pred = np.flatnonzero(model.paths[:, j])
+        design = np.column_stack([np.ones(len(V)), V[:, pred]])
+        B[pred, j] = np.linalg.lstsq(design, V[:, j], rcond=None)[0][1:]
+    total = np.linalg.inv(np.eye(m) - B) - np.eye(m)
+    t = model.constructs.index(target)
+    rows = [dict(construct=c, importance=total[i, t], performance=float(V[:, i].mean()))
+            for i, c in enumerate(model.constructs) if i != t and total[i, t] != 0]
+    table = pd.DataFrame(rows, columns=["construct", "importance", "performance"])
+    table.attrs.update(target=target, scale=tuple(scale))
+    return table
