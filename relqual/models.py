@@ -53,12 +53,42 @@ class ModelSpec:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> ModelSpec:
+        """Read a model file in TOML (the format of the library's ``models/*.toml``).
+
+        The file may be saved in UTF-8 (with or without a byte-order mark, as Windows Notepad
+        writes it), UTF-16 with a byte-order mark, or GB18030/GBK (see :func:`read_model_text`).
+
+        Parameters
+        ----------
+        path : str or Path
+            The ``.toml`` file; it needs ``name`` and ``syntax`` entries.
+
+        Returns
+        -------
+        ModelSpec
+
+        Raises
+        ------
+        ValueError
+            Naming the file, when it is not valid TOML, lacks ``name`` or ``syntax``, names an
+            unknown construct, or cannot be decoded (the encodings tried are listed).
+
+        Examples
+        --------
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = pathlib.Path(folder) / "satisfaction.toml"
+        ...     _ = path.write_text('name = "满意"\\nsyntax = "满意 =~ 满意1 + 满意2 + 满意3"\\n',
+        ...                         encoding="utf-8-sig")
+        ...     spec = ModelSpec.from_toml(path)
+        >>> spec.name, spec.syntax
+        ('满意', '满意 =~ 满意1 + 满意2 + 满意3')
+        """
         path = Path(path)
-        with path.open("rb") as fh:
-            try:
-                raw = tomllib.load(fh)
-            except tomllib.TOMLDecodeError as exc:
-                raise ValueError(f"{path}: not a valid model file: {exc}") from None
+        try:
+            raw = tomllib.loads(read_model_text(path))
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path}: not a valid model file: {exc}") from None
         for key in ("name", "syntax"):
             if key not in raw:
                 raise ValueError(f"{path}: model file has no '{key}' entry")
@@ -109,7 +139,8 @@ class ModelSpec:
         data-generating model), its own syntax and hypotheses. Also ``load("model:NAME")``."""
         if name not in self.alternatives:
             have = ", ".join(sorted(self.alternatives)) or "none"
-            raise KeyError(f"model '{self.name}' has no alternative '{name}' (alternatives: {have})")
+            raise KeyError(f"model '{self.name}' has no alternative '{name}' "
+                           f"(alternatives: {have})")
         alt = self.alternatives[name]
         return ModelSpec(name=f"{self.name}:{name}", syntax=alt["syntax"],
                          title=alt.get("title", f"{self.title} ({name})"),
@@ -141,9 +172,11 @@ def _catalog() -> dict:
         items = []
         for item in entry.get("items", []):
             scale = item.get("scale", entry.get("scale", "agree5"))
-            items.append({"id": item["id"], "text": item["text"], "text_zh": item.get("text_zh", ""),
+            items.append({"id": item["id"], "text": item["text"],
+                          "text_zh": item.get("text_zh", ""),
                           "dimension": item.get("dimension", ""), "scale": scale,
-                          "points": scales[scale]["points"], "reverse": bool(item.get("reverse", False))})
+                          "points": scales[scale]["points"],
+                          "reverse": bool(item.get("reverse", False))})
         out[cid] = {**{k: v for k, v in entry.items() if k not in ("items", "scale")},
                     "id": cid, "items": items}
     return {"constructs": out, "scales": scales}
@@ -186,7 +219,8 @@ def _resolve_constructs(constructs, syntax: str) -> dict:
     entry of the same id (or of its ``catalog`` key), so a model can add a ``note``."""
     catalog = _catalog()["constructs"]
     names = {name for s in parse(syntax) for name in (s.lhs, s.rhs)}
-    entries = {cid: {} for cid in constructs} if isinstance(constructs, (builtins.list, tuple)) else constructs
+    entries = ({cid: {} for cid in constructs}
+               if isinstance(constructs, (builtins.list, tuple)) else constructs)
     out = {}
     for cid, own in entries.items():
         own = dict(own or {})
@@ -213,7 +247,8 @@ def constructs() -> pd.DataFrame:
     rows = []
     for cid, c in _catalog()["constructs"].items():
         rows.append(dict(id=cid, label=c.get("label", ""), label_zh=c.get("label_zh", ""),
-                         definition=c.get("definition", ""), definition_zh=c.get("definition_zh", ""),
+                         definition=c.get("definition", ""),
+                         definition_zh=c.get("definition_zh", ""),
                          dimensions=", ".join(c.get("dimensions", [])), source=c.get("source", ""),
                          n_items=len(c["items"]), models=", ".join(used.get(cid, []))))
     return pd.DataFrame(rows)
@@ -238,7 +273,7 @@ def scales() -> dict:
 def list() -> pd.DataFrame:  # noqa: A001 - the public name in the API contract
     """The library's models: name, title, number of hypotheses."""
     rows = []
-    for name, path in sorted(_model_files().items()):
+    for _name, path in sorted(_model_files().items()):
         spec = ModelSpec.from_toml(path)
         rows.append(dict(name=spec.name, title=spec.title, title_zh=spec.title_zh,
                          hypotheses=len(spec.hypotheses), constructs=len(spec.constructs)))
@@ -259,6 +294,117 @@ def load(name: str) -> ModelSpec:
     return ModelSpec.from_toml(files[name])
 
 
+# The encodings a model file may be in, as tried (byte-order marks are read first).
+MODEL_ENCODINGS = ("UTF-8 (with or without BOM)", "UTF-16", "UTF-32 with BOM", "GB18030/GBK",
+                   "Big5")
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def read_model_text(path: str | Path) -> str:
+    """The text of a model file, whatever encoding a Windows or Chinese editor saved it in.
+
+    A byte-order mark decides the encoding (UTF-8, UTF-16 LE/BE, UTF-32); without one the file
+    is read as UTF-8, as UTF-16 when it is full of zero bytes (UTF-16 without BOM), and else as
+    the Chinese "ANSI" encodings of Notepad when the text they give is Chinese: GB18030
+    (GBK/GB2312, Simplified Chinese Windows), or Big5 (Traditional Chinese Windows) when GBK
+    would read the bytes as rare characters outside GB2312. The byte-order mark is not part of
+    the text.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (lavaan syntax or a ``.toml`` model file).
+
+    Returns
+    -------
+    str
+        The text, with Windows line ends kept (the parser accepts them).
+
+    Raises
+    ------
+    ValueError
+        When no encoding reads the file, naming the file and the encodings tried.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> saved = {"UTF-8 with BOM": "忠诚 ~ 满意".encode("utf-8-sig"),
+    ...          "UTF-16 LE": "\\ufeff忠诚 ~ 满意".encode("utf-16-le"),
+    ...          "UTF-16 BE": "\\ufeff忠诚 ~ 满意".encode("utf-16-be"),
+    ...          "GB18030": "忠诚 ~ 满意".encode("gb18030"),
+    ...          "Big5": "忠誠 ~ 滿意".encode("big5")}
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "model.txt"
+    ...     for name, data in saved.items():
+    ...         _ = path.write_bytes(data)
+    ...         print(name, read_model_text(path))
+    UTF-8 with BOM 忠诚 ~ 满意
+    UTF-16 LE 忠诚 ~ 满意
+    UTF-16 BE 忠诚 ~ 满意
+    GB18030 忠诚 ~ 满意
+    Big5 忠誠 ~ 滿意
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff")
+            except UnicodeDecodeError as exc:
+                name = encoding.split("-sig")[0].upper()
+                raise ValueError(f"cannot read the model file '{path}': it starts with a "
+                                 f"{name} byte-order mark, but byte {exc.start} is not "
+                                 f"{name}; open it in a text editor and save it as UTF-8 "
+                                 "(Notepad: File > Save as > Encoding: UTF-8)") from None
+    if data.count(b"\x00") > len(data) // 4:             # UTF-16 without a byte-order mark
+        odd_zeros = data[1::2].count(0) > data[0::2].count(0)
+        try:
+            return data.decode("utf-16-le" if odd_zeros else "utf-16-be")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        readings = {}
+        for encoding in ("gb18030", "big5"):
+            try:
+                readings[encoding] = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        readings = {k: v for k, v in readings.items() if _looks_chinese(v)}
+        simplified = readings.get("gb18030")
+        if simplified is not None and _encodes(simplified, "gb2312"):
+            return simplified                 # GB2312 text: the common case
+        if "big5" in readings:                # Traditional Chinese, which GBK misreads
+            return readings["big5"]
+        if simplified is not None:
+            return simplified
+    raise ValueError(f"cannot read the model file '{path}': it is not in any of the encodings "
+                     f"tried ({', '.join(MODEL_ENCODINGS)}); open it in a text editor and save "
+                     "it as UTF-8 (Notepad: File > Save as > Encoding: UTF-8)")
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _looks_chinese(text: str) -> bool:
+    """Most non-ASCII characters are Chinese (a GB18030 reading that is not a misreading)."""
+    from .fonts import has_cjk
+    wide = [c for c in text if ord(c) > 127]
+    return sum(has_cjk(c) for c in wide) >= 0.8 * len(wide)
+
+
+_MODEL_SUFFIXES = (".txt", ".toml", ".lav", ".lavaan", ".mod", ".model", ".r", ".sem")
+
+
 def resolve_model(model) -> ModelSpec:
     """A model given as syntax, a ModelSpec, a library name or a model-file path -> ModelSpec.
 
@@ -273,12 +419,28 @@ def resolve_model(model) -> ModelSpec:
     -------
     ModelSpec
 
+    Raises
+    ------
+    ValueError
+        When ``model`` is none of these (a file name such as ``"model.txt"`` that does not exist
+        is named as a missing file), or a model file cannot be read.
+
     Examples
     --------
     >>> resolve_model("f =~ x1 + x2 + x3").name
     'user model'
     >>> resolve_model("relationship_quality").name
     'relationship_quality'
+
+    A text file of lavaan syntax may be in any encoding :func:`read_model_text` reads (UTF-8
+    with or without BOM, UTF-16, GB18030/GBK, Big5), as Windows Notepad saves it:
+
+    >>> import pathlib, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = pathlib.Path(folder) / "model.txt"
+    ...     _ = path.write_text("满意 =~ 满意1 + 满意2 + 满意3", encoding="utf-16")
+    ...     resolve_model(path).syntax
+    '满意 =~ 满意1 + 满意2 + 满意3'
     """
     if isinstance(model, ModelSpec):
         return model
@@ -288,11 +450,14 @@ def resolve_model(model) -> ModelSpec:
     text = str(model)
     path = Path(text).expanduser() if "\n" not in text and len(text) < 4096 else None
     if path is not None and path.is_file():
-        if path.suffix == ".toml":
+        if path.suffix.lower() == ".toml":
             return ModelSpec.from_toml(path)
-        return ModelSpec(name=path.stem, syntax=path.read_text(encoding="utf-8"))
+        return ModelSpec(name=path.stem, syntax=read_model_text(path))
     if any(op in text for op in ("~", ":=")):
         return ModelSpec(name="user model", syntax=text)
+    if path is not None and (isinstance(model, Path) or path.suffix.lower() in _MODEL_SUFFIXES):
+        raise ValueError(f"there is no model file '{path}' (looked in {Path.cwd()}); check the "
+                         "file name and folder, or give the model syntax itself")
     try:
         return load(text)
     except KeyError as exc:

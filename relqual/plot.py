@@ -15,7 +15,7 @@ import numpy as np
 
 from .conventions import ALPHA, CI_LEVEL, STARS_NOTE, coef_text, num, stars
 from .diagram_layout import EDGE_FONT, ITEM_FONT, ITEM_H, NODE_FONT, Edge, Layout, Node, wrap_label
-from .fonts import font_family, has_cjk
+from .fonts import font_family, has_cjk, quiet_glyphs, use_fonts
 
 NOTE_FONT = 8.0
 INK, MUTED = "#1a1a1a", "#6b6b6b"
@@ -68,6 +68,8 @@ def plot_bootstrap_effect(result, path: str | None = None, draws: int = 1000, se
     ...     ax = plot_bootstrap_effect(res, draws=20, seed=1)
     >>> ax.get_title()
     'CF -> SAT -> TR: indirect effect'
+
+    Chinese variable names get a font with Chinese glyphs (:func:`relqual.fonts.use_fonts`).
     """
     import matplotlib.pyplot as plt
 
@@ -103,6 +105,7 @@ def plot_bootstrap_effect(result, path: str | None = None, draws: int = 1000, se
                   f"{len(values)} resamples")
     ax.set_ylabel("resamples")
     ax.legend(frameon=False)
+    use_fonts(ax.figure)
     return ax
 
 
@@ -276,6 +279,13 @@ def _diagram_figure_class():
     class DiagramFigure(Figure):
         """A matplotlib Figure that shows itself in a notebook without pyplot."""
 
+        relqual_checked_texts: list = []
+
+        def draw(self, renderer):
+            # the characters of these texts were checked when the figure was made (one warning)
+            with quiet_glyphs(self.relqual_checked_texts):
+                return super().draw(renderer)
+
         def _repr_png_(self):
             buf = io.BytesIO()
             self.savefig(buf, format="png", dpi=110, facecolor="white")
@@ -439,11 +449,22 @@ def _build(rows, spec, result=None, *, group, lang, indicators, covariances, hyp
 
 
 def _figure(nodes, edges, *, indicators, note, title, extra_texts=()):
-    """Lay out and draw; the font family covers every label (Chinese ones too)."""
-    family = font_family([n.label for n in nodes.values()] + list(extra_texts))
-    measure = _Measure(family)
-    layout = Layout(nodes, edges, indicators=indicators, measure=measure)
-    return _draw(layout, family=family, measure=measure, note=note, title=title)
+    """Lay out and draw; the font family covers every text of the figure (Chinese ones too).
+
+    Characters no font has are reported once, by :func:`relqual.fonts.font_family`; matplotlib's
+    per-glyph warnings for them are silenced while measuring and drawing.
+    """
+    texts = [n.label for n in nodes.values()]
+    texts += [s for n in nodes.values() for item in n.items for s in item]
+    texts += [e.text for e in edges] + [note or "", title or ""] + list(extra_texts)
+    texts = [str(t) for t in texts if t]
+    family = font_family(texts)
+    with quiet_glyphs(texts):
+        measure = _Measure(family)
+        layout = Layout(nodes, edges, indicators=indicators, measure=measure)
+        fig = _draw(layout, family=family, measure=measure, note=note, title=title)
+    fig.relqual_checked_texts = texts
+    return fig
 
 
 def _save(fig, path, dpi):

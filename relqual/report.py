@@ -18,6 +18,7 @@ import hashlib
 import html
 import io
 import platform
+import re
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -156,6 +157,75 @@ def fit_call(result, model_code: str | None = None, data_code: str | None = None
     return "\n".join(lines)
 
 
+# ----------------------------------------------------------------------------- warnings
+# numpy's and scipy's numerical RuntimeWarnings: a NaN or an empty slice on the way to a table
+# cell, which the table shows itself (as "—"); relqual's own RuntimeWarnings pass.
+_NUMERIC_NOISE = re.compile(
+    r"(invalid value|divide by zero|overflow|underflow) encountered|Mean of empty slice|"
+    r"Degrees of freedom <= 0|All-NaN (slice|axis) encountered|"
+    r"Precision loss occurred in moment calculation")
+
+
+def report_warnings(record) -> list[str]:
+    """The messages of warnings raised while a report was made that belong in its Warnings.
+
+    Numerical RuntimeWarnings of numpy and scipy ("invalid value encountered in divide",
+    "Degrees of freedom <= 0 for slice", ...) are left out: they come from a NaN on the way to a
+    table cell, not from a problem of the fit. matplotlib's "Glyph ... missing from font(s)"
+    warnings become one line naming the characters and how to get a font (none when relqual
+    has already said so with a :class:`relqual.fonts.MissingFontWarning`). All other warnings,
+    relqual's own RuntimeWarnings included, are kept, each message once.
+
+    Parameters
+    ----------
+    record : list of warnings.WarningMessage
+        As recorded by ``warnings.catch_warnings(record=True)``.
+
+    Returns
+    -------
+    list of str
+        The messages, in the order first raised.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> with warnings.catch_warnings(record=True) as record:
+    ...     warnings.simplefilter("always")
+    ...     _ = np.array([0.0]) / np.array([0.0])
+    ...     warnings.warn("the model did not converge", RuntimeWarning)
+    ...     warnings.warn("Glyph 28385 (\\N{CJK UNIFIED IDEOGRAPH-6EE1}) missing from font(s) "
+    ...                   "DejaVu Sans.")
+    >>> for text in report_warnings(record):
+    ...     print(text.split(";")[0])
+    the model did not converge
+    the diagram has characters that no installed font has ('满'), so they show as empty boxes
+    """
+    from .fonts import GLYPH_WARNING, INSTALL_HINT, MissingFontWarning, has_cjk
+    out: list[str] = []
+    glyphs: list[str] = []
+    font_warned = any(issubclass(w.category, MissingFontWarning) for w in record)
+    for w in record:
+        text = str(w.message)
+        if issubclass(w.category, RuntimeWarning) and _NUMERIC_NOISE.search(text):
+            continue
+        glyph = GLYPH_WARNING.match(text)
+        if glyph:
+            char = chr(int(glyph.group(1)))
+            if char not in glyphs:
+                glyphs.append(char)
+            continue
+        if text not in out:
+            out.append(text)
+    if glyphs and not font_warned:
+        hint = INSTALL_HINT if any(has_cjk(c) for c in glyphs) else (
+            "set RELQUAL_CJK_FONT to a .ttf/.otf font file that has them")
+        out.append(f"the diagram has characters that no installed font has "
+                   f"('{''.join(glyphs[:12])}'{'...' if len(glyphs) > 12 else ''}), "
+                   f"so they show as empty boxes; {hint}")
+    return out
+
+
 # ----------------------------------------------------------------------------- content
 def build_report(result, *, data=None, data_code: str | None = None,
                  model_code: str | None = None, lang: str = "en", indirect_ci: str = "bootstrap",
@@ -187,8 +257,7 @@ def build_report(result, *, data=None, data_code: str | None = None,
                 mreport = result.measurement_report()
             except Exception as exc:
                 caught.append(f"measurement report not available: {exc}")
-    for w in record:
-        text = str(w.message)
+    for text in report_warnings(record):
         if text not in caught and text not in result.warnings:
             caught.append(text)
 

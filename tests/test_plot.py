@@ -53,7 +53,8 @@ def inside_node(point, node_artist):
 def box_points(bb):
     x0, y0, x1, y1 = bb.x0, bb.y0, bb.x1, bb.y1
     xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
-    return [(x0, y0), (x1, y0), (x0, y1), (x1, y1), (xm, ym), (xm, y0), (xm, y1), (x0, ym), (x1, ym)]
+    return [(x0, y0), (x1, y0), (x0, y1), (x1, y1), (xm, ym), (xm, y0), (xm, y1), (x0, ym),
+            (x1, ym)]
 
 
 def assert_no_overlaps(fig):
@@ -111,7 +112,8 @@ def test_arrow_labels_are_the_standardized_paths(rq_fit):
     paths = rq_fit.paths()
     assert len(paths) == 9
     for _, r in paths.iterrows():
-        assert labels[f"label:{r['lhs']}~{r['rhs']}"] == coef_text(r["std_all"]) + stars(r["pvalue"])
+        assert (labels[f"label:{r['lhs']}~{r['rhs']}"]
+                == coef_text(r["std_all"]) + stars(r["pvalue"]))
     assert labels["label:CC~SAT"] == ".06"            # p = .31: no star
     assert labels["label:TR~SAT"] == ".42***"
 
@@ -178,6 +180,18 @@ def test_chinese_text_renders_as_glyphs_not_boxes():
     assert np.abs(good - tofu).sum() > 0.05 * good.size * 255
     cols = (good < 128).any(axis=0)
     assert cols.sum() > 40
+
+
+def test_chinese_diagram_draws_without_glyph_warnings(rq_fit):
+    """lang="zh": every text (labels, note, title) has a font with its glyphs, so matplotlib
+    does not warn about missing glyphs while drawing or saving."""
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        fig = rq_fit.plot(lang="zh", indicators=True, title="关系质量模型")
+        fig.savefig(io.BytesIO(), format="png", dpi=40)
+    assert not [w for w in record if "missing from font" in str(w.message)]
+    for t in fig.relqual_artists["texts"] + fig.relqual_artists["labels"]:
+        assert fonts.missing_glyphs([t.get_text()], t.get_fontfamily()) == [], t.get_text()
 
 
 def test_missing_cjk_font_warns(monkeypatch):

@@ -71,7 +71,10 @@ def test_r2_and_fit_measures_are_pandas(rq_fit):
 
 def test_summary_and_html_show_fit_paths_and_warnings(rq_fit):
     text = rq_fit.summary()
-    assert "chi-square" in text and "CC ~ AC" in text and "WARNINGS" in text
+    assert "chi-square" in text and "WARNINGS" in text
+    regressions = text.split("Regressions:")[1].split("\n\n")[0]     # lavaan's layout
+    assert "Estimate  Std.Err  z-value  P(>|z|)" in regressions
+    assert "\n  CC ~\n" in regressions and "\n    AC  " in regressions
     assert "rows dropped" in text
     html = rq_fit._repr_html_()
     assert "<table" in html and "RMSEA" in html and "rows dropped" in html

@@ -13,10 +13,11 @@ import pytest
 from scipy import stats
 
 import relqual as rq
-from conftest import HS_MODEL, ROOT, load_reference
 from relqual.data import DataError
 from relqual.engine.polychoric import bvn_cdf, ordinal_stats
 from relqual.syntax import ModelSyntaxError
+
+from conftest import HS_MODEL, ROOT, load_reference
 
 CASES = ["rq_wlsmv", "hs_wlsmv", "hs_mg_wlsmv", "hs_mixed_wlsmv"]
 HS_ORDINAL = ROOT / "data" / "holzinger_swineford_ordinal.csv"
