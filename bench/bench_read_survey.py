@@ -51,9 +51,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     sizes = [k for k in (500, 1000, 2000, 5000, 10000) if k <= args.max_columns]
-    print("rq.read_survey(path, missing_codes=[99], likert=(1, 5)) on 300 rows, best of "
-          f"{args.repeat} (seconds)")
-    print(f"{'columns':>8} {'read_csv':>9} {'error':>9} {'missing':>9} {'us/col':>7} "
+    print(f"300 rows, best of {args.repeat}, seconds. checked: rq.read_survey(path, "
+          "missing_codes=[99], likert=(1, 5)); recoded: rq.read_survey(path, likert=(1, 5), "
+          "on_out_of_range='missing')")
+    print(f"{'columns':>8} {'read_csv':>9} {'checked':>9} {'recoded':>9} {'us/col':>7} "
           f"{'df[col] ms':>10}")
     with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
         warnings.simplefilter("ignore")

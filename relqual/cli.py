@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import math
 import re
@@ -42,13 +43,24 @@ class CliError(Exception):
 
 
 # ---------------------------------------------------------------------------- helpers
-def read_data(path: str) -> pd.DataFrame:
+CLI_RANGE_HINT = ("Declare these values with --missing-codes, pass --out-of-range missing to "
+                  "recode them to missing, or correct the --likert range.")
+
+
+def read_data(path: str, *, encoding=None, sheet=None, missing_codes=None, likert=None,
+              items=None, on_out_of_range: str = "error") -> pd.DataFrame:
     """A data file as a DataFrame, read by ``rq.read_survey`` (the format is chosen by extension).
+
+    What ``read_survey`` decided on its own (the encoding of a Chinese file, the delimiter, lines
+    above the header, columns it left alone) is printed on stderr as ``relqual: note: ...``.
 
     Parameters
     ----------
     path : str
         A file :func:`relqual.read_survey` can read.
+    encoding, sheet, missing_codes, likert, items, on_out_of_range
+        Passed on to :func:`relqual.read_survey` (from ``--encoding``, ``--sheet``,
+        ``--missing-codes``, ``--likert`` with the model's items, ``--out-of-range``).
 
     Returns
     -------
@@ -57,7 +69,8 @@ def read_data(path: str) -> pd.DataFrame:
     Raises
     ------
     CliError
-        When the file is missing, its format unsupported or its reader not installed.
+        When the file is missing, its format unsupported or its reader not installed, or an
+        option does not fit the file.
 
     Examples
     --------
@@ -68,11 +81,315 @@ def read_data(path: str) -> pd.DataFrame:
     >>> rq.datasets.load("holzinger_swineford").to_csv(path, index=False)
     >>> read_data(path).shape
     (301, 15)
+    >>> read_data(path, likert=(1, 5), items=["x1"])
+    Traceback (most recent call last):
+    ...
+    relqual.data.DataError: '...hs.csv': 138 answer(s) outside the Likert range in 1 column(s) ...
+    ...Declare these values with --missing-codes, pass --out-of-range missing to recode them to
+    missing, or correct the --likert range.
     """
+    from .survey import RANGE_HINT, SurveyWarning
+    kind = rq.survey.FORMATS.get(Path(path).suffix.lower(), (None, None))[1]
+    if sheet is not None and kind is not None and kind != "excel":
+        raise CliError(f"--sheet applies to Excel files (.xlsx, .xlsm) only, not to '{path}'")
+    if encoding is not None and kind in ("excel", "parquet"):
+        fmt = rq.survey.FORMATS[Path(path).suffix.lower()][0]
+        raise CliError(f"--encoding does not apply to {fmt} files ('{path}'): they record their "
+                       "own encoding")
+    caught = []
     try:
-        return rq.read_survey(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SurveyWarning)
+            return rq.read_survey(path, encoding=encoding, sheet=sheet,
+                                  missing_codes=missing_codes, likert=likert, items=items,
+                                  on_out_of_range=on_out_of_range)
     except (FileNotFoundError, ImportError, rq.SurveyFileError) as exc:
+        raise CliError(cli_words(str(exc))) from None
+    except rq.DataError as exc:
+        message = str(exc)
+        if message.startswith("items: "):      # an item of the model that is not in the data
+            raise CliError("the model's variable " + message.removeprefix("items: ")) from None
+        raise rq.DataError(message.replace(RANGE_HINT, CLI_RANGE_HINT)) from None
+    finally:                                   # the notes, also when the file was refused
+        for w in caught:
+            if issubclass(w.category, SurveyWarning):
+                print(f"relqual: note: {cli_words(str(w.message))}", file=sys.stderr)
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def cli_words(message: str) -> str:
+    """A message of ``read_survey`` with its Python arguments named as the command's options.
+
+    Parameters
+    ----------
+    message : str
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from relqual.cli import cli_words
+    >>> cli_words("the first, 'notes', was read (pass sheet= for another)")
+    "the first, 'notes', was read (pass --sheet for another)"
+    >>> cli_words("To recode it, give the codes per column, e.g. missing_codes={'id': [99]}")
+    "To recode it, read the file in Python: rq.read_survey(..., missing_codes={'id': [99]})"
+    """
+    message = re.sub(r"\bencoding='([^']+)'", r"--encoding \1", message)
+    message = message.replace("pass sheet= for another", "pass --sheet for another")
+    return re.sub(r"give the codes per column, e\.g\. (missing_codes=\{.*\})$",
+                  r"read the file in Python: rq.read_survey(..., \1)", message)
+
+
+def parse_missing_codes(text: str | None) -> list | None:
+    """The ``--missing-codes`` option as a list: numbers where they are numbers, else text.
+
+    Values are separated by commas (``,`` or the full-width ``，``); spaces around them are
+    ignored.
+
+    Parameters
+    ----------
+    text : str or None
+
+    Returns
+    -------
+    list or None
+
+    Raises
+    ------
+    CliError
+        For an empty value.
+
+    Examples
+    --------
+    >>> from relqual.cli import parse_missing_codes
+    >>> parse_missing_codes("-9, 99,n/a，不知道")
+    [-9, 99, 'n/a', '不知道']
+    >>> parse_missing_codes("-9,,99")
+    Traceback (most recent call last):
+    ...
+    relqual.cli.CliError: --missing-codes: empty value in '-9,,99'; give values separated by
+    commas, e.g. --missing-codes=-9,99,n/a
+    """
+    if text is None:
+        return None
+    codes = []
+    for piece in re.split("[,\uff0c]", text):
+        piece = piece.strip()
+        if not piece:
+            raise CliError(f"--missing-codes: empty value in {text!r}; give values separated by "
+                           "commas, e.g. --missing-codes=-9,99,n/a")
+        number = _number(piece)
+        codes.append(piece if number is None else number)
+    return codes
+
+
+def _number(text: str):
+    """``text`` as an int or float, or None when it is not a number."""
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_likert(values: list[str] | None) -> tuple | None:
+    """The ``--likert`` option, ``LO HI`` or ``LO,HI``, as a pair of numbers.
+
+    Parameters
+    ----------
+    values : list of str or None
+        The words given after ``--likert``.
+
+    Returns
+    -------
+    (lo, hi) or None
+
+    Raises
+    ------
+    CliError
+        Unless there are two numbers with LO < HI.
+
+    Examples
+    --------
+    >>> from relqual.cli import parse_likert
+    >>> parse_likert(["1", "5"]), parse_likert(["1,7"]), parse_likert(None)
+    ((1, 5), (1, 7), None)
+    >>> parse_likert(["5", "1"])
+    Traceback (most recent call last):
+    ...
+    relqual.cli.CliError: --likert: LO must be smaller than HI (got 5..1), e.g. --likert 1 5
+    """
+    if values is None:
+        return None
+    words = [w for v in values for w in re.split("[,\uff0c]", v) if w.strip()]
+    numbers = [_number(w.strip()) for w in words]
+    if len(words) != 2 or any(n is None for n in numbers):
+        raise CliError(f"--likert: give the scale as two numbers LO HI or LO,HI, e.g. --likert "
+                       f"1 5 (got {' '.join(values)!r})")
+    lo, hi = numbers
+    if not lo < hi:
+        raise CliError(f"--likert: LO must be smaller than HI (got {lo:g}..{hi:g}), e.g. "
+                       "--likert 1 5")
+    return lo, hi
+
+
+def resolve_sheet(path: str, value: str | None):
+    """The ``--sheet`` option as ``read_survey``'s ``sheet``: a sheet name, or a number that
+    counts from 1 (``--sheet 2`` is the second sheet) when no sheet has that name.
+
+    Parameters
+    ----------
+    path : str
+        The Excel file.
+    value : str or None
+
+    Returns
+    -------
+    str, int (0-based position) or None
+
+    Raises
+    ------
+    CliError
+        When the workbook has no such sheet (naming the sheets it has).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import pandas as pd
+    >>> from relqual.cli import resolve_sheet
+    >>> path = os.path.join(tempfile.mkdtemp(), "two.xlsx")
+    >>> with pd.ExcelWriter(path) as book:
+    ...     pd.DataFrame({"a": [1]}).to_excel(book, sheet_name="说明", index=False)
+    ...     pd.DataFrame({"q1": [1]}).to_excel(book, sheet_name="数据", index=False)
+    >>> resolve_sheet(path, "数据"), resolve_sheet(path, "2")
+    ('数据', 1)
+    >>> resolve_sheet(path, "wave1")
+    Traceback (most recent call last):
+    ...
+    relqual.cli.CliError: --sheet: '...two.xlsx' has no sheet 'wave1'; its sheets are 1 '说明',
+    2 '数据'
+    """
+    if value is None:
+        return None
+    if rq.survey.FORMATS.get(Path(path).suffix.lower(), (None, None))[1] != "excel":
+        raise CliError(f"--sheet applies to Excel files (.xlsx, .xlsm) only, not to '{path}'")
+    if not Path(path).is_file():
+        return value                        # read_data names the missing file
+    try:
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            names = list(book.sheet_names)
+    except ImportError as exc:
         raise CliError(str(exc)) from None
+    except Exception as exc:   # not a workbook: read_data gives the reader's message
+        del exc
+        return value
+    if value in names:
+        return value
+    if value.strip().isdigit() and 1 <= int(value) <= len(names):
+        return int(value) - 1
+    listed = ", ".join(f"{k} {n!r}" for k, n in enumerate(names, 1))
+    raise CliError(f"--sheet: '{path}' has no sheet {value!r}; its sheets are {listed}")
+
+
+def model_items(model) -> list[str] | None:
+    """The items ``--likert`` applies to: the model's observed variables except its exogenous
+    covariates (``age`` in ``f ~ age``); None when the model cannot be read (the fit then
+    names the problem).
+
+    Parameters
+    ----------
+    model : str
+        Lavaan syntax, a library model name or a model file.
+
+    Returns
+    -------
+    list of str or None
+
+    Examples
+    --------
+    >>> from relqual.cli import model_items
+    >>> model_items("f =~ q1 + q2 + q3; f ~ age"), model_items("f =~ ")
+    (['q1', 'q2', 'q3'], None)
+    """
+    from .models import resolve_model
+    from .partable import build_partable
+    try:
+        return list(build_partable(resolve_model(model).syntax).roles.ov_nox)
+    except Exception:          # the fit reports a bad model with its own message
+        return None
+
+
+def survey_options(args) -> dict:
+    """``read_data``'s keyword arguments from the data options of ``fit`` and ``report``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        With ``data``, ``model``, ``encoding``, ``sheet``, ``missing_codes``, ``likert`` and
+        ``out_of_range``.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    CliError
+        For a bad option value, naming the option.
+
+    Examples
+    --------
+    >>> from relqual.cli import build_parser, survey_options
+    >>> args = build_parser().parse_args(["fit", "f =~ q1 + q2", "s.csv", "--likert", "1,5",
+    ...                                   "--missing-codes=-9,99", "--encoding", "GBK"])
+    >>> survey_options(args)
+    {'encoding': 'GBK', 'sheet': None, 'missing_codes': [-9, 99], 'likert': (1, 5),
+     'items': ['q1', 'q2'], 'on_out_of_range': 'error'}
+    """
+    if args.encoding is not None:
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise CliError(f"--encoding: unknown encoding {args.encoding!r}; e.g. utf-8, gb18030 "
+                           "(Chinese, includes GBK), utf-16, big5, cp1252") from None
+    likert = parse_likert(args.likert)
+    return {"encoding": args.encoding, "sheet": resolve_sheet(args.data, args.sheet),
+            "missing_codes": parse_missing_codes(args.missing_codes), "likert": likert,
+            "items": model_items(args.model) if likert else None,
+            "on_out_of_range": args.out_of_range}
+
+
+def survey_call(path: str, options: dict) -> str:
+    """The ``rq.read_survey(...)`` call that reads the data as the command did (for reports).
+
+    Parameters
+    ----------
+    path : str
+    options : dict
+        From :func:`survey_options`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from relqual.cli import survey_call
+    >>> survey_call("s.csv", {"encoding": "gb18030", "sheet": None, "missing_codes": [-9],
+    ...                       "likert": None, "items": None, "on_out_of_range": "error"})
+    "rq.read_survey('s.csv', encoding='gb18030', missing_codes=[-9])"
+    """
+    defaults = {"on_out_of_range": "error"}
+    parts = [repr(path)] + [f"{k}={v!r}" for k, v in options.items()
+                            if v is not None and defaults.get(k) != v]
+    return f"rq.read_survey({', '.join(parts)})"
 
 
 def run_fit(model, data, **options) -> rq.Result:
@@ -561,7 +878,7 @@ def cmd_fit(args) -> int:
     ----------
     args : argparse.Namespace
         From :func:`build_parser` (``model``, ``data``, ``estimator``, ``missing``, ``ordered``,
-        ``group``, ``std_lv``, ``json``).
+        ``group``, ``std_lv``, ``json`` and the data options of :func:`add_data_options`).
 
     Returns
     -------
@@ -583,12 +900,13 @@ def cmd_fit(args) -> int:
     >>> cmd_fit(build_parser().parse_args(["fit", "f =~ x1 + x2 + x3", path]))
     relqual ML fit of user model
     ...
-    Latent variables
-      f =~ x1 ...
+    Latent Variables:
+    ...
+      f =~
     ...
     0
     """
-    data = read_data(args.data)
+    data = read_data(args.data, **survey_options(args))
     res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
                   ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv)
     if args.json:
@@ -704,6 +1022,47 @@ def write_cli_report(res, out, data, *, data_code, draws, seed, lang):
         raise CliError(f"cannot write '{out}': {exc.strerror or exc}") from None
 
 
+def add_data_options(parser):
+    """Add ``--encoding``, ``--sheet``, ``--missing-codes``, ``--likert`` and ``--out-of-range``
+    (how to read the data file, :func:`relqual.read_survey`) to a sub-command's parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from relqual.cli import add_data_options
+    >>> parser = argparse.ArgumentParser()
+    >>> add_data_options(parser)
+    >>> parser.parse_args(["--likert", "1", "5", "--missing-codes=-9,99"])
+    Namespace(encoding=None, sheet=None, missing_codes='-9,99', likert=['1', '5'],
+    out_of_range='error')
+    """
+    group = parser.add_argument_group("reading the data file")
+    group.add_argument("--encoding", metavar="ENC",
+                       help="text encoding of a CSV/TSV, SPSS or Stata file, e.g. gb18030 (GBK, "
+                            "Chinese Windows), utf-8, utf-16, big5 (default: detected)")
+    group.add_argument("--sheet", metavar="NAME|N",
+                       help="Excel sheet: its name, or its number counting from 1 "
+                            "(default: the first)")
+    group.add_argument("--missing-codes", metavar="CODES",
+                       help="values that mean no answer, separated by commas, e.g. "
+                            "--missing-codes=-9,99,n/a (not applied to respondent-id columns)")
+    group.add_argument("--likert", nargs="+", metavar=("LO", "HI"),
+                       help="answer scale of the model's items (not of its observed "
+                            "covariates), e.g. --likert 1 5 or 1,5: answers outside it are an "
+                            "error (or see --out-of-range)")
+    group.add_argument("--out-of-range", default="error", choices=["error", "missing"],
+                       help="answers outside --likert: stop with an error naming them (default) "
+                            "or treat them as missing")
+
+
 def add_report_options(parser, out_default=None):
     """Add ``--out``, ``--lang``, ``--bootstrap`` and ``--seed`` to a sub-command's parser.
 
@@ -743,8 +1102,9 @@ def cmd_report(args) -> int:
     Parameters
     ----------
     args : argparse.Namespace
-        From :func:`build_parser` (``model``, ``data``, ``estimator``, ``missing``, ``std_lv``
-        and the report options of :func:`add_report_options`).
+        From :func:`build_parser` (``model``, ``data``, ``estimator``, ``missing``, ``std_lv``,
+        the report options of :func:`add_report_options` and the data options of
+        :func:`add_data_options`).
 
     Returns
     -------
@@ -767,10 +1127,11 @@ def cmd_report(args) -> int:
     Report written to ...r.md
     0
     """
-    data = read_data(args.data)
+    options = survey_options(args)
+    data = read_data(args.data, **options)
     res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
                   std_lv=args.std_lv)
-    path = write_cli_report(res, args.out, data, data_code=f"rq.read_survey({args.data!r})",
+    path = write_cli_report(res, args.out, data, data_code=survey_call(args.data, options),
                             draws=args.bootstrap, seed=args.seed, lang=args.lang)
     fm = res.fit_measures()
     print(f"{res.spec.name}: n = {res.n_obs} of {res.prepared.n_input} rows, "
@@ -871,8 +1232,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="lavaan model syntax, a library model name or a model file path")
     fit.add_argument("data", metavar="DATA",
                      help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet")
-    fit.add_argument("--estimator", default="ML",
-                     help="estimator: ML (default), MLR, or WLSMV (with --ordered)")
+    fit.add_argument("--estimator", default=None,
+                     help="estimator: ML (default), MLR, or WLSMV (the default with --ordered)")
     fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
                      help="missing-data handling (default listwise; fiml: full-information ML)")
     fit.add_argument("--std-lv", action="store_true",
@@ -882,6 +1243,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--group", metavar="COL",
                      help="multigroup fit: one model per value of column COL")
     fit.add_argument("--json", metavar="OUT", help="also write estimates and fit measures as JSON")
+    add_data_options(fit)
     fit.set_defaults(func=cmd_fit)
 
     simulate = sub.add_parser("simulate",
@@ -909,11 +1271,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("data", metavar="DATA",
                         help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet")
     add_report_options(report)
-    report.add_argument("--estimator", default="ML", help="estimator (default ML)")
+    report.add_argument("--estimator", default=None,
+                        help="estimator (default ML; WLSMV with --ordered)")
     report.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
                         help="missing-data handling (default listwise)")
     report.add_argument("--std-lv", action="store_true",
                         help="scale latent variables by fixing their variances to 1")
+    add_data_options(report)
     report.set_defaults(func=cmd_report)
 
     pw = sub.add_parser("power", help="Monte Carlo power, bias and coverage per parameter and n",
@@ -947,6 +1311,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def attach_negative_values(argv: list[str]) -> list[str]:
+    """``--missing-codes -9,99`` as ``--missing-codes=-9,99`` (and ``--likert -3,3``), which
+    argparse would otherwise take for an unknown option.
+
+    Parameters
+    ----------
+    argv : list of str
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from relqual.cli import attach_negative_values
+    >>> attach_negative_values(["fit", "m", "d.csv", "--missing-codes", "-9,99", "--likert",
+    ...                         "-3", "3"])
+    ['fit', 'm', 'd.csv', '--missing-codes=-9,99', '--likert', '-3', '3']
+    """
+    out, k = [], 0
+    while k < len(argv):
+        word = argv[k]
+        following = argv[k + 1] if k + 1 < len(argv) else ""
+        if word in ("--missing-codes", "--likert") and re.match(r"-[\d.]", following) and (
+                word == "--missing-codes" or re.search("[,\uff0c]", following)):
+            out.append(f"{word}={following}")
+            k += 2
+            continue
+        out.append(word)
+        k += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``relqual`` console script; returns the exit code.
 
@@ -972,7 +1369,8 @@ def main(argv: list[str] | None = None) -> int:
     name ...
     0
     """
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(attach_negative_values(sys.argv[1:] if argv is None
+                                                             else list(argv)))
     try:
         return args.func(args)
     except NotImplementedError as exc:

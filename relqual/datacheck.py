@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .survey import check_columns, likert_ranges, out_of_range
+from .survey import check_columns, identifier_columns, likert_columns, likert_ranges, out_of_range
 
 MAX_NAMED = 8            # rows or values named in one problem line
 HIGH_MISSING = 0.20      # missing share reported as a problem
@@ -33,7 +33,9 @@ class DataReport:
     n_rows : int
         Rows in the data.
     items : DataFrame
-        One row per item: ``n missing missing_share min max n_categories mean sd skew kurtosis``.
+        One row per item: ``n missing text missing_share min max n_categories mean sd skew
+        kurtosis`` (``n``: numeric answers; ``missing``: empty cells; ``text``: answers that are
+        not numbers).
     out_of_range : DataFrame
         Answers outside the Likert range: ``row column value lo hi``.
     straight_liners : DataFrame
@@ -106,9 +108,9 @@ class DataReport:
           straight-lining): rows 1; see .straight_liners.
         <BLANKLINE>
         Items
-              n  missing missing_share min max  n_categories  mean    sd  skew kurtosis
+              n  missing  text missing_share min max  n_categories  mean    sd  skew kurtosis
         item
-        q1    4        0          0.0%   1   5             4  2.75  1.71  0.75     0.34
+        q1    4        0     0          0.0%   1   5             4  2.75  1.71  0.75     0.34
         ...
         """
         head = f"Data check: {self.n_rows} rows, {len(self.items)} items"
@@ -164,9 +166,14 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
     df : DataFrame
         The data; never modified.
     model : lavaan syntax, library model name, model file or ModelSpec, optional
-        Its observed variables are the items checked; without a model, every numeric column.
+        Its observed variables are the items checked; without a model (and ``items``), every
+        numeric column that is not identifier-like (see
+        :func:`relqual.survey.identifier_columns`; noted).
     likert : (lo, hi) or dict {column: (lo, hi)}, optional
-        The answer scale; answers outside it are listed with their row labels.
+        The answer scale; answers outside it are listed with their row labels. A pair applies
+        to every item of the model or ``items``; without them, to the columns that look like
+        answers on the scale (:func:`relqual.survey.likert_columns`), and the others (age,
+        income) are named in ``notes``.
     items : list of str, optional
         The items to check (overrides the model's observed variables).
     min_straight : int
@@ -194,20 +201,41 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
     [301, 0, 35]
     >>> rq.check_data(hs, items=["x1", "x10"]).problems
     ["Column 'x10' is needed but is not in the data; did you mean 'x1'?"]
+
+    Text in a numeric item is named as text, with examples:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": range(1, 5), "sat1": ["agree", "neutral", "agree", None],
+    ...                    "sat2": [4, 5, 3, 4], "age": [23, 51, 34, 40]})
+    >>> report = rq.check_data(df, items=["sat1", "sat2"])
+    >>> print(report.problems[0])
+    Column 'sat1' holds text, not numbers: all 3 answer(s) are text (e.g. 'agree', 'neutral');
+    recode the answer labels as numbers (e.g. 1-5), and declare any non-answers with
+    read_survey(..., missing_codes=...).
+    >>> rq.check_data(df, likert=(1, 5)).notes
+    ['Not checked (identifier-like: id: named like an identifier)', 'Not checked (not numeric):
+    sat1', 'Likert range 1-5 not checked for columns whose values are mostly not whole numbers
+    from 1 to 5 (age, income, ...): age; pass items= or a model to check them.']
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"check_data needs a pandas DataFrame (got {type(df).__name__})")
     problems, notes = [], []
     model_name = None
     missing_rows, non_numeric_rows = [], []
+    chosen_by_values = items is None and model is None
     if items is not None:
         wanted = [items] if isinstance(items, str) else list(items)
     elif model is not None:
         wanted, model_name = _model_variables(model)
     else:
+        ids = identifier_columns(df)
         wanted = list(dict.fromkeys(c for i, c in enumerate(df.columns)
-                                    if _is_number_column(df.iloc[:, i])))
-        skipped = [str(c) for c in df.columns if c not in wanted]
+                                    if _is_number_column(df.iloc[:, i]) and c not in ids))
+        if ids:
+            notes.append("Not checked (identifier-like: " + "; ".join(
+                f"{c}: {why}" for c, why in list(ids.items())[:MAX_NAMED]) + ")" + (
+                f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else ""))
+        skipped = [str(c) for c in df.columns if c not in wanted and c not in ids]
         if skipped:
             notes.append("Not checked (not numeric): " + _name_list(skipped))
 
@@ -229,7 +257,7 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
         problems.append(f"{len(unmatched)} column(s) needed{needed_by} are not in the data (and "
                         f"no column has a similar name): {_name_list(unmatched)}.")
 
-    numeric = {}
+    numeric, text_cells = {}, {}
     for name in present:
         column = df[name]
         if isinstance(column, pd.DataFrame):
@@ -246,22 +274,47 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
                                      "examples": [True, False]})
             problems.append(f"Column '{name}' is boolean (True/False); recode it as 0/1 numbers.")
         elif bad.any():
+            text_cells[name] = bad
             examples = list(pd.unique(column[bad].astype(str)))[:3]
+            shown = ", ".join(repr(e) for e in examples)
             non_numeric_rows.append({"column": name, "n_bad": int(bad.sum()), "examples": examples})
-            problems.append(f"Column '{name}' is not numeric: {int(bad.sum())} answer(s) are not "
-                            f"numbers (e.g. {', '.join(repr(e) for e in examples)}); recode them, "
-                            "or declare them with read_survey(..., missing_codes=...).")
+            if int(bad.sum()) == int(column.notna().sum()):
+                problems.append(f"Column '{name}' holds text, not numbers: all {int(bad.sum())} "
+                                f"answer(s) are text (e.g. {shown}); recode the answer labels as "
+                                "numbers (e.g. 1-5), and declare any non-answers with "
+                                "read_survey(..., missing_codes=...).")
+            else:
+                problems.append(f"Column '{name}' has {int(bad.sum())} answer(s) that are text, "
+                                f"not numbers (e.g. {shown}); recode them, or declare them with "
+                                "read_survey(..., missing_codes=...). Until then they count as "
+                                "missing.")
         numeric[name] = converted.astype(float)
     values = pd.DataFrame(numeric, index=df.index)
+    text = pd.DataFrame({c: text_cells.get(c, False) for c in values.columns}, index=df.index,
+                        dtype=bool) if len(values.columns) else pd.DataFrame(index=df.index)
 
-    table = _item_table(values)
+    table = _item_table(values, text)
     no_variance = _no_variance(values, table, problems)
     problems += _distribution_problems(table)
 
     if isinstance(likert, dict):
         check_columns(df, likert, "likert")
+        outside = [c for c in likert if c not in values.columns]
+        if outside:
+            notes.append("Likert range not checked for columns that are not items: "
+                         + _name_list(outside))
         likert = {c: r for c, r in likert.items() if c in values.columns}
-    ranges = likert_ranges(values, likert)
+        ranges = likert_ranges(values, likert)
+    elif likert is not None and chosen_by_values:
+        lo, hi = likert_ranges(pd.DataFrame({"x": [0]}), likert, items=["x"])["x"]
+        chosen, skipped = likert_columns(values, lo, hi, identifiers={})
+        ranges = {c: (lo, hi) for c in chosen}
+        if skipped:
+            notes.append(f"Likert range {lo}-{hi} not checked for columns whose values are "
+                         f"mostly not whole numbers from {lo} to {hi} (age, income, ...): "
+                         + _name_list(skipped) + "; pass items= or a model to check them.")
+    else:
+        ranges = likert_ranges(values, likert, items=list(values.columns))
     bad = out_of_range(values, ranges)
     if len(bad):
         rows = list(pd.unique(bad["row"]))
@@ -274,10 +327,17 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
         problems.append(f"{len(straight)} respondent(s) gave the same answer to every item they "
                         f"answered ({min_straight} or more items; straight-lining): rows "
                         f"{_name_list(straight['row'])}; see .straight_liners.")
-    empty_rows = values.isna().all(axis=1) if values.shape[1] else pd.Series(dtype=bool)
-    if empty_rows.any():
-        problems.append(f"{int(empty_rows.sum())} row(s) have no answer on any item: rows "
-                        f"{_name_list(df.index[empty_rows.to_numpy()])}.")
+    if values.shape[1]:
+        no_number = values.isna().all(axis=1)
+        some_text = text.any(axis=1)
+        empty_rows, text_rows = no_number & ~some_text, no_number & some_text
+        if empty_rows.any():
+            problems.append(f"{int(empty_rows.sum())} row(s) have no answer on any item: rows "
+                            f"{_name_list(df.index[empty_rows.to_numpy()])}.")
+        if text_rows.any():
+            problems.append(f"{int(text_rows.sum())} row(s) have no numeric answer on any item, "
+                            "only text (see the text columns above): rows "
+                            f"{_name_list(df.index[text_rows.to_numpy()])}.")
 
     return DataReport(
         n_rows=len(df), items=table, out_of_range=bad, straight_liners=straight,
@@ -298,12 +358,15 @@ def _is_number_column(column) -> bool:
             and not pd.api.types.is_bool_dtype(column))
 
 
-def _item_table(values: pd.DataFrame) -> pd.DataFrame:
+def _item_table(values: pd.DataFrame, text: pd.DataFrame) -> pd.DataFrame:
     n = values.notna().sum()
+    n_text = text.sum().astype(int) if text.shape[1] else pd.Series(0, index=values.columns)
+    missing = values.isna().sum().astype(int) - n_text
     table = pd.DataFrame({
         "n": n.astype(int),
-        "missing": values.isna().sum().astype(int),
-        "missing_share": values.isna().mean() if len(values) else np.nan,
+        "missing": missing,
+        "text": n_text,
+        "missing_share": missing / len(values) if len(values) else np.nan,
         "min": values.min(), "max": values.max(),
         "n_categories": values.nunique().astype(int),
         "mean": values.mean(), "sd": values.std(),
@@ -317,21 +380,30 @@ def _no_variance(values: pd.DataFrame, table: pd.DataFrame, problems: list[str])
     rows = []
     for name in table.index[table["n_categories"] <= 1]:
         column = values[name].dropna()
+        n_text = int(table.loc[name, "text"])
         if column.empty:
             rows.append({"column": name, "value": np.nan})
-            problems.append(f"Column '{name}' has no answers at all (every value is missing).")
+            if not n_text:    # a column of text is reported as such
+                problems.append(f"Column '{name}' has no answers at all (every value is "
+                                "missing).")
         else:
             rows.append({"column": name, "value": column.iloc[0]})
-            problems.append(f"Column '{name}' has no variance: every answer is "
-                            f"{column.iloc[0]:g}; it cannot be used in the model.")
+            others = f" (the other {n_text} are text)" if n_text else ""
+            problems.append(f"Column '{name}' has no variance: every numeric answer is "
+                            f"{column.iloc[0]:g}{others}; it cannot be used in the model.")
     return pd.DataFrame(rows, columns=["column", "value"])
 
 
 def _distribution_problems(table: pd.DataFrame) -> list[str]:
     out = []
     used = table[table["n_categories"] > 1]
-    for name, share in used["missing_share"][used["missing_share"] >= HIGH_MISSING].items():
-        out.append(f"Column '{name}' is missing for {share:.0%} of the rows; listwise deletion "
+    rows = used["n"] + used["missing"] + used["text"]
+    unusable = (used["missing"] + used["text"]) / rows.where(rows > 0)
+    for name, share in unusable[unusable >= HIGH_MISSING].items():
+        n_text = int(used.loc[name, "text"])
+        why = (f"missing ({used.loc[name, 'missing_share']:.0%}) or text ({n_text} answers)"
+               if n_text else "missing")
+        out.append(f"Column '{name}' is {why} for {share:.0%} of the rows; listwise deletion "
                    "would drop them all (consider missing='fiml').")
     skewed = used.index[(used["skew"].abs() > SKEW_LIMIT) | (used["kurtosis"] > KURTOSIS_LIMIT)]
     if len(skewed):

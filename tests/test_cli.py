@@ -10,10 +10,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import HS_MODEL
 
 import relqual as rq
 from relqual.cli import main
+
+from conftest import HS_MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
 HS_DATA = ROOT / "data" / "holzinger_swineford.csv"
@@ -150,3 +151,96 @@ def test_fit_by_group_writes_group_column(tmp_path, capsys):
     assert {row["group"] for row in payload["estimates"]} >= {1, 2}
     ref = json.loads((ROOT / "tests" / "reference" / "hs_mg_configural.json").read_text())
     assert payload["fit_measures"]["chisq"] == pytest.approx(ref["fit_measures"]["chisq"], abs=1e-5)
+
+
+# ---------------------------------------------------------------------------- data options
+# issue 17: --encoding, --sheet, --missing-codes, --likert (and --out-of-range) on fit and report
+THREE = "f =~ q1 + q2 + q3"
+
+
+@pytest.fixture
+def chinese_files(tmp_path):
+    """A GB18030 CSV with Chinese names (编号 numbers respondents 1..200, so one is 99), an
+    answer 99 and an answer -9; the same data as sheet 2 of a workbook."""
+    rng = np.random.default_rng(0)
+    n = 200
+    factor = rng.normal(size=n)
+    df = pd.DataFrame({"编号": np.arange(1, n + 1), "年龄": rng.integers(18, 70, n)})
+    for i in (1, 2, 3):
+        df[f"q{i}"] = np.clip(np.round(3 + factor + rng.normal(scale=0.8, size=n)), 1, 5)
+        df[f"q{i}"] = df[f"q{i}"].astype(int)
+    df.loc[5, "q1"], df.loc[7, "q2"] = 99, -9
+    csv = tmp_path / "问卷.csv"
+    df.to_csv(csv, index=False, encoding="gb18030")
+    xlsx = tmp_path / "问卷.xlsx"
+    with pd.ExcelWriter(xlsx) as book:
+        pd.DataFrame({"说明": ["wave 1"]}).to_excel(book, sheet_name="说明", index=False)
+        df.to_excel(book, sheet_name="数据", index=False)
+    return {"csv": str(csv), "xlsx": str(xlsx)}
+
+
+DATA_OPTION_CASES = [
+    # (id, file, options, exit code, fragment of stdout+stderr, one-line error)
+    ("GB18030 file read without options", "csv", [], 0, "200 of 200", False),
+    ("--likert finds the undeclared codes", "csv", ["--likert", "1", "5"], 2,
+     "column 'q1' (scale 1-5): row 5: 99", False),
+    ("the range error points to the options", "csv", ["--likert", "1", "5"], 2,
+     "--missing-codes", False),
+    ("--missing-codes with = and --likert LO HI", "csv",
+     ["--likert", "1", "5", "--missing-codes=-9,99"], 0, "198 of 200", False),
+    ("--missing-codes -9,99 with a space and --likert LO,HI", "csv",
+     ["--likert", "1,5", "--missing-codes", "-9,99"], 0, "198 of 200", False),
+    ("the id column keeps respondent 99 (a note says so)", "csv",
+     ["--missing-codes=-9,99"], 0, "relqual: note: missing_codes=[-9, 99] were not applied "
+     "to identifier-like column(s) '编号'", False),
+    ("--out-of-range missing", "csv", ["--likert", "1", "5", "--out-of-range", "missing"], 0,
+     "198 of 200", False),
+    ("--likert LO > HI", "csv", ["--likert", "5", "1"], 2, "--likert: LO must be smaller", True),
+    ("--likert not numbers", "csv", ["--likert", "a", "b"], 2, "--likert: give the scale", True),
+    ("--likert three numbers", "csv", ["--likert", "1", "2", "3"], 2, "--likert", True),
+    ("--missing-codes with an empty value", "csv", ["--missing-codes=-9,,99"], 2,
+     "--missing-codes: empty value", True),
+    ("--encoding unknown", "csv", ["--encoding", "gbkk"], 2, "--encoding: unknown encoding",
+     True),
+    ("--encoding gb18030", "csv", ["--encoding", "gb18030"], 0, "200 of 200", False),
+    ("--encoding utf-8 for a GB file suggests --encoding gb18030", "csv",
+     ["--encoding", "utf-8"], 2, "--encoding gb18030", True),
+    ("--sheet on a CSV file", "csv", ["--sheet", "2"], 2, "--sheet applies to Excel", True),
+    ("--sheet by number, counting from 1", "xlsx", ["--sheet", "2", "--missing-codes=-9,99"],
+     0, "198 of 200", False),
+    ("--sheet by Chinese name", "xlsx", ["--sheet", "数据", "--missing-codes=-9,99"], 0,
+     "198 of 200", False),
+    ("--sheet that is not there", "xlsx", ["--sheet", "3"], 2,
+     "--sheet: '", True),
+    ("without --sheet the first sheet is read, and named", "xlsx", [], 2,
+     "the first, '说明', was read (pass --sheet for another)", False),
+    ("--encoding on an Excel file", "xlsx", ["--encoding", "gbk"], 2,
+     "--encoding does not apply to Excel", True),
+]
+
+
+@pytest.mark.parametrize("case", DATA_OPTION_CASES, ids=[c[0] for c in DATA_OPTION_CASES])
+def test_fit_data_options(capsys, chinese_files, case):
+    _, file, options, code, fragment, one_line = case
+    got, out, err = run(capsys, "fit", THREE, chinese_files[file], *options)
+    assert got == code, err
+    assert fragment in out + err
+    assert "Traceback" not in out + err
+    if "GB file" in case[0]:                  # never an encoding that garbles Chinese
+        assert "latin-1" not in err and "cp1252" not in err
+    if one_line:
+        assert err.strip().count("\n") == 0 and err.startswith("relqual: error: "), err
+
+
+def test_report_data_options(capsys, chinese_files, tmp_path):
+    out_file = tmp_path / "report.md"
+    code, out, err = run(capsys, "report", THREE, chinese_files["csv"], "--out", str(out_file),
+                         "--bootstrap", "0", "--encoding", "gb18030", "--likert", "1", "5",
+                         "--missing-codes=-9,99")
+    assert code == 0, err
+    assert "n = 198 of 200" in out
+    text = out_file.read_text(encoding="utf-8")
+    assert ("encoding='gb18030', missing_codes=[-9, 99], likert=(1, 5), "
+            "items=['q1', 'q2', 'q3'])") in text
+    assert_input_error(capsys, "report", THREE, chinese_files["csv"], "--out", str(out_file),
+                       "--likert", "1", "5", mention="--missing-codes")

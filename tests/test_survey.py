@@ -7,10 +7,11 @@ import importlib.util
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import HS_MODEL
 
 import relqual as rq
 from relqual.cli import main
+
+from conftest import HS_MODEL
 
 SURVEY = pd.DataFrame({
     "id": [101, 102, 103, 104, 105, 106],
@@ -139,9 +140,10 @@ def test_likert_range_error_names_column_rows_and_values(tmp_path):
     message = str(exc.value)
     assert "'sat2'" in message and "row 1: 7" in message and "row 4: 0" in message
     assert "sat1" not in message
-    # without items=, the id column is checked too and named
-    with pytest.raises(rq.DataError, match="'id'"):
+    # without items=, the range applies to the answer columns only: not to the id column
+    with pytest.raises(rq.DataError, match="'sat2'") as exc:
         rq.read_survey(path, likert=(1, 5))
+    assert "column 'id'" not in str(exc.value) and "not to id" in str(exc.value)
 
     df = rq.read_survey(path, likert=(1, 5), items=["sat1", "sat2", "trust1"],
                         on_out_of_range="missing")
