@@ -145,7 +145,14 @@ def pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
 
     ``A =~ a1 + a2``: a Mode A construct; ``B <~ b1 + b2``: a Mode B composite;
     ``C ~ A + B``: paths; an observed variable in a regression is its own single-item
-    construct; ``:=`` may use labels of paths. Fixed values, ``~~``, ``~1``, thresholds and constraints are refused by line.
+    construct; ``:=`` may use labels of paths. Fixed values, ``~~``, ``~1``, thresholds and
+    constraints are refused by line.
+
+    Examples
+    --------
+    >>> model, table = pls_model("A =~ a1 + a2; B <~ b1 + b2; B ~ A")
+    >>> model.constructs, model.modes, table.npar
+    (['A', 'B'], ['A', 'B'], 9)
     """
     statements = parse(syntax)
     blocks: dict[str, list[str]] = {}
