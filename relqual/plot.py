@@ -16,6 +16,7 @@ import numpy as np
 from .conventions import ALPHA, CI_LEVEL, STARS_NOTE, coef_text, num, stars
 from .diagram_layout import EDGE_FONT, ITEM_FONT, ITEM_H, NODE_FONT, Edge, Layout, Node, wrap_label
 from .fonts import font_family, has_cjk, quiet_glyphs, use_fonts
+from .tables import fit_status
 
 NOTE_FONT = 8.0
 INK, MUTED = "#1a1a1a", "#6b6b6b"
@@ -536,6 +537,10 @@ def path_diagram(result, path=None, *, lang: str = "en", indicators: bool | None
         note_text = NOTES[lang]["std"] + (" " + NOTES[lang]["cov"] if has_cov else "")
         if result.partable.ngroups > 1:
             note_text += f" Group: {result.group_labels[group - 1]}."
+    status = fit_status(result)            # said on the figure itself, whatever the options
+    if status:
+        title = f"{status[0]}: {title}" if title else status[0]
+        note_text = f"{status[1]} {note_text}".strip()
     fig = _figure(nodes, edges, indicators=indicators, note=note_text, title=title)
     return _save(fig, path, dpi)
 

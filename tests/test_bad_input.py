@@ -262,6 +262,11 @@ def test_non_converged_fit_is_marked_in_tables_and_summary():
     fit = res.tables()[0]
     assert "Good" not in fit.to_markdown() and "Poor" not in fit.to_markdown()
     assert "did NOT converge" in res.summary()
+    import matplotlib
+    matplotlib.use("Agg")
+    figure = res.plot()
+    texts = {t.get_gid(): t.get_text() for ax in figure.axes for t in ax.texts if t.get_gid()}
+    assert texts["title"].startswith("NOT CONVERGED") and "did not converge" in texts["note"]
 
 
 def test_a_result_cannot_be_changed_through_what_it_returns(hs):
