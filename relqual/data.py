@@ -183,20 +183,23 @@ def outside_scale(values: np.ndarray, variables: list[str], scales: dict) -> lis
     >>> outside_scale(np.array([[1.0], [5.0], [99.0]]), ["sat1"], {"sat1": 5})
     ["column 'sat1' has 1 answer(s) outside its 1-5 scale (99): ..."]
     """
+    columns = [k for k, name in enumerate(variables) if name in scales]
+    if not columns:
+        return []
+    block = values[:, columns]
+    points = np.array([scales[variables[k]] for k in columns], dtype=float)
+    observed = ~np.isnan(block)
+    whole = np.all(~observed | (block % 1 == 0), axis=0)  # else: not answers on the scale
+    with np.errstate(invalid="ignore"):
+        bad = observed & ((block < 1) | (block > points)) & whole
     out = []
-    for k, name in enumerate(variables):
-        if name not in scales:
-            continue
-        column = values[:, k]
-        if np.any(column[~np.isnan(column)] % 1 != 0):
-            continue                      # not answers on the item's scale (e.g. simulated scores)
-        bad = ~np.isnan(column) & ((column < 1) | (column > scales[name]))
-        if bad.any():
-            shown = ", ".join(f"{c:g}" for c in np.unique(column[bad])[:5])
-            out.append(f"column '{name}' has {int(bad.sum())} answer(s) outside its "
-                       f"1-{scales[name]} scale ({shown}): undeclared missing-value codes or "
-                       "typing errors? They are fitted as answers; declare them "
-                       f"(read_survey(missing_codes=[{shown}])) or correct them")
+    for c in np.flatnonzero(bad.any(axis=0)):
+        name, column = variables[columns[c]], block[:, c]
+        shown = ", ".join(f"{v:g}" for v in np.unique(column[bad[:, c]])[:5])
+        out.append(f"column '{name}' has {int(bad[:, c].sum())} answer(s) outside its "
+                   f"1-{int(points[c])} scale ({shown}): undeclared missing-value codes or "
+                   "typing errors? They are fitted as answers; declare them "
+                   f"(read_survey(missing_codes=[{shown}])) or correct them")
     return out
 
 
@@ -214,24 +217,41 @@ def suspicious_codes(values: np.ndarray, variables: list[str]) -> list[str]:
     >>> suspicious_codes(v, ["a", "b"])  # doctest: +ELLIPSIS
     ["column 'b' has 1 value(s) 99 far outside its other answers (1 to 5): ..."]
     """
+    if values.size == 0:
+        return []
+    with np.errstate(all="ignore"):           # only columns that can hold a far-off code
+        low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+    candidate = ((high >= 9) | (low <= -9)) & (high - low > 10)
+    if not candidate.any():
+        return []
+    observed = ~np.isnan(values)
+    count = observed.sum(axis=0)
+    whole = candidate & np.all(~observed | (values % 1 == 0), axis=0) & (count >= 10)
+    if not whole.any():
+        return []
+    quantile = np.quantile if observed.all() else np.nanquantile   # nanquantile loops columns
+    with np.errstate(all="ignore"):
+        q1, q3 = quantile(values[:, whole], [0.25, 0.75], axis=0)
+    width = np.maximum(q3 - q1, 1.0)
+    block = values[:, whole]
+    far = (((block > q3 + 5 * width) | (block < q1 - 5 * width)) & (np.abs(block) >= 9)
+           & observed[:, whole])
     out = []
-    for k, name in enumerate(variables):
-        column = values[:, k]
-        column = column[~np.isnan(column)]
-        if len(column) < 10 or np.any(column % 1 != 0):
+    for k, column_far in zip(np.flatnonzero(whole), far.T):
+        if not column_far.any() or column_far.sum() >= 0.1 * count[k]:
             continue
-        q1, q3 = np.quantile(column, [0.25, 0.75])
-        width = max(q3 - q1, 1.0)
-        far = ((column > q3 + 5 * width) | (column < q1 - 5 * width)) & (np.abs(column) >= 9)
-        answers = column[~far]
+        column = values[observed[:, k], k]
+        flagged = column_far[observed[:, k]]
+        answers = column[~flagged]
         lo, hi = answers.min(), answers.max()
-        if far.any() and far.mean() < 0.1 and hi - lo <= 10:
-            codes = np.unique(column[far])
-            shown = ", ".join(f"{c:g}" for c in codes[:5])
-            out.append(f"column '{name}' has {int(far.sum())} value(s) {shown} far outside its "
-                       f"other answers ({lo:g} to {hi:g}): an undeclared missing-value code? "
-                       f"They are fitted as answers; declare them (read_survey(missing_codes="
-                       f"[{shown}])) or set them to NaN")
+        if hi - lo > 10:
+            continue
+        codes = np.unique(column[flagged])
+        shown = ", ".join(f"{c:g}" for c in codes[:5])
+        out.append(f"column '{variables[k]}' has {int(flagged.sum())} value(s) {shown} far "
+                   f"outside its other answers ({lo:g} to {hi:g}): an undeclared missing-value "
+                   f"code? They are fitted as answers; declare them (read_survey(missing_codes="
+                   f"[{shown}])) or set them to NaN")
     return out
 
 
@@ -250,7 +270,7 @@ def scale_differences(values: np.ndarray, variables: list[str], factor: float = 
     """
     if len(values) < 2:
         return []
-    variances = np.nanvar(values, axis=0)
+    variances = values.var(axis=0) if not np.isnan(values).any() else np.nanvar(values, axis=0)
     if not np.all(variances > 0):
         return []
     ratio = variances.max() / variances.min()
