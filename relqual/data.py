@@ -116,7 +116,11 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         raise ValueError(f"unknown missing='{missing}'; use 'listwise' or 'fiml'")
     fiml = missing in FIML_NAMES
     _check_columns_present(data, variables + ([group] if group else []), first_line or {})
-    values = np.column_stack([_numeric_column(data, v) for v in variables])
+    frame = data[variables]
+    if frame.shape[1] == len(variables) and all(t.kind in "fiu" for t in frame.dtypes):
+        values = frame.to_numpy(dtype=float, na_value=np.nan)      # all numeric: one copy
+    else:
+        values = np.column_stack([_numeric_column(data, v) for v in variables])
     infinite = np.isinf(values)
     if infinite.any():
         row, col = np.argwhere(infinite)[0]

@@ -27,6 +27,7 @@ correlations): corrected correlation ``r_ij / sqrt(rho_A,i rho_A,j)``, consisten
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -56,6 +57,26 @@ class PLSModel:
     blocks: list
     modes: list
     paths: np.ndarray
+
+    @cached_property
+    def regressions(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every structural regression at once: (predictor, outcome) positions of all paths, in
+        outcome order, and the mask of the block-diagonal system that solves them together."""
+        predictor = np.concatenate([np.flatnonzero(self.paths[:, j]) for j in self.endogenous]
+                                   or [np.zeros(0, dtype=int)]).astype(int)
+        outcome = np.concatenate([np.full(int(self.paths[:, j].sum()), j)
+                                  for j in self.endogenous] or [np.zeros(0, dtype=int)]).astype(int)
+        return predictor, outcome, outcome[:, None] == outcome[None, :]
+
+    def regress(self, R: np.ndarray) -> np.ndarray:
+        """The coefficients of every construct on its predecessors from correlations ``R``
+        (one block-diagonal solve; constructs x constructs, row predicts column)."""
+        predictor, outcome, same = self.regressions
+        B = np.zeros_like(R)
+        if len(predictor):
+            system = np.where(same, R[np.ix_(predictor, predictor)], 0.0)
+            B[predictor, outcome] = np.linalg.solve(system, R[predictor, outcome])
+        return B
 
     @property
     def endogenous(self) -> list[int]:
@@ -98,34 +119,30 @@ def standardize(X: np.ndarray) -> np.ndarray:
     return centred / centred.std(axis=0, ddof=1)
 
 
-def _unit_scores(X: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Scores X W and the weights rescaled so every score has unit variance."""
-    Y = X @ W
-    sd = Y.std(axis=0, ddof=1)
-    return Y / sd, W / sd
+def _unit_weights(S: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """The weights rescaled so every score ``X w`` has unit variance (``w'Sw = 1``)."""
+    return W / np.sqrt(np.einsum("ij,ik,kj->j", W, S, W))
 
 
-def inner_weights(Y: np.ndarray, model: PLSModel, scheme: str) -> np.ndarray:
-    """The inner weighting matrix E of the scheme (constructs x constructs)."""
-    n = len(Y)
-    R = Y.T @ Y / (n - 1)
+def inner_weights(R: np.ndarray, model: PLSModel, scheme: str) -> np.ndarray:
+    """The inner weighting matrix E of the scheme, from the score correlations ``R``."""
     adjacent = model.paths | model.paths.T
     if scheme == "factorial":
         return np.where(adjacent, R, 0.0)
     if scheme == "centroid":
         return np.where(adjacent, np.sign(R), 0.0)
-    E = np.where(model.paths, R, 0.0)            # successors: correlations (i -> j: E[j, i])
-    E = E.T.copy()
-    for j in range(len(model.constructs)):       # predecessors: regression coefficients
-        pred = np.flatnonzero(model.paths[:, j])
-        if len(pred):
-            E[pred, j] = np.linalg.solve(R[np.ix_(pred, pred)], R[pred, j])
-    return E
+    E = np.where(model.paths.T, R, 0.0)           # successors: correlations (j -> k: E[k, j])
+    return E + model.regress(R)                   # predecessors: regression coefficients
 
 
-def estimate_weights(X: np.ndarray, model: PLSModel, scheme: str = "path", tol: float = 1e-7,
+def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: float = 1e-7,
                      max_iter: int = 300) -> tuple[np.ndarray, int, bool]:
     """Outer weights by the PLS iterations (steps 2-6 of the module docstring).
+
+    Everything the iterations need is the indicators' correlation matrix ``S``: scores
+    ``Y = X W`` have correlations ``W'SW``, and the covariances of the indicators with the inner
+    proxies ``Z = Y E`` are ``S W E`` (divided by the proxies' standard deviations). Working on
+    ``S`` (p x p) rather than the rows makes an iteration independent of n.
 
     Returns the weights (indicators x constructs), the iterations run and whether the stop rule
     was met.
@@ -133,22 +150,20 @@ def estimate_weights(X: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
     if scheme not in SCHEMES:
         raise ValueError(f"unknown PLS weighting scheme '{scheme}'; choose from "
                          + ", ".join(SCHEMES))
-    n = len(X)
     M = model.membership()
-    _, W = _unit_scores(X, M)
+    W = _unit_weights(S, M)
     mode_b = [(j, block) for j, (block, mode) in enumerate(zip(model.blocks, model.modes))
               if mode == "B" and len(block) > 1]
-    inverse = {j: np.linalg.inv(X[:, block].T @ X[:, block] / (n - 1)) for j, block in mode_b}
+    inverse = {j: np.linalg.inv(S[np.ix_(block, block)]) for j, block in mode_b}
     for iteration in range(1, max_iter + 1):
-        Y = X @ W
-        E = inner_weights(Y, model, scheme)
-        Z = Y @ E
-        Z = Z / Z.std(axis=0, ddof=1)
-        C = X.T @ Z / (n - 1)                     # cov(indicator, proxy of every construct)
+        SW = S @ W
+        E = inner_weights(W.T @ SW, model, scheme)
+        C = SW @ E                                # cov(indicator, proxy of every construct)
+        C = C / np.sqrt(np.einsum("ij,ik,kj->j", E, W.T @ SW, E))
         new = M * C                               # Mode A
         for j, block in mode_b:
             new[block, j] = inverse[j] @ C[block, j]
-        _, new = _unit_scores(X, new)
+        new = _unit_weights(S, new)
         change = np.abs(new - W).sum()
         W = new
         if change < tol:
@@ -156,18 +171,17 @@ def estimate_weights(X: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
     return W, max_iter, False
 
 
-def rho_a(X: np.ndarray, W: np.ndarray, model: PLSModel) -> np.ndarray:
+def rho_a(S: np.ndarray, W: np.ndarray, model: PLSModel) -> np.ndarray:
     """Dijkstra-Henseler's rho_A per construct (1 for single items and Mode B composites,
     which are not corrected for attenuation, as seminr and SmartPLS report them)."""
-    n = len(X)
     out = np.ones(len(model.constructs))
     for j, (block, mode) in enumerate(zip(model.blocks, model.modes)):
         if len(block) < 2 or mode == "B":
             continue
         w = W[block, j]
-        S = X[:, block].T @ X[:, block] / (n - 1)
+        S_block = S[np.ix_(block, block)]
         ww = np.outer(w, w)
-        off_s = S - np.diag(np.diag(S))
+        off_s = S_block - np.diag(np.diag(S_block))
         off_w = ww - np.diag(np.diag(ww))
         out[j] = (w @ w) ** 2 * (w @ off_s @ w) / (w @ off_w @ w)
     return out
@@ -191,12 +205,12 @@ def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bo
     >>> res.converged, bool(0 < res.paths[0, 1] < 1)
     (True, True)
     """
-    n = len(X)
-    W, iterations, converged = estimate_weights(X, model, scheme, tol, max_iter)
-    Y = X @ W
-    R = Y.T @ Y / (n - 1)
-    rho = rho_a(X, W, model)
-    L = (X.T @ Y / (n - 1)) * model.membership()
+    S = X.T @ X / (len(X) - 1)
+    W, iterations, converged = estimate_weights(S, model, scheme, tol, max_iter)
+    SW = S @ W
+    R = W.T @ SW
+    rho = rho_a(S, W, model)
+    L = SW * model.membership()
     if consistent:
         reflective = np.array([m == "A" and len(b) > 1 for m, b in zip(model.modes, model.blocks)])
         q = np.where(reflective, np.sqrt(rho), 1.0)
@@ -206,12 +220,9 @@ def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bo
             block = model.blocks[j]
             w = W[block, j]
             L[block, j] = w * np.sqrt(rho[j]) / (w @ w)
-    B = np.zeros((len(model.constructs),) * 2)
+    B = model.regress(R)
     r2 = np.full(len(model.constructs), np.nan)
-    for j in model.endogenous:
-        pred = np.flatnonzero(model.paths[:, j])
-        beta = np.linalg.solve(R[np.ix_(pred, pred)], R[pred, j])
-        B[pred, j] = beta
-        r2[j] = beta @ R[pred, j]
-    return PLSFit(weights=W, scores=Y, paths=B, loadings=L, r2=r2, construct_cor=R,
+    endogenous = model.endogenous
+    r2[endogenous] = np.einsum("ij,ij->j", B, R)[endogenous]
+    return PLSFit(weights=W, scores=X @ W, paths=B, loadings=L, r2=r2, construct_cor=R,
                   rho_a=rho, iterations=iterations, converged=converged)

@@ -1,0 +1,125 @@
+"""PLS-SEM speed: relqual against seminr 0.2.1 (the PyPI port of R's seminr) in the same run.
+
+    python bench/bench_pls.py [--seminr-python /tmp/seminr-venv/bin/python] [--draws 5000]
+
+1. One PLS fit of the ECSI model on mobi (250 x 24; median of ``--reps`` fits).
+2. ``--draws`` bootstrap resamples of the relationship-quality model on the bundled survey
+   (537 complete rows, 20 items): relqual on 1 and 2 worker processes; seminr's
+   ``bootstrap_model`` on ``--seminr-draws`` resamples, scaled to ``--draws``.
+
+seminr is GPL-3.0 and never a dependency of relqual: it runs in its own virtual environment
+(``python3 -m venv /tmp/seminr-venv && /tmp/seminr-venv/bin/pip install seminr==0.2.1``), in a
+subprocess that prints its timings as JSON. Without it, only relqual's timings are printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+import pandas as pd
+from _common import ROOT, median_ms
+
+import relqual as rq
+from relqual.plsfit import pls_model
+
+ECSI = (ROOT / "tests" / "reference" / "pls_seminr.json")
+MOBI = ROOT / "tests" / "reference" / "pls_data" / "mobi.csv"
+
+SEMINR_TIMING = r"""
+import json, sys, time, statistics
+import pandas as pd
+from seminr import (bootstrap_model, composite, constructs, estimate_pls, mode_A, na_omit,
+                    path_weighting, paths, relationships)
+
+def model(blocks, regressions):
+    mm = constructs(*[composite(name, items, weights=mode_A) for name, items in blocks])
+    sm = relationships(*[paths(ivs, dv) for dv, ivs in regressions])
+    return mm, sm
+
+spec = json.loads(sys.argv[1])
+mobi = pd.read_csv(spec["mobi"])
+mm, sm = model(spec["ecsi"]["blocks"], spec["ecsi"]["regressions"])
+estimate_pls(mobi, mm, sm, inner_weights=path_weighting)
+times = []
+for _ in range(spec["reps"]):
+    start = time.perf_counter()
+    estimate_pls(mobi, mm, sm, inner_weights=path_weighting)
+    times.append(time.perf_counter() - start)
+survey = pd.read_csv(spec["survey"])[spec["rq"]["items"]].dropna()
+mm, sm = model(spec["rq"]["blocks"], spec["rq"]["regressions"])
+fitted = estimate_pls(survey, mm, sm, inner_weights=path_weighting, missing=na_omit)
+start = time.perf_counter()
+bootstrap_model(fitted, nboot=spec["seminr_draws"], seed=1)
+boot = time.perf_counter() - start
+print(json.dumps({"fit_ms": 1000 * statistics.median(times), "boot_s": boot}))
+"""
+
+
+def blocks_and_regressions(syntax: str) -> dict:
+    """The constructs' items and the regressions of lavaan-style PLS syntax (Mode A only)."""
+    model, _ = pls_model(syntax)
+    blocks = [[c, [model.indicators[k] for k in block]]
+              for c, block in zip(model.constructs, model.blocks)]
+    regressions = [[model.constructs[j], [model.constructs[i] for i, _ in
+                                          enumerate(model.constructs) if model.paths[i, j]]]
+                   for j in model.endogenous]
+    return dict(blocks=blocks, regressions=regressions,
+                items=list(model.indicators))
+
+
+def seminr_timings(python: str, reps: int, draws: int) -> dict | None:
+    if not Path(python).exists():
+        return None
+    ecsi_syntax = json.loads(ECSI.read_text())["cases"]["ecsi_mobi_path"]["model"]
+    spec = dict(mobi=str(MOBI), survey=str(ROOT / "data" / "relationship_quality.csv"),
+                ecsi=blocks_and_regressions(ecsi_syntax),
+                rq=blocks_and_regressions(rq.models.load("relationship_quality").syntax),
+                reps=reps, seminr_draws=draws)
+    out = subprocess.run([python, "-c", SEMINR_TIMING, json.dumps(spec)], capture_output=True,
+                         text=True)
+    if out.returncode != 0:
+        print("seminr not timed:", out.stderr.strip().splitlines()[-1:])
+        return None
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seminr-python", default="/tmp/seminr-venv/bin/python")
+    parser.add_argument("--reps", type=int, default=50)
+    parser.add_argument("--draws", type=int, default=5000)
+    parser.add_argument("--seminr-draws", type=int, default=200)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    ecsi_syntax = json.loads(ECSI.read_text())["cases"]["ecsi_mobi_path"]["model"]
+    mobi = pd.read_csv(MOBI)
+    fit_ms = median_ms(lambda: rq.fit(ecsi_syntax, mobi, estimator="PLS"), args.reps)
+    survey = rq.datasets.load("relationship_quality")
+    res = rq.fit("relationship_quality", survey, estimator="PLS")
+    boot = {}
+    for workers in (1, 2):
+        start = time.perf_counter()
+        res.bootstrap(args.draws, seed=workers, n_jobs=workers, progress=False)
+        boot[workers] = time.perf_counter() - start
+    other = seminr_timings(args.seminr_python, args.reps, args.seminr_draws)
+    print("PLS-SEM: relqual vs seminr 0.2.1")
+    print(f"  ECSI on mobi, one fit:   relqual {fit_ms:8.2f} ms", end="")
+    if other:
+        print(f"   seminr {other['fit_ms']:8.2f} ms   ratio {other['fit_ms'] / fit_ms:6.1f}x")
+    else:
+        print()
+    print(f"  {args.draws} bootstrap resamples of relationship_quality:")
+    print(f"    relqual, 1 worker : {boot[1]:7.2f} s")
+    print(f"    relqual, 2 workers: {boot[2]:7.2f} s")
+    if other:
+        scaled = other["boot_s"] * args.draws / args.seminr_draws
+        print(f"    seminr bootstrap_model: {scaled:7.2f} s (timed on {args.seminr_draws} draws, "
+              f"scaled)   ratio to relqual-2: {scaled / boot[2]:6.1f}x")
+
+
+if __name__ == "__main__":
+    main()
