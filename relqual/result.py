@@ -1283,6 +1283,9 @@ class Result:
         >>> [table.name for table in res.tables(include=["fit", "paths"])]
         ['fit', 'paths']
         """
+        if self._is_pls:                    # the PLS-SEM reporting checklist (Hair et al. 2019)
+            from .plstables import pls_tables
+            return pls_tables(self, decimals=options.get("decimals", 3))
         from .tables import apa_tables
         return apa_tables(self, **options)
 

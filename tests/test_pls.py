@@ -217,3 +217,16 @@ def test_non_convergence_is_a_warning(hs):
         res = rq.fit("A =~ x1 + x2 + x3\nB =~ x4 + x5 + x6\nB ~ A", hs, estimator="PLS",
                      control={"max_iter": 1})
     assert not res.converged and "did NOT converge" in res.summary()
+
+
+def test_tables_follow_the_pls_reporting_checklist():
+    _, res = fit_case("rq_survey_path")
+    measurement, htmt, structural = res.tables()
+    rho_c = res.reliability().set_index("factor").loc["SAT", "rho_c"]
+    assert measurement.cell("sat1", "\u03c1C") == f"{rho_c:.3f}".lstrip("0")
+    assert "HTMT" in htmt.title and "\u2014" in htmt.to_markdown()
+    assert "no bootstrap was run" in structural.note.lower()
+    assert list(structural.data.columns)[:3] == ["lhs", "rhs", "beta"]
+    boot = res.with_bootstrap(res.bootstrap(30, seed=1))
+    structural = boot.tables()[2]
+    assert "30 bootstrap resamples" in structural.note and structural.data["t"].notna().all()
