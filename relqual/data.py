@@ -196,14 +196,24 @@ def outside_scale(values: np.ndarray, variables: list[str], scales: dict) -> lis
     whole = np.all(~observed | (block % 1 == 0), axis=0)  # else: not answers on the scale
     with np.errstate(invalid="ignore"):
         bad = observed & ((block < 1) | (block > points)) & whole
-    out = []
+    out, other_scale = [], []
+    share = bad.sum(axis=0) / np.maximum(observed.sum(axis=0), 1)
     for c in np.flatnonzero(bad.any(axis=0)):
         name, column = variables[columns[c]], block[:, c]
+        if share[c] >= 0.1 and 0 <= np.nanmin(column) and np.nanmax(column) <= 11:
+            # not stray codes (99, -9): the answers use another (longer) scale
+            other_scale.append(f"{name} ({np.nanmin(column):g}-{np.nanmax(column):g})")
+            continue
         shown = ", ".join(f"{v:g}" for v in np.unique(column[bad[:, c]])[:5])
         out.append(f"column '{name}' has {int(bad[:, c].sum())} answer(s) outside its "
                    f"1-{int(points[c])} scale ({shown}): undeclared missing-value codes or "
                    "typing errors? They are fitted as answers; declare them "
                    f"(read_survey(missing_codes=[{shown}])) or correct them")
+    if other_scale:
+        out.append(f"{len(other_scale)} item(s) have answers on another scale than the model "
+                   f"library's 1-{int(points.max())} items: {', '.join(other_scale[:8])}"
+                   f"{' ...' if len(other_scale) > 8 else ''}; was the questionnaire changed? "
+                   "Then the catalog's item texts and scales do not describe these data")
     return out
 
 
