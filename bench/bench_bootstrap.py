@@ -23,8 +23,7 @@ def relqual_seconds(draws: int, n_jobs: int) -> float:
     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
     start = time.perf_counter()
     boot = res.bootstrap(draws, seed=1, n_jobs=n_jobs, progress=False)
-    res.use_bootstrap_se(boot)
-    res.estimates()
+    res.with_bootstrap(boot).estimates()
     elapsed = time.perf_counter() - start
     if boot.n_failed:
         print(f"  relqual: {boot.n_failed} failed resamples")
