@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+import unicodedata
 from dataclasses import replace
 from functools import cached_property
 from types import MappingProxyType
@@ -227,6 +228,13 @@ class Result:
         """The prepared data: one array of used rows per group, labels and notes."""
         return self.problem.data
 
+    @property
+    def summary_data(self):
+        """The summary statistics of a fit from a covariance or correlation matrix
+        (:class:`relqual.summary.SummaryData`), else None."""
+        return getattr(self.problem.family, "summary", None)
+
+    @requires("used_data")
     def used_data(self) -> pd.DataFrame:
         """The rows the fit used: the model's observed variables (NaN = missing under FIML),
         plus a ``group`` column for a multigroup fit.
@@ -876,6 +884,68 @@ class Result:
         from . import plsmeasures
         return plsmeasures.ipma_table(self, target, scale)
 
+    @requires("pls")
+    def predict(self, folds=10, repeats: int = 10, seed=None, technique: str = "earliest",
+                n_jobs: int = 1):
+        """PLSpredict (Shmueli et al. 2019) and CVPAT (Liengaard et al. 2021) by repeated
+        k-fold cross-validation: Q²predict, RMSE and MAE per indicator and construct against
+        the LM benchmark, and the CVPAT tests against the indicator-average and LM benchmarks
+        (:func:`relqual.plspredict.pls_predict`; ``folds=`` also replays given fold labels).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> pred = res.predict(folds=5, repeats=2, seed=1)
+        >>> bool((pred.indicators["q2_predict"] > 0).all())
+        True
+        """
+        from .plspredict import pls_predict
+        return pls_predict(self, folds=folds, repeats=repeats, seed=seed, technique=technique,
+                           n_jobs=n_jobs)
+
+    @requires("pls")
+    def fit_test(self, draws: int = 499, seed=None, indices=None,
+                 inadmissible: str = "keep") -> pd.DataFrame:
+        """Bootstrap test of exact fit (Dijkstra & Henseler 2015): SRMR, d_ULS and d_G (base-10
+        logarithms, as ADANCO and cSEM) of the saturated and estimated model against the
+        HI95 and HI99 quantiles of their bootstrap distribution after the Beran-Srivastava
+        transformation (see :mod:`relqual.plsfitmeasures`).
+
+        Parameters
+        ----------
+        draws : int
+            The number of resamples.
+        seed : int, optional
+            Seed of the resampling (``numpy.random.default_rng(seed)``).
+        indices : array-like, optional
+            Replay given resamples: draws x n 0-based row numbers.
+        inadmissible : {"keep", "drop"}
+            Keep resamples cSEM calls inadmissible (ADANCO) or drop them (cSEM's default);
+            resamples that do not converge or have no positive definite model-implied
+            correlations are always dropped.
+
+        Returns
+        -------
+        DataFrame
+            ``model discrepancy value HI95 HI99 verdict``; ``attrs``: ``log_base`` (10),
+            ``draws``, ``seed``, ``draws_used``, ``n_failed``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; textual ~ visual",
+        ...              rq.datasets.load("holzinger_swineford"), estimator="PLS")
+        >>> test = res.fit_test(draws=50, seed=1)
+        >>> test[["model", "discrepancy"]].value_counts().size, test.attrs["log_base"]
+        (6, 10)
+        """
+        from . import plsfitmeasures
+        return plsfitmeasures.fit_test(self, draws, seed, indices, inadmissible)
+
     @requires("modindices")
     def modindices(self, sort: bool = True, minimum_value: float = 0.0) -> pd.DataFrame:
         """Modification indices as lavaan's ``modindices()`` (see :mod:`relqual.modindices`).
@@ -991,7 +1061,37 @@ class Result:
         from .pathcompare import compare_fitted_paths
         return compare_fitted_paths(self, paths)
 
+    def common_method(self, marker=None, data=None):
+        """The common-method-variance checks a reviewer asks for: Harman's test, the one-factor
+        CFA, the unmeasured latent method construct and, with a marker variable, the CFA marker
+        and correlational marker techniques (:func:`relqual.commonmethod.common_method`).
+
+        Parameters
+        ----------
+        marker : str or list of str, optional
+            The marker variable's column(s) in ``data``.
+        data : DataFrame, optional
+            The data the model was fitted to (needed with ``marker``).
+
+        Returns
+        -------
+        relqual.reviewer.CheckTable
+            One row per check: ``check measure statistic df pvalue concern verdict source``.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+        >>> list(res.common_method()["check"])[:3]  # doctest: +NORMALIZE_WHITESPACE
+        ['Harman: principal components', 'Harman: one-factor factor analysis',
+         'One-factor CFA vs measurement model']
+        """
+        from .commonmethod import common_method
+        return common_method(self, marker=marker, data=data)
+
     # ------------------------------------------------------------------ resampling and effects
+    @requires("bootstrap")
     def bootstrap(self, draws: int = 1000, seed=None, n_jobs: int = 1, kind: str = "ordinary",
                   indices=None, progress: bool | None = None):
         """Refit the model to ``draws`` resamples of the rows (cached per draws, seed and kind).
@@ -1037,6 +1137,7 @@ class Result:
             self._resamples[key] = boot
         return boot
 
+    @requires("bootstrap")
     def jackknife(self, n_jobs: int = 1):
         """Leave-one-out refits (for BCa intervals): each row of each group left out once.
 
@@ -1368,7 +1469,8 @@ class Result:
             lines.append("  ** WARNING: the model did NOT converge; the numbers below are not "
                          "trustworthy **")
         lines += [f"  converged: {self.converged} after {self.iterations} iterations",
-                 f"  observations used: {self.n_obs} of {self.prepared.n_input}",
+                 (f"  observations used: {self.n_obs} of {self.prepared.n_input}"
+                  if self.summary_data is None else f"  data: {self.summary_data.describe()}"),
                  f"  free parameters: {self.partable.npar}", "",
                  "Model test",
                  f"  chi-square = {fm['chisq']:.3f}, df = {int(fm['df'])}, p = {fm['pvalue']:.4f}",
@@ -1448,6 +1550,18 @@ HEADER = (f"{'':<19}{'Estimate':>8}{'Std.Err':>9}{'z-value':>9}{'P(>|z|)':>9}{'S
           f"{'Std.all':>9}")
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (CJK characters take two).
+
+    Examples
+    --------
+    >>> pad("满意1", 8) + "|", pad("sat1", 8) + "|"
+    ('满意1   |', 'sat1    |')
+    """
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - shown, 0)
+
+
 def parameter_lines(est: pd.DataFrame, partable, group_labels) -> list[str]:
     """The estimates as lavaan's ``summary()`` lays them out (see :meth:`Result.summary`)."""
     col = partable.col
@@ -1489,16 +1603,16 @@ def parameter_lines(est: pd.DataFrame, partable, group_labels) -> list[str]:
                     lines.append(f"  {left} {key}")
                     for _, r in rows.iterrows():
                         name = r["rhs"] if key != "~~" else mark(r["rhs"]).strip()
-                        lines.append(f"    {name + label(r):<15}{numbers(r)}")
+                        lines.append(f"    {pad(name + label(r), 15)}{numbers(r)}")
             elif key == "|":
                 for _, r in part.iterrows():
-                    lines.append(f"    {r['lhs'] + '|' + r['rhs']:<15}{numbers(r)}")
+                    lines.append(f"    {pad(r['lhs'] + '|' + r['rhs'], 15)}{numbers(r)}")
             elif key == ":=":
                 for _, r in part.iterrows():
-                    lines.append(f"    {r['lhs']:<15}{numbers(r)}")
+                    lines.append(f"    {pad(r['lhs'], 15)}{numbers(r)}")
             else:
                 for _, r in part.iterrows():
-                    lines.append(f"   {mark(r['lhs']) + label(r):<16}{numbers(r)}")
+                    lines.append(f"   {pad(mark(r['lhs']) + label(r), 16)}{numbers(r)}")
             lines.append("")
     return lines
 
