@@ -10,7 +10,9 @@ The parts this family plugs into the estimation core (:mod:`relqual.estimation`)
   summed absolute weight change, ``max_iter`` 300, SmartPLS's and seminr's stop rule);
 * inference: none of its own (PLS has no analytic standard errors); ``bootstrap=B`` gives
   bootstrap standard errors and percentile intervals through the fit's own refit path;
-* fit measures: the sample size and the number of parameters (SRMR, d_ULS and d_G are planned).
+* fit measures: the sample size, the number of parameters, and SRMR, d_ULS and d_G (base-10
+  logarithms, as ADANCO and cSEM) of the estimated and the saturated model
+  (:mod:`relqual.plsfitmeasures`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from .engine.optimize import OptimResult
 from .engine.samplestats import SampleStats
 from .partable import ParTable, VariableRoles, unique_in_order
 from .pls import PLSModel, fit_pls, standardize
+from .plsfitmeasures import fit_measures as pls_fit_measures
 from .problem import Inference, Problem
 from .syntax import ModelSyntaxError, parse
 
@@ -114,8 +117,24 @@ class PLSFamily:
         return self.row_values(problem, x)
 
     def fit_measures(self, problem: Problem, estimate) -> dict:
-        """The sample size and the number of parameters (the PLS fit measures are planned)."""
-        return {"npar": float(problem.partable.npar), "ntotal": float(problem.n_obs)}
+        """``npar ntotal``, then SRMR, d_ULS and d_G of the estimated model (``srmr d_uls
+        d_g``) and of the saturated model (``srmr_saturated d_uls_saturated d_g_saturated``), as
+        ADANCO and cSEM report them; ``d_g_log_base`` = 10: d_G uses base-10 logarithms (see
+        :mod:`relqual.plsfitmeasures`).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; textual ~ visual",
+        ...              rq.datasets.load("holzinger_swineford"), estimator="PLS")
+        >>> fm = res.fit_measures()
+        >>> list(fm.index)      # doctest: +NORMALIZE_WHITESPACE
+        ['npar', 'ntotal', 'srmr', 'd_uls', 'd_g', 'srmr_saturated', 'd_uls_saturated',
+         'd_g_saturated', 'd_g_log_base']
+        """
+        pls = problem.pls
+        return {"npar": float(problem.partable.npar), "ntotal": float(problem.n_obs),
+                **pls_fit_measures(pls["X"], pls["model"], estimate.opt.details["pls_fit"])}
 
 
 PLS = PLSFamily()

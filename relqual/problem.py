@@ -31,7 +31,7 @@ MAX_GROUPS = 20       # more distinct numeric values than this: a continuous col
 
 
 PLS_ONLY = ("this is a PLS-SEM result (weights, f², VIF, cross-loadings, the 0-100 index, "
-            "IPMA): fit with estimator='PLS' or 'PLSc'")
+            "IPMA, the bootstrap test of exact fit): fit with estimator='PLS' or 'PLSc'")
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,8 @@ class Problem:
     @property
     def n_obs(self) -> int:
         """The number of rows used, over all groups."""
+        if hasattr(self.family, "n_obs"):           # summary statistics: N, not rows
+            return self.family.n_obs(self)
         return int(sum(len(a) for a in self.data.arrays))
 
     # ------------------------------------------------------------------ parameter values
