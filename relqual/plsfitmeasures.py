@@ -455,7 +455,7 @@ def exact_fit_test(X: np.ndarray, model: PLSModel, fit, settings: dict, draws: i
     if dropped:
         import warnings
 
-        from .result import RelqualWarning
+        from .errors import RelqualWarning
         warnings.warn("test of exact fit: " + "; ".join(
             f"{v} of {len(indices)} resamples of the {k} model were inadmissible or failed and "
             f"were dropped (HI95 and HI99 come from the {len(indices) - v} others)"

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .effects import effects_table
+from .errors import RelqualWarning  # noqa: F401 - public here too (rq.RelqualWarning)
 from .engine.inference import numerical_jacobian, wald_table
 from .engine.threads import single_threaded
 from .intervals import bootstrap_interval
@@ -29,26 +30,6 @@ from .verdicts import judge
 # the columns of estimates(), in order (the public API contract, DESIGN.md)
 ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
                     "ci_lower", "ci_upper", "std_lv", "std_all"]
-
-
-class RelqualWarning(UserWarning):
-    """A problem with a fit that a researcher must see (non-convergence, improper solution...).
-
-    Every such message is also kept in :attr:`Result.warnings`, so it can be read after the
-    warning has been filtered.
-
-    Examples
-    --------
-    >>> import warnings, relqual as rq
-    >>> data = rq.datasets.load("holzinger_swineford_missing")
-    >>> with warnings.catch_warnings(record=True) as caught:
-    ...     warnings.simplefilter("always")
-    ...     res = rq.fit("visual =~ x1 + x2 + x3", data)
-    >>> any(issubclass(w.category, rq.RelqualWarning) for w in caught)
-    True
-    >>> res.warnings  # doctest: +ELLIPSIS
-    ['45 of 301 rows dropped because of missing values (listwise deletion); ...']
-    """
 
 
 def requires(feature: str):
@@ -1326,6 +1307,54 @@ class Result:
         from .plot import plot_bootstrap_effect
         return plot_bootstrap_effect(self, path=path, draws=draws, seed=seed,
                                      standardized=standardized, boot_ci=boot_ci, ax=ax)
+
+    # ------------------------------------------------------------------ interactions
+    # (relqual/interaction.py, relqual/interactionplot.py)
+    def simple_slopes(self, focal: str, moderator: str, at=None, outcome: str | None = None,
+                      level: float = 0.95) -> pd.DataFrame:
+        """Simple slopes of ``focal`` at values of ``moderator`` (default mean - 1 SD, mean,
+        mean + 1 SD), delta-method SEs: ``moderator_value est se z pvalue ci_lower ci_upper``
+        (:func:`relqual.interaction.simple_slopes`).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+        >>> res.simple_slopes("x7", moderator="x8")["est"].round(3).tolist()
+        [0.195, 0.145, 0.094]
+        """
+        from .interaction import simple_slopes
+        return simple_slopes(self, focal, moderator, at=at, outcome=outcome, level=level)
+
+    def johnson_neyman(self, focal: str, moderator: str, crit: str = "normal",
+                       outcome: str | None = None, level: float = 0.95) -> dict:
+        """The Johnson-Neyman region of the slope of ``focal`` (closed form): ``lower``,
+        ``upper`` and where the slope is ``significant`` ("inside"/"outside" those bounds)
+        (:func:`relqual.interaction.johnson_neyman`).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+        >>> res.johnson_neyman("x7", "x8")["significant"]
+        'inside'
+        """
+        from .interaction import johnson_neyman
+        return johnson_neyman(self, focal, moderator, crit=crit, outcome=outcome, level=level)
+
+    def plot_interaction(self, focal: str | None = None, moderator: str | None = None,
+                         path=None, **options):
+        """Simple-slopes plot of an interaction (:func:`relqual.interactionplot.plot_interaction`;
+        returns the matplotlib Axes)."""
+        from .interactionplot import plot_interaction
+        return plot_interaction(self, focal, moderator, path=path, **options)
+
+    def plot_johnson_neyman(self, focal: str | None = None, moderator: str | None = None,
+                            path=None, **options):
+        """Johnson-Neyman plot of an interaction
+        (:func:`relqual.interactionplot.plot_johnson_neyman`; returns the matplotlib Axes)."""
+        from .interactionplot import plot_johnson_neyman
+        return plot_johnson_neyman(self, focal, moderator, path=path, **options)
 
     # ------------------------------------------------------------------ diagram and report
     # (relqual/plot.py, relqual/tables.py, relqual/report.py)
