@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from .effects import effects_table
-from .errors import RelqualWarning  # noqa: F401 - public here too (rq.RelqualWarning)
 from .engine.inference import numerical_jacobian, wald_table
 from .engine.threads import single_threaded
+from .errors import RelqualWarning  # noqa: F401 - public here too (rq.RelqualWarning)
 from .intervals import bootstrap_interval
 from .resample import run_bootstrap
 from .verdicts import judge
