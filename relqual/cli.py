@@ -906,9 +906,16 @@ def cmd_fit(args) -> int:
     ...
     0
     """
-    data = read_data(args.data, **survey_options(args))
-    res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
-                  ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv)
+    if args.cov:                              # summary statistics (a published table)
+        res = run_fit(args.model, None, estimator=args.estimator, missing=args.missing,
+                      ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv,
+                      **summary_cli(args))
+    else:
+        if args.data is None:
+            raise CliError("give a DATA file, or a published table with --cov FILE --nobs N")
+        data = read_data(args.data, **survey_options(args))
+        res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
+                      ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv)
     if args.json:
         try:
             with open(args.json, "w", encoding="utf-8") as fh:
@@ -970,7 +977,7 @@ def cmd_simulate(args) -> int:
 
 
 # ---------------------------------------------------------------------------- report
-def write_cli_report(res, out, data, *, data_code, draws, seed, lang):
+def write_cli_report(res, out, data, *, data_code, draws, seed, lang, checks=None):
     """``res.report(out)`` with bad file names and unwritable paths as one-line errors.
 
     Parameters
@@ -1012,8 +1019,10 @@ def write_cli_report(res, out, data, *, data_code, draws, seed, lang):
     'report.md'
     """
     try:
+        resample = "bootstrap" if res.summary_data is None else "montecarlo"
         return res.report(out, data=data, data_code=data_code, lang=lang, seed=seed,
-                          indirect_ci="bootstrap" if draws else "delta", draws=draws or None)
+                          indirect_ci=resample if draws else "delta", draws=draws or None,
+                          checks=checks)
     except ValueError as exc:
         if "report" in str(exc):
             raise CliError(str(exc)) from None
@@ -1061,6 +1070,51 @@ def add_data_options(parser):
     group.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                        help="answers outside --likert: stop with an error naming them (default) "
                             "or treat them as missing")
+
+
+def add_summary_options(parser):
+    """Add ``--cov``, ``--nobs`` and ``--means`` (fit a published table instead of DATA,
+    :func:`relqual.read_cov`) to a sub-command's parser.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from relqual.cli import add_summary_options
+    >>> parser = argparse.ArgumentParser()
+    >>> add_summary_options(parser)
+    >>> parser.parse_args(["--cov", "table.txt", "--nobs", "250"])
+    Namespace(cov=['table.txt'], nobs=['250'], means=None)
+    """
+    group = parser.add_argument_group("fitting a published table instead of DATA")
+    group.add_argument("--cov", action="append", metavar="FILE",
+                       help="covariance or correlation table as typed from a paper (lower "
+                            "triangle, optional SD, M and N lines; rq.read_cov); several groups: "
+                            "--cov LABEL=FILE once per group")
+    group.add_argument("--nobs", nargs="+", metavar="N",
+                       help="N (default: the table's N line); several groups: LABEL=N ...")
+    group.add_argument("--means", action="append", metavar="FILE",
+                       help="file of means (default: the table's M line); several groups: "
+                            "LABEL=FILE once per group")
+
+
+def summary_cli(args) -> dict:
+    """``rq.fit``'s summary-statistics arguments from ``--cov``, ``--nobs`` and ``--means``
+    (refusing a DATA file given too).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from relqual.cli import build_parser, summary_cli
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.txt")
+    >>> _ = open(path, "w").write("a 1\\nb .5 1\\n")
+    >>> args = build_parser().parse_args(["fit", "f =~ a + b", "--cov", path, "--nobs", "90"])
+    >>> sorted(summary_cli(args)), summary_cli(args)["n_obs"]
+    (['cov', 'means', 'n_obs'], 90)
+    """
+    from .summary import cli_arguments
+    if args.data is not None:
+        raise CliError("give a DATA file or --cov FILE (a published table), not both")
+    return cli_arguments(args.cov, args.nobs, args.means)
 
 
 def add_report_options(parser, out_default=None):
@@ -1127,18 +1181,131 @@ def cmd_report(args) -> int:
     Report written to ...r.md
     0
     """
-    options = survey_options(args)
-    data = read_data(args.data, **options)
-    res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
-                  std_lv=args.std_lv)
-    path = write_cli_report(res, args.out, data, data_code=survey_call(args.data, options),
-                            draws=args.bootstrap, seed=args.seed, lang=args.lang)
+    if args.cov:                              # summary statistics (a published table)
+        res = run_fit(args.model, None, estimator=args.estimator, missing=args.missing,
+                      std_lv=args.std_lv, **summary_cli(args))
+        data, data_code = None, (f"rq.read_cov({args.cov[0]!r})" if len(args.cov) == 1
+                                 else None)
+    else:
+        if args.data is None:
+            raise CliError("give a DATA file, or a published table with --cov FILE --nobs N")
+        options = survey_options(args)
+        data = read_data(args.data, **options)
+        res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
+                      std_lv=args.std_lv)
+        data_code = survey_call(args.data, options)
+    path = write_cli_report(res, args.out, data, data_code=data_code,
+                            draws=args.bootstrap, seed=args.seed, lang=args.lang,
+                            checks=report_checks(args, res, data))
     fm = res.fit_measures()
-    print(f"{res.spec.name}: n = {res.n_obs} of {res.prepared.n_input} rows, "
+    used = (f"n = {res.n_obs} of {res.prepared.n_input} rows" if res.summary_data is None
+            else f"N = {res.n_obs} (summary statistics)")
+    print(f"{res.spec.name}: {used}, "
           f"chi-square({int(fm['df'])}) = {fm['chisq']:.2f}, CFI = {fm['cfi']:.3f}, "
           f"RMSEA = {fm['rmsea']:.3f}, SRMR = {fm['srmr']:.3f}; {len(res.warnings)} warning(s)")
     print(f"Report written to {path.resolve()}")
     return EXIT_OK
+
+
+def add_check_options(parser):
+    """Add ``--checks`` and the options the reviewer's checks need (``--marker``, ``--wave``,
+    ``--date``, ``--split``, ``--demographics``) to a sub-command's parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from relqual.cli import add_check_options
+    >>> parser = argparse.ArgumentParser()
+    >>> add_check_options(parser)
+    >>> parser.parse_args(["--checks", "cmb,nonresponse", "--wave", "wave"]).checks
+    'cmb,nonresponse'
+    """
+    group = parser.add_argument_group("checks a reviewer asks for (after the tables)")
+    group.add_argument("--checks", metavar="LIST",
+                       help="comma-separated: cmb (common method variance), compare (the "
+                            "library model against its alternatives), nonresponse (early vs "
+                            "late respondents; needs --wave or --date)")
+    group.add_argument("--marker", metavar="COLS",
+                       help="cmb: the marker variable's column(s), comma-separated")
+    group.add_argument("--wave", metavar="COL", help="nonresponse: the column with the wave "
+                                                      "(two values, early first in sort order)")
+    group.add_argument("--date", metavar="COL", help="nonresponse: the column with the date "
+                                                      "each answer came in")
+    group.add_argument("--split", default="0.5", metavar="X",
+                       help="nonresponse with --date: the early share (default 0.5), "
+                            "FIRST,LAST shares such as 0.25,0.25, or a date")
+    group.add_argument("--demographics", metavar="COLS",
+                       help="nonresponse: categorical columns to compare by chi-square test")
+
+
+def report_checks(args, res, data) -> list | None:
+    """The reviewer's checks ``--checks`` asks for, made from the fit and the data.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        With the options of :func:`add_check_options` (absent: no checks).
+    res : Result
+        The fit.
+    data : DataFrame or None
+        The data it was fitted to.
+
+    Returns
+    -------
+    list or None
+        Check names and tables for ``res.report(checks=...)``; None without ``--checks``.
+
+    Raises
+    ------
+    CliError
+        An unknown check, or a check without the data or options it needs.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from relqual.cli import report_checks
+    >>> report_checks(argparse.Namespace(checks=None), None, None) is None
+    True
+    """
+    wanted = [c.strip().lower() for c in (getattr(args, "checks", None) or "").split(",")
+              if c.strip()]
+    if not wanted:
+        return None
+    known = ("cmb", "compare", "nonresponse")
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise CliError(f"--checks: unknown check '{unknown[0]}'; use {', '.join(known)}")
+    if data is None and ("nonresponse" in wanted or args.marker):
+        raise CliError("--checks nonresponse and --marker need a DATA file")
+    out = []
+    for name in wanted:
+        if name == "cmb":
+            marker = [c.strip() for c in args.marker.split(",")] if args.marker else None
+            out.append(res.common_method(marker=marker, data=data) if marker else "cmb")
+        elif name == "compare":
+            out.append("compare")
+        else:
+            if not (args.wave or args.date):
+                raise CliError("--checks nonresponse needs --wave COL or --date COL")
+            split = args.split
+            try:
+                split = ([float(v) for v in split.split(",")] if "," in split
+                         else float(split))
+            except ValueError:
+                pass                                 # a date
+            demographics = ([c.strip() for c in args.demographics.split(",")]
+                            if args.demographics else ())
+            out.append(rq.nonresponse(data, wave=args.wave, date=args.date, items=res,
+                                      split=split, demographics=demographics))
+    return out
 
 
 # ---------------------------------------------------------------------------- power
@@ -1195,6 +1362,23 @@ def cmd_power(args) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------------------- app
+def cmd_app(args) -> int:
+    """``relqual app``: start the local web app (:mod:`relqual.app`, needs ``relqual[app]``).
+
+    Raises
+    ------
+    CliError
+        When Shiny is not installed (with the install command).
+    """
+    from .app import run_app
+    try:
+        run_app(host=args.host, port=args.port, launch_browser=not args.no_browser)
+    except ImportError as exc:
+        raise CliError(str(exc)) from None
+    return EXIT_OK
+
+
 # ---------------------------------------------------------------------------- main
 def build_parser() -> argparse.ArgumentParser:
     """The ``relqual`` argument parser; each sub-command sets ``func`` to its ``cmd_*`` function.
@@ -1230,8 +1414,9 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Fit MODEL to DATA and print a lavaan-style summary.")
     fit.add_argument("model", metavar="MODEL",
                      help="lavaan model syntax, a library model name or a model file path")
-    fit.add_argument("data", metavar="DATA",
-                     help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet")
+    fit.add_argument("data", metavar="DATA", nargs="?",
+                     help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet "
+                          "(or --cov FILE --nobs N)")
     fit.add_argument("--estimator", default=None,
                      help="estimator: ML (default), MLR, or WLSMV (the default with --ordered)")
     fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
@@ -1243,6 +1428,7 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--group", metavar="COL",
                      help="multigroup fit: one model per value of column COL")
     fit.add_argument("--json", metavar="OUT", help="also write estimates and fit measures as JSON")
+    add_summary_options(fit)
     add_data_options(fit)
     fit.set_defaults(func=cmd_fit)
 
@@ -1268,8 +1454,9 @@ def build_parser() -> argparse.ArgumentParser:
                                         "and package versions.")
     report.add_argument("model", metavar="MODEL",
                         help="lavaan model syntax, a library model name or a model file path")
-    report.add_argument("data", metavar="DATA",
-                        help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet")
+    report.add_argument("data", metavar="DATA", nargs="?",
+                        help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet "
+                             "(or --cov FILE --nobs N)")
     add_report_options(report)
     report.add_argument("--estimator", default=None,
                         help="estimator (default ML; WLSMV with --ordered)")
@@ -1277,7 +1464,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="missing-data handling (default listwise)")
     report.add_argument("--std-lv", action="store_true",
                         help="scale latent variables by fixing their variances to 1")
+    add_summary_options(report)
     add_data_options(report)
+    add_check_options(report)
     report.set_defaults(func=cmd_report)
 
     pw = sub.add_parser("power", help="Monte Carlo power, bias and coverage per parameter and n",
@@ -1308,6 +1497,14 @@ def build_parser() -> argparse.ArgumentParser:
     pw.add_argument("--out", metavar="FILE", help="write the full table as CSV")
     pw.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     pw.set_defaults(func=cmd_power)
+
+    app = sub.add_parser("app", help="start the web app in the browser (pip install "
+                                     "\"relqual[app]\")")
+    app.add_argument("--port", type=int, default=None, help="port (default 8000, else a free one)")
+    app.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
+                     "127.0.0.1: this computer only; another exposes the data to the network)")
+    app.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    app.set_defaults(func=cmd_app)
     return parser
 
 

@@ -219,6 +219,10 @@ def check_data(df: pd.DataFrame, model=None, likert=None, *, items=None,
     """
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"check_data needs a pandas DataFrame (got {type(df).__name__})")
+    if df.attrs.get("source") == "read_cov":
+        raise TypeError("check_data checks survey rows, and a covariance or correlation table has "
+                        "none: rq.read_cov has already checked the table (symmetry, correlations "
+                        "in [-1, 1], positive definiteness)")
     problems, notes = [], []
     model_name = None
     missing_rows, non_numeric_rows = [], []

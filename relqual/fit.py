@@ -13,31 +13,34 @@ import pandas as pd
 
 from .engine.threads import single_threaded
 from .estimation import estimate
+from .interaction import prepare as prepare_interaction
 from .ml import ML
 from .models import resolve_model
 from .options import FitOptions
 from .ordinal import WLSMV
 from .plsfit import PLS
 from .result import RelqualWarning, Result
+from .summary import DATA_LABEL, SummaryFamily, check_summary_fit, summary_data, wants_summary
 
 FAMILIES = {"ML": ML, "MLR": ML, "WLSMV": WLSMV, "PLS": PLS, "PLSC": PLS}
 
 
 @single_threaded
-def fit(model, data, estimator: str | None = None, missing: str = "listwise", ordered=None,
+def fit(model, data=None, estimator: str | None = None, missing: str = "listwise", ordered=None,
         group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,
         meanstructure: bool | None = None, fixed_x: bool = True,
         control: dict | None = None, n_jobs: int = 1, group_partial=(),
-        scheme: str = "path") -> Result:
+        scheme: str = "path", cov=None, cor=None, sd=None, means=None, n_obs=None,
+        names=None, interaction: str | None = None, interaction_pairs: str = "all") -> Result:
     """Fit a structural equation model to data, the way lavaan's ``sem()`` does.
 
     Parameters
     ----------
     model : str, ModelSpec or path
         lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a model file.
-    data : pandas.DataFrame
-        The survey (never modified).
+    data : pandas.DataFrame, optional
+        The survey (never modified); leave it out when fitting summary statistics.
     estimator : {"ML", "MLR", "WLSMV", "PLS", "PLSc"}, optional
         Maximum likelihood, robust ML (sandwich SEs, Yuan-Bentler scaled test), WLSMV for
         ordered items, or PLS-SEM (``=~`` Mode A, ``<~`` Mode B; :mod:`relqual.plsfit`) and
@@ -70,6 +73,19 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
         PLS's inner weighting scheme.
     n_jobs : int
         Worker processes for the bootstrap.
+    cov, cor, sd, means, n_obs, names
+        Summary statistics instead of ``data`` (lavaan's ``sample.cov``, ``sample.mean``,
+        ``sample.nobs``; see :mod:`relqual.summary`): a covariance matrix ``cov`` (or
+        correlations ``cor`` with standard deviations ``sd``), optional ``means`` (a mean
+        structure) and N ``n_obs``; a DataFrame, or an array with ``names``; dicts keyed by
+        group label for several groups. ML only; the covariance matrix is rescaled by
+        (N - 1) / N as lavaan's ``sample.cov.rescale``.
+    interaction : {"dblcent", "rca", "uca"}, optional
+        How a latent interaction term (``y ~ x + z + x:z``) is estimated: product indicators,
+        double-mean-centred (default), residual-centred or unconstrained
+        (:mod:`relqual.interaction`); a product of observed variables is a plain product column.
+    interaction_pairs : {"all", "matched"}
+        Every product of the two factors' indicators, or indicators paired in order.
 
     Returns
     -------
@@ -86,7 +102,20 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
     >>> mlr = rq.fit("f =~ x1 + x2 + x3 + x4", hs, estimator="MLR")
     >>> mlr.call["estimator"], mlr.n_obs
     ('MLR', 301)
+    >>> cov = hs[["x1", "x2", "x3", "x4"]].cov()            # a covariance matrix and N
+    >>> round(float(rq.fit("f =~ x1 + x2 + x3 + x4", cov=cov, n_obs=301).fit_measures()["chisq"]),
+    ...       3)
+    11.798
     """
+    summary = None
+    if wants_summary(cov=cov, cor=cor, sd=sd, means=means, n_obs=n_obs):
+        summary = summary_data(cov=cov, cor=cor, sd=sd, means=means, n_obs=n_obs, names=names)
+        group = check_summary_fit(data, summary, estimator=estimator, missing=missing,
+                                  ordered=ordered, se=se, bootstrap=bootstrap, engine=engine,
+                                  group=group)
+    elif data is None:
+        raise TypeError("fit() needs data (a DataFrame of survey rows) or summary statistics "
+                        "(cov=, or cor= with sd=, and n_obs=)")
     options = FitOptions.from_arguments(
         estimator=estimator, missing=missing, ordered=ordered, group=group,
         group_equal=group_equal, group_partial=group_partial, se=se, bootstrap=bootstrap,
@@ -95,10 +124,20 @@ def fit(model, data, estimator: str | None = None, missing: str = "listwise", or
     spec = resolve_model(model)
     if isinstance(data, dict):
         data = pd.DataFrame(data)
-    family = FAMILIES[options.estimator]
+    result_spec = spec
+    products = prepare_interaction(spec, data, options, interaction, interaction_pairs,
+                                   summary=summary is not None)
+    if products is not None:       # product indicators: an augmented model and data set
+        spec, data, options, result_spec = (products.spec, products.data, products.options,
+                                            products.result_spec)
+    family = FAMILIES[options.estimator] if summary is None else SummaryFamily(summary)
     problem = family.problem(spec, data, options)
     est = estimate(problem, options)
-    result = Result(spec=spec, estimate=est, call=_call(options, problem, est))
+    call = _call(options, problem, est)
+    if products is not None:
+        info = result_spec.extra["interaction"]
+        call.update(interaction=info["method"], interaction_pairs=info["pairs"])
+    result = Result(spec=result_spec, estimate=est, call=call)
     if options.se == "bootstrap":
         result = result.with_bootstrap(result.bootstrap(options.bootstrap, seed=options.seed,
                                                          n_jobs=options.n_jobs))
@@ -117,4 +156,6 @@ def _call(options: FitOptions, problem, est) -> dict:
         call.update(ordered=list(problem.ordinal["ordered"]), parameterization="delta",
                     se="robust.sem", test="scaled.shifted")
     call.update(getattr(est.opt, "call", {}))          # what the optimizer adds (semopy)
+    if isinstance(problem.family, SummaryFamily):
+        call.update(data=DATA_LABEL, source=problem.family.summary.describe())
     return call

@@ -78,7 +78,8 @@ INVARIANCE_COLUMNS = ["level", "group_equal", "npar", "chisq", "df", "pvalue", "
 
 
 # --------------------------------------------------------------------------- invariance
-def invariance(model, data, group: str, levels=("configural", "metric", "scalar", "strict"),
+def invariance(model, data=None, group: str | None = None,
+               levels=("configural", "metric", "scalar", "strict"),
                estimator: str = "ML", group_partial=(), *, criterion: str = "practical",
                alpha: float = ALPHA, delta_cfi: float = CUTOFFS["delta_cfi"][0],
                delta_rmsea: float = CUTOFFS["delta_rmsea"][0],
@@ -102,9 +103,11 @@ def invariance(model, data, group: str, levels=("configural", "metric", "scalar"
     model : str, ModelSpec or Path
         Anything :func:`relqual.fit` takes.
     data : DataFrame
-        The data, with the group column.
+        The data, with the group column (or leave it out and pass summary statistics per
+        group to :func:`relqual.fit` in ``fit_options``: ``cov={label: ...}``, ``means=``,
+        ``n_obs=``; scalar and strict levels need the means).
     group : str
-        The column that defines the groups.
+        The column that defines the groups (a name only, with summary statistics).
     levels : sequence of str
         The levels to fit, in order: "configural", "metric" (or "weak"), "scalar" (or
         "strong"), "strict".
@@ -150,7 +153,9 @@ def invariance(model, data, group: str, levels=("configural", "metric", "scalar"
     if criterion not in CRITERIA:
         raise ValueError(f"unknown criterion '{criterion}'; choose from {', '.join(CRITERIA)}")
     levels = _check_levels(levels)
-    _check_group_column(data, group)
+    summary = _summary_given(fit_options)
+    if not summary:
+        _check_group_column(data, group)
     if isinstance(group_partial, str):
         group_partial = [group_partial]
     if group_partial:          # every term names a parameter some level constrains (else: error)
@@ -170,6 +175,7 @@ def invariance(model, data, group: str, levels=("configural", "metric", "scalar"
     if "scalar" in fits and bool(table.loc[table["level"] == "scalar", "holds"].iloc[0]):
         latent = latent_means(fits["scalar"])
     highest = table.loc[table["holds"], "level"].iloc[-1] if table["holds"].any() else None
+    group = first.call.get("group") if group is None else group
     verdict = _verdict(table, first, group, highest, latent, criterion, alpha, delta_cfi,
                        delta_rmsea)
     table.attrs.update(
@@ -202,6 +208,11 @@ def _check_levels(levels) -> list[str]:
         raise ValueError(f"levels must be distinct and in the order {', '.join(LEVELS)} "
                          f"(got {list(levels)})")
     return names
+
+
+def _summary_given(fit_options: dict) -> bool:
+    """Whether summary statistics (cov=, cor=, ...) are among the options for fit()."""
+    return any(fit_options.get(k) is not None for k in ("cov", "cor", "n_obs"))
 
 
 def _check_group_column(data, group) -> None:
@@ -419,6 +430,7 @@ def compare_paths(model, data=None, group: str | None = None, paths=(), *,
     if hasattr(model, "problem"):                         # a fitted Result
         result = model
     else:
-        _check_group_column(data, group)
+        if not _summary_given(fit_options):
+            _check_group_column(data, group)
         result = fit(model, data, estimator=estimator, group=group, **fit_options)
     return compare_fitted_paths(result, paths)

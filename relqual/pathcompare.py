@@ -137,7 +137,10 @@ def _wald(result, rows) -> dict:
 def _lrt(result, lhs, op, rhs, rows) -> dict:
     """Refit the fit's problem with the path's rows sharing one parameter; test the difference."""
     constrained_table = result.partable.with_shared(rows)
-    problem = problem_from_rows(constrained_table, result.problem.data, result.problem.incomplete)
+    rebuild = getattr(result.problem.family, "with_partable", None)   # summary statistics
+    problem = (rebuild(result.problem, constrained_table) if rebuild is not None else
+               problem_from_rows(constrained_table, result.problem.data,
+                                 result.problem.incomplete))
     call = result.call
     options = FitOptions(estimator=call.get("estimator", "ML"),
                          control=dict(call.get("control") or {}))

@@ -601,8 +601,8 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
 
     Parameters
     ----------
-    model : str, ModelSpec or Path
-        The model to fit (library name, spec, model file or lavaan syntax).
+    model : str, ModelSpec, Path or Result
+        The model to fit (library name, spec, model file, lavaan syntax, or a fitted model).
     n : int or sequence of int
         The sample sizes.
     reps : int
@@ -625,8 +625,9 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
         Worker processes (local) or workers (a new LocalCluster).
     progress : bool, optional
         Show a progress bar (default: from 500 fits).
-    population : str, ModelSpec or Path, optional
-        The population values (default: the model's ``population`` block).
+    population : str, ModelSpec, Path or Result, optional
+        The population values (default: the model's ``population`` block; for a fitted
+        ``model``, its estimates, :func:`relqual.simulate.fitted_population`).
     missing : {"listwise", "fiml"}
         How replicates with missing cells are fitted.
     std_lv, fixed_x : bool
@@ -654,6 +655,9 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     """
     started = time.perf_counter()
     check_types(seed=seed)
+    if hasattr(model, "problem"):                 # a fitted model: its estimates as population
+        population = model if population is None else population
+        model = model.spec
     spec = resolve_model(model)
     sizes = _check_sizes(n)
     if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1:

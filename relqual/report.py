@@ -76,6 +76,9 @@ def data_fingerprint(result) -> str:
     >>> len(data_fingerprint(res))
     64
     """
+    summary = getattr(result, "summary_data", None)
+    if summary is not None:                  # a fit from summary statistics: hash them
+        return summary.fingerprint()
     used = result.used_data()
     groups = ([used[used["group"] == label].drop(columns="group") for label in result.group_labels]
               if "group" in used else [used])
@@ -111,6 +114,9 @@ def check_fitted_data(result, data) -> None:
     ValueError: data= is not the data this model was fitted to: ...
     """
     from .data import prepare_data
+    if getattr(result, "summary_data", None) is not None:
+        raise ValueError("data= was given, but this model was fitted to summary statistics "
+                         "(a covariance matrix), which have no rows to check; leave data= out")
     names = list(result.partable.roles.ov)
     used = result.used_data()
     try:
@@ -152,8 +158,21 @@ def fit_call(result, model_code: str | None = None, data_code: str | None = None
     lines = ["import relqual as rq"]
     if model_code == "model":
         lines.append(f'model = """\n{spec.syntax.strip()}\n"""')
-    lines.append(f"data = {data_code}" if data_code else "data = ...  # the same DataFrame")
-    lines.append("res = rq.fit(" + ", ".join([model_code, "data"] + options) + ")")
+    summary = getattr(result, "summary_data", None)
+    if summary is not None:                  # rq.fit(model, cov=..., n_obs=...)
+        lines.append(f"cov = {data_code}" if data_code else
+                     "cov = ...  # the same covariance matrix (e.g. rq.read_cov(...))")
+        single = summary.ngroups == 1
+        data_args = ["cov=cov", "n_obs=" + (str(summary.n_obs[0]) if single else repr(
+            dict(zip(summary.group_labels, summary.n_obs))))]
+        if summary.means is not None:
+            data_args.append("means=means")
+            lines.append("means = ...  # the same means")
+        options = [o for o in options if not o.startswith("group=")]
+    else:
+        lines.append(f"data = {data_code}" if data_code else "data = ...  # the same DataFrame")
+        data_args = ["data"]
+    lines.append("res = rq.fit(" + ", ".join([model_code] + data_args + options) + ")")
     return "\n".join(lines)
 
 
@@ -228,18 +247,26 @@ def report_warnings(record) -> list[str]:
 
 # ----------------------------------------------------------------------------- content
 def build_report(result, *, data=None, data_code: str | None = None,
-                 model_code: str | None = None, lang: str = "en", indirect_ci: str = "bootstrap",
+                 model_code: str | None = None, lang: str = "en", indirect_ci: str | None = None,
                  draws: int | None = 1000, seed=1, decimals: int = 3, title: str | None = None,
-                 diagram: dict | None = None) -> tuple[list[Block], list[Table], list[str]]:
+                 diagram: dict | None = None,
+                 checks=None) -> tuple[list[Block], list[Table], list[str]]:
     """The report as blocks (format-free), its tables, and the warnings raised while making it."""
     spec = result.spec
+    summary = getattr(result, "summary_data", None)
+    if indirect_ci is None:                  # no rows to resample in summary statistics
+        indirect_ci = "bootstrap" if summary is None else "montecarlo"
     if data is not None:
         check_fitted_data(result, data)
     caught: list[str] = []
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
+        if checks is not None:               # reviewer checks (relqual.checks), after the tables
+            from .checks import resolve_checks
+            checks = resolve_checks(result, checks)
         tables = apa_tables(result, decimals=decimals, lang=lang, indirect_ci=indirect_ci,
-                            draws=draws if indirect_ci != "delta" else None, seed=seed)
+                            draws=draws if indirect_ci != "delta" else None, seed=seed,
+                            checks=checks)
         fig = result.plot(lang=lang, **(diagram or {}))
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=150, facecolor="white")
@@ -266,9 +293,11 @@ def build_report(result, *, data=None, data_code: str | None = None,
     blocks = [Block("h1", title or f"relqual report: {name}")]
     fm = result.fit_measures()
     n_input = result.n_input
+    fitted_to = (f"{result.n_obs} of {n_input} rows" if summary is None else
+                 f"summary statistics (N = {result.n_obs})")
     blocks.append(Block("p", (
-        f"Model '{spec.name}' fitted by {result.call.get('estimator', 'ML')} to {result.n_obs} of "
-        f"{n_input} rows ({'converged' if result.converged else 'NOT converged'} after "
+        f"Model '{spec.name}' fitted by {result.call.get('estimator', 'ML')} to {fitted_to} "
+        f"({'converged' if result.converged else 'NOT converged'} after "
         f"{result.iterations} iterations): \u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, "
         f"{p_text(fm['pvalue'])}, "
         f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
@@ -295,10 +324,15 @@ def build_report(result, *, data=None, data_code: str | None = None,
 
     # data checks
     blocks.append(Block("h2", "Data checks"))
-    rows = [("Rows in the data", str(n_input)), ("Rows used", str(result.n_obs)),
-            ("Rows dropped", str(n_input - result.n_obs)),
-            ("Missing data", str(result.call.get("missing", "listwise"))),
-            ("Observed variables", str(len(result.partable.roles.ov)))]
+    if summary is None:
+        rows = [("Rows in the data", str(n_input)), ("Rows used", str(result.n_obs)),
+                ("Rows dropped", str(n_input - result.n_obs)),
+                ("Missing data", str(result.call.get("missing", "listwise"))),
+                ("Observed variables", str(len(result.partable.roles.ov)))]
+    else:
+        rows = [("Data", summary.describe()), ("N", str(result.n_obs)),
+                ("Observed variables", f"{len(result.partable.roles.ov)} of the "
+                                       f"{len(summary.names)} in the matrix")]
     if result.partable.ngroups > 1:
         rows.append(("Groups", ", ".join(map(str, result.group_labels))))
     blocks.append(Block("kv", rows))
@@ -352,7 +386,8 @@ def build_report(result, *, data=None, data_code: str | None = None,
     call += "\nres.report(path, " + ", ".join(report_opts) + ")"
     blocks.append(Block("pre", call, caption="The call"))
     versions = package_versions()
-    kv = [("Data used (SHA-256)", data_fingerprint(result)),
+    kv = [("Data used (SHA-256)" if summary is None else "Summary statistics used (SHA-256)",
+           data_fingerprint(result)),
           ("Created", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]
     kv += [(k, v) for k, v in versions.items()]
     blocks.append(Block("kv", kv))
@@ -485,16 +520,20 @@ def to_docx(blocks: list[Block], path) -> None:
 
 # ----------------------------------------------------------------------------- entry point
 def write_report(result, path, *, data=None, data_code: str | None = None,
-                 model_code: str | None = None, lang: str = "en", indirect_ci: str = "bootstrap",
+                 model_code: str | None = None, lang: str = "en", indirect_ci: str | None = None,
                  draws: int | None = 1000, seed=1, decimals: int = 3, title: str | None = None,
-                 diagram: dict | None = None) -> Path:
+                 diagram: dict | None = None, checks=None) -> Path:
     """Write the report of ``result`` to ``path`` (.html, .docx or .md) and return the path.
 
     ``data``: the DataFrame the model was fitted to, for the item checks (optional).
     ``data_code``: how the data was loaded, for the reproducibility section (e.g.
-    ``'rq.read_survey("survey.sav")'``). ``indirect_ci``: "bootstrap" (default; ``draws``
-    resamples with ``seed``), "montecarlo" or "delta". ``lang``: "en" or "zh" (construct names in
-    the diagram and tables). ``diagram``: options for :meth:`Result.plot`.
+    ``'rq.read_survey("survey.sav")'``; for a fit from summary statistics, how ``cov`` was
+    made, e.g. ``'rq.read_cov("table.txt")'``). ``indirect_ci``: "bootstrap" (the default for
+    raw data; ``draws`` resamples with ``seed``), "montecarlo" (the default for summary
+    statistics) or "delta". ``lang``: "en" or "zh" (construct names in
+    the diagram and tables). ``diagram``: options for :meth:`Result.plot`. ``checks``: the
+    reviewer's checks after the tables ("cmb", "compare", or tables from
+    ``res.common_method()``, ``rq.compare()``, ``rq.nonresponse()``).
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -502,7 +541,7 @@ def write_report(result, path, *, data=None, data_code: str | None = None,
         raise ValueError(f"cannot write a report to '{path}': use a .html, .docx or .md file name")
     blocks, _, _ = build_report(result, data=data, data_code=data_code, model_code=model_code,
                                 lang=lang, indirect_ci=indirect_ci, draws=draws, seed=seed,
-                                decimals=decimals, title=title, diagram=diagram)
+                                decimals=decimals, title=title, diagram=diagram, checks=checks)
     if suffix in (".html", ".htm"):
         path.write_text(to_html(blocks), encoding="utf-8")
     elif suffix == ".md":

@@ -1397,7 +1397,9 @@ class Result:
         ----------
         **options
             See :func:`relqual.tables.apa_tables` (``decimals``, ``lang``, ``indirect_ci``,
-            ``draws``, ``seed``, ``include``).
+            ``draws``, ``seed``, ``include``, ``checks``: reviewer checks by name, "cmb" and
+            "compare", or as tables from ``res.common_method()``, ``rq.compare()`` and
+            ``rq.nonresponse()``; :func:`relqual.checks.resolve_checks`).
 
         Returns
         -------
@@ -1413,9 +1415,17 @@ class Result:
         >>> [table.name for table in res.tables(include=["fit", "paths"])]
         ['fit', 'paths']
         """
+        if options.get("checks") is not None:
+            from .checks import resolve_checks
+            options["checks"] = resolve_checks(self, options["checks"])
         if self._is_pls:                    # the PLS-SEM reporting checklist (Hair et al. 2019)
             from .plstables import pls_tables
-            return pls_tables(self, decimals=options.get("decimals", 3))
+            out = pls_tables(self, decimals=options.get("decimals", 3))
+            for check in options.get("checks") or ():
+                for table in check.apa_tables(options.get("decimals", 3)):
+                    table.number = len(out) + 1
+                    out.append(table)
+            return out
         from .tables import apa_tables
         return apa_tables(self, **options)
 

@@ -83,8 +83,9 @@ def population_syntax(model) -> str:
 
     Parameters
     ----------
-    model : ModelSpec, str or Path
-        A library model name, a model file, a ModelSpec, or lavaan syntax (returned as is).
+    model : ModelSpec, str, Path or Result
+        A library model name, a model file, a ModelSpec, lavaan syntax (returned as is), or a
+        fitted single-group model (its estimates, :func:`fitted_population`).
 
     Returns
     -------
@@ -99,6 +100,11 @@ def population_syntax(model) -> str:
     CF  =~ 0.78*cf1 + 0.74*cf2 + 0.70*cf3 + 0.66*cf4
     ...
     """
+    if hasattr(model, "problem") and hasattr(model, "partable"):      # a fitted Result
+        if model.partable.ngroups > 1:
+            raise ValueError("a multigroup fit has one set of population values per group: use "
+                             "relqual.simulate.fitted_population(res, group=...)")
+        return fitted_population(model)
     if isinstance(model, model_library.ModelSpec):
         spec = model
     elif isinstance(model, str) and any(op in model for op in ("~", ":=")):
@@ -109,6 +115,62 @@ def population_syntax(model) -> str:
         raise TypeError("model must be population syntax, a ModelSpec, a library model name or a "
                         f"path to a model file (got {type(model).__name__})")
     return spec.population if spec.population else spec.syntax
+
+
+def fitted_population(result, group: int = 1, digits: int = 10) -> str:
+    """Population syntax from a fitted model: every parameter of one group fixed at its
+    estimate (fixed.x covariates at their sample moments), for :func:`simulate` and
+    :func:`relqual.power` from a fit, e.g. one to a published table. ``:=`` definitions and
+    labels are left out.
+
+    Parameters
+    ----------
+    result : relqual.Result
+        A fitted ML-family model.
+    group : int
+        The group (1-based) of a multigroup fit.
+    digits : int
+        Decimals written.
+
+    Returns
+    -------
+    str
+        lavaan syntax, one line per parameter.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.simulate import fitted_population
+    >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+    >>> print(fitted_population(res, digits=3))
+    f =~ 1*x1
+    f =~ 0.778*x2
+    f =~ 1.107*x3
+    x1 ~~ 0.835*x1
+    x2 ~~ 1.065*x2
+    x3 ~~ 0.633*x3
+    f ~~ 0.524*f
+    <BLANKLINE>
+    >>> rq.simulate(res, n=5, seed=1).shape
+    (5, 3)
+    """
+    col = result.partable.col
+    values = result.row_values(result.x)
+    if not 1 <= group <= result.partable.ngroups:
+        raise ValueError(f"group must be between 1 and {result.partable.ngroups} (got {group})")
+
+    def num(v):
+        text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+        return "0" if text in ("", "-0") else text
+
+    lines = []
+    for k in np.flatnonzero((col["group"] == group) & np.isin(col["op"], ["=~", "~", "~~", "~1"])):
+        lhs, op, rhs = col["lhs"][k], col["op"][k], col["rhs"][k]
+        if not np.isfinite(values[k]):
+            raise ValueError(f"'{lhs} {op} {rhs}' has no finite estimate; refit the model")
+        lines.append(f"{lhs} ~ {num(values[k])}*1" if op == "~1"
+                     else f"{lhs} {op} {num(values[k])}*{rhs}")
+    return "\n".join(lines) + "\n"
 
 
 def population_model(model) -> tuple[ParTable, RamModel]:

@@ -312,7 +312,8 @@ def _parse_formula(text: str, line: int) -> list[Statement]:
         return [Statement(lhs_text.replace(" ", ""), normalized, rhs_text.replace(" ", ""),
                           line, text)]
 
-    lhs_names = [_check_name(name, line, text) for name in _split_top(lhs_text, "+", line, text)]
+    lhs_names = [_check_variable(name, line, text)
+                 for name in _split_top(lhs_text, "+", line, text)]
     terms = []
     for term in _split_top(rhs_text, "+", line, text):
         parts = _split_top(term, "*", line, text)
@@ -327,7 +328,7 @@ def _parse_formula(text: str, line: int) -> list[Statement]:
             if not re.fullmatch(r"t\d+", variable):
                 raise ModelSyntaxError("thresholds are written t1, t2, ...", line, variable, text)
         else:
-            _check_name(variable, line, text)
+            _check_variable(variable, line, text)
         terms.append((this_op, rhs, modifier if isinstance(modifier, list) else [modifier]))
     return [Statement(lhs, this_op, rhs, line, text, list(mods))       # lavaan's order
             for lhs in lhs_names for this_op, rhs, mods in terms]
@@ -382,6 +383,20 @@ def _check_name(name: str, line: int, text: str) -> str:
         raise ModelSyntaxError("not a valid variable name" + _input_hint(name), line,
                                name or "(empty)", text)
     return name
+
+
+def _check_variable(name: str, line: int, text: str) -> str:
+    """A variable name, or a product term ``x:z`` (names joined by ':', lavaan's interaction
+    term; which methods estimate it is decided by :mod:`relqual.interaction`)."""
+    name = name.strip()
+    if ":" in name:
+        for part in name.split(":"):
+            if not is_name(part.strip()) or part != part.strip():
+                raise ModelSyntaxError("not a valid interaction term (write names joined by "
+                                       "':', e.g. sat:comp)" + _input_hint(name), line,
+                                       name, text)
+        return name
+    return _check_name(name, line, text)
 
 
 def _split_top(text: str, sep: str, line: int, full: str) -> list[str]:

@@ -792,9 +792,10 @@ def fit_table(result, decimals: int = 3) -> Table:
 
 
 def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "delta",
-               draws: int | None = None, seed=None, include=None) -> list[Table]:
+               draws: int | None = None, seed=None, include=None, checks=None) -> list[Table]:
     """The APA tables of a fit, numbered in chapter-4 order: fit, measurement, discriminant
-    validity, structural paths, indirect effects (those that apply to the model).
+    validity, structural paths, indirect effects (those that apply to the model), then the
+    reviewer's checks given in ``checks``.
 
     Parameters
     ----------
@@ -812,6 +813,9 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
         Their seed.
     include : list of str, optional
         The tables to make, of "fit", "measurement", "discriminant", "paths", "indirect".
+    checks : list of CheckTable, optional
+        Reviewer checks (``res.common_method()``, ``rq.compare()``, ``rq.nonresponse()``);
+        ``res.tables(checks=["cmb", "compare"])`` also takes their names.
 
     Returns
     -------
@@ -850,6 +854,13 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
         if status:                  # said where the numbers are: in the title and the note
             t.title = f"{t.title} ({status[0]})"
             t.note = f"{status[1]} {t.note}".strip()
+    for check in checks or ():         # reviewer checks: their own models, their own notes
+        if not hasattr(check, "apa_tables"):
+            raise TypeError(f"checks= takes check tables here; names such as {check!r} work "
+                            "in res.tables(checks=...) and res.report(..., checks=...)")
+        for t in check.apa_tables(decimals):
+            t.number = len(out) + 1
+            out.append(t)
     return out
 
 

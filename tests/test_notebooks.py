@@ -34,7 +34,7 @@ def kernel_dir(tmp_path_factory, ):
 
 def test_the_worked_examples_are_there():
     assert {"01_quick_start", "02_thesis_walkthrough", "03_instructor_demo",
-            "05_pls_and_ml"} <= {p.stem for p in NOTEBOOKS}
+            "04_published_table", "05_pls_and_ml"} <= {p.stem for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

@@ -12,7 +12,13 @@ Rscript tests/reference/lavaan_reference.R tests/reference/cases.json tests/refe
 if [ "$#" -eq 0 ]; then
   Rscript tests/reference/semtools_reference.R tests/reference/semtools.json
   Rscript tests/reference/groups_reference.R tests/reference/groups.json
+  Rscript tests/reference/summary_reference.R tests/reference/summary_stats.json
   Rscript tests/reference/bootstrap_reference.R
   Rscript tests/reference/mlr_lrt_reference.R
   Rscript tests/reference/power_reference.R tests/reference/power_rmsea.json
+  Rscript tests/reference/interaction_reference.R tests/reference/interaction.json
+  # PROCESS references need pyprocessmacro 2.2.0 in its own venv (see tests/reference/README.md)
+  if [ -x /tmp/process-venv/bin/python ]; then
+    /tmp/process-venv/bin/python tests/reference/process_reference.py tests/reference/process.json
+  fi
 fi

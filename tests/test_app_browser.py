@@ -1,0 +1,311 @@
+"""The web app in a real browser (issue 16): Playwright drives Debian's Chromium
+(/usr/bin/chromium, or $RELQUAL_CHROMIUM) against ``relqual app`` started on a free port.
+
+Skipped, with the reason, only when Playwright or Chromium is absent (``.ci/run`` installs both).
+Screenshots of each main screen go to $RELQUAL_SCREENSHOTS (default: the system's temporary
+folder, relqual-app-screenshots/).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pytest
+
+import relqual as rq
+
+pytest.importorskip("shiny", reason='the web app needs Shiny: pip install "relqual[app]"')
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="Playwright is not installed (pip install playwright)")
+CHROMIUM = os.environ.get("RELQUAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+        "--no-first-run", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+SHOTS = Path(os.environ.get("RELQUAL_SCREENSHOTS",
+                            Path(tempfile.gettempdir()) / "relqual-app-screenshots"))
+LIMIT_MB = 1          # the app's upload limit in these tests, so a too-large file is small
+TIMEOUT = 30_000      # ms
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = free_port()
+    env = {**os.environ, "RELQUAL_APP_MAX_UPLOAD_MB": str(LIMIT_MB), "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen([sys.executable, "-m", "relqual", "app", "--no-browser", "--port",
+                             str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"relqual app stopped: {proc.stdout.read().decode()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail("relqual app did not start within 60 s")
+    yield f"http://127.0.0.1:{port}/"
+    proc.terminate()
+    try:
+        output = proc.communicate(timeout=10)[0].decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        output = proc.communicate()[0].decode(errors="replace")
+    assert "Traceback" not in output, output[-3000:]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url)
+    page.wait_for_selector("#data_status .rq-ok")         # the bundled survey, read
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def survey_csv(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("files") / "my_survey.csv"
+    rq.datasets.load("relationship_quality").to_csv(path, index=False)
+    return path
+
+
+def shot(page, name: str) -> None:
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def upload(page, path: Path) -> None:
+    tab(page, "data")
+    page.check("input[name=source][value=upload]")
+    page.set_input_files("#upload", str(path))
+
+
+def tab(page, value: str) -> None:
+    page.click(f"a[data-value={value}]")
+
+
+def estimate(page) -> float:
+    tab(page, "estimate")
+    page.evaluate("document.getElementById('results').innerHTML = ''")
+    start = time.monotonic()
+    page.click("#estimate")
+    page.wait_for_selector("#results .rq-fit, #results .rq-error")
+    return time.monotonic() - start
+
+
+def cell(page, table: str, row: str, column: int) -> str:
+    return page.locator(f"{table} tr", has_text=row).first.locator("td").nth(column).inner_text()
+
+
+def reference_fit():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+
+
+def test_researcher_path_upload_fit_chinese_download(page, survey_csv, tmp_path):
+    import docx
+
+    shot(page, "1_data_bundled")
+    upload(page, survey_csv)
+    page.wait_for_selector("#data_status .rq-ok:has-text('my_survey.csv')")
+    assert "600 rows, 22 columns" in page.inner_text("#data_status")
+    page.wait_for_selector("#data_check table")
+    shot(page, "1_data_uploaded")
+
+    tab(page, "model")
+    page.select_option("#library_model", "relationship_quality")
+    page.wait_for_selector("#model_diagram img")
+    assert "Every item of the model is a column" in page.inner_text("#mapping")
+    assert page.locator("#model_info tr", has_text="H1").count() == 1
+    shot(page, "2_model")
+
+    seconds = estimate(page)
+    assert page.locator("#results .rq-error").count() == 0, page.inner_text("#results")
+    assert seconds < 10, f"the fit appeared after {seconds:.1f} s"
+    res = reference_fit()
+    assert cell(page, "table.rq-fit", "CFI", 1) == f"{res.fit_measures()['cfi']:.3f}"
+    assert cell(page, "table.rq-fit", "SRMR", 1) == \
+        f"{res.fit_measures()['srmr']:.3f}".replace("0.", ".", 1)
+    h1 = res.paths().query("lhs == 'SAT' and rhs == 'CF'").iloc[0]
+    assert cell(page, "table.rq-paths", "H1", 3) == f"{h1['std_all']:.3f}"
+    assert cell(page, "table.rq-paths", "H1", 8) == "supported"
+    diagram = page.locator("#results img.rq-diagram")
+    assert diagram.evaluate("img => img.complete && img.naturalWidth > 300")
+    shot(page, "3_results")
+
+    page.check("input[name=lang][value=zh]")
+    page.wait_for_selector("#results h4:has-text('模型拟合')")
+    headings = page.locator("#results h4").all_inner_texts()
+    assert {"模型拟合", "结构路径与假设检验", "路径图"} <= set(headings)
+    assert page.inner_text("a[data-value=data]") == "1 数据"
+    assert cell(page, "table.rq-paths", "H1", 8) == "支持"
+    shot(page, "4_results_zh")
+
+    with page.expect_download() as info:
+        page.click("#dl_docx")
+    download = info.value
+    assert download.suggested_filename == "relqual-report-zh.docx"
+    path = tmp_path / "report.docx"
+    download.save_as(path)
+    rows = {row.cells[0].text: [c.text for c in row.cells] for table in docx.Document(path).tables
+            for row in table.rows}
+    assert rows["CFI"][1] == f"{res.fit_measures()['cfi']:.3f}"
+
+    with page.expect_download() as info:
+        page.click("#dl_code")
+    code = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "rq.read_survey('my_survey.csv')" in code and "rq.fit('relationship_quality'" in code
+
+
+def test_syntax_error_shows_its_line(page):
+    tab(page, "model")
+    page.check("input[name=model_source][value=syntax]")
+    page.fill("#syntax", "SAT =~ sat1 + sat2 + sat3\nTR =~ tr1 + tr2 + tr3\nTR ~ SAT +\n")
+    page.wait_for_selector("#syntax_status .rq-error")
+    status = page.inner_text("#syntax_status")
+    assert "Syntax error in line 3" in status
+    assert page.inner_text("#syntax_status .bad").startswith("3")
+    shot(page, "2_model_syntax_error")
+    page.fill("#syntax", "SAT =~ sat1 + sat2 + sat3\nTR =~ tr1 + tr2 + tr3\nTR ~ SAT\n")
+    page.wait_for_selector("#syntax_status .rq-ok")
+    assert "1 paths" in page.inner_text("#syntax_status")
+    estimate(page)
+    assert page.locator("table.rq-paths td", has_text="Satisfaction → Trust in the firm").count()
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("notes.pdf", b"%PDF-1.4 not a survey", "is not a survey file this app reads"),
+    ("empty.csv", b"", "The file is empty"),
+    ("one_column.csv", b"score\n1\n2\n3\n", "only one column"),
+    ("big.csv", b"a,b\n" + b"1,2\n" * (LIMIT_MB * 300_000), f"the limit is {LIMIT_MB} MB"),
+])
+def test_bad_files_show_a_message_and_the_app_keeps_working(page, tmp_path, name, content,
+                                                            message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    upload(page, path)
+    page.wait_for_selector("#data_status .rq-error")
+    text = page.inner_text("#data_status")
+    assert message in text and "Traceback" not in text
+    shot(page, f"1_data_error_{Path(name).stem}")
+    tab(page, "data")
+    page.check("input[name=source][value=bundled]")
+    page.wait_for_selector("#data_status .rq-ok")
+    estimate(page)
+    assert page.locator("table.rq-fit").count() == 1
+
+
+def test_absent_and_non_numeric_columns(page, tmp_path):
+    df = rq.datasets.load("relationship_quality").rename(columns={"sat1": "SAT_1"})
+    df = df.drop(columns=["tr2"])
+    path = tmp_path / "renamed.csv"
+    df.to_csv(path, index=False)
+    upload(page, path)
+    page.wait_for_selector("#data_status .rq-ok:has-text('renamed.csv')")
+    tab(page, "model")
+    page.wait_for_selector("#mapping select")
+    selects = page.locator("#mapping select")
+    assert selects.count() == 2
+    assert selects.nth(0).input_value() == "SAT_1"              # suggested
+    assert selects.nth(1).input_value() == ""                   # nothing close to tr2
+    shot(page, "2_model_mapping")
+    estimate(page)
+    assert "Pick a column for: tr2" in page.inner_text("#results .rq-error")
+
+    df = rq.datasets.load("relationship_quality").astype({"sat2": object})
+    df.loc[5, "sat2"] = "agree"
+    path = tmp_path / "text.csv"
+    df.to_csv(path, index=False)
+    upload(page, path)
+    page.wait_for_selector("#data_status .rq-ok:has-text('text.csv')")
+    estimate(page)
+    error = page.inner_text("#results .rq-error")
+    assert "sat2" in error and "Traceback" not in error
+    shot(page, "3_results_error")
+
+
+def test_each_session_sees_only_its_own_data(browser, app_url, survey_csv):
+    first, second = browser.new_page(), browser.new_page()
+    for p in (first, second):
+        p.set_default_timeout(TIMEOUT)
+        p.goto(app_url)
+        p.wait_for_selector("#data_status .rq-ok")
+    upload(first, survey_csv)
+    first.wait_for_selector("#data_status .rq-ok:has-text('my_survey.csv')")
+    second.check("input[name=source][value=upload]")
+    second.wait_for_timeout(500)
+    assert "my_survey.csv" not in second.inner_text("#data_status")
+    assert "No data yet" in second.inner_text("#data_status")
+    first.close()
+    second.close()
+
+
+def test_instructor_slider_changes_the_simulated_estimate(page):
+    tab(page, "simulate")
+    page.wait_for_selector("#sim_sliders input.js-range-slider")
+    page.click("#sim_run")
+    page.wait_for_selector("table.rq-sim")
+    before = float(cell(page, "table.rq-sim", "Commercial friendship → Satisfaction", 2))
+    shot(page, "5_simulate")
+    slider = page.locator("#sim_sliders input.js-range-slider").first
+    slider.evaluate("el => $(el).data('ionRangeSlider').update({from: 0.8})")
+    page.wait_for_timeout(500)
+    page.click("#sim_run")
+    page.wait_for_function(
+        "() => { const c = document.querySelector('table.rq-sim tbody tr td:nth-child(2)');"
+        " return c && c.textContent === '0.80'; }")
+    after = float(cell(page, "table.rq-sim", "Commercial friendship → Satisfaction", 2))
+    assert before < 0.55 < after, (before, after)
+    page.check("input[name=lang][value=zh]")
+    page.wait_for_selector("table.rq-sim th:has-text('总体 β')")
+    shot(page, "5_simulate_zh")
+    assert re.search("[\u4e00-\u9fff]", page.inner_text("#sim_results"))
+
+
+def test_a_long_bootstrap_can_be_cancelled(page):
+    tab(page, "estimate")
+    page.fill("#draws", "1000")
+    page.evaluate("document.getElementById('results').innerHTML = ''")
+    page.click("#estimate")
+    page.wait_for_selector("#results p:has-text('Estimating')")
+    assert page.locator("#estimate").is_disabled()              # busy while it runs
+    page.click("#cancel")
+    page.wait_for_selector("#results p:has-text('Estimation cancelled')", timeout=5_000)
+    page.fill("#draws", "0")
+    estimate(page)                                             # and the app goes on working
+    assert page.locator("table.rq-fit").count() == 1
