@@ -45,8 +45,7 @@ class PLSFamily:
                  "bollen_stine": "the Bollen-Stine bootstrap (a covariance-based test)",
                  "measurement_report": "the measurement report",
                  "item_diagnostics": "item diagnostics", "compare_paths": "compare_paths()",
-                 "effects": "effects() and indirect()", "factor_scores": "factor_scores()",
-                 "fornell_larcker": "fornell_larcker()"}
+                 "factor_scores": "factor_scores()"}
         estimator = problem.pls["estimator"]
         return {feature: f"{what} is not available for estimator='{estimator}' fits yet"
                 for feature, what in whats.items()}

@@ -766,6 +766,17 @@ class Result:
         1   visual    speed    True
         2  textual    speed    True
         """
+        if self._is_pls:                   # sqrt(AVE) on the diagonal, construct correlations
+            from . import plsmeasures
+            F = plsmeasures.fornell_larcker_matrix(self)
+            if matrix:
+                return F
+            names = list(F.index)
+            rows = [dict(factor_1=a, factor_2=b, correlation=F.loc[a, b],
+                         sqrt_ave_1=F.loc[a, a], sqrt_ave_2=F.loc[b, b],
+                         passes=abs(F.loc[a, b]) < min(F.loc[a, a], F.loc[b, b]))
+                    for k, a in enumerate(names) for b in names[k + 1:]]
+            return pd.DataFrame(rows)
         from . import measurement
         return measurement.fornell_larcker(self, matrix, group)
 
@@ -1193,6 +1204,10 @@ class Result:
         4           total  ind60  dem65  1.727
         5          direct  dem60  dem65  0.864
         """
+        if self._is_pls:                   # from the paths; bootstrap intervals with ci="bootstrap"
+            from . import plsmeasures
+            return plsmeasures.effects_frame(self, draws=(n or 1000) if ci == "bootstrap" else 0,
+                                             seed=seed, level=level)
         return effects_table(self, ci=ci, n=n, seed=seed, level=level, boot_ci=boot_ci,
                              n_jobs=n_jobs)
 

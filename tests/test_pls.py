@@ -230,3 +230,43 @@ def test_tables_follow_the_pls_reporting_checklist():
     boot = res.with_bootstrap(res.bootstrap(30, seed=1))
     structural = boot.tables()[2]
     assert "30 bootstrap resamples" in structural.note and structural.data["t"].notna().all()
+
+
+def test_total_effects(fitted):
+    case, res = fitted
+    total = res.effects().query("effect == 'total'").set_index(["from", "to"])["est"]
+    for row in case["results"]["total_effects"]:
+        assert total[(row["from"], row["to"])] == pytest.approx(row["est"], abs=TOL)
+
+
+def test_fornell_larcker(fitted):
+    case, res = fitted
+    ref = case["results"]["fornell_larcker"]
+    theirs = pd.DataFrame(ref["data"], index=ref["rownames"], columns=ref["colnames"])
+    ours = res.fornell_larcker(matrix=True)
+    consistent = case["estimator"] == "PLSc"
+    for a in theirs.index:
+        for b in theirs.columns:
+            value = theirs.loc[a, b]
+            if value is None or not np.isfinite(value):
+                continue
+            if consistent and a != b:
+                # seminr 0.2.1 correlates the uncorrected scores; relqual uses PLSc's consistent
+                # construct correlations (Dijkstra & Henseler 2015), as SmartPLS does
+                ref = case["results"]["construct_correlations"]
+                scores = pd.DataFrame(ref["data"], index=ref["rownames"], columns=ref["colnames"])
+                rho = case["results"]["reliability"]
+                value = scores.loc[a, b] / np.sqrt(rho[a]["rho_a"] * rho[b]["rho_a"])
+            assert ours.loc[a, b] == pytest.approx(value, abs=TOL), (a, b)
+
+
+def test_specific_indirect_effects_multiply_their_paths():
+    _, res = fit_case("rq_survey_path")
+    paths = res.paths().set_index(["rhs", "lhs"])["est"]
+    effects = res.indirect(ci="bootstrap", n=40, seed=3)
+    row = effects[effects["path"] == "CF -> SAT -> TR"].iloc[0]
+    assert row["est"] == pytest.approx(paths[("CF", "SAT")] * paths[("SAT", "TR")])
+    assert row["ci_lower"] < row["est"] < row["ci_upper"] and row["se"] > 0
+    parts = effects[(effects["from"] == "CF") & (effects["to"] == "CC")]
+    total = parts.query("effect == 'total'")["est"].iloc[0]
+    assert total == pytest.approx(parts.query("effect in ['direct', 'indirect']")["est"].sum())
