@@ -82,7 +82,17 @@ class DataReport:
 
     @property
     def ok(self) -> bool:
-        """True when no problem was found."""
+        """True when no problem was found.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> import relqual as rq
+        >>> rq.check_data(rq.datasets.load("holzinger_swineford"), "f =~ x1 + x2 + x3").ok
+        True
+        >>> rq.check_data(pd.DataFrame({"q1": [1, 5, 3], "q2": [2, 9, 4]}), likert=(1, 5)).ok
+        False
+        """
         return not self.problems
 
     def to_text(self) -> str:

@@ -14,7 +14,14 @@ from .conventions import CI_LEVEL
 
 def norm_inter(t: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Quantiles with interpolation on the normal scale (Davison & Hinkley 1997, eq. 5.8; the
-    ``norm.inter`` rule of R's boot package that lavaan uses for bootstrap intervals)."""
+    ``norm.inter`` rule of R's boot package that lavaan uses for bootstrap intervals).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> norm_inter(np.arange(1.0, 100.0), np.array([0.025, 0.5, 0.975])).round(3)
+    array([ 2.542, 50.   , 97.458])
+    """
     t = np.sort(t[np.isfinite(t)])
     R = len(t)
     out = np.empty(len(alpha))
@@ -39,6 +46,18 @@ def bootstrap_interval(t: np.ndarray, estimate: float, level: float = CI_LEVEL,
 
     BC / BCa (Efron 1987): z0 = Phi^-1(share of draws below the estimate); the quantile levels
     become Phi(z0 + (z0 + z_a) / (1 - acc (z0 + z_a))), with acc = 0 for the simple version.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> draws = np.arange(1.0, 100.0)                   # 99 bootstrap values of an estimate
+    >>> [round(float(v), 3) for v in bootstrap_interval(draws, 50.0)]
+    [2.542, 97.458]
+    >>> [round(float(v), 3) for v in bootstrap_interval(draws, 40.0, method="bc")]
+    [1.0, 92.237]
+    >>> [round(float(v), 3) for v in bootstrap_interval(draws, 40.0, method="bca",
+    ...                                                 acceleration=0.05)]
+    [1.19, 94.258]
     """
     t = t[np.isfinite(t)]
     alpha = np.array([(1 - level) / 2, (1 + level) / 2])
@@ -58,7 +77,18 @@ def bootstrap_interval(t: np.ndarray, estimate: float, level: float = CI_LEVEL,
 
 
 def jackknife_acceleration(jack: np.ndarray) -> np.ndarray:
-    """BCa acceleration from leave-one-out values (rows: left-out case; Efron 1987, eq. 6.6)."""
+    """BCa acceleration from leave-one-out values (rows: left-out case; Efron 1987, eq. 6.6).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.array([1.0, 2.0, 3.0, 4.0, 10.0])
+    >>> jack = np.array([[np.delete(x, i).mean()] for i in range(len(x))])  # leave-one-out means
+    >>> jackknife_acceleration(jack).round(4)
+    array([0.0849])
+    >>> jackknife_acceleration(np.array([[1.0], [2.0], [3.0]]))          # symmetric: no skew
+    array([0.])
+    """
     centred = jack.mean(axis=0) - jack
     with np.errstate(invalid="ignore", divide="ignore"):
         return (centred ** 3).sum(axis=0) / (6.0 * ((centred ** 2).sum(axis=0)) ** 1.5)

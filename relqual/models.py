@@ -37,7 +37,17 @@ CATALOG = "constructs"          # models/constructs.toml: the construct catalog,
 
 @dataclass
 class ModelSpec:
-    """A library model: lavaan syntax plus the theory around it."""
+    """A library model: lavaan syntax plus the theory around it.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> spec = rq.models.load("relationship_quality")
+    >>> spec.name, sorted(spec.constructs), len(spec.hypotheses)
+    ('relationship_quality', ['AC', 'CC', 'CF', 'SAT', 'TR'], 9)
+    >>> rq.models.ModelSpec(name="sat", syntax="SAT =~ sat1 + sat2 + sat3", title="Satisfaction")
+    ModelSpec('sat': Satisfaction)
+    """
 
     name: str
     syntax: str
@@ -102,6 +112,17 @@ class ModelSpec:
         return cls(**values, extra={k: v for k, v in raw.items() if k not in known})
 
     def hypotheses_table(self) -> pd.DataFrame:
+        """The hypotheses as a table: ``id lhs op rhs sign statement statement_zh``.
+
+        Examples
+        --------
+        >>> table = load("relationship_quality").hypotheses_table()
+        >>> table[["id", "lhs", "op", "rhs", "sign"]].head(3)
+           id  lhs op  rhs sign
+        0  H1  SAT  ~   CF    +
+        1  H2   TR  ~  SAT    +
+        2  H3   TR  ~   CF    +
+        """
         return pd.DataFrame(self.hypotheses)
 
     def label(self, name: str, lang: str = "en") -> str:
@@ -130,13 +151,31 @@ class ModelSpec:
     def plot(self, path=None, **options):
         """The hypothesised model before any data: hypothesis ids and expected signs on the
         arrows (``lang="zh"`` for Chinese labels; ``path`` saves PNG/SVG/PDF). Returns a
-        matplotlib Figure (options: :func:`relqual.plot.model_diagram`)."""
+        matplotlib Figure (options: :func:`relqual.plot.model_diagram`).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> fig = load("relationship_quality").plot()
+        >>> len(fig.axes), bool(fig.axes[0].texts)
+        (1, True)
+        >>> plt.close(fig)
+        """
         from .plot import model_diagram
         return model_diagram(self, path, **options)
 
     def alternative(self, name: str) -> ModelSpec:
         """A competing model in ``[alternatives.NAME]``: same constructs and population (the
-        data-generating model), its own syntax and hypotheses. Also ``load("model:NAME")``."""
+        data-generating model), its own syntax and hypotheses. Also ``load("model:NAME")``.
+
+        Examples
+        --------
+        >>> alt = load("loyalty_stages").alternative("with_skips")
+        >>> alt.name, alt.extra
+        ('loyalty_stages:with_skips', {'alternative_of': 'loyalty_stages'})
+        >>> load("loyalty_stages:with_skips").syntax == alt.syntax
+        True
+        """
         if name not in self.alternatives:
             have = ", ".join(sorted(self.alternatives)) or "none"
             raise KeyError(f"model '{self.name}' has no alternative '{name}' "
@@ -239,7 +278,19 @@ def _resolve_constructs(constructs, syntax: str) -> dict:
 
 def constructs() -> pd.DataFrame:
     """The construct catalog: one row per construct (``id label label_zh definition dimensions
-    source n_items models``), ``models`` naming the library models that use it."""
+    source n_items models``), ``models`` naming the library models that use it.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> catalog = rq.models.constructs().set_index("id")
+    >>> catalog.loc["SAT", "label"], catalog.loc["SAT", "label_zh"]
+    ('Satisfaction', '顾客满意感')
+    >>> int(catalog.loc["SAT", "n_items"])
+    5
+    >>> "relationship_quality" in catalog.loc["SAT", "models"]
+    True
+    """
     used: dict = {}
     for name, path in sorted(_model_files().items()):
         for cid in ModelSpec.from_toml(path).constructs:
@@ -255,7 +306,19 @@ def constructs() -> pd.DataFrame:
 
 
 def items(construct: str | None = None) -> pd.DataFrame:
-    """The catalog's items: ``construct id text text_zh dimension scale points reverse``."""
+    """The catalog's items: ``construct id text text_zh dimension scale points reverse``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> rq.models.items("SAT")[["construct", "id", "scale", "points", "reverse"]]
+      construct    id   scale  points  reverse
+    0       SAT  sat1  agree5       5    False
+    1       SAT  sat2  agree5       5    False
+    2       SAT  sat3  agree5       5    False
+    3       SAT  sat4  agree5       5    False
+    4       SAT  sat5  agree5       5     True
+    """
     catalog = _catalog()["constructs"]
     if construct is not None and construct not in catalog:
         raise KeyError(f"construct '{construct}' is not in the construct catalog")
@@ -266,12 +329,30 @@ def items(construct: str | None = None) -> pd.DataFrame:
 
 
 def scales() -> dict:
-    """The answer scales of the catalog: {name: {points, labels, labels_zh}}."""
+    """The answer scales of the catalog: {name: {points, labels, labels_zh}}.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> agree = rq.models.scales()["agree5"]
+    >>> agree["points"], agree["labels"][0], agree["labels_zh"][-1]
+    (5, 'strongly disagree', '非常同意')
+    """
     return copy.deepcopy(_catalog()["scales"])
 
 
 def list() -> pd.DataFrame:  # noqa: A001 - the public name in the API contract
-    """The library's models: name, title, number of hypotheses."""
+    """The library's models: name, title, number of hypotheses.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> library = rq.models.list().set_index("name")
+    >>> library.columns.tolist()
+    ['title', 'title_zh', 'hypotheses', 'constructs']
+    >>> library.loc["relationship_quality", ["hypotheses", "constructs"]].tolist()
+    [9, 5]
+    """
     rows = []
     for _name, path in sorted(_model_files().items()):
         spec = ModelSpec.from_toml(path)
@@ -281,7 +362,20 @@ def list() -> pd.DataFrame:  # noqa: A001 - the public name in the API contract
 
 
 def load(name: str) -> ModelSpec:
-    """A library model by name, a competing model as ``"name:alternative"``, or a model file."""
+    """A library model by name, a competing model as ``"name:alternative"``, or a model file.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> rq.models.load("relationship_quality")
+    ModelSpec('relationship_quality': Customer relationship quality: ...)
+    >>> rq.models.load("loyalty_stages:with_skips").extra
+    {'alternative_of': 'loyalty_stages'}
+    >>> rq.models.load("no_such_model")
+    Traceback (most recent call last):
+    ...
+    KeyError: "no library model named 'no_such_model'; available: acsi, ..."
+    """
     path = Path(name)
     if path.suffix == ".toml" and path.exists():
         return ModelSpec.from_toml(path)

@@ -14,15 +14,18 @@ import numpy as np
 import pandas as pd
 
 from .conventions import num, pval, stars
-from .tables import Table, fit_status
+from .i18n import lang_of
+from .i18n import t as _t
+from .tables import Table, _ci, fit_status
 
 LOADING_CUT = 0.708
 VIF_CUT = 3.0
 HTMT_CUT = 0.85
 SOURCE = "Hair, Risher, Sarstedt & Ringle, 2019"
+_SCHEMES = ("scheme_path", "scheme_factorial", "scheme_centroid")
 
 
-def pls_measurement_table(result, decimals: int = 3) -> Table:
+def pls_measurement_table(result, decimals: int = 3, lang: str = "en") -> Table:
     """Loadings per item and alpha, rho_A, rho_C and AVE per construct."""
     loadings = result.loadings()
     reliability = result.reliability().set_index("factor")
@@ -38,17 +41,17 @@ def pls_measurement_table(result, decimals: int = 3) -> Table:
             rows.append(cells)
             data.append(dict(construct=construct, item=item["rhs"], loading=item["est"],
                              **{c: r[c] for c in ("alpha", "rho_a", "rho_c", "ave")}))
-    note = (f"{result.call.get('estimator')} ({result.call.get('scheme', 'path')} weighting "
-            "scheme). \u03bb = outer loading; \u03b1 = Cronbach's alpha; \u03c1A = Dijkstra-"
-            "Henseler's rho_A; \u03c1C = composite reliability; AVE = average variance extracted. "
-            f"\u2020 loading below .708. Cut-offs: \u03b1, \u03c1A and \u03c1C \u2265 .70, AVE "
-            f"\u2265 .50 ({SOURCE}).")
-    return Table("measurement", "Measurement model (PLS-SEM)",
-                 ["Item", "\u03bb", "\u03b1", "\u03c1A", "\u03c1C", "AVE"], rows, note,
-                 "llrrrr", pd.DataFrame(data))
+    scheme = str(result.call.get("scheme", "path"))
+    if lang_of(lang) == "zh" and "scheme_" + scheme in _SCHEMES:
+        scheme = _t("scheme_" + scheme, lang)
+    note = _t("note_pls_measurement", lang, estimator=result.call.get("estimator"),
+              scheme=scheme, source=SOURCE)
+    return Table("measurement", _t("title_pls_measurement", lang),
+                 [_t("col_item", lang), "\u03bb", "\u03b1", "\u03c1A", "\u03c1C", "AVE"], rows,
+                 note, "llrrrr", pd.DataFrame(data), lang=lang)
 
 
-def pls_htmt_table(result, decimals: int = 3) -> Table:
+def pls_htmt_table(result, decimals: int = 3, lang: str = "en") -> Table:
     """The HTMT matrix (lower triangle) with the .85 cut-off marked."""
     H = result.htmt(matrix=True)
     names = list(H.index)
@@ -62,14 +65,12 @@ def pls_htmt_table(result, decimals: int = 3) -> Table:
             else:
                 cells.append("\u2014" if a == b else "")
         rows.append(cells)
-    note = ("Heterotrait-monotrait ratios of correlations (HTMT; Henseler, Ringle & Sarstedt "
-            "2015). \u2020 HTMT \u2265 .85 (.90 for conceptually similar constructs): "
-            "discriminant validity in doubt.")
-    return Table("discriminant", "Discriminant validity (HTMT)", [""] + names, rows, note,
-                 "l" + "c" * len(names), H)
+    note = _t("note_pls_htmt", lang)
+    return Table("discriminant", _t("title_pls_htmt", lang), [""] + names, rows, note,
+                 "l" + "c" * len(names), H, lang=lang)
 
 
-def pls_structural_table(result, decimals: int = 3) -> Table:
+def pls_structural_table(result, decimals: int = 3, lang: str = "en") -> Table:
     """Paths with bootstrap inference, f², VIF; R² and adjusted R² in the note."""
     paths = result.paths()
     f2 = result.f2().set_index(["lhs", "rhs"])["f2"]
@@ -89,22 +90,20 @@ def pls_structural_table(result, decimals: int = 3) -> Table:
                          ci_lower=r["ci_lower"], ci_upper=r["ci_upper"],
                          f2=f2.get(key, np.nan), vif=vif.get(key, np.nan)))
     r2, adj = result.r2(), result.r2(adjusted=True)
-    note = ("\u03b2 = path coefficient; f\u00b2 = effect size (.02 small, .15 medium, .35 large; "
-            f"Cohen 1988); VIF of the antecedents (< {VIF_CUT:g}; {SOURCE}). ")
+    note = _t("note_pls_paths", lang, vif=f"{VIF_CUT:g}", source=SOURCE)
     if boot:
-        draws = result.call.get("bootstrap")
-        note += (f"t, p and 95% percentile intervals from {draws} bootstrap resamples. ")
+        note += _t("note_pls_boot", lang, draws=result.call.get("bootstrap"))
     else:
-        note += "No bootstrap was run, so no t, p or intervals (fit with bootstrap=5000). "
-    note += "R\u00b2 (adjusted): " + ", ".join(f"{k} = {num(v, decimals, True)} "
-                                               f"({num(adj[k], decimals, True)})"
-                                               for k, v in r2.items()) + "."
-    return Table("paths", "Structural model (PLS-SEM)",
-                 ["Path", "\u03b2", "t", "p", "95% CI", "f\u00b2", "VIF"], rows, note,
-                 "lrrrcrr", pd.DataFrame(data))
+        note += _t("note_pls_noboot", lang)
+    note += _t("r2_adjusted", lang, values=_t("list_sep", lang).join(
+        f"{k} = {num(v, decimals, True)}{_t('paren', lang, text=num(adj[k], decimals, True))}"
+        for k, v in r2.items()))
+    return Table("paths", _t("title_pls_paths", lang),
+                 [_t("col_path", lang), "\u03b2", "t", "p", _ci(lang), "f\u00b2", "VIF"], rows,
+                 note, "lrrrcrr", pd.DataFrame(data), lang=lang)
 
 
-def pls_tables(result, decimals: int = 3) -> list[Table]:
+def pls_tables(result, decimals: int = 3, lang: str = "en") -> list[Table]:
     """The three checklist tables of a PLS fit, numbered.
 
     Examples
@@ -117,12 +116,12 @@ def pls_tables(result, decimals: int = 3) -> list[Table]:
     >>> [t.title for t in pls_tables(res)]
     ['Measurement model (PLS-SEM)', 'Discriminant validity (HTMT)', 'Structural model (PLS-SEM)']
     """
-    out = [pls_measurement_table(result, decimals), pls_htmt_table(result, decimals),
-           pls_structural_table(result, decimals)]
-    status = fit_status(result)
+    out = [pls_measurement_table(result, decimals, lang), pls_htmt_table(result, decimals, lang),
+           pls_structural_table(result, decimals, lang)]
+    status = fit_status(result, lang)
     for k, table in enumerate(out, 1):
         table.number = k
         if status:                  # said where the numbers are: in the title and the note
-            table.title = f"{table.title} ({status[0]})"
+            table.title = f"{table.title}{_t('paren', lang, text=status[0])}"
             table.note = f"{status[1]} {table.note}".strip()
     return out

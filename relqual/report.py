@@ -28,9 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from .conventions import ALPHA, CUTOFFS, STARS_NOTE, num, p_text
+from .i18n import lang_of
+from .i18n import t as _t
 from .tables import CSS, Table, apa_tables
 
 FORMATS = (".html", ".htm", ".docx", ".md")
+_MISSING = ("missing_listwise", "missing_ml", "missing_fiml")
 PACKAGES = ("relqual", "numpy", "scipy", "pandas", "matplotlib", "semopy", "python-docx")
 
 
@@ -290,58 +293,62 @@ def build_report(result, *, data=None, data_code: str | None = None,
 
     name = (spec.title_zh if lang == "zh" and getattr(spec, "title_zh", "") else spec.title) \
         or spec.name
-    blocks = [Block("h1", title or f"relqual report: {name}")]
+    blocks = [Block("h1", title or _t("report_title", lang, name=name))]
     fm = result.fit_measures()
     n_input = result.n_input
-    fitted_to = (f"{result.n_obs} of {n_input} rows" if summary is None else
-                 f"summary statistics (N = {result.n_obs})")
-    blocks.append(Block("p", (
-        f"Model '{spec.name}' fitted by {result.call.get('estimator', 'ML')} to {fitted_to} "
-        f"({'converged' if result.converged else 'NOT converged'} after "
-        f"{result.iterations} iterations): \u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, "
-        f"{p_text(fm['pvalue'])}, "
-        f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
-        f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}. "
-        f"{len(result.warnings) + len(caught)} warning(s): see Warnings.")))
+    fitted_to = (_t("fitted_rows", lang, n=result.n_obs, n_input=n_input) if summary is None
+                 else _t("fitted_summary", lang, n=result.n_obs))
+    stats = (f"\u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, {p_text(fm['pvalue'])}, "
+             f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
+             f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}")
+    blocks.append(Block("p", _t(
+        "report_summary", lang, model=spec.name, estimator=result.call.get("estimator", "ML"),
+        fitted_to=fitted_to, status=_t("converged" if result.converged else "not_converged", lang),
+        iterations=result.iterations, stats=stats,
+        n_warnings=len(result.warnings) + len(caught))))
     if getattr(spec, "description", ""):
         blocks.append(Block("p", " ".join(spec.description.split())))
 
     # model and hypotheses
-    blocks.append(Block("h2", "Model and hypotheses"))
+    blocks.append(Block("h2", _t("h_model", lang)))
     hyps = list(getattr(spec, "hypotheses", None) or [])
     if hyps:
         key = "statement_zh" if lang == "zh" else "statement"
         blocks.append(Block("list", [f"{h.get('id', '')} ({h.get('sign', '')}): "
                                      f"{h.get(key) or h.get('statement', '')}" for h in hyps]))
-    blocks.append(Block("pre", spec.syntax.strip(), caption="Model syntax (lavaan)"))
+    blocks.append(Block("pre", spec.syntax.strip(), caption=_t("model_syntax", lang)))
 
     # diagram
-    blocks.append(Block("h2", "Path diagram"))
+    blocks.append(Block("h2", _t("h_diagram", lang)))
     blocks.append(Block("image", png.getvalue(), caption=(
-        f"Figure 1. Standardized solution. {STARS_NOTE}; dashed arrows: p \u2265 "
-        f"{num(ALPHA, 2, bounded=True)}. R\u00b2 in the endogenous variables."),
-        extra={"size": tuple(size)}))
+        _t("figure_n", lang, n=1) + " " + _t("figure_caption", lang, stars=STARS_NOTE,
+                                             alpha=num(ALPHA, 2, bounded=True))),
+        extra={"size": tuple(size), "alt": _t("diagram_alt", lang)}))
 
     # data checks
-    blocks.append(Block("h2", "Data checks"))
+    blocks.append(Block("h2", _t("h_data", lang)))
     if summary is None:
-        rows = [("Rows in the data", str(n_input)), ("Rows used", str(result.n_obs)),
-                ("Rows dropped", str(n_input - result.n_obs)),
-                ("Missing data", str(result.call.get("missing", "listwise"))),
-                ("Observed variables", str(len(result.partable.roles.ov)))]
+        missing = str(result.call.get("missing", "listwise"))
+        if lang_of(lang) == "zh" and "missing_" + missing.lower() in _MISSING:
+            missing = _t("missing_" + missing.lower(), lang)
+        rows = [(_t("rows_in_data", lang), str(n_input)),
+                (_t("rows_used", lang), str(result.n_obs)),
+                (_t("rows_dropped", lang), str(n_input - result.n_obs)),
+                (_t("missing_data", lang), missing),
+                (_t("observed_vars", lang), str(len(result.partable.roles.ov)))]
     else:
-        rows = [("Data", summary.describe()), ("N", str(result.n_obs)),
-                ("Observed variables", f"{len(result.partable.roles.ov)} of the "
-                                       f"{len(summary.names)} in the matrix")]
+        rows = [(_t("data", lang), summary.describe()), ("N", str(result.n_obs)),
+                (_t("observed_vars", lang), _t("observed_of", lang, k=len(
+                    result.partable.roles.ov), n=len(summary.names)))]
     if result.partable.ngroups > 1:
-        rows.append(("Groups", ", ".join(map(str, result.group_labels))))
+        rows.append((_t("groups", lang), _t("list_sep", lang).join(map(str, result.group_labels))))
     blocks.append(Block("kv", rows))
     notes = result.data_notes
     if notes:
-        blocks.append(Block("list", notes, caption="Data preparation"))
+        blocks.append(Block("list", notes, caption=_t("data_preparation", lang)))
     if check is not None:
-        blocks.append(Block("list", check.problems or ["No problem found."],
-                            caption="Survey data check (rq.check_data)"))
+        blocks.append(Block("list", check.problems or [_t("no_problem", lang)],
+                            caption=_t("survey_check", lang)))
         if len(check.items):
             items = check.items.copy()
             keep = [c for c in ("n", "missing", "min", "max", "mean", "sd", "skew", "kurtosis")
@@ -354,41 +361,42 @@ def build_report(result, *, data=None, data_code: str | None = None,
                      num(r[c], 2)) for c in keep])
             skew, kurtosis = CUTOFFS["skew"], CUTOFFS["kurtosis"]
             blocks.append(Block("table", Table(
-                "items", "Item descriptives", ["Item"] + keep, body,
-                f"Skew and kurtosis (excess) as SPSS reports them; |skew| > {skew.threshold:g} or "
-                f"kurtosis > {kurtosis.threshold:g} suggests strongly non-normal data "
-                f"({skew.cite()}): consider MLR.", "l" + "r" * len(keep))))
+                "items", _t("title_items", lang),
+                [_t("col_item", lang)] + [_t("stat_" + c, lang) for c in keep], body,
+                _t("note_items", lang, skew=f"{skew.threshold:g}",
+                   kurtosis=f"{kurtosis.threshold:g}", source=skew.cite()),
+                "l" + "r" * len(keep), lang=lang)))
 
     # tables (numbered in the order they appear, the item descriptives first)
     numbered = [b.content for b in blocks if b.kind == "table"] + tables
     for k, t in enumerate(numbered, 1):
         t.number = k
-    blocks.append(Block("h2", "Results"))
+    blocks.append(Block("h2", _t("h_results", lang)))
     for t in tables:
         blocks.append(Block("table", t))
         if t.name == "measurement" and mreport is not None:
-            blocks.append(Block("list", list(mreport.statements), caption="Measurement quality"))
+            blocks.append(Block("list", list(mreport.statements),
+                                caption=_t("measurement_quality", lang)))
     if not hasattr(result, "reliability"):
-        blocks.append(Block("p", "Reliability and validity (alpha, CR, AVE, HTMT, Fornell-Larcker) "
-                                 "are not available in this version of relqual."))
+        blocks.append(Block("p", _t("no_reliability", lang)))
 
     # warnings
-    blocks.append(Block("h2", "Warnings"))
+    blocks.append(Block("h2", _t("h_warnings", lang)))
     all_warnings = list(result.warnings) + caught
-    blocks.append(Block("list", all_warnings or ["None."], extra={"warn": bool(all_warnings)}))
+    blocks.append(Block("list", all_warnings or [_t("none", lang)],
+                        extra={"warn": bool(all_warnings)}))
 
     # reproducibility
-    blocks.append(Block("h2", "Reproducibility"))
+    blocks.append(Block("h2", _t("h_reproducibility", lang)))
     call = fit_call(result, model_code, data_code)
     report_opts = [f"lang={lang!r}", f"indirect_ci={indirect_ci!r}"]
     if indirect_ci != "delta":
         report_opts += [f"draws={draws!r}", f"seed={seed!r}"]
     call += "\nres.report(path, " + ", ".join(report_opts) + ")"
-    blocks.append(Block("pre", call, caption="The call"))
+    blocks.append(Block("pre", call, caption=_t("the_call", lang)))
     versions = package_versions()
-    kv = [("Data used (SHA-256)" if summary is None else "Summary statistics used (SHA-256)",
-           data_fingerprint(result)),
-          ("Created", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]
+    kv = [(_t("data_sha" if summary is None else "summary_sha", lang), data_fingerprint(result)),
+          (_t("created", lang), _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))]
     kv += [(k, v) for k, v in versions.items()]
     blocks.append(Block("kv", kv))
     return blocks, tables, all_warnings
@@ -409,9 +417,10 @@ li.warn { color: #a00; }
 """
 
 
-def to_html(blocks: list[Block]) -> str:
+def to_html(blocks: list[Block], lang: str = "en") -> str:
     title = next((b.content for b in blocks if b.kind == "h1"), "relqual report")
-    out = ["<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
+    html_lang = "zh-CN" if lang_of(lang) == "zh" else "en"
+    out = ["<!DOCTYPE html>", f"<html lang='{html_lang}'><head><meta charset='utf-8'>",
            f"<title>{html.escape(title)}</title>", f"<style>{PAGE_CSS}</style></head><body>"]
     for b in blocks:
         if b.kind in ("h1", "h2"):
@@ -436,7 +445,8 @@ def to_html(blocks: list[Block]) -> str:
             out.append(b.content.to_html())
         elif b.kind == "image":
             data = base64.b64encode(b.content).decode("ascii")
-            out.append(f"<figure><img class='diagram' alt='path diagram' "
+            alt = html.escape(b.extra.get("alt", "path diagram"))
+            out.append(f"<figure><img class='diagram' alt='{alt}' "
                        f"src='data:image/png;base64,{data}'>"
                        f"<figcaption>{html.escape(b.caption)}</figcaption></figure>")
     out.append("</body></html>")
@@ -473,7 +483,27 @@ def to_markdown(blocks: list[Block]) -> str:
 
 
 # ----------------------------------------------------------------------------- Word
-def to_docx(blocks: list[Block], path) -> None:
+# Chinese thesis fonts: 宋体 for the text, 黑体 for headings (LibreOffice and Word substitute an
+# installed CJK font when they are missing)
+ZH_FONT, ZH_HEADING_FONT = "SimSun", "SimHei"
+
+
+def set_east_asian_font(style, font: str) -> None:
+    """Set ``w:eastAsia`` on a python-docx style's fonts (the font of Chinese characters), dropping
+    a theme font that would override it."""
+    from docx.oxml.ns import qn
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), font)
+    for theme in ("w:eastAsiaTheme",):
+        if fonts.get(qn(theme)) is not None:
+            del fonts.attrib[qn(theme)]
+
+
+def to_docx(blocks: list[Block], path, lang: str = "en") -> None:
     try:
         from docx.shared import Inches, Pt, RGBColor
     except ImportError:  # pragma: no cover - python-docx is a dependency
@@ -482,6 +512,15 @@ def to_docx(blocks: list[Block], path) -> None:
     doc = new_document()
     style = doc.styles["Normal"]
     style.font.size = Pt(11)
+    if lang_of(lang) == "zh":
+        set_east_asian_font(style, ZH_FONT)
+        for name in ("Heading 1", "Heading 2", "Title"):
+            set_east_asian_font(doc.styles[name], ZH_HEADING_FONT)
+        # the language of the text: Chinese (PRC)
+        from docx.oxml.ns import qn
+        lang_el = style.element.get_or_add_rPr().makeelement(qn("w:lang"), {})
+        lang_el.set(qn("w:eastAsia"), "zh-CN")
+        style.element.get_or_add_rPr().append(lang_el)
     for b in blocks:
         if b.kind == "h1":
             doc.add_heading(b.content, level=1)
@@ -543,9 +582,9 @@ def write_report(result, path, *, data=None, data_code: str | None = None,
                                 lang=lang, indirect_ci=indirect_ci, draws=draws, seed=seed,
                                 decimals=decimals, title=title, diagram=diagram, checks=checks)
     if suffix in (".html", ".htm"):
-        path.write_text(to_html(blocks), encoding="utf-8")
+        path.write_text(to_html(blocks, lang), encoding="utf-8")
     elif suffix == ".md":
         path.write_text(to_markdown(blocks), encoding="utf-8")
     else:
-        to_docx(blocks, path)
+        to_docx(blocks, path, lang)
     return path

@@ -132,45 +132,122 @@ class Result:
     # ------------------------------------------------------------------ what was fitted
     @property
     def converged(self) -> bool:
-        """Whether the optimizer converged (bool)."""
+        """Whether the optimizer converged (bool).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+        >>> res.converged
+        True
+        """
         return self.estimate.converged
 
     @property
     def iterations(self) -> int:
-        """The number of the optimizer's iterations (int)."""
+        """The number of the optimizer's iterations (int).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+        >>> isinstance(res.iterations, int), res.iterations > 0
+        (True, True)
+        """
         return int(self.estimate.opt.iterations)
 
     @property
     def optim(self):
         """The optimizer's result (``x fmin gradient information iterations converged
-        message``)."""
+        message``).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+        >>> res.optim.converged, round(float(res.optim.fmin), 4)
+        (True, 0.0809)
+        """
         return self.estimate.opt
 
     @property
     def n_obs(self) -> int:
-        """The number of rows used, over all groups (int)."""
+        """The number of rows used, over all groups (int).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+        >>> res.n_obs, res.n_input
+        (537, 600)
+        """
         return self.problem.n_obs
 
     @property
     def n_input(self) -> int:
-        """The number of rows in the data given to the fit (int)."""
+        """The number of rows in the data given to the fit (int).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+        >>> res.n_input, res.n_input - res.n_obs
+        (600, 63)
+        """
         return int(self.problem.data.n_input)
 
     @property
     def data_notes(self) -> list[str]:
-        """What happened to the rows, e.g. how many were dropped and why (list of str)."""
+        """What happened to the rows, e.g. how many were dropped and why (list of str).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+        >>> res.data_notes
+        ['63 of 600 rows dropped because of missing values (listwise deletion); ...']
+        """
         return list(self.problem.data.notes)
 
     @property
     def group_labels(self) -> list:
         """The group labels in lavaan's order, that of first appearance (``[None]`` for one
-        group)."""
+        group).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> rq.fit("visual =~ x1 + x2 + x3", hs, group="school").group_labels
+        ['Pasteur', 'Grant-White']
+        >>> rq.fit("visual =~ x1 + x2 + x3", hs).group_labels
+        [None]
+        """
         return list(self.problem.data.group_labels)
 
     @property
     def warnings(self) -> list[str]:
         """Everything a researcher must read about this fit (non-convergence, improper
-        solutions, rows dropped, failed bootstrap draws, ...), as a new list of str."""
+        solutions, rows dropped, failed bootstrap draws, ...), as a new list of str.
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+        >>> len(res.warnings), res.warnings[0].startswith("63 of 600 rows dropped")
+        (1, True)
+        """
         return list(self._warnings)
 
     @cached_property
@@ -180,39 +257,112 @@ class Result:
 
     @property
     def robust(self) -> dict | None:
-        """MLR: the sandwich covariance and the Yuan-Bentler scaling factors, else None."""
+        """MLR: the sandwich covariance and the Yuan-Bentler scaling factors, else None.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> mlr = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs, estimator="MLR")
+        >>> sorted(mlr.robust)
+        ['baseline_scaling_factor', 'scaling_factor', 'trace_h0', 'trace_h1', 'vcov']
+        >>> mlr.robust["vcov"].shape, rq.fit("visual =~ x1 + x2 + x3", hs).robust is None
+        ((13, 13), True)
+        """
         return None if self.estimate.inference is None else self.estimate.inference.robust
 
     # engine-facing parts of the fitted problem (read by measurement, scores, modindices)
     @property
     def models(self):
-        """The RAM model of each group (:class:`relqual.engine.matrices.RamModel`)."""
+        """The RAM model of each group (:class:`relqual.engine.matrices.RamModel`).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+        >>> len(res.models), res.models[0].ov_names, res.models[0].lv_names
+        (1, ['x1', 'x2', 'x3', 'x4', 'x5', 'x6'], ['visual', 'textual'])
+        """
         return self.problem.models
 
     @property
     def samples(self):
-        """The sample statistics of each group (:class:`relqual.engine.samplestats.SampleStats`)."""
+        """The sample statistics of each group (:class:`relqual.engine.samplestats.SampleStats`).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", hs, group="school")
+        >>> [(s.n, s.cov.shape) for s in res.samples]
+        [(156, (3, 3)), (145, (3, 3))]
+        """
         return self.problem.samples
 
     @property
     def incomplete(self):
-        """The missing-data patterns of a FIML fit, else None."""
+        """The missing-data patterns of a FIML fit, else None.
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> hs.loc[:9, "x1"] = float("nan")                # 10 incomplete rows
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     res = rq.fit("visual =~ x1 + x2 + x3", hs, missing="fiml")
+        >>> [p.n for p in res.incomplete[0].patterns]
+        [291, 10]
+        """
         return self.problem.incomplete
 
     @property
     def pieces(self):
-        """The loss's pieces (one per group, or per missing-data pattern under FIML)."""
+        """The loss's pieces (one per group, or per missing-data pattern under FIML).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> hs.loc[:9, "x1"] = float("nan")                # 10 incomplete rows
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")
+        ...     res = rq.fit("visual =~ x1 + x2 + x3", hs, missing="fiml")
+        >>> [(p.n, p.obs.tolist()) for p in res.pieces]
+        [(291, [0, 1, 2]), (10, [1, 2])]
+        """
         return self.problem.loss.pieces
 
     @property
     def prepared(self):
-        """The prepared data: one array of used rows per group, labels and notes."""
+        """The prepared data: one array of used rows per group, labels and notes.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+        >>> res.prepared.n_input, res.prepared.arrays[0].shape, res.prepared.notes
+        (301, (301, 6), [])
+        """
         return self.problem.data
 
     @property
     def summary_data(self):
         """The summary statistics of a fit from a covariance or correlation matrix
-        (:class:`relqual.summary.SummaryData`), else None."""
+        (:class:`relqual.summary.SummaryData`), else None.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", cov=hs[["x1", "x2", "x3"]].cov(), n_obs=301)
+        >>> res.summary_data.kind, res.summary_data.names
+        ('covariance', ('x1', 'x2', 'x3'))
+        >>> rq.fit("visual =~ x1 + x2 + x3", hs).summary_data is None
+        True
+        """
         return getattr(self.problem.family, "summary", None)
 
     @requires("used_data")
@@ -828,51 +978,167 @@ class Result:
 
     @requires("pls")
     def weights(self) -> pd.DataFrame:
-        """PLS outer weights: the ``<~`` rows of :meth:`estimates` (every construct's)."""
+        """PLS outer weights: the ``<~`` rows of :meth:`estimates` (every construct's).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> res.weights()[["lhs", "op", "rhs", "est"]].head(3).round(3)
+          lhs  op  rhs    est
+        0  CF  <~  cf1  0.349
+        1  CF  <~  cf2  0.340
+        2  CF  <~  cf3  0.323
+        """
         est = self.estimates()
         return est[est["op"] == "<~"].reset_index(drop=True)
 
     def loadings(self) -> pd.DataFrame:
         """Loadings: the ``=~`` rows of :meth:`estimates` (PLS: indicator-score correlations;
-        PLSc: consistent loadings)."""
+        PLSc: consistent loadings).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> res.loadings()[["lhs", "op", "rhs", "est"]].head(3).round(3)
+          lhs  op  rhs    est
+        0  CF  =~  cf1  0.804
+        1  CF  =~  cf2  0.801
+        2  CF  =~  cf3  0.773
+        """
         est = self.estimates()
         return est[est["op"] == "=~"].reset_index(drop=True)
 
     @requires("pls")
     def f2(self) -> pd.DataFrame:
-        """Cohen's f² of every path (``lhs op rhs f2``), the excluded model re-estimated."""
+        """Cohen's f² of every path (``lhs op rhs f2``), the excluded model re-estimated.
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> res.f2().round(3).head(3)
+           lhs op  rhs     f2
+        0  SAT  ~   CF  0.085
+        1   TR  ~   CF  0.069
+        2   TR  ~  SAT  0.163
+        """
         from . import plsmeasures
         return plsmeasures.f2_table(self)
 
     @requires("pls")
     def vif(self) -> pd.DataFrame:
-        """VIFs of antecedent constructs and of indicators (``kind lhs op rhs vif``)."""
+        """VIFs of antecedent constructs and of indicators (``kind lhs op rhs vif``).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> vif = res.vif()
+        >>> vif["kind"].value_counts().to_dict()
+        {'indicator': 20, 'antecedent': 9}
+        >>> bool((vif["vif"] < 3).all())
+        True
+        """
         from . import plsmeasures
         return plsmeasures.vif_table(self)
 
     @requires("pls")
     def cross_loadings(self) -> pd.DataFrame:
-        """Correlations of every indicator with every construct's scores."""
+        """Correlations of every indicator with every construct's scores.
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> res.cross_loadings().round(2).head(3)
+               CF   SAT    TR    AC    CC
+        cf1  0.80  0.22  0.28  0.31  0.23
+        cf2  0.80  0.25  0.26  0.29  0.22
+        cf3  0.77  0.21  0.29  0.24  0.22
+        """
         from . import plsmeasures
         return plsmeasures.cross_loadings_table(self)
 
     @requires("pls")
     def index_scores(self, scale=(1, 5)) -> pd.DataFrame:
         """Every respondent's ACSI-style 0-100 index of every construct (Fornell et al. 1996):
-        items rescaled by the theoretical ``scale``, unstandardized weights normalized to 1."""
+        items rescaled by the theoretical ``scale``, unstandardized weights normalized to 1.
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> scores = res.index_scores(scale=(1, 5))
+        >>> scores.shape, scores.columns.tolist()
+        ((537, 5), ['CF', 'SAT', 'TR', 'AC', 'CC'])
+        >>> scores.head(2).round(1)
+             CF   SAT    TR    AC    CC
+        0  56.4  94.4  37.5  49.4  68.7
+        1  93.6  94.6  76.5  93.4  94.4
+        """
         from . import plsmeasures
         return plsmeasures.index_scores_frame(self, scale)
 
     @requires("pls")
     def index(self, scale=(1, 5)) -> pd.Series:
-        """The mean 0-100 index of every construct (the satisfaction index of ACSI/ECSI)."""
+        """The mean 0-100 index of every construct (the satisfaction index of ACSI/ECSI).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> res.index(scale=(1, 5)).round(1)
+        CF     62.7
+        SAT    70.0
+        TR     68.2
+        AC     64.3
+        CC     58.8
+        Name: index, dtype: float64
+        """
         return self.index_scores(scale).mean().rename("index")
 
     @requires("pls")
     def ipma(self, target: str, scale=(1, 5)) -> pd.DataFrame:
         """Importance-performance map of ``target`` (Ringle & Sarstedt 2016): ``construct
         importance performance`` (unstandardized total effect from the 0-100 scores; mean
-        0-100 score)."""
+        0-100 score).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> res.ipma("AC").round(3)
+          construct  importance  performance
+        0        CF       0.349       62.739
+        1       SAT       0.392       70.040
+        2        TR       0.215       68.211
+        """
         from . import plsmeasures
         return plsmeasures.ipma_table(self, target, scale)
 
@@ -1360,14 +1626,36 @@ class Result:
     def plot_interaction(self, focal: str | None = None, moderator: str | None = None,
                          path=None, **options):
         """Simple-slopes plot of an interaction (:func:`relqual.interactionplot.plot_interaction`;
-        returns the matplotlib Axes)."""
+        returns the matplotlib Axes).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import relqual as rq
+        >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+        >>> ax = res.plot_interaction("x7", "x8")
+        >>> ax.get_xlabel(), len(ax.get_lines())
+        ('x7', 3)
+        >>> plt.close(ax.figure)
+        """
         from .interactionplot import plot_interaction
         return plot_interaction(self, focal, moderator, path=path, **options)
 
     def plot_johnson_neyman(self, focal: str | None = None, moderator: str | None = None,
                             path=None, **options):
         """Johnson-Neyman plot of an interaction
-        (:func:`relqual.interactionplot.plot_johnson_neyman`; returns the matplotlib Axes)."""
+        (:func:`relqual.interactionplot.plot_johnson_neyman`; returns the matplotlib Axes).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import relqual as rq
+        >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+        >>> ax = res.plot_johnson_neyman("x7", "x8")
+        >>> ax.get_xlabel(), ax.get_title()
+        ('x8', 'Johnson-Neyman: significant inside [1.457, 6.081]')
+        >>> plt.close(ax.figure)
+        """
         from .interactionplot import plot_johnson_neyman
         return plot_johnson_neyman(self, focal, moderator, path=path, **options)
 
@@ -1435,7 +1723,8 @@ class Result:
             options["checks"] = resolve_checks(self, options["checks"])
         if self._is_pls:                    # the PLS-SEM reporting checklist (Hair et al. 2019)
             from .plstables import pls_tables
-            out = pls_tables(self, decimals=options.get("decimals", 3))
+            out = pls_tables(self, decimals=options.get("decimals", 3),
+                             lang=options.get("lang", "en"))
             for check in options.get("checks") or ():
                 for table in check.apa_tables(options.get("decimals", 3)):
                     table.number = len(out) + 1

@@ -36,10 +36,18 @@ from .conventions import (  # noqa: F401 - parse_num: public here too
     pval,
     stars,
 )
+from .i18n import lang_of, table_label
+from .i18n import t as _t
 from .verdicts import judge
 
 CHAR_IN = 0.085             # width of a character of a 10 pt table font, in inches (about)
 CI = f"{100 * CI_LEVEL:g}% CI"
+
+
+def _ci(lang: str = "en", of: str = "") -> str:
+    """"95% CI" or "95% 置信区间", with what it is of: "95% CI (β)", "β 的 95% 置信区间"."""
+    ci = _t("ci", lang, level=100 * CI_LEVEL)
+    return _t("ci_of", lang, ci=ci, of=of) if of else ci
 
 
 # ----------------------------------------------------------------------------- the table object
@@ -59,6 +67,7 @@ class Table:
     align: str = ""
     data: pd.DataFrame = field(default_factory=pd.DataFrame)
     number: int | None = None
+    lang: str = "en"
 
     def __post_init__(self):
         if not self.align:
@@ -66,7 +75,12 @@ class Table:
 
     @property
     def label(self) -> str:
-        return f"Table {self.number}" if self.number else "Table"
+        return table_label(self.number, self.lang)
+
+    @property
+    def note_label(self) -> str:
+        """"Note." or "注：" before the note."""
+        return _t("note", self.lang)
 
     def body(self) -> list:
         return [r for r in self.rows if not isinstance(r, str)]
@@ -94,7 +108,7 @@ class Table:
             else:
                 lines.append("| " + " | ".join(esc(c) for c in r) + " |")
         if self.note:
-            lines += ["", f"*Note.* {self.note}"]
+            lines += ["", f"*{self.note_label}* {self.note}"]
         return "\n".join(lines) + "\n"
 
     __str__ = to_markdown
@@ -120,7 +134,8 @@ class Table:
                                             for c, a in zip(r, self.align)) + "</tr>")
         out.append("</tbody></table>")
         if self.note:
-            out.append(f'<div class="apa-note"><i>Note.</i> {html.escape(self.note)}</div>')
+            out.append(f'<div class="apa-note"><i>{html.escape(self.note_label)}</i> '
+                       f'{html.escape(self.note)}</div>')
         out.append("</figure>")
         return "\n".join(out)
 
@@ -144,7 +159,8 @@ class Table:
                 out.append(" & ".join(latex_escape(c) for c in r) + " \\\\")
         out += ["\\bottomrule", "\\end{tabular}"]
         if self.note:
-            out.append(f"\\par\\smallskip\\parbox{{\\linewidth}}{{\\footnotesize\\textit{{Note.}} "
+            out.append(f"\\par\\smallskip\\parbox{{\\linewidth}}{{\\footnotesize"
+                       f"\\textit{{{self.note_label}}} "
                        f"{latex_escape(self.note)}}}")
         out.append("\\end{table}")
         return "\n".join(out) + "\n"
@@ -219,7 +235,7 @@ class Table:
         _repeat_header(table.rows[0])
         if self.note:
             p = document.add_paragraph()
-            p.add_run("Note. ").italic = True
+            p.add_run(self.note_label + (" " if lang_of(self.lang) == "en" else "")).italic = True
             run = p.add_run(self.note)
             run.font.size = Pt(9)
 
@@ -354,7 +370,8 @@ def construct_names(result, lang: str = "en") -> dict:
 def _abbreviations(result, names, lang) -> str:
     labels = construct_names(result, lang)
     pairs = [f"{n} = {labels[n]}" for n in names if n in labels and labels[n] != n]
-    return "; ".join(pairs) + "." if pairs else ""
+    end = "。" if lang_of(lang) == "zh" else "."
+    return _t("sep", lang).join(pairs) + end if pairs else ""
 
 
 def _dagger(key: str, value) -> str:
@@ -426,7 +443,8 @@ def measurement_table(result, decimals: int = 3, lang: str = "en", group=None) -
             lam += _dagger("loading", row["std_all"])
             if not all_sig:
                 lam += stars(row["pvalue"])
-            cells = [f"{labels.get(factor, factor)} ({factor})" if first else "", row["rhs"], lam]
+            cells = [f"{labels.get(factor, factor)}{_t('paren', lang, text=factor)}" if first
+                     else "", row["rhs"], lam]
             if r is not None and first:
                 alpha, cr, ave = r.get("alpha"), r.get("omega"), r.get("ave")
                 cells += [num(value, decimals, True) + _dagger(key, value)
@@ -441,18 +459,16 @@ def measurement_table(result, decimals: int = 3, lang: str = "en", group=None) -
                          "ave": r.get("ave") if r is not None else np.nan})
             first = False
     cut = {key: CUTOFFS[key] for key in ("loading", "alpha", "omega", "ave")}
-    note = ("\u03bb = standardized loading (std.all); "
-            + ("all loadings p < .001. " if all_sig else f"{STARS_NOTE}. ")
-            + "\u03b1 = Cronbach's alpha; CR = composite reliability (\u03c9, as semTools "
-              f"compRelSEM); AVE = average variance extracted. Cut-offs: \u03bb "
-              f"{cut['loading'].rule()} ({cut['loading'].cite()}), \u03b1 {cut['alpha'].rule()} "
-              f"({cut['alpha'].cite()}), CR {cut['omega'].rule()} and AVE {cut['ave'].rule()} "
-              f"({cut['ave'].cite()}); {DAGGER} below the cut-off.")
+    sig = _t("all_loadings_sig", lang) if all_sig else _t("stars_sig", lang, stars=STARS_NOTE)
+    note = _t("note_measurement", lang, sig=sig, loading=cut["loading"].rule(),
+              loading_src=cut["loading"].cite(), alpha=cut["alpha"].rule(),
+              alpha_src=cut["alpha"].cite(), omega=cut["omega"].rule(), ave=cut["ave"].rule(),
+              ave_src=cut["ave"].cite(), dagger=DAGGER)
     if rel is None:
-        note += f" Reliability and AVE not available ({why})."
-    return Table("measurement", "Measurement model: standardized loadings, reliability and "
-                 "convergent validity", ["Construct", "Item", "\u03bb", "\u03b1", "CR", "AVE"],
-                 rows, note, "llrrrr", pd.DataFrame(data))
+        note += _t("rel_missing", lang, why=why)
+    return Table("measurement", _t("title_measurement", lang),
+                 [_t("col_construct", lang), _t("col_item", lang), "\u03bb", "\u03b1", "CR",
+                  "AVE"], rows, note, "llrrrr", pd.DataFrame(data), lang=lang)
 
 
 def discriminant_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
@@ -493,13 +509,14 @@ def discriminant_table(result, decimals: int = 3, lang: str = "en", group=None) 
         else _try(result.htmt, matrix=True, group=group)
     labels = construct_names(result, lang)
     if fl is None:
-        return Table("discriminant", "Discriminant validity", ["Construct"], [],
-                     f"Not available ({why}).", "l")
+        return Table("discriminant", _t("title_discriminant_short", lang),
+                     [_t("col_construct", lang)], [], _t("not_available", lang, why=why), "l",
+                     lang=lang)
     factors = list(fl.index)
-    cols = ["Construct"] + [str(i + 1) for i in range(len(factors))]
+    cols = [_t("col_construct", lang)] + [str(i + 1) for i in range(len(factors))]
     rows, data = [], []
     for i, a in enumerate(factors):
-        cells = [f"{i + 1}. {labels.get(a, a)} ({a})"]
+        cells = [f"{i + 1}. {labels.get(a, a)}{_t('paren', lang, text=a)}"]
         for j, b in enumerate(factors):
             if i == j:
                 cells.append(num(fl.loc[a, b], decimals, True))
@@ -515,22 +532,23 @@ def discriminant_table(result, decimals: int = 3, lang: str = "en", group=None) 
                          "kind": "sqrt_ave" if i == j else "r" if j < i else "htmt"})
         rows.append(cells)
     htmt_85, htmt_90 = CUTOFFS["htmt_85"], CUTOFFS["htmt_90"]
-    note = ("Diagonal: square root of the AVE; below the diagonal: latent correlations; above the "
-            "diagonal: HTMT. Discriminant validity holds when each \u221aAVE exceeds the "
-            f"construct's correlations ({SOURCES['fornell_larcker'].cite()}) and HTMT "
-            f"{htmt_85.rule()} ({htmt_85.cite()}; {htmt_90.rule()} for conceptually similar "
-            f"constructs); {DAGGER} criterion not met.")
+    note = _t("note_discriminant", lang, fl_src=SOURCES["fornell_larcker"].cite(),
+              htmt85=htmt_85.rule(), htmt_src=htmt_85.cite(), htmt90=htmt_90.rule(),
+              dagger=DAGGER)
     if ht is None:
-        note += f" HTMT not available ({why_h})."
-    return Table("discriminant", "Discriminant validity: Fornell\u2013Larcker criterion and HTMT",
-                 cols, rows, note, "l" + "c" * len(factors), pd.DataFrame(data))
+        note += _t("htmt_missing", lang, why=why_h)
+    return Table("discriminant", _t("title_discriminant", lang), cols, rows, note,
+                 "l" + "c" * len(factors), pd.DataFrame(data), lang=lang)
 
 
-def _verdict(est, p, sign) -> str:
+def _verdict(est, p, sign, lang: str = "en") -> str:
     """Table wording of :func:`relqual.verdicts.judge` (the p-value is in its own column)."""
-    reason = judge(est, p, sign)[1]
-    short = {"no test (no SE)": "No test"}.get(reason, reason.split(" (p")[0])
-    return short[0].upper() + short[1:]
+    supported, reason = judge(est, p, sign)
+    if supported:
+        return _t("v_supported", lang)
+    if reason.startswith("no test"):
+        return _t("v_no_test", lang)
+    return _t("v_opposite" if "opposite" in reason else "v_not_supported", lang)
 
 
 def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Table:
@@ -572,7 +590,8 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
     by_path = {}
     for h in hyps:
         by_path.setdefault((h["lhs"], h.get("op", "~"), h.get("rhs", "")), h)
-    cols = ["Hypothesis", "Path", "\u03b2", "B", "SE", f"{CI} (\u03b2)", "p", "Verdict"]
+    cols = [_t("col_hypothesis", lang), _t("col_path", lang), "\u03b2", "B", _t("col_se", lang),
+            _ci(lang, "\u03b2"), "p", _t("col_verdict", lang)]
     rows, data, names = [], [], set()
     used = set()
     for _, r in paths.iterrows():
@@ -584,7 +603,7 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
         ci = (f"[{num(r['std_all_ci_lower'], decimals, True)}, "
               f"{num(r['std_all_ci_upper'], decimals, True)}]")
         sign = h.get("sign", "") if h else ""
-        verdict = _verdict(r["est"], r["pvalue"], sign) if h else ""
+        verdict = _verdict(r["est"], r["pvalue"], sign, lang) if h else ""
         hid = f"{h.get('id', '')} ({sign})" if h and sign else (h.get("id", "") if h else "\u2013")
         rows.append([hid, f"{r['rhs']} \u2192 {r['lhs']}", beta, num(r["est"], decimals),
                      num(r["se"], decimals), ci, pval(r["pvalue"]), verdict])
@@ -596,7 +615,7 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
     other = [h for h in hyps if (h["lhs"], h.get("op", "~"), h.get("rhs", "")) not in used]
     if other:
         tested = result.hypotheses() if hasattr(result, "hypotheses") else pd.DataFrame()
-        rows.append("Hypotheses on loadings and defined effects")
+        rows.append(_t("section_other_hyps", lang))
         for h in other:
             hit = tested[tested["id"] == h.get("id")] if len(tested) else tested
             if len(hit) and "group" in hit and hit["group"].notna().any():
@@ -608,12 +627,13 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
                     f"{h.get('rhs', '')} \u2192 {h['lhs']}")
             sign = h.get("sign", "")
             if r is None:
-                rows.append([f"{h.get('id', '')} ({sign})", path, *[""] * 5, "Not in model"])
+                rows.append([f"{h.get('id', '')} ({sign})", path, *[""] * 5,
+                             _t("v_not_in_model", lang)])
                 continue
             names.update([h["lhs"]] + ([h.get("rhs", "")] if op != ":=" else []))
             ci = (f"[{num(r['std_all_ci_lower'], decimals, True)}, "
                   f"{num(r['std_all_ci_upper'], decimals, True)}]")
-            verdict = _verdict(r["est"], r["pvalue"], sign)
+            verdict = _verdict(r["est"], r["pvalue"], sign, lang)
             # defined effects are products of unstandardized paths: report B with its SE
             rows.append([f"{h.get('id', '')} ({sign})" if sign else h.get("id", ""), path,
                          num(r["std_all"], decimals, True) + stars(r["pvalue"]),
@@ -626,16 +646,16 @@ def paths_table(result, decimals: int = 3, lang: str = "en", group=None) -> Tabl
     r2 = result.r2()
     lvs = [n for n in r2.index if not isinstance(n, tuple) and n in set(result.partable.roles.lv)
            and n in names]
-    note = (f"\u03b2 = standardized coefficient (std.all) with its delta-method {CI}; B = "
-            f"unstandardized coefficient; SE = its standard error. {STARS_NOTE}. Supported = "
-            f"p < {num(ALPHA, 2, bounded=True)} with the hypothesised sign (in parentheses).")
+    note = _t("note_paths", lang, ci=_ci(lang), stars=STARS_NOTE,
+              alpha=num(ALPHA, 2, bounded=True))
     if lvs:
-        note += " R\u00b2: " + ", ".join(f"{n} = {num(r2[n], decimals, True)}" for n in lvs) + "."
+        note += _t("r2_list", lang, values=_t("list_sep", lang).join(
+            f"{n} = {num(r2[n], decimals, True)}" for n in lvs))
     abbr = _abbreviations(result, sorted(names), lang)
     if abbr:
-        note += " " + abbr
-    return Table("paths", "Structural model: path coefficients and hypothesis tests", cols, rows,
-                 note, "llrrrcrl", pd.DataFrame(data))
+        note += (" " if lang_of(lang) == "en" else "") + abbr
+    return Table("paths", _t("title_paths", lang), cols, rows, note, "llrrrcrl",
+                 pd.DataFrame(data), lang=lang)
 
 
 def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None = None,
@@ -674,9 +694,9 @@ def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None =
     """
     table = result.indirect(ci=ci, n=n, seed=seed)
     method = table.attrs.get("ci", ci)
-    kinds = {"direct": "Direct", "indirect": "Indirect", "total_indirect": "Total indirect",
-             "total": "Total", "defined": "Defined"}
-    cols = ["Effect", "Path", "B", f"{CI} (B)", "\u03b2", "p"]
+    kinds = {k: _t("eff_" + k, lang)
+             for k in ("direct", "indirect", "total_indirect", "total", "defined")}
+    cols = [_t("col_effect", lang), _t("col_path", lang), "B", _ci(lang, "B"), "\u03b2", "p"]
     rows, names = [], set()
     current = None
     for _, r in table.iterrows():
@@ -684,7 +704,7 @@ def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None =
         if pair != current:
             current = pair
             rows.append(f"{r['from']} \u2192 {r['to']}" if r["effect"] != "defined"
-                        else "Defined parameters")
+                        else _t("section_defined", lang))
         if r["effect"] != "defined":
             names.update([r["from"], r["to"]])
         path = (r["path"] or "").replace(" -> ", " \u2192 ")
@@ -693,20 +713,19 @@ def indirect_table(result, decimals: int = 3, ci: str = "delta", n: int | None =
         ci_text = f"[{num(r['ci_lower'], decimals)}, {num(r['ci_upper'], decimals)}]"
         rows.append([kinds.get(r["effect"], r["effect"]), path, num(r["est"], decimals), ci_text,
                      num(r["std_all"], decimals, True), pval(r["pvalue"])])
-    label = {"delta": "delta-method", "montecarlo": "Monte Carlo"}.get(ci, str(method))
-    note = (f"B = unstandardized effect with its {label} {100 * CI_LEVEL:g}% interval"
-            + (f" ({n} draws, seed {seed})" if ci != "delta" and n else
-               f" (seed {seed})" if ci != "delta" else "")
-            + "; \u03b2 = standardized effect (std.all); p from the delta-method z test. An "
-              "indirect effect is supported when its interval excludes zero.")
+    label = (_t("method_" + ci, lang) if ci in ("delta", "montecarlo") or (
+        ci == "bootstrap" and lang_of(lang) == "zh") else str(method))
+    draws = (_t("draws_seed", lang, n=n, seed=seed) if ci != "delta" and n else
+             _t("seed_only", lang, seed=seed) if ci != "delta" else "")
+    note = _t("note_indirect", lang, method=label, level=100 * CI_LEVEL, draws=draws)
     abbr = _abbreviations(result, sorted(names), lang)
     if abbr:
-        note += " " + abbr
-    return Table("indirect", "Direct, indirect and total effects", cols, rows, note, "llrcrr",
-                 table)
+        note += (" " if lang_of(lang) == "en" else "") + abbr
+    return Table("indirect", _t("title_indirect", lang), cols, rows, note, "llrcrr", table,
+                 lang=lang)
 
 
-def fit_table(result, decimals: int = 3) -> Table:
+def fit_table(result, decimals: int = 3, lang: str = "en") -> Table:
     """Table: chi-square test and fit indices with their cut-offs and verdicts (the robust
     versions for MLR fits).
 
@@ -719,6 +738,8 @@ def fit_table(result, decimals: int = 3) -> Table:
         The fit (read through its public methods and ``spec``).
     decimals : int
         Decimals of the numbers.
+    lang : str
+        "en" or "zh" (:mod:`relqual.i18n`).
 
     Returns
     -------
@@ -752,10 +773,12 @@ def fit_table(result, decimals: int = 3) -> Table:
         if not np.isfinite(value):
             return "", ""
         if not result.converged:               # no verdict on numbers that are not estimates
-            return CUTOFFS[key].rule(), "n/a (not converged)"
-        return CUTOFFS[key].rule(), "Good" if CUTOFFS[key].passes(value) else "Poor"
+            return CUTOFFS[key].rule(), _t("not_converged_verdict", lang)
+        return CUTOFFS[key].rule(), _t("good" if CUTOFFS[key].passes(value) else "poor", lang)
 
-    add("\u03c7\u00b2" + (" (scaled)" if scaled else ""), num(chisq, decimals), value=chisq)
+    robust_text = _t("robust", lang) if robust else ""
+    add("\u03c7\u00b2" + (_t("scaled", lang) if scaled else ""), num(chisq, decimals),
+        value=chisq)
     whole = np.isfinite(df) and float(df).is_integer()
     add("df", f"{int(df)}" if whole else num(df, decimals), value=df)
     add("p", pval(p), *judged("chisq_pvalue", p), value=p)
@@ -765,12 +788,12 @@ def fit_table(result, decimals: int = 3) -> Table:
     for key, name in (("cfi", "CFI"), ("tli", "TLI")):
         v = fm.get(key + suffix, fm.get(key, np.nan))
         cut, verdict = judged(key, v)
-        add(name + (" (robust)" if robust else ""), num(v, decimals, True), cut, verdict, value=v)
+        add(name + robust_text, num(v, decimals, True), cut, verdict, value=v)
     v = fm.get("rmsea" + suffix, fm.get("rmsea", np.nan))
     lo = fm.get("rmsea_ci_lower" + suffix, fm.get("rmsea_ci_lower", np.nan))
     hi = fm.get("rmsea_ci_upper" + suffix, fm.get("rmsea_ci_upper", np.nan))
     cut, verdict = judged("rmsea", v)
-    add("RMSEA" + (" (robust)" if robust else "") + " [90% CI]",
+    add("RMSEA" + robust_text + _t("ci90", lang),
         f"{num(v, decimals, True)} [{num(lo, decimals, True)}, {num(hi, decimals, True)}]",
         cut, verdict, value=v)
     v = fm.get("srmr", np.nan)
@@ -778,17 +801,16 @@ def fit_table(result, decimals: int = 3) -> Table:
     add("SRMR", num(v, decimals, True), cut, verdict, value=v)
     for key, name in (("aic", "AIC"), ("bic", "BIC")):
         if key in fm.index and np.isfinite(fm[key]):
-            add(name, num(fm[key], 1), "lower is better", "", value=fm[key])
+            add(name, num(fm[key], 1), _t("lower_better", lang), "", value=fm[key])
     cut = CUTOFFS
-    note = (f"N = {result.n_obs}. Cut-offs: CFI and TLI {cut['cfi'].rule()}, RMSEA "
-            f"{cut['rmsea'].rule()} and SRMR {cut['srmr'].rule()} ({cut['cfi'].cite()}); "
-            f"\u03c7\u00b2/df {cut['chisq_df'].rule()} ({cut['chisq_df'].cite()}). The "
-            "\u03c7\u00b2 test rejects close-fitting models in large samples, so it is read with "
-            "the indices. AIC and BIC compare models fitted to the same data.")
+    note = _t("note_fit", lang, n=result.n_obs, cfi=cut["cfi"].rule(), rmsea=cut["rmsea"].rule(),
+              srmr=cut["srmr"].rule(), hb=cut["cfi"].cite(), chisq_df=cut["chisq_df"].rule(),
+              kline=cut["chisq_df"].cite())
     if robust:
-        note += " Robust CFI, TLI and RMSEA (lavaan's .robust) for the MLR fit."
-    return Table("fit", "Model fit", ["Index", "Value", "Cut-off", "Verdict"], rows, note,
-                 "lrcl", pd.DataFrame(data))
+        note += _t("note_fit_robust", lang)
+    return Table("fit", _t("title_fit", lang),
+                 [_t(k, lang) for k in ("col_index", "col_value", "col_cutoff", "col_verdict")],
+                 rows, note, "lrcl", pd.DataFrame(data), lang=lang)
 
 
 def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "delta",
@@ -837,7 +859,7 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
     out = []
     for name in wanted:
         if name == "fit":
-            out.append(fit_table(result, decimals))
+            out.append(fit_table(result, decimals, lang))
         elif name == "measurement" and has_loadings:
             out.append(measurement_table(result, decimals, lang))
         elif name == "discriminant" and has_loadings and len(result.partable.roles.lv) > 1:
@@ -848,11 +870,11 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
             t = indirect_table(result, decimals, ci=indirect_ci, n=draws, seed=seed, lang=lang)
             if t.body():
                 out.append(t)
-    status = fit_status(result)
+    status = fit_status(result, lang)
     for k, t in enumerate(out, 1):
         t.number = k
         if status:                  # said where the numbers are: in the title and the note
-            t.title = f"{t.title} ({status[0]})"
+            t.title = f"{t.title}{_t('paren', lang, text=status[0])}"
             t.note = f"{status[1]} {t.note}".strip()
     for check in checks or ():         # reviewer checks: their own models, their own notes
         if not hasattr(check, "apa_tables"):
@@ -864,7 +886,7 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
     return out
 
 
-def fit_status(result) -> tuple[str, str] | None:
+def fit_status(result, lang: str = "en") -> tuple[str, str] | None:
     """(short, sentence) about a fit whose numbers must not be read as usual: not converged,
     no standard errors (singular information), or an improper solution; None when none applies.
 
@@ -880,14 +902,12 @@ def fit_status(result) -> tuple[str, str] | None:
     """
     warnings_ = list(result.warnings)
     if not result.converged:
-        return ("NOT CONVERGED", "WARNING: the model did not converge, so these numbers are not "
-                                 "trustworthy and must not be reported.")
+        return _t("status_not_converged", lang), _t("status_not_converged_note", lang)
     improper = [w for w in warnings_ if w.startswith("improper solution")]
     singular = [w for w in warnings_ if "information matrix is singular" in w]
     if singular:
-        return ("NO STANDARD ERRORS", "WARNING: the information matrix is singular (the model is "
-                                      "probably not identified): standard errors, tests and "
-                                      "intervals are not available.")
+        return _t("status_no_se", lang), _t("status_no_se_note", lang)
     if improper:
-        return ("IMPROPER SOLUTION", "WARNING: " + "; ".join(improper) + ".")
+        return _t("status_improper", lang), _t("status_improper_note", lang,
+                                                 what="; ".join(improper))
     return None

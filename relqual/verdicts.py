@@ -8,15 +8,18 @@ from __future__ import annotations
 import math
 
 from .conventions import ALPHA, num
+from .i18n import t
 
 
-def judge(est, pvalue, sign: str | None, alpha: float = ALPHA) -> tuple[bool, str]:
+def judge(est, pvalue, sign: str | None, alpha: float = ALPHA,
+          lang: str = "en") -> tuple[bool, str]:
     """(supported, reason); reason is "supported", "not supported (p >= .05)",
-    "not supported (opposite sign)" or "no test (no SE)"."""
+    "not supported (opposite sign)" or "no test (no SE)" (``lang="zh"``: in Chinese, from
+    :mod:`relqual.i18n`)."""
     if pvalue is None or not math.isfinite(pvalue):
-        return False, "no test (no SE)"
+        return False, t("no_test", lang)
     if pvalue >= alpha:
-        return False, f"not supported (p >= {num(alpha, 2, bounded=True)})"
+        return False, t("not_supported_p", lang, alpha=num(alpha, 2, bounded=True))
     if (sign == "+" and est < 0) or (sign == "-" and est > 0):
-        return False, "not supported (opposite sign)"
-    return True, "supported"
+        return False, t("not_supported_sign", lang)
+    return True, t("supported", lang)

@@ -186,7 +186,7 @@ def test_html_report_is_self_contained(res, tmp_path):
 def test_markdown_and_chinese_report(res, tmp_path):
     md = res.report(tmp_path / "r.md", indirect_ci="delta", lang="zh").read_text(encoding="utf-8")
     assert "![path diagram](data:image/png;base64," in md
-    assert "顾客满意感 (SAT)" in md
+    assert "顾客满意感（SAT）" in md
 
 
 def test_report_rejects_unknown_format(res, tmp_path):
