@@ -17,7 +17,6 @@ from relqual.syntax import ModelSyntaxError, parse
 
 HERE = Path(__file__).parent / "reference"
 REF = json.loads((HERE / "interaction.json").read_text())
-SHARED = Path(__file__).parents[2] / "shared" / "reference" / "moderation"
 ONEINT_MODEL = "X =~ x1 + x2 + x3\nZ =~ z1 + z2 + z3\nY =~ y1 + y2 + y3\nY ~ X + Z + X:Z"
 
 
@@ -143,7 +142,6 @@ def test_observed_product_is_a_raw_product_as_lm(oneint):
         assert est.loc[rhs, "se"] == pytest.approx(se, abs=2e-3)
 
 
-@pytest.mark.skipif(not (SHARED / "TPB.csv").exists(), reason="shared modsem data not present")
 def test_tpb_with_an_endogenous_focal_factor_matches_modsem():
     model = """ATT =~ att1 + att2 + att3 + att4 + att5
     SN =~ sn1 + sn2
@@ -152,7 +150,7 @@ def test_tpb_with_an_endogenous_focal_factor_matches_modsem():
     BEH =~ b1 + b2
     INT ~ ATT + SN + PBC
     BEH ~ INT + PBC + INT:PBC"""
-    res = rq.fit(model, pd.read_csv(SHARED / "TPB.csv"))
+    res = rq.fit(model, pd.read_csv(HERE / "TPB.csv"))
     fm = res.fit_measures()
     assert fm["npar"] == 78 and fm["df"] == 222
     assert fm["logl"] == pytest.approx(-34958.88, abs=0.05)
