@@ -141,12 +141,17 @@ def common_method(result, marker=None, data=None) -> CheckTable:
 
     meas = fit_model("measurement model", part["syntax"])
     one = fit_model("one-factor CFA", f"{GENERAL} =~ " + " + ".join(items))
-    small = _small_loadings(result, items, METHOD)      # start the method factor off zero
+    loaded = part["method_items"]                      # the method factor's items
+    if part["single"]:
+        notes.append(f"single-item constructs ({', '.join(part['single'])}): their items carry "
+                     "no separate method loading (trait and method variance of one item are "
+                     "not identified)")
+    small = _small_loadings(result, loaded, METHOD)     # start the method factor off zero
     eq = fit_model("ULMC, equal loadings", part["syntax"] + "\n" + _method_lines(
-        items, part["orthogonal"], equal=True), start=start_values(meas, small))
+        loaded, part["orthogonal"], equal=True), start=start_values(meas, small))
     few = part["few_items"]
     free = (fit_model("ULMC, free loadings", part["syntax"] + "\n" + _method_lines(
-        items, part["orthogonal"], equal=False), start=start_values(meas, small))
+        loaded, part["orthogonal"], equal=False), start=start_values(meas, small))
             if not few else None)
     ulmc = {"equal": eq, "free": free} if free is not None else {"equal": eq}
 
@@ -223,12 +228,12 @@ def common_method(result, marker=None, data=None) -> CheckTable:
         orthogonal = list(result.partable.roles.lv_x)
         structural = {"equal": fit_model(
             "structural model + ULMC (equal)", result.spec.syntax.strip() + "\n"
-            + _method_lines(items, orthogonal, equal=True), std_lv=std_lv,
+            + _method_lines(loaded, orthogonal, equal=True), std_lv=std_lv,
             start=start_values(result, small))}
         if not few:
             structural["free"] = fit_model(
                 "structural model + ULMC (free)", result.spec.syntax.strip() + "\n"
-                + _method_lines(items, orthogonal, equal=False), std_lv=std_lv,
+                + _method_lines(loaded, orthogonal, equal=False), std_lv=std_lv,
                 start=start_values(result, small))
         structural = {k: m for k, m in structural.items() if m.converged}
         if structural:
@@ -285,9 +290,12 @@ def _measurement_part(result) -> dict:
         roles = build_partable(text).roles
     traits = [v for v in roles.lv]
     counts = pd.Series(list(factor_of.values())).value_counts()
+    single = [f for f, k in counts.items() if k == 1]
     return {"syntax": text, "items": items, "traits": traits, "orthogonal": list(roles.lv_x),
             "factor_of": factor_of, "first_order": list(dict.fromkeys(factor_of.values())),
-            "few_items": {f: int(k) for f, k in counts.items() if k < 3}}
+            "single": single,
+            "method_items": [v for v in items if factor_of[v] not in single],
+            "few_items": {f: int(k) for f, k in counts.items() if 1 < k < 3}}
 
 
 def _few_items_text(few: dict) -> str:
@@ -515,9 +523,11 @@ def _marker_checks(result, part, checked, estimator):
     base_lines.append(f"{MARKER} ~~ " + " + ".join(f"0*{t}" for t in traits))
     base_text = "\n".join(base_lines)
     baseline = fit_model("CFA marker: Baseline", base_text, start=start_values(cfa))
-    small = _small_loadings(result, items, MARKER)
-    c_text = base_text + f"\n{MARKER} =~ " + " + ".join(f"{MARKER.lower()}_l*{v}" for v in items)
-    u_text = base_text + f"\n{MARKER} =~ " + " + ".join(items)
+    loaded = part["method_items"]
+    small = _small_loadings(result, loaded, MARKER)
+    c_text = base_text + f"\n{MARKER} =~ " + " + ".join(f"{MARKER.lower()}_l*{v}"
+                                                         for v in loaded)
+    u_text = base_text + f"\n{MARKER} =~ " + " + ".join(loaded)
     method_c = fit_model("CFA marker: Method-C", c_text, start=start_values(baseline, small))
     few = part["few_items"]
     method_u = (fit_model("CFA marker: Method-U", u_text, start=start_values(baseline, small))

@@ -176,6 +176,10 @@ def _names(results, names) -> list[str]:
 
 def _check_same_data(results, names) -> str:
     """The common estimator; refuse models fitted to different data or estimators."""
+    for r, name in zip(results, names):
+        if getattr(r, "_is_pls", False):
+            raise ValueError(f"'{name}' is a PLS-SEM fit: compare models fitted by ML, MLR or "
+                             "WLSMV (PLS has no likelihood or chi-square)")
     first, name0 = results[0], names[0]
     est0 = str(first.call.get("estimator", "ML")).upper()
     vars0 = sorted(first.partable.roles.ov)
@@ -266,7 +270,10 @@ def _net_chisq(restricted, general) -> float | None:
         samples.append(SampleStats(tuple(names), restricted.problem.samples[g].n, mean, cov))
     try:
         problem = problem_from_samples(general.partable, samples)
-        est = estimate(problem, FitOptions(), inference=False)
+        start = np.asarray(general.x) if np.all(np.isfinite(general.x)) else None
+        est = estimate(problem, FitOptions(), start=start, inference=False)
+        if not est.converged and start is not None:      # then from the default start
+            est = estimate(problem, FitOptions(), inference=False)
     except (ValueError, ArithmeticError, np.linalg.LinAlgError):
         return None
     if not est.converged:
@@ -286,8 +293,9 @@ def _pairs(results, names, estimator, crit, notes):
             row.update(model_1=names[i], model_2=names[j])
             if estimator not in ("ML", "MLR"):
                 row.update(relation="undeterminable", test="",
-                           verdict=f"nesting and Vuong's tests need a likelihood: not "
-                                   f"available for estimator='{estimator}'")
+                           verdict=f"not tested: for estimator='{estimator}' the nesting check, "
+                                   "the difference test (lavaan's satorra.2000) and Vuong's "
+                                   "tests (which need a likelihood) are not available yet")
                 rows.append(row)
                 continue
             # the more restricted model: more df

@@ -105,8 +105,8 @@ def nonresponse(data, wave: str | None = None, items=None, *, date: str | None =
         if r["min_expected"] < 5:
             notes.append(f"{r['variable']}: an expected count is below 5 "
                          f"({r['min_expected']:.1f}): the chi-square test is approximate")
-    out = CheckTable(table, kind="nonresponse", title="Non-response bias: early against late "
-                     f"respondents ({labels[0]} vs {labels[1]})", notes=notes,
+    out = CheckTable(table, kind="nonresponse", title=f"Non-response bias: {labels[0]} against "
+                     f"{labels[1]} respondents", notes=notes,
                      sources=[SOURCES["armstrong_overton"].cite(), SOURCES["welch"].cite(),
                               SOURCES["cohen"].cite()],
                      details={"demographics": demo,
@@ -298,8 +298,10 @@ def _verdict(table, demo, labels) -> str:
     else:
         named = ", ".join(f"{r['variable']} (d = {num(r['d'], 2)}, {p_text(r['pvalue'])})"
                           for _, r in significant.iterrows())
+        holm = int((tested["p_holm"] < ALPHA).sum())
         text = (f"{len(significant)} of {len(tested)} comparisons between {who} differ at p < "
-                f"{num(ALPHA, 2, True)}: {named}"
+                f"{num(ALPHA, 2, True)}: {named} ({holm} after Holm's adjustment for "
+                f"{len(tested)} tests)"
                 + ("; each difference is negligible (|d| < .20)" if not len(concern) else ""))
     bad_demo = demo[demo["pvalue"] < ALPHA]
     if len(demo):

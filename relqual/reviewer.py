@@ -28,6 +28,9 @@ from .options import FitOptions
 from .partable import build_partable
 
 ML_FAMILY = ("ML", "MLR")
+# scoring iterations of a check's refit (L-BFGS-B then gets 20 times as many): a method factor
+# that the data do not identify would otherwise run to the default limit, under FIML slowly
+REFIT_MAX_ITER = 100
 
 
 class CheckTable(pd.DataFrame):
@@ -79,6 +82,14 @@ class CheckTable(pd.DataFrame):
     def _constructor(self):
         return pd.DataFrame
 
+    def _repr_html_(self) -> str:
+        import html
+        body = pd.DataFrame(self).to_html(index=False, float_format=lambda v: f"{v:.3f}",
+                                          na_rep="")
+        notes = "".join(f"<li style='color:#a00'>{html.escape(n)}</li>" for n in self.notes)
+        return (f"<div><b>{html.escape(self.title)}</b>{body}<p>{html.escape(self.verdict)}</p>"
+                + (f"<ul>{notes}</ul>" if notes else "") + "</div>")
+
     def summary(self) -> str:
         """The check as plain text: title, table, verdict, notes and sources.
 
@@ -96,8 +107,15 @@ class CheckTable(pd.DataFrame):
         <BLANKLINE>
         Fine.
         """
-        shown = pd.DataFrame(self).to_string(index=False, float_format=lambda v: f"{v:.3f}")
-        lines = [self.title, shown, "", self.verdict]
+        frame = pd.DataFrame(self)
+        wordy = [c for c in ("verdict", "source", "measure") if c in frame.columns]
+        shown = frame.drop(columns=wordy).to_string(index=False,
+                                                    float_format=lambda v: f"{v:.3f}")
+        lines = [self.title, shown, ""]
+        if "verdict" in frame.columns:
+            label = "check" if "check" in frame.columns else frame.columns[0]
+            lines += [f"- {r[label]}: {r['verdict']}" for _, r in frame.iterrows()] + [""]
+        lines.append(self.verdict)
         lines += [f"! {note}" for note in self.notes]
         if self.sources:
             lines.append("Sources: " + "; ".join(self.sources) + ".")
@@ -308,8 +326,9 @@ def refit(result, syntax: str, name: str, *, std_lv: bool = True, prepared=None,
         prepared, incomplete = rows_for(result, list(table.roles.ov))
     problem = problem_from_rows(table, prepared, incomplete)
     call = dict(result.call, std_lv=std_lv)
-    options = FitOptions(estimator=str(call.get("estimator", "ML")).upper(),
-                         control=dict(call.get("control") or {}))
+    control = dict(call.get("control") or {})
+    control.setdefault("max_iter", REFIT_MAX_ITER)
+    options = FitOptions(estimator=str(call.get("estimator", "ML")).upper(), control=control)
     x0 = None
     if start:
         col = table.col

@@ -17,6 +17,7 @@ if [ "$#" -eq 0 ]; then
   Rscript tests/reference/mlr_lrt_reference.R
   Rscript tests/reference/power_reference.R tests/reference/power_rmsea.json
   Rscript tests/reference/interaction_reference.R tests/reference/interaction.json
+  Rscript tests/reference/reviewer_reference.R tests/reference/reviewer_checks.json
   # PROCESS references need pyprocessmacro 2.2.0 in its own venv (see tests/reference/README.md)
   if [ -x /tmp/process-venv/bin/python ]; then
     /tmp/process-venv/bin/python tests/reference/process_reference.py tests/reference/process.json
