@@ -871,6 +871,45 @@ def parse_ordered(value: str | None):
     return [c.strip() for c in value.split(",") if c.strip()]
 
 
+def add_pls_options(parser) -> None:
+    """Add the PLS-SEM options (``--scheme``) to a sub-command's parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from relqual.cli import add_pls_options
+    >>> parser = argparse.ArgumentParser()
+    >>> add_pls_options(parser)
+    >>> parser.parse_args(["--scheme", "centroid"]).scheme
+    'centroid'
+    """
+    parser.add_argument("--scheme", default=None, choices=["path", "factorial", "centroid"],
+                        help="PLS inner weighting scheme (with --estimator PLS or PLSc; default "
+                             "path)")
+
+
+def pls_options(args) -> dict:
+    """The PLS keyword arguments of ``rq.fit`` that the command line gave (``--scheme``; none
+    when it was not given, so that a non-PLS fit refuses only what was asked for).
+
+    Examples
+    --------
+    >>> import argparse
+    >>> pls_options(argparse.Namespace(scheme="factorial")), pls_options(argparse.Namespace())
+    ({'scheme': 'factorial'}, {})
+    """
+    scheme = getattr(args, "scheme", None)
+    return {} if scheme is None else {"scheme": scheme}
+
+
 def cmd_fit(args) -> int:
     """``relqual fit MODEL DATA``: fit, print the summary and (``--json``) write the JSON document.
 
@@ -915,7 +954,8 @@ def cmd_fit(args) -> int:
             raise CliError("give a DATA file, or a published table with --cov FILE --nobs N")
         data = read_data(args.data, **survey_options(args))
         res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
-                      ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv)
+                      ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv,
+                      **pls_options(args))
     if args.json:
         try:
             with open(args.json, "w", encoding="utf-8") as fh:
@@ -1192,7 +1232,7 @@ def cmd_report(args) -> int:
         options = survey_options(args)
         data = read_data(args.data, **options)
         res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
-                      std_lv=args.std_lv)
+                      std_lv=args.std_lv, **pls_options(args))
         data_code = survey_call(args.data, options)
     path = write_cli_report(res, args.out, data, data_code=data_code,
                             draws=args.bootstrap, seed=args.seed, lang=args.lang,
@@ -1200,6 +1240,12 @@ def cmd_report(args) -> int:
     fm = res.fit_measures()
     used = (f"n = {res.n_obs} of {res.prepared.n_input} rows" if res.summary_data is None
             else f"N = {res.n_obs} (summary statistics)")
+    if res.problem.pls is not None:           # PLS-SEM: R² and SRMR, no chi-square
+        r2 = ", ".join(f"{k} {v:.3f}" for k, v in res.r2().items())
+        print(f"{res.spec.name}: {res.call['estimator']}, {used}, R² {r2}, SRMR = "
+              f"{fm['srmr']:.3f}; {len(res.warnings)} warning(s)")
+        print(f"Report written to {path.resolve()}")
+        return EXIT_OK
     print(f"{res.spec.name}: {used}, "
           f"chi-square({int(fm['df'])}) = {fm['chisq']:.2f}, CFI = {fm['cfi']:.3f}, "
           f"RMSEA = {fm['rmsea']:.3f}, SRMR = {fm['srmr']:.3f}; {len(res.warnings)} warning(s)")
@@ -1418,9 +1464,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet "
                           "(or --cov FILE --nobs N)")
     fit.add_argument("--estimator", default=None,
-                     help="estimator: ML (default), MLR, or WLSMV (the default with --ordered)")
-    fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
-                     help="missing-data handling (default listwise; fiml: full-information ML)")
+                     help="estimator: ML (default), MLR, WLSMV (the default with --ordered), "
+                          "PLS (PLS-SEM) or PLSc (consistent PLS)")
+    fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml", "mean"],
+                     help="missing-data handling (default listwise; fiml: full-information ML; "
+                          "mean: mean replacement, PLS only)")
+    add_pls_options(fit)
     fit.add_argument("--std-lv", action="store_true",
                      help="scale latent variables by fixing their variances to 1")
     fit.add_argument("--ordered", metavar="all|COLS",
@@ -1459,9 +1508,11 @@ def build_parser() -> argparse.ArgumentParser:
                              "(or --cov FILE --nobs N)")
     add_report_options(report)
     report.add_argument("--estimator", default=None,
-                        help="estimator (default ML; WLSMV with --ordered)")
-    report.add_argument("--missing", default="listwise", choices=["listwise", "fiml"],
-                        help="missing-data handling (default listwise)")
+                        help="estimator (default ML; WLSMV with --ordered; PLS or PLSc: the "
+                             "PLS-SEM report of Hair et al. 2019)")
+    report.add_argument("--missing", default="listwise", choices=["listwise", "fiml", "mean"],
+                        help="missing-data handling (default listwise; mean: PLS only)")
+    add_pls_options(report)
     report.add_argument("--std-lv", action="store_true",
                         help="scale latent variables by fixing their variances to 1")
     add_summary_options(report)

@@ -1,12 +1,57 @@
-"""Chi-square difference tests of nested models (lavaan's ``lavTestLRT``), for ML and MLR."""
+"""Chi-square difference tests of nested models (lavaan's ``lavTestLRT``), for ML, MLF, MLR, MLM,
+MLMV and MLMVS."""
 from __future__ import annotations
 
 import numpy as np
 from scipy import stats
 
+from .engine import robustsem
+from .engine.satorra2000 import satorra_2000
+
+
+def satorra_2000_test(free, constrained) -> dict:
+    """lavaan's Satorra (2000) scaled-shifted difference test of two nested ML-family fits of
+    the same rows (MLMV, MLMVS; :mod:`relqual.engine.satorra2000`).
+
+    Parameters
+    ----------
+    free, constrained : relqual.result.Result
+        The less and the more restricted model (complete data).
+
+    Returns
+    -------
+    dict
+        As :func:`relqual.engine.satorra2000.satorra_2000`.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> model = "visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; speed =~ x7 + x8 + x9"
+    >>> free = rq.fit(model, hs, group="school", estimator="MLMV")
+    >>> metric = rq.fit(model, hs, group="school", estimator="MLMV", group_equal="loadings")
+    >>> out = satorra_2000_test(free, metric)
+    >>> round(out["delta_chisq"], 3), out["delta_df"]           # lavaan: 7.726 on 6
+    (7.726, 6)
+    """
+    p1, p0 = free.problem, constrained.problem
+    x1, x0 = free.estimate.x, constrained.estimate.x
+    ms = p1.partable.meanstructure
+    deltas = [robustsem.delta(model, x1, ms) for model in p1.models]
+    delta0 = np.vstack([robustsem.delta(model, x0, ms) for model in p0.models])
+    weights = [robustsem.ml_weight(model.implied(x1).sigma, ms) for model in p1.models]
+    gammas = [robustsem.gamma_adf(a, ms) for a in p1.data.arrays]
+    return satorra_2000(p1.n_obs * free.estimate.opt.fmin,
+                        p0.n_obs * constrained.estimate.opt.fmin, p0.df - p1.df, deltas,
+                        delta0, weights, gammas, [len(a) for a in p1.data.arrays])
+
 
 def check_estimator(estimator: str) -> None:
-    """Refuse an estimator the group comparisons do not support (only ML and MLR).
+    """Refuse an estimator whose difference test the group comparisons do not offer.
+
+    ML and MLF (plain difference), MLR and MLM (the Satorra-Bentler 2001 scaled difference),
+    MLMV and MLMVS (Satorra's 2000 scaled-shifted difference, from the fitted models) are
+    supported.
 
     Parameters
     ----------
@@ -20,20 +65,41 @@ def check_estimator(estimator: str) -> None:
     Raises
     ------
     NotImplementedError
-        For any estimator other than ML and MLR.
+        For any other estimator.
 
     Examples
     --------
     >>> from relqual.difftest import check_estimator
-    >>> check_estimator("mlr")
-    >>> check_estimator("WLSMV")
+    >>> check_estimator("mlm")
+    >>> check_estimator("ULS")
     Traceback (most recent call last):
     ...
-    NotImplementedError: group comparisons with estimator='WLSMV' are not available; use ...
+    NotImplementedError: group comparisons with estimator='ULS' are not available; use 'ML', ...
     """
-    if str(estimator).upper() not in ("ML", "MLR"):
+    if str(estimator).upper() not in SUPPORTED:
         raise NotImplementedError(f"group comparisons with estimator='{estimator}' are not "
-                                  "available; use 'ML' or 'MLR'")
+                                  "available; use 'ML', 'MLR', 'MLM', 'MLMV', 'MLMVS' or 'MLF'")
+
+
+def difference_test_name(estimator: str) -> str:
+    """The name of the difference test :func:`difference_test` uses for ``estimator``.
+
+    Examples
+    --------
+    >>> difference_test_name("MLM"), difference_test_name("ML")
+    ('Satorra-Bentler (2001) scaled difference test', 'chi-square difference test')
+    """
+    name = str(estimator).upper()
+    if name in SCALED:
+        return "Satorra-Bentler (2001) scaled difference test"
+    if name in SATORRA_2000:
+        return "Satorra (2000) scaled-shifted difference test"
+    return "chi-square difference test"
+
+
+SUPPORTED = ("ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF")
+SCALED = ("MLR", "MLM")                    # Satorra-Bentler (2001)
+SATORRA_2000 = ("MLMV", "MLMVS")           # Satorra (2000), from the fitted models
 
 
 def difference_test(free, constrained, n: int, ngroups: int, estimator: str) -> dict:
@@ -42,21 +108,25 @@ def difference_test(free, constrained, n: int, ngroups: int, estimator: str) -> 
     ``free`` and ``constrained`` are the two models' fit measures (``Result.fit_measures()``),
     ``n`` the number of observations and ``ngroups`` the number of groups.
 
-    ML: the plain difference of the chi-squares. MLR: the scaled difference test of Satorra &
-    Bentler (2001), lavaan's default there: T_d = (T1 - T0) / c_d with
-    c_d = (df1 c1 - df0 c0) / (df1 - df0), from the unscaled statistics T and the models'
-    scaling factors c (the RMSEA of the difference then uses T_d).
+    ML and MLF: the plain difference of the chi-squares. MLR and MLM: the scaled difference test
+    of Satorra & Bentler (2001), lavaan's default there (``method = "satorra.bentler.2001"``):
+    T_d = (T1 - T0) / c_d with c_d = (df1 c1 - df0 c0) / (df1 - df0), from the unscaled
+    statistics T and the models' scaling factors c (Yuan-Bentler for MLR, Satorra-Bentler for
+    MLM; the RMSEA of the difference then uses T_d).
+
+    MLMV and MLMVS: Satorra's (2000) scaled-shifted difference (:func:`satorra_2000_test`),
+    which needs the fitted models themselves.
 
     Parameters
     ----------
-    free, constrained : Series or dict
-        The fit measures of the free and the constrained model (``chisq``, ``df`` and, for
-        MLR, ``chisq_scaling_factor``).
+    free, constrained : Result, Series or dict
+        The free and the constrained model, or their fit measures (``chisq``, ``df`` and, for
+        MLR and MLM, ``chisq_scaling_factor``); MLMV and MLMVS need the Results.
     n : int
         The number of observations.
     ngroups : int
         The number of groups.
-    estimator : {"ML", "MLR"}
+    estimator : {"ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF"}
         The models' estimator.
 
     Returns
@@ -78,9 +148,18 @@ def difference_test(free, constrained, n: int, ngroups: int, estimator: str) -> 
     {'delta_chisq': 8.192, 'delta_df': 6.0, 'p_delta': 0.224, 'rmsea_d': 0.049}
     """
     check_estimator(estimator)
-    f0, f1 = free, constrained
+    results = hasattr(free, "fit_measures") and hasattr(constrained, "fit_measures")
+    f0 = free.fit_measures() if results else free
+    f1 = constrained.fit_measures() if results else constrained
     d_chisq, d_df = f1["chisq"] - f0["chisq"], f1["df"] - f0["df"]
-    if str(estimator).upper() == "MLR" and d_df > 0:
+    if str(estimator).upper() in SATORRA_2000:
+        if not results:
+            raise NotImplementedError(
+                f"the difference test of estimator='{estimator}' (Satorra 2000) needs both "
+                "fitted models, not their fit measures; compare the fits with rq.compare() or "
+                "rq.invariance(), or use estimator='MLM'")
+        d_chisq = satorra_2000_test(free, constrained)["delta_chisq"]
+    elif str(estimator).upper() in SCALED and d_df > 0:
         c_d = (f1["df"] * f1["chisq_scaling_factor"] - f0["df"] * f0["chisq_scaling_factor"]) / d_df
         d_chisq = d_chisq / c_d if c_d > 0 else np.nan
     g = ngroups

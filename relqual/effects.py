@@ -99,7 +99,8 @@ class EffectStructure:
     def __init__(self, model, col: dict, group: int = 1):
         self.model = model
         index = {name: i for i, name in enumerate(model.names)}
-        is_reg = (col["op"] == "~") & (col["group"] == group)
+        is_reg = ((col["op"] == "~") & (col["group"] == group)
+                  & np.isin(col["rhs"], model.names))      # not LMS's x:z terms (relqual.lms)
         children: dict[str, list[str]] = {}
         for lhs, rhs in zip(col["lhs"][is_reg], col["rhs"][is_reg]):
             children.setdefault(rhs, []).append(lhs)
@@ -176,6 +177,43 @@ class EffectStructure:
         total_var = np.diag(self.model.implied(x).C)
         with np.errstate(invalid="ignore", divide="ignore"):
             std = est * np.sqrt(total_var[self._source_idx] / total_var[self._target_idx])
+        return est, std
+
+    def batch_values(self, A: np.ndarray, total_var: np.ndarray):
+        """:meth:`values` for many parameter vectors at once (bootstrap refits).
+
+        Parameters
+        ----------
+        A : ndarray
+            draws x n x n: the directed-path matrix of each draw (RAM ``A``).
+        total_var : ndarray
+            draws x n: the implied variances of all variables (diagonal of ``B S B'``).
+
+        Returns
+        -------
+        tuple of ndarray
+            ``(est, std_all)``, each draws x effects.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import relqual as rq
+        >>> res = rq.fit("ind60 =~ x1 + x2 + x3; dem60 =~ y1 + y2 + y3 + y4; dem60 ~ ind60",
+        ...              rq.datasets.load("political_democracy"))
+        >>> structure = EffectStructure(res.models[0], res.partable.col)
+        >>> A = structure.model.matrices(res.x)[0][None]
+        >>> est, std = structure.batch_values(A, res.models[0].total_variances(res.x[None]))
+        >>> bool(np.allclose(est[0], structure.values(res.x)[0]))
+        True
+        """
+        draws = A.shape[0]
+        if not self.effects:
+            return np.empty((draws, 0)), np.empty((draws, 0))
+        products = np.multiply.reduceat(A[:, self._arrow_i, self._arrow_j], self._path_starts,
+                                        axis=1)
+        est = np.add.reduceat(products, self._effect_starts, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            std = est * np.sqrt(total_var[:, self._source_idx] / total_var[:, self._target_idx])
         return est, std
 
 

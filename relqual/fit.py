@@ -14,25 +14,36 @@ import pandas as pd
 from .engine.threads import single_threaded
 from .estimation import estimate
 from .interaction import prepare as prepare_interaction
+from .lsfamily import LS
 from .ml import ML
 from .models import resolve_model
 from .options import FitOptions
 from .ordinal import WLSMV
 from .plsfit import PLS
 from .result import RelqualWarning, Result
-from .summary import DATA_LABEL, SummaryFamily, check_summary_fit, summary_data, wants_summary
+from .summary import (
+    DATA_LABEL,
+    SummaryDataError,
+    SummaryFamily,
+    check_summary_fit,
+    summary_data,
+    wants_summary,
+)
 
-FAMILIES = {"ML": ML, "MLR": ML, "WLSMV": WLSMV, "PLS": PLS, "PLSC": PLS}
+FAMILIES = {"ML": ML, "MLR": ML, "MLM": ML, "MLMV": ML, "MLMVS": ML, "MLF": ML,
+            "ULS": LS, "GLS": LS, "WLS": LS, "DWLS": LS,
+            "WLSMV": WLSMV, "PLS": PLS, "PLSC": PLS}
 
 
 @single_threaded
 def fit(model, data=None, estimator: str | None = None, missing: str = "listwise", ordered=None,
-        group: str | None = None, group_equal=(), se: str = "standard", bootstrap: int = 0,
+        group: str | None = None, group_equal=(), se: str | None = None, bootstrap: int = 0,
         seed=None, engine: str = "native", *, std_lv: bool = False,
-        meanstructure: bool | None = None, fixed_x: bool = True,
+        meanstructure: bool | None = None, fixed_x: bool | None = None,
         control: dict | None = None, n_jobs: int = 1, group_partial=(),
         scheme: str = "path", cov=None, cor=None, sd=None, means=None, n_obs=None,
-        names=None, interaction: str | None = None, interaction_pairs: str = "all") -> Result:
+        names=None, interaction: str | None = None, interaction_pairs: str = "all",
+        test: str | None = None, parameterization: str = "delta") -> Result:
     """Fit a structural equation model to data, the way lavaan's ``sem()`` does.
 
     Parameters
@@ -41,8 +52,10 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         lavaan syntax, a :class:`~relqual.models.ModelSpec`, a library model name or a model file.
     data : pandas.DataFrame, optional
         The survey (never modified); leave it out when fitting summary statistics.
-    estimator : {"ML", "MLR", "WLSMV", "PLS", "PLSc"}, optional
-        Maximum likelihood, robust ML (sandwich SEs, Yuan-Bentler scaled test), WLSMV for
+    estimator : {"ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF", "WLSMV", "PLS", "PLSc"}, optional
+        Maximum likelihood, robust ML (sandwich SEs, Yuan-Bentler scaled test; MLM:
+        robust.sem SEs and the Satorra-Bentler scaled test; MLMV and MLMVS: lavaan's
+        scaled-shifted and mean-and-variance-adjusted tests; MLF: first-order SEs), WLSMV for
         ordered items, or PLS-SEM (``=~`` Mode A, ``<~`` Mode B; :mod:`relqual.plsfit`) and
         consistent PLS. Unset: ML, or WLSMV when ``ordered`` names items (lavaan's default);
         ``ordered`` with an explicit ``"ML"``/``"MLR"`` is an error, as in lavaan.
@@ -55,9 +68,15 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         models have a mean structure by default.
     group_equal, group_partial : sequence of str
         lavaan's ``group.equal`` (e.g. "loadings", "intercepts") and ``group.partial``.
-    se : {"standard", "bootstrap"}
-        ``"bootstrap"`` with ``bootstrap=B`` refits B resamples of the rows (``seed``,
-        ``n_jobs`` workers) for standard errors and percentile intervals.
+    se : {"standard", "robust.sem", "robust.huber.white", "first.order", "bootstrap"}, optional
+        lavaan's ``se``; unset: the estimator's default (MLM, MLMV, MLMVS: "robust.sem"; MLR:
+        "robust.huber.white"; MLF: "first.order"). ``"bootstrap"`` with ``bootstrap=B`` refits
+        B resamples of the rows (``seed``, ``n_jobs`` workers) for standard errors and
+        percentile intervals.
+    test : {"standard", "satorra.bentler", "mean.var.adjusted", "scaled.shifted", \
+"yuan.bentler.mplus"}, optional
+        lavaan's ``test``; unset: the estimator's default (MLM: "satorra.bentler", MLMV:
+        "scaled.shifted", MLMVS: "mean.var.adjusted", MLR: "yuan.bentler.mplus").
     bootstrap : int
         The number of bootstrap resamples (with ``se="bootstrap"``).
     seed : int, optional
@@ -65,12 +84,16 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
     engine : {"native", "semopy"}
         relqual's optimizer, or semopy as an independent second engine (single-group ML).
     std_lv, meanstructure, fixed_x : bool
-        lavaan's options of the same names.
+        lavaan's options of the same names (``fixed_x`` unset: True, False for ULS, GLS, WLS
+        and DWLS, as lavaan).
     control : dict, optional
         Optimizer settings ``max_iter`` and ``gtol`` (PLS: ``max_iter``, default 300, and
         ``tol``, default 1e-7, on the summed absolute change of the weights).
     scheme : {"path", "factorial", "centroid"}
         PLS's inner weighting scheme.
+    parameterization : {"delta", "theta"}
+        For ordered items (WLSMV), lavaan's: scaling factors (delta) or residual variances
+        (theta) of the latent responses as parameters.
     n_jobs : int
         Worker processes for the bootstrap.
     cov, cor, sd, means, n_obs, names
@@ -80,10 +103,13 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         structure) and N ``n_obs``; a DataFrame, or an array with ``names``; dicts keyed by
         group label for several groups. ML only; the covariance matrix is rescaled by
         (N - 1) / N as lavaan's ``sample.cov.rescale``.
-    interaction : {"dblcent", "rca", "uca"}, optional
-        How a latent interaction term (``y ~ x + z + x:z``) is estimated: product indicators,
-        double-mean-centred (default), residual-centred or unconstrained
-        (:mod:`relqual.interaction`); a product of observed variables is a plain product column.
+    interaction : {"lms", "qml", "dblcent", "rca", "uca"}, optional
+        How a latent interaction term (``y ~ x + z + x:z``) is estimated: LMS (the default for
+        latent x latent terms under ML with complete rows; :mod:`relqual.lms`), QML
+        (:mod:`relqual.qml`), or product
+        indicators, double-mean-centred (the default otherwise), residual-centred or
+        unconstrained (:mod:`relqual.interaction`); a product of observed variables is a plain
+        product column.
     interaction_pairs : {"all", "matched"}
         Every product of the two factors' indicators, or indicators paired in order.
 
@@ -120,7 +146,14 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         estimator=estimator, missing=missing, ordered=ordered, group=group,
         group_equal=group_equal, group_partial=group_partial, se=se, bootstrap=bootstrap,
         seed=seed, engine=engine, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
-        control=control, n_jobs=n_jobs, scheme=scheme)
+        control=control, n_jobs=n_jobs, scheme=scheme, test=test,
+        parameterization=parameterization)
+    if summary is not None and (options.se_method, options.test_method) != ("standard",
+                                                                            "standard"):
+        raise SummaryDataError(f"estimator='{options.estimator}' (se='{options.se_method}', "
+                               f"test='{options.test_method}') needs the raw data rows (robust "
+                               "standard errors and scaled tests use their fourth-order "
+                               "moments); from summary statistics use estimator='ML'")
     spec = resolve_model(model)
     if isinstance(data, dict):
         data = pd.DataFrame(data)
@@ -131,6 +164,8 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         spec, data, options, result_spec = (products.spec, products.data, products.options,
                                             products.result_spec)
     family = FAMILIES[options.estimator] if summary is None else SummaryFamily(summary)
+    if products is not None and products.family is not None:       # LMS
+        family = products.family
     problem = family.problem(spec, data, options)
     est = estimate(problem, options)
     call = _call(options, problem, est)
@@ -153,7 +188,8 @@ def _call(options: FitOptions, problem, est) -> dict:
         call.update(estimator="PLSc" if options.estimator == "PLSC" else "PLS",
                     scheme=options.scheme)
     if problem.family is WLSMV:
-        call.update(ordered=list(problem.ordinal["ordered"]), parameterization="delta",
+        call.update(ordered=list(problem.ordinal["ordered"]),
+                    parameterization=problem.partable.options["parameterization"],
                     se="robust.sem", test="scaled.shifted")
     call.update(getattr(est.opt, "call", {}))          # what the optimizer adds (semopy)
     if isinstance(problem.family, SummaryFamily):

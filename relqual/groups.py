@@ -29,6 +29,7 @@ likelihood-ratio test against the model where it is constrained equal (shared la
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -38,8 +39,12 @@ from .conventions import CUTOFFS as CONVENTION
 from .data import check_group_column
 from .difftest import check_estimator as _check_estimator
 from .difftest import difference_test as _difference_test
+from .difftest import difference_test_name
 from .fit import fit
 from .models import resolve_model
+from .options import wants_ordered
+from .ordinal import WU_ESTABROOK
+from .ordinal_difftest import satorra_2000
 from .partable import build_partable
 from .pathcompare import compare_fitted_paths
 
@@ -50,8 +55,16 @@ LEVELS = {
     "strict": ("loadings", "intercepts", "residuals"),
 }
 ALIASES = {"weak": "metric", "strong": "scalar"}
+ORDINAL_LEVELS = {          # Wu & Estabrook (2016), as semTools measEq.syntax(ID.cat = ...)
+    "configural": (),
+    "thresholds": ("thresholds",),
+    "metric": ("thresholds", "loadings"),
+    "scalar": ("thresholds", "loadings", "intercepts"),
+}
 LEVEL_MEANING = {
     "configural": "the same factor structure in every group",
+    "thresholds": "equal thresholds, so the items' latent responses are cut into categories at "
+                  "the same points in every group",
     "metric": "equal factor loadings, so relations among the factors (paths, correlations) can be "
               "compared across groups",
     "scalar": "equal loadings and item intercepts, so latent means can be compared across groups",
@@ -78,10 +91,10 @@ INVARIANCE_COLUMNS = ["level", "group_equal", "npar", "chisq", "df", "pvalue", "
 
 
 # --------------------------------------------------------------------------- invariance
-def invariance(model, data=None, group: str | None = None,
-               levels=("configural", "metric", "scalar", "strict"),
-               estimator: str = "ML", group_partial=(), *, criterion: str = "practical",
-               alpha: float = ALPHA, delta_cfi: float = CUTOFFS["delta_cfi"][0],
+def invariance(model, data=None, group: str | None = None, levels=None,
+               estimator: str | None = None, group_partial=(), *, ordered=None,
+               criterion: str = "practical", alpha: float = ALPHA,
+               delta_cfi: float = CUTOFFS["delta_cfi"][0],
                delta_rmsea: float = CUTOFFS["delta_rmsea"][0],
                **fit_options) -> pd.DataFrame:
     """Measurement invariance across the groups of ``group``: one row per level.
@@ -91,6 +104,20 @@ def invariance(model, data=None, group: str | None = None,
     delta_cfi_ok delta_rmsea_ok holds converged``. ``group_partial`` frees the named parameters
     in every level (partial invariance, e.g. ``["visual =~ x2", "x3 ~ 1"]``); other keyword
     arguments go to :func:`relqual.fit` (``std_lv``, ``control``, ...).
+
+    Ordered (Likert) items (``ordered=``, estimator WLSMV): the ordinal sequence of Wu &
+    Estabrook (2016, *Psychometrika* 81, 1014-1045), identified as semTools'
+    ``measEq.syntax(ID.cat = "Wu.Estabrook.2016")`` (delta parameterization): configural;
+    thresholds (equal thresholds; the items' intercepts and the scales of items with three or
+    more categories free in groups 2..); metric (+ equal loadings); scalar (+ equal
+    intercepts: latent means free in groups 2..). Each level is compared with the one before by
+    lavaan's ``lavTestLRT`` for WLSMV (Satorra 2000 scaled-shifted difference test,
+    :func:`relqual.ordinal_difftest.satorra_2000`); the columns ``chisq pvalue cfi tli
+    rmsea`` then hold the scaled (mean- and variance-adjusted) versions, which WLSMV papers
+    report, ``aic`` and ``bic`` are NaN and so is ``rmsea_d`` (lavaan gives none for scaled
+    tests); ``table.attrs["test"]`` says so. Strict invariance (equal residual variances) is
+    not a level here: under the delta parameterization residual variances are not
+    parameters.
 
     ``table.attrs`` holds ``verdict`` (one plain-language paragraph), ``summary`` (the table,
     the verdict and the latent means as text), ``highest_level``, ``cutoffs`` (value and source
@@ -108,13 +135,17 @@ def invariance(model, data=None, group: str | None = None,
         ``n_obs=``; scalar and strict levels need the means).
     group : str
         The column that defines the groups (a name only, with summary statistics).
-    levels : sequence of str
+    levels : sequence of str, optional
         The levels to fit, in order: "configural", "metric" (or "weak"), "scalar" (or
-        "strong"), "strict".
-    estimator : {"ML", "MLR"}
-        MLR uses the Satorra-Bentler (2001) scaled difference test.
+        "strong"), "strict" (all four by default); for ordered items "configural",
+        "thresholds", "metric", "scalar" (all four by default).
+    estimator : {"ML", "MLR", "WLSMV"}, optional
+        MLR uses the Satorra-Bentler (2001) scaled difference test. Default: ML, or WLSMV when
+        ``ordered`` names items.
     group_partial : str or list of str
-        Parameters left free in every level (partial invariance).
+        Parameters left free in every level (partial invariance), thresholds as ``"x3 | t2"``.
+    ordered : bool, str or list of str, optional
+        Ordered items, as :func:`relqual.fit` takes them.
     criterion : {"practical", "cfi", "chisq"}
         When a level holds (see the module docstring).
     alpha : float
@@ -146,30 +177,45 @@ def invariance(model, data=None, group: str | None = None,
     >>> table.attrs["highest_level"]
     'metric'
     """
-    _check_estimator(estimator)
+    ordinal = wants_ordered(ordered)
+    if estimator is None:
+        estimator = "WLSMV" if ordinal else "ML"
+    if ordinal:
+        if str(estimator).upper() != "WLSMV":
+            raise ValueError(f"ordered items are compared with estimator='WLSMV' (got "
+                             f"estimator={estimator!r})")
+        fit_options = dict(fit_options, ordered=ordered)
+    else:
+        _check_estimator(estimator)
     if "group_equal" in fit_options:
         raise TypeError("invariance() sets group_equal itself, level by level; pass the levels "
                         "instead (and group_partial to free single parameters)")
     if criterion not in CRITERIA:
         raise ValueError(f"unknown criterion '{criterion}'; choose from {', '.join(CRITERIA)}")
-    levels = _check_levels(levels)
+    all_levels = ORDINAL_LEVELS if ordinal else LEVELS
+    levels = _check_levels(tuple(all_levels) if levels is None else levels, all_levels)
     summary = _summary_given(fit_options)
     if not summary:
         _check_group_column(data, group)
     if isinstance(group_partial, str):
         group_partial = [group_partial]
-    if group_partial:          # every term names a parameter some level constrains (else: error)
-        build_partable(resolve_model(model).syntax, ngroups=2, meanstructure=True,
-                       group_equal=LEVELS[levels[-1]], group_partial=tuple(group_partial))
+    spec = resolve_model(model)
+    other_partial = [t for t in group_partial if "|" not in t]
+    if other_partial:          # every term names a parameter some level constrains (else: error)
+        build_partable(spec.syntax, ngroups=2, meanstructure=True,
+                       group_equal=all_levels[levels[-1]], group_partial=tuple(other_partial))
+    if ordinal:
+        spec = replace(spec, extra=dict(spec.extra, ordinal_identification=WU_ESTABROOK))
     fits = {}
     for level in levels:
-        partial = list(group_partial) if LEVELS[level] else []
+        partial = list(group_partial) if all_levels[level] else []
         with warnings.catch_warnings():   # a term for a later level does nothing at this one
             warnings.filterwarnings("ignore", message="group_partial term .* has no effect")
-            fits[level] = fit(model, data, estimator=estimator, group=group,
-                              group_equal=list(LEVELS[level]), group_partial=partial,
+            fits[level] = fit(spec, data, estimator=estimator, group=group,
+                              group_equal=list(all_levels[level]), group_partial=partial,
                               **fit_options)
-    table = _invariance_table(fits, estimator, criterion, alpha, delta_cfi, delta_rmsea)
+    table = _invariance_table(fits, estimator, criterion, alpha, delta_cfi, delta_rmsea,
+                              all_levels)
     first = fits[levels[0]]
     latent = None
     if "scalar" in fits and bool(table.loc[table["level"] == "scalar", "holds"].iloc[0]):
@@ -188,24 +234,32 @@ def invariance(model, data=None, group: str | None = None,
                                       "source": CUTOFFS["configural_rmsea"][1]}},
         group=group, group_labels=list(first.group_labels),
         latent_means=None if latent is None else latent.to_dict("records"),
-        warnings={level: list(res.warnings) for level, res in fits.items()})
+        warnings={level: list(res.warnings) for level, res in fits.items()},
+        test=("scaled-shifted (WLSMV): chisq, pvalue, cfi, tli and rmsea are the scaled "
+              "versions; delta_chisq is lavaan's satorra.2000 scaled difference test; "
+              f"identification {WU_ESTABROOK}") if ordinal else
+             difference_test_name(estimator))
     table.attrs["summary"] = _summary_text(table, latent)
     return table
 
 
-def _check_levels(levels) -> list[str]:
+def _check_levels(levels, known=LEVELS) -> list[str]:
     if isinstance(levels, str):
         levels = [levels]
     names = [ALIASES.get(str(level).lower(), str(level).lower()) for level in levels]
-    unknown = [level for level, name in zip(levels, names) if name not in LEVELS]
+    if known is ORDINAL_LEVELS and "strict" in names:
+        raise ValueError("strict invariance is not a level for ordered items: under the delta "
+                         "parameterization their residual variances are not parameters; "
+                         "choose from " + ", ".join(known))
+    unknown = [level for level, name in zip(levels, names) if name not in known]
     if unknown:
         raise ValueError(f"unknown invariance level(s) {unknown}; choose from "
-                         f"{', '.join(LEVELS)} (or the aliases weak = metric, strong = scalar)")
+                         f"{', '.join(known)} (or the aliases weak = metric, strong = scalar)")
     if not names:
-        raise ValueError("levels is empty; give at least one of " + ", ".join(LEVELS))
-    order = [list(LEVELS).index(n) for n in names]
+        raise ValueError("levels is empty; give at least one of " + ", ".join(known))
+    order = [list(known).index(n) for n in names]
     if len(set(order)) != len(order) or order != sorted(order):
-        raise ValueError(f"levels must be distinct and in the order {', '.join(LEVELS)} "
+        raise ValueError(f"levels must be distinct and in the order {', '.join(known)} "
                          f"(got {list(levels)})")
     return names
 
@@ -221,20 +275,33 @@ def _check_group_column(data, group) -> None:
     check_group_column(data, group)
 
 
-def _invariance_table(fits, estimator, criterion, alpha, cut_cfi, cut_rmsea) -> pd.DataFrame:
+def _measures(res, ordinal: bool) -> dict:
+    """The fit measures of a level's row: for WLSMV the scaled ones under the usual names."""
+    fm = res.fit_measures()
+    names = ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic")
+    scaled = {"chisq", "pvalue", "cfi", "tli", "rmsea"} if ordinal else set()
+    return {k: float(fm[k + "_scaled"] if k in scaled else fm[k]) for k in names}
+
+
+def _invariance_table(fits, estimator, criterion, alpha, cut_cfi, cut_rmsea,
+                      known=LEVELS) -> pd.DataFrame:
     rows, previous, holds = [], None, True
+    ordinal = str(estimator).upper() == "WLSMV"
     for level, res in fits.items():
-        fm = res.fit_measures()
-        row = {"level": level, "group_equal": ", ".join(LEVELS[level]) or "(none)"}
-        row.update({k: float(fm[k]) for k in ("npar", "chisq", "df", "pvalue", "cfi", "tli",
-                                              "rmsea", "srmr", "aic", "bic")})
+        fm = _measures(res, ordinal)
+        row = {"level": level, "group_equal": ", ".join(known[level]) or "(none)"}
+        row.update(fm)
         row.update(delta_chisq=np.nan, delta_df=np.nan, p_delta=np.nan, rmsea_d=np.nan,
                    delta_cfi=np.nan, delta_rmsea=np.nan, delta_cfi_ok=None,
                    delta_rmsea_ok=None)
         if previous is not None:
-            row.update(_difference_test(previous.fit_measures(), res.fit_measures(), res.n_obs,
-                                        res.partable.ngroups, estimator))
-            pf = previous.fit_measures()
+            if ordinal:
+                test = satorra_2000(previous, res)
+                row.update({k: test[k] for k in ("delta_chisq", "delta_df", "p_delta")})
+            else:
+                row.update(_difference_test(previous, res, res.n_obs, res.partable.ngroups,
+                                            estimator))
+            pf = _measures(previous, ordinal)
             row["delta_cfi"] = float(fm["cfi"] - pf["cfi"])
             row["delta_rmsea"] = float(fm["rmsea"] - pf["rmsea"])
             row["delta_cfi_ok"] = bool(row["delta_cfi"] >= cut_cfi - 1e-12)
@@ -318,7 +385,7 @@ def _verdict(table, first, group, highest, latent, criterion, alpha, cut_cfi, cu
             "cfi": f"delta CFI >= {cut_cfi:g} (Cheung & Rensvold 2002)",
             "chisq": f"a chi-square difference test with p >= {alpha:g}"}[criterion]
     name = {"metric": "Metric (weak)", "scalar": "Scalar (strong)", "strict": "Strict",
-            "configural": "Configural"}
+            "configural": "Configural", "thresholds": "Threshold"}
     if highest is None:
         parts.append(f"No level holds across the groups of '{group}' ({labels}).")
     else:
@@ -337,8 +404,9 @@ def _verdict(table, first, group, highest, latent, criterion, alpha, cut_cfi, cu
                            f"{int(row['delta_df'])}, p = {row['p_delta']:.3g}")
         why = "; ".join(reasons) if reasons else "its comparison fails"
         parts.append(f"{name[row['level']]} invariance does not hold ({why}).")
-        if row["level"] in ("metric", "scalar"):
-            what = "loadings" if row["level"] == "metric" else "intercepts"
+        if row["level"] in ("thresholds", "metric", "scalar"):
+            what = {"thresholds": "thresholds", "metric": "loadings",
+                    "scalar": "intercepts"}[row["level"]]
             parts.append(f"Partial invariance may still hold: free the non-invariant {what} "
                          "with group_partial=[...] (see the modification indices of the "
                          "constrained model).")

@@ -145,8 +145,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{chisq_df}（{kline}）。样本量大时 χ² 检验会拒绝拟合良好的模型，"
         "因此应结合其他拟合指标解读。"
         "AIC 与 BIC 用于比较以同一数据估计的模型。"),
-    "note_fit_robust": (" Robust CFI, TLI and RMSEA (lavaan's .robust) for the MLR fit.",
-                        "MLR 估计：CFI、TLI 与 RMSEA 为稳健版本（lavaan 的 .robust）。"),
+    "note_fit_robust": (" Robust CFI, TLI and RMSEA (lavaan's .robust).",
+                        "CFI、TLI 与 RMSEA 为稳健版本（lavaan 的 .robust）。"),
     # PLS tables
     "title_pls_measurement": ("Measurement model (PLS-SEM)", "测量模型（PLS-SEM）"),
     "title_pls_htmt": ("Discriminant validity (HTMT)", "区分效度（HTMT）"),
@@ -237,6 +237,71 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary_sha": ("Summary statistics used (SHA-256)", "所用汇总统计量（SHA-256）"),
     "created": ("Created", "生成时间"),
     "diagram_alt": ("path diagram", "路径图"),
+    # reviewer checks (relqual.checktables)
+    "title_common_method": ("Common method variance", "共同方法偏差检验"),
+    "title_compare": ("Competing models", "竞争模型比较"),
+    "title_compare_tests": ("Competing models: tests of each pair", "竞争模型比较：两两检验"),
+    "title_nonresponse": ("Non-response bias", "未回应偏差检验"),
+    "title_nonresponse_waves": ("Non-response bias: {early} against {late} respondents",
+                                "未回应偏差检验：{early}与{late}受访者的比较"),
+    "title_common_method_pls": ("Common method variance (PLS)", "共同方法偏差检验（PLS）"),
+    "title_nonresponse_demo": ("Non-response bias: demographics of early and late respondents",
+                               "未回应偏差：早期与晚期受访者的人口统计特征"),
+    "col_check": ("Check", "检验"),
+    "col_statistic": ("Statistic", "统计量"),
+    "col_model": ("Model", "模型"),
+    "col_models": ("Models", "模型"),
+    "col_relation": ("Relation", "关系"),
+    "col_test": ("Test", "检验方法"),
+    "col_variable": ("Variable", "变量"),
+    "col_m_sd": ("{wave} M (SD)", "{wave} M（SD）"),
+    "section_constructs": ("Constructs (scale means)", "构念（量表均值）"),
+    "section_items": ("Items", "题项"),
+    "vs": ("{a} vs {b}", "{a} 与 {b}"),
+    "note_common_method": (
+        "Share of variance: first unrotated factor (Harman's test); \u0394\u03c7\u00b2: "
+        "chi-square difference test (lavaan's lavTestLRT; scaled for MLR); ULMC: "
+        "unmeasured latent method construct (orthogonal to the traits, variance 1); "
+        "|delta beta|: change of a standardized structural path when the method factor is "
+        "added; r_M: the marker's smallest correlation with a construct.",
+        "方差比例：未旋转的第一个因子所解释的方差（Harman 单因子检验）；Δχ²：χ² 差异检验"
+        "（lavaan 的 lavTestLRT；MLR 估计时为校正检验）；ULMC：未测量的潜在方法因子"
+        "（与特质因子正交，方差为 1）；|Δβ|：加入方法因子后标准化结构路径系数的变化；"
+        "r_M：标记变量与各构念的最小相关系数。"),
+    "note_compare": ("All models fitted to the same rows (N = {n}); lower AIC and BIC are "
+                     "better.", "所有模型均以相同的数据行估计（N = {n}）；AIC 与 BIC 越小越好。"),
+    "note_compare_robust": (" Robust CFI, TLI and RMSEA for MLR.",
+                            "MLR 估计：CFI、TLI 与 RMSEA 为稳健版本。"),
+    "note_compare_tests": (
+        "Nesting as Bentler & Satorra (2010): a model is nested in another when that one "
+        "reproduces its implied moments. Nested pairs: chi-square difference test; non-nested "
+        "pairs: Vuong's tests (distinguishability test, then the likelihood-ratio z with its "
+        "one-sided p).",
+        "嵌套关系依 Bentler & Satorra（2010）判定：若一个模型能再现另一个模型的隐含矩，"
+        "则后者嵌套于前者。嵌套模型：χ² 差异检验；非嵌套模型：Vuong 检验"
+        "（先做可区分性检验，再做似然比 z 检验，给出单侧 p 值）。"),
+    "note_nonresponse": (
+        "Welch t-tests ({sizes}); d = Cohen's d with the pooled SD (late minus early; |d| < .20 "
+        "negligible).",
+        "Welch t 检验（{sizes}）；d = 以合并标准差计算的 Cohen's d（晚期减早期；"
+        "|d| < .20 可忽略）。"),
+    "note_nonresponse_demo": ("Pearson chi-square tests of wave by category (no continuity "
+                              "correction).",
+                              "回应批次与类别的 Pearson χ² 检验（未做连续性校正）。"),
+    "check_notes": ("Notes: {notes}.", "说明（英文原文）：{notes}。"),
+    "check_sources": ("Sources: {sources}.", "文献：{sources}。"),
+    "check_verdict": ("{verdict}", "结论（英文原文）：{verdict}"),
+    "row_verdicts": ("", "各行结论（英文原文）：{verdicts}。"),
+    "v_concern": ("Concern", "需要关注"),
+    "v_no_concern": ("No concern", "未发现问题"),
+    "v_not_tested": ("Not tested", "未检验"),
+    "v_differ": ("Fit differs (p < {alpha})", "拟合差异显著（p < {alpha}）"),
+    "v_same": ("No fit difference", "拟合差异不显著"),
+    "v_better": ("{model} fits better", "{model} 更优"),
+    "v_indistinct": ("Not distinguishable", "无法区分"),
+    "msg_original": ("{text}", "程序的英文提示（未翻译，保留原文）：（{text}）"),
+    "model_overview": ("The model has {n_lv} constructs ({constructs}) and {n_h} hypotheses.",
+                       "模型包含 {n_lv} 个构念（{constructs}）与 {n_h} 条研究假设。"),
 }
 
 
@@ -276,6 +341,8 @@ def t(key: str, lang: str = "en", **values) -> str:
     text = zh if lang_of(lang) == "zh" else en
     if "{" not in text:
         return text
+    if lang_of(lang) == "zh" and isinstance(values.get("why"), str):   # a reason: a message
+        values = {**values, "why": _known(values["why"]) or values["why"]}
     return text.format(**{"chapter": CHAPTER, **values})
 
 
@@ -293,3 +360,263 @@ def values(lang: str) -> set[str]:
     True
     """
     return {pair[1] if lang_of(lang) == "zh" else pair[0] for pair in STRINGS.values()}
+
+
+# ----------------------------------------------------------------------------- sentences
+# relqual's own sentences that reach a report or the web app (data notes, check_data problems,
+# measurement verdicts, fit warnings), as written in English (a regular expression whose named
+# groups are the values) and in Chinese (the values filled in, each through TERMS).
+# translate_message() finds the sentence; one it does not know (an optimizer's or a reader's
+# own message) gets a Chinese lead sentence with the English original in parentheses.
+MESSAGES: list[tuple[str, str]] = [
+    # data preparation (relqual.data)
+    (r"(?P<n>\d+) of (?P<total>\d+) rows dropped because of missing values \(listwise "
+     r"deletion\); missing per column: (?P<detail>.*)",
+     "{total} 行数据中有 {n} 行因存在缺失值被删除（列删除法）；各列缺失数：{detail}"),
+    (r"(?P<n>\d+) of (?P<total>\d+) rows dropped because of no observed value in any model "
+     r"variable \(or no group\); missing per column: (?P<detail>.*)",
+     "{total} 行数据中有 {n} 行因在所有模型变量上均无观测值（或缺少组别）被删除；"
+     "各列缺失数：{detail}"),
+    (r"full-information ML: (?P<n>\d+) rows used, (?P<k>\d+) of them incomplete, "
+     r"(?P<patterns>\d+) missing-data patterns, (?P<share>[\d.]+%) of their cells missing",
+     "全信息最大似然（FIML）：使用 {n} 行，其中 {k} 行不完整，共 {patterns} 种缺失模式，"
+     "这些行中 {share} 的单元格缺失"),
+    # fit (relqual.estimation, relqual.resample)
+    (r"the optimizer did not converge \((?P<message>.*)\): estimates are not trustworthy",
+     "优化算法未收敛（{message}）：估计值不可信"),
+    (r"the optimizer reported convergence \((?P<message>.*)\), but the largest gradient element "
+     r"at its estimates is (?P<g>\S+): estimates may be imprecise",
+     "优化算法报告已收敛（{message}），但估计值处的最大梯度分量为 {g}：估计值可能不精确"),
+    (r"the information matrix is singular, (?P<cause>.+?); standard errors and robust tests are "
+     r"not available(?:\. Parameters involved: (?P<involved>.+))?",
+     "信息矩阵奇异，{cause}；无法给出标准误与稳健检验{involved}"),
+    (r"improper solution: negative (?P<kind>latent|residual) variance of '(?P<name>[^']+)' "
+     r"\((?P<value>[^)]+)\), a Heywood case",
+     "不当解：“{name}”的{kind}方差为负（{value}），即 Heywood 案例"),
+    (r"improper solution: the covariance matrix of the latent variables is not positive "
+     r"definite(?P<where>.*?) \(involving (?P<names>.+)\)",
+     "不当解：潜变量的协方差矩阵非正定{where}（涉及 {names}）"),
+    (r"improper solution: implied correlation between '(?P<a>[^']+)' and '(?P<b>[^']+)' is "
+     r"(?P<r>\S+?)(?P<where>(?: in group .+)?)",
+     "不当解：“{a}”与“{b}”的隐含相关系数为 {r}{where}"),
+    (r"(?P<n>\d+) of (?P<total>\d+) bootstrap resamples failed or did not converge; they are "
+     r"left out of the bootstrap standard errors and intervals",
+     "{total} 次 Bootstrap 重抽样中有 {n} 次失败或未收敛，已从 Bootstrap 标准误与置信区间中剔除"),
+    # the report's own (relqual.report), around another message
+    (r"data check failed: (?P<error>.+)", "数据检查未能完成：{error}"),
+    (r"measurement report not available: (?P<error>.+)", "无法给出测量质量评价：{error}"),
+    (r"(?:NotImplementedError: )?(?P<feature>.+) (?:is|are) available for complete-data fits "
+     r"\(missing='listwise'\) only; missing='fiml' is not supported yet",
+     "{feature}目前只适用于完整数据的估计（missing='listwise'），尚不支持 missing='fiml'"),
+    (r"(?:NotImplementedError: )?(?P<feature>.+) is not available for estimator='(?P<est>[^']+)' "
+     r"fits yet", "{est} 估计尚不支持{feature}"),
+    # measurement verdicts (relqual.measurement)
+    (r"(?P<what>.+) is supported \(met by all (?P<n>\d+) (?P<noun>factor|pair|item)s\): "
+     r"(?P<rule>.+)\.",
+     "{what}达标（全部 {n} {noun}均满足）：{rule}。"),
+    (r"(?P<what>.+) is supported \(met by the 1 (?P<noun>factor|pair|item)\): (?P<rule>.+)\.",
+     "{what}达标（唯一的 1 {noun}满足）：{rule}。"),
+    (r"(?P<what>.+) is NOT supported for (?P<failing>.+?): (?P<rule>.+)\.",
+     "{what}未达标：{failing}；标准：{rule}。"),
+    (r"(?P<what>.+) was not assessed \((?P<rule>.+)\): undefined here, see the notes\.",
+     "{what}未评估（{rule}）：此处无法计算，见说明。"),
+    (r"Item (?P<item>\S+) of (?P<factor>\S+) has an improper solution \((?P<note>.+)\): "
+     r"reliability and validity of (?P=factor) are not judged until the model is fixed\.",
+     "构念 {factor} 的题项 {item} 出现不当解（{note}）："
+     "模型修正之前不评价 {factor} 的信度与效度。"),
+    (r"(?P<factor>\S+) has an improper solution \(see notes\): its reliability and validity are "
+     r"not judged\.",
+     "{factor} 出现不当解（见说明）：不评价其信度与效度。"),
+    # survey data check (relqual.datacheck)
+    (r"Column '(?P<name>[^']+)' is needed(?: by the model)? but is not in the data; did you mean "
+     r"(?P<close>.+)\?",
+     "所需的列“{name}”不在数据中；是否指 {close}？"),
+    (r"(?P<n>\d+) column\(s\) needed(?: by the model)? are not in the data \(and no column has a "
+     r"similar name\): (?P<names>.+)\.",
+     "所需的 {n} 列不在数据中（也没有名称相近的列）：{names}。"),
+    (r"Column '(?P<name>[^']+)' appears (?P<k>\d+) times in the data; rename the copies\.",
+     "列“{name}”在数据中出现了 {k} 次；请为重复的列改名。"),
+    (r"Column '(?P<name>[^']+)' is boolean \(True/False\); recode it as 0/1 numbers\.",
+     "列“{name}”是布尔值（True/False）；请重新编码为 0/1 数值。"),
+    (r"Column '(?P<name>[^']+)' holds text, not numbers: all (?P<n>\d+) answer\(s\) are text "
+     r"\(e\.g\. (?P<examples>.+)\); recode the answer labels as numbers \(e\.g\. 1-5\), and "
+     r"declare any non-answers with read_survey\(\.\.\., missing_codes=\.\.\.\)\.",
+     "列“{name}”是文字而不是数值：全部 {n} 个答案都是文字（如 {examples}）；请把答案标签"
+     "编码为数值（如 1–5），并用 read_survey(..., missing_codes=...) 声明非有效答案。"),
+    (r"Column '(?P<name>[^']+)' has (?P<n>\d+) answer\(s\) that are text, not numbers \(e\.g\. "
+     r"(?P<examples>.+)\); recode them, or declare them with read_survey\(\.\.\., "
+     r"missing_codes=\.\.\.\)\. Until then they count as missing\.",
+     "列“{name}”有 {n} 个答案是文字而不是数值（如 {examples}）；请重新编码，或用 "
+     "read_survey(..., missing_codes=...) 声明。在此之前它们按缺失值处理。"),
+    (r"(?P<n>\d+) answer\(s\) in (?P<rows>\d+) row\(s\) are outside the Likert range \(columns "
+     r"(?P<columns>.+); rows (?P<which>.+)\); see \.out_of_range\.",
+     "{rows} 行中有 {n} 个答案超出李克特量表范围（列：{columns}；行：{which}）；"
+     "详见 .out_of_range。"),
+    (r"(?P<n>\d+) respondent\(s\) gave the same answer to every item they answered "
+     r"\((?P<k>\d+) or more items; straight-lining\): rows (?P<rows>.+); see \.straight_liners\.",
+     "{n} 位受访者对其作答的所有题项（{k} 个或以上）给出相同答案（直线作答）：行 {rows}；"
+     "详见 .straight_liners。"),
+    (r"(?P<n>\d+) row\(s\) have no answer on any item: rows (?P<rows>.+)\.",
+     "{n} 行在所有题项上都没有答案：行 {rows}。"),
+    (r"(?P<n>\d+) row\(s\) have no numeric answer on any item, only text \(see the text columns "
+     r"above\): rows (?P<rows>.+)\.",
+     "{n} 行在所有题项上都没有数值答案，只有文字（见上文的文字列）：行 {rows}。"),
+    (r"Column '(?P<name>[^']+)' has no answers at all \(every value is missing\)\.",
+     "列“{name}”完全没有答案（所有值均缺失）。"),
+    (r"Column '(?P<name>[^']+)' has no variance: every numeric answer is (?P<value>\S+?)"
+     r"(?: \(the other (?P<text>\d+) are text\))?; it cannot be used in the model\.",
+     "列“{name}”没有变异：所有数值答案都是 {value}{text}；无法用于模型。"),
+    (r"Column '(?P<name>[^']+)' is (?P<why>missing|missing \((?P<m>[\d.]+%)\) or text "
+     r"\((?P<t>\d+) answers\)) for (?P<share>[\d.]+%) of the rows; listwise deletion would drop "
+     r"them all \(consider missing='fiml'\)\.",
+     "列“{name}”在 {share} 的行中{why}；列删除法会删除所有这些行（可考虑 missing='fiml'）。"),
+    (r"Strongly non-normal item\(s\) \(\|skew\| > (?P<skew>\S+) or kurtosis > (?P<kurt>\S+); "
+     r"(?P<source>[^)]+)\): (?P<names>.+); consider estimator='MLR', or ordered items with "
+     r"estimator='WLSMV'\.",
+     "严重偏离正态的题项（|偏度| > {skew} 或峰度 > {kurt}；{source}）：{names}；"
+     "可考虑 estimator='MLR'，或把题项作为有序分类变量并使用 estimator='WLSMV'。"),
+]
+
+# words in the values of MESSAGES' groups: per group name, a value's full English form and its
+# Chinese; then PHRASES, replaced inside every value (names and numbers are kept as they are)
+TERMS: dict[str, list[tuple[str, str]]] = {
+    "kind": [("latent", "潜变量"), ("residual", "残差")],
+    "noun": [("factor", "个构念"), ("pair", "对构念"), ("item", "个题项")],
+    "what": [("Internal consistency", "内部一致性信度"), ("Composite reliability", "组合信度"),
+             ("Convergent validity", "聚合效度"), ("Indicator reliability", "指标信度"),
+             ("Discriminant validity (Fornell-Larcker)", "区分效度（Fornell–Larcker 准则）"),
+             ("Discriminant validity (HTMT .85)", "区分效度（HTMT .85）"),
+             ("Discriminant validity (HTMT .90)", "区分效度（HTMT .90）")],
+    "cause": [("so the model is probably not identified", "模型很可能无法识别"),
+              ("probably because the observed variances differ by more than a factor 1000 (see "
+               "above; rescale the variables), or the model is not identified",
+               "可能因为观测变量的方差相差超过 1000 倍（请对变量重新标度），或模型无法识别")],
+    "why": [("missing", "缺失")],
+    "check": [("Harman: principal components", "Harman 单因子检验：主成分分析"),
+              ("Harman: one-factor factor analysis", "Harman 单因子检验：单因子因子分析"),
+              ("One-factor CFA vs measurement model", "单因子 CFA 与测量模型比较"),
+              ("ULMC, equal loadings vs CFA", "ULMC（等载荷）与 CFA 比较"),
+              ("ULMC, free loadings vs CFA", "ULMC（自由载荷）与 CFA 比较"),
+              ("ULMC: change in structural paths", "ULMC：结构路径系数的变化"),
+              ("CFA marker: Method-C vs Baseline", "CFA 标记变量法：Method-C 与 Baseline 比较"),
+              ("CFA marker: Method-U vs Method-C", "CFA 标记变量法：Method-U 与 Method-C 比较"),
+              ("CFA marker: Method-R vs Method-U", "CFA 标记变量法：Method-R 与 Method-U 比较"),
+              ("CFA marker: Method-R vs Method-C", "CFA 标记变量法：Method-R 与 Method-C 比较"),
+              ("Correlational marker (Lindell & Whitney)", "相关标记变量法（Lindell & Whitney）"),
+              ("Full-collinearity VIF (largest)", "完全共线性 VIF（最大值）")],
+    "relation": [("nested", "嵌套"), ("non-nested", "非嵌套"), ("equivalent", "等价"),
+                 ("undeterminable", "无法判定")],
+    "test": [("chi-square difference", "χ² 差异检验"),
+             ("scaled chi-square difference (Satorra-Bentler 2001)",
+              "校正 χ² 差异检验（Satorra-Bentler 2001）"),
+             ("Vuong (Merkle, You & Preacher 2016)", "Vuong 检验（Merkle, You & Preacher 2016）")],
+    "feature": [("reliability", "信度"), ("item diagnostics", "题项诊断"),
+                ("the Fornell-Larcker criterion", "Fornell–Larcker 准则"), ("HTMT", "HTMT"),
+                ("the measurement report", "测量质量报告"),
+                ("modification indices (a covariance-based concept)",
+                 "修正指数（基于协方差的概念）"),
+                ("the Bollen-Stine bootstrap (a covariance-based test)",
+                 "Bollen–Stine Bootstrap（基于协方差的检验）")],
+}
+# a group's value in a Chinese frame (an empty value stays empty)
+FRAMES = {"where": "（组 {value}）", "text": "（其余 {value} 个是文字）",
+          "involved": "。涉及的参数：{value}"}
+PHRASES: list[tuple[str, str]] = [
+    (r"^missing \((?P<m>[\d.]+%)\) or text \((?P<t>\d+) answers\)$",
+     r"缺失（\g<m>）或为文字（\g<t> 个答案）"),
+    (r"^ in group (?P<g>.+)$", r"\g<g>"),
+    (r" and (?P<k>\d+) more$", r" 等（另有 \g<k> 个）"),
+    (r"(?P<a>\S+) on (?P<b>\S+) \(", r"\g<a>（\g<b>）("),
+    (r" or ", " 或 "),
+    (r" \(group\)", "（组别）"),
+    (r"Cronbach's alpha", "Cronbach's α"), (r"composite reliability \(omega\)", "组合信度（ω）"),
+    (r"standardized loading", "标准化载荷"), (r", ideally ", "，理想情况下 "),
+    (r"sqrt\(AVE\) > \|latent correlation\| for every pair",
+     "每对构念的 √AVE > |潜变量相关系数|"),
+    (r"; conservative", "；较严格的标准"),
+    (r"; for conceptually similar constructs", "；适用于概念相近的构念"),
+    (r"^improper: ", "不当解："), (r"residual variance", "残差方差"),
+    (r"Heywood case", "Heywood 案例"),
+    (r">=", "≥"), (r"<=", "≤"), (r"; ", "；"),
+    (r" ?\(([^()]*)\)", r"（\1）"),
+]
+
+
+def term(kind: str, value: str, lang: str = "en") -> str:
+    """A word relqual writes into a table cell (a check's name, a relation, a test) in
+    ``lang``; one :data:`TERMS` does not list stays as it is.
+
+    Examples
+    --------
+    >>> term("relation", "non-nested", "zh"), term("relation", "non-nested", "en")
+    ('非嵌套', 'non-nested')
+    >>> term("relation", "Model 1 within Model 2", "zh")
+    'Model 1 嵌套于 Model 2'
+    """
+    import re
+    if lang_of(lang) != "zh":
+        return value
+    if kind == "relation":
+        value = re.sub(r"^(.+) within (.+)$", r"\1 嵌套于 \2", value)
+    return dict(TERMS.get(kind, ())).get(value, value)
+
+
+def _value_zh(name: str, value: str | None) -> str:
+    """One value of a message in Chinese: its term, or its phrases replaced, in its frame (an
+    ``error`` is a message of its own: translated when known, else kept as it is)."""
+    import re
+    if not value:
+        return ""
+    if name == "error":
+        return _known(value) or value
+    value = dict(TERMS.get(name, ())).get(value, value)
+    for pattern, zh in PHRASES:
+        value = re.sub(pattern, zh, value)
+    frame = FRAMES.get(name)
+    return frame.format(value=value) if frame else value
+
+
+def translate_message(text: str, lang: str = "en") -> str:
+    """One of relqual's sentences (a data note, a check_data problem, a measurement verdict, a
+    fit warning) in ``lang``.
+
+    English is returned as it is. In Chinese, a sentence of :data:`MESSAGES` is translated with
+    its values (names, numbers) kept; any other text (an optimizer's or a file reader's own
+    message) gets the Chinese lead sentence ``msg_original`` and keeps its original in
+    parentheses.
+
+    Parameters
+    ----------
+    text : str
+        The English sentence.
+    lang : str
+        "en" or "zh".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> translate_message("63 of 600 rows dropped because of missing values (listwise "
+    ...                   "deletion); missing per column: sat1: 8, tr2: 9", "zh")
+    '600 行数据中有 63 行因存在缺失值被删除（列删除法）；各列缺失数：sat1: 8, tr2: 9'
+    >>> translate_message("Convergent validity is NOT supported for CF (0.474): AVE >= .50 "
+    ...                   "(Fornell & Larcker 1981).", "zh")
+    '聚合效度未达标：CF（0.474）；标准：AVE ≥ .50（Fornell & Larcker 1981）。'
+    >>> translate_message("lbfgs: ABNORMAL_TERMINATION_IN_LNSRCH", "zh")
+    '程序的英文提示（未翻译，保留原文）：（lbfgs: ABNORMAL_TERMINATION_IN_LNSRCH）'
+    """
+    if lang_of(lang) != "zh":
+        return text
+    return _known(text) or t("msg_original", "zh", text=text)
+
+
+def _known(text: str) -> str | None:
+    """A sentence of :data:`MESSAGES` in Chinese, or None."""
+    import re
+    for pattern, zh in MESSAGES:
+        match = re.fullmatch(pattern, text, re.S)
+        if match:
+            return zh.format(**{k: _value_zh(k, v) for k, v in match.groupdict().items()})
+    return None

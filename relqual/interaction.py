@@ -10,8 +10,8 @@ builds its problem (:mod:`relqual.estimation`), as semTools' ``indProd`` and mod
   products sharing an indicator of a latent variable get correlated residuals (modsem's
   default). The methods:
 
-  - ``"dblcent"`` (default; Lin et al. 2010): indicators mean-centred, products mean-centred
-    again;
+  - ``"dblcent"`` (the default for product indicators; Lin et al. 2010): indicators
+    mean-centred, products mean-centred again;
   - ``"rca"`` residual centring (Little, Bovaird & Widaman 2006): each product is replaced by
     its residual on every first-order indicator (semTools' ``orthogonalize``); the product
     factor is uncorrelated with its first-order factors, and the fit has a mean structure (as
@@ -23,6 +23,10 @@ builds its problem (:mod:`relqual.estimation`), as semTools' ``indProd`` and mod
   order (x1:z1, x2:z2, ...; the factors need the same number of indicators). ``x:x`` (a
   quadratic term) uses each unordered pair once.
 * ``x:z`` with both observed is a plain product column (raw, as lavaan and ``lm()``).
+* ``interaction="lms"`` (the default for latent x latent two-way terms under ML with complete
+  rows, when LMS can estimate them) and ``"qml"``: no products; :func:`prepare` checks the
+  terms and data and hands the model to the LMS or QML family (:mod:`relqual.lms`,
+  :mod:`relqual.qml`).
 
 Centring uses the rows the fit uses (listwise: the complete rows of the model's variables).
 The fitted :class:`~relqual.result.Result` keeps the user's syntax; ``res.spec.extra
@@ -43,9 +47,8 @@ from scipy import stats
 from .data import FIML_NAMES, DataError, _numeric_column
 from .syntax import ModelSyntaxError, parse
 
-METHODS = ("dblcent", "rca", "uca")
-PLANNED = {"lms": "LMS (Klein & Moosbrugger 2000)", "qml": "QML (Klein & Muthen 2007)",
-           "ca": "the constrained approach (Algina & Moulder 2001)",
+METHODS = ("lms", "qml", "dblcent", "rca", "uca")
+PLANNED = {"ca": "the constrained approach (Algina & Moulder 2001)",
            "constrained": "the constrained approach (Algina & Moulder 2001)"}
 PAIRS = ("all", "matched")
 
@@ -65,12 +68,16 @@ class Prepared:
     result_spec : ModelSpec
         The user's model, with ``extra["interaction"]`` describing the terms (kept by the
         Result).
+    family : Family, optional
+        The estimator family that fits it (LMS: :data:`relqual.lms.LMS`); None: the
+        estimator's own.
     """
 
     spec: object
     data: pd.DataFrame
     options: object
     result_spec: object
+    family: object = None
 
 
 def interaction_terms(syntax: str) -> list[str]:
@@ -136,8 +143,10 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
         The data (not modified).
     options : FitOptions
         The fit's options.
-    method : {"dblcent", "rca", "uca"}, optional
-        How latent interactions are estimated (default "dblcent").
+    method : {"lms", "qml", "dblcent", "rca", "uca"}, optional
+        How latent interactions are estimated (default: "lms" for latent x latent two-way
+        terms that LMS can estimate under ML with complete rows, else "dblcent"; see
+        :func:`_default_method`).
     pairs : {"all", "matched"}
         Which products of indicators measure a latent product.
     summary : bool
@@ -146,7 +155,8 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
     Returns
     -------
     Prepared or None
-        None when the model has no interaction term (and no method was asked for).
+        None when the model has no interaction term (and no method was asked for). For LMS
+        and QML the model and data are unchanged and ``family`` says who fits them.
 
     Raises
     ------
@@ -162,7 +172,7 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
     >>> data = rq.datasets.load("holzinger_swineford")
     >>> spec = resolve_model("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
     ...                      "x9 ~ visual + textual + visual:textual")
-    >>> prep = prepare(spec, data, FitOptions())
+    >>> prep = prepare(spec, data, FitOptions(), method="dblcent")
     >>> print(prep.spec.syntax.splitlines()[1])
     visual:textual =~ x1:x4 + x1:x5 + x1:x6 + x2:x4 + x2:x5 + x2:x6 + x3:x4 + x3:x5 + x3:x6
     >>> abs(round(float(prep.data["x1:x4"].mean()), 12))
@@ -179,13 +189,13 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
             raise ValueError(f"interaction='{method}' was given but the model has no interaction "
                              "term; write one in a regression, e.g. 'y ~ x + z + x:z'")
         return None
-    method = "dblcent" if method is None else method.lower()
+    method = None if method is None else method.lower()
     first = terms[0]
     if method in PLANNED:
         raise NotImplementedError(f"interaction='{method}' ({PLANNED[method]}) is not available "
-                                  f"yet for '{first}'; use product indicators: "
-                                  "interaction='dblcent' (default), 'rca' or 'uca'")
-    if method not in METHODS:
+                                  f"yet for '{first}'; use interaction='lms', 'qml' or product "
+                                  "indicators: 'dblcent', 'rca' or 'uca'")
+    if method is not None and method not in METHODS:
         raise ValueError(f"unknown interaction method '{method}' for '{first}'; choose from "
                          + ", ".join(METHODS))
     _check_placement(statements)
@@ -195,6 +205,13 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
                                   "covariance matrix")
     if options.estimator not in ("ML", "MLR"):
         refuse(spec.syntax, f"estimator='{options.estimator}'")
+    if method in ("lms", "qml") and (options.estimator != "ML"
+                                     or options.missing in FIML_NAMES):
+        what = ("estimator='MLR'" if options.estimator != "ML" else f"missing='{options.missing}'")
+        raise NotImplementedError(f"the interaction term '{first}' with interaction='{method}'"
+                                  f" is estimated by ML on complete rows; {what} is not "
+                                  f"available with {method.upper()}: use product indicators "
+                                  "(interaction='dblcent')")
     if options.group is not None:
         raise NotImplementedError(f"the interaction term '{first}' in a multigroup fit is not "
                                   "available yet; fit each group separately")
@@ -224,15 +241,24 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
             if f in latent and any(i in latent for i in indicators[f]):
                 raise NotImplementedError(f"interaction term '{term}': '{f}' is a higher-order "
                                           "factor; product indicators need first-order factors")
-        if std_lv_refused(options, factors, latent):
+        if any(f in latent for f in factors) and len(factors) > 2:
+            what = ("LMS estimates two-way terms (x:z, x:x) only" if method == "lms" else
+                    "three-way interactions of latent variables are not available yet")
+            raise NotImplementedError(f"interaction term '{term}': {what}")
+        parts[term] = factors
+    if method is None:
+        method = ("dblcent" if pairs != "all"
+                  else _default_method(spec.syntax, parts, latent, options))
+    for term, factors in parts.items():
+        if method not in ("lms", "qml") and std_lv_refused(options, factors, latent):
             raise NotImplementedError(
                 f"interaction term '{term}' with std_lv=True: the product factor would not be "
                 "on the scale of the product of its factors; fit with std_lv=False (the "
-                "default) and read the standardized solution")
-        if any(f in latent for f in factors) and len(factors) > 2:
-            raise NotImplementedError(f"interaction term '{term}': three-way interactions of "
-                                      "latent variables are not available yet")
-        parts[term] = factors
+                "default) or interaction='lms', and read the standardized solution")
+    if method in ("lms", "qml") and pairs != "all":
+        raise ValueError(f"interaction_pairs='{pairs}' chooses product indicators, but "
+                         f"'{first}' is estimated with interaction='{method}' (no products); "
+                         "use interaction='dblcent' with it")
 
     columns = list(dict.fromkeys(
         [n for n in observed_names if n in data.columns]
@@ -254,6 +280,20 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
     if not rows.any():
         raise DataError(f"interaction term '{first}': no row has every model variable")
 
+    if method in ("lms", "qml"):
+        from .lms import LMS, MAX_DIMENSIONS, check_terms, linear_statements
+        from .qml import QML
+        check_terms(*linear_statements(spec.syntax),
+                    max_dimensions=MAX_DIMENSIONS if method == "lms" else None)
+        family = LMS if method == "lms" else QML
+        info = dict(method=method, pairs=None, nodes=LMS.nodes if method == "lms" else None,
+                    syntax=spec.syntax,
+                    n_centered=int(rows.sum()),
+                    terms=[dict(term=t, factors=fs, kind="latent", centers={f: 0.0 for f in fs},
+                                products=[]) for t, fs in parts.items()])
+        result_spec = replace(spec, extra=dict(spec.extra, interaction=info))
+        return Prepared(spec=spec, data=data, options=options, result_spec=result_spec,
+                        family=family)
     out = data.copy()
     lines, info_terms, extra_mean = [], [], options.meanstructure
     exogenous_observed = _exogenous_observed(statements, latent)
@@ -284,6 +324,23 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
     new_options = (replace(options, meanstructure=extra_mean)
                    if extra_mean != options.meanstructure else options)
     return Prepared(spec=fitted, data=out, options=new_options, result_spec=result_spec)
+
+
+def _default_method(syntax: str, parts: dict, latent: set, options) -> str:
+    """LMS for latent x latent two-way terms under ML with complete rows (Klein & Moosbrugger
+    2000, the recommendation for normal indicators) when LMS can estimate them
+    (:func:`relqual.lms.check_terms`); otherwise double-mean-centred product indicators
+    (robust estimators, FIML, observed factors, terms sharing no factor; and whenever
+    ``interaction_pairs="matched"`` asks for products)."""
+    from .lms import check_terms, linear_statements
+    if not (options.estimator == "ML" and options.missing not in FIML_NAMES
+            and all(len(fs) == 2 and all(f in latent for f in fs) for fs in parts.values())):
+        return "dblcent"
+    try:
+        check_terms(*linear_statements(syntax))
+    except NotImplementedError:
+        return "dblcent"
+    return "lms"
 
 
 def std_lv_refused(options, factors, latent) -> bool:
@@ -568,7 +625,8 @@ def simple_slopes(res, focal: str, moderator: str, at=None, outcome: str | None 
     >>> import relqual as rq
     >>> hs = rq.datasets.load("holzinger_swineford")
     >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-    ...              "speed =~ x7 + x8 + x9; speed ~ visual + textual + visual:textual", hs)
+    ...              "speed =~ x7 + x8 + x9; speed ~ visual + textual + visual:textual", hs,
+    ...              interaction="dblcent")
     >>> simple_slopes(res, "visual", "textual").round(3)[["est", "se"]]
                    est     se
     mean - 1 SD  0.231  0.098
@@ -628,7 +686,8 @@ def johnson_neyman(res, focal: str, moderator: str, crit: str = "normal",
     >>> import relqual as rq
     >>> hs = rq.datasets.load("holzinger_swineford")
     >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-    ...              "speed =~ x7 + x8 + x9; speed ~ visual + textual + visual:textual", hs)
+    ...              "speed =~ x7 + x8 + x9; speed ~ visual + textual + visual:textual", hs,
+    ...              interaction="dblcent")
     >>> jn = johnson_neyman(res, "visual", "textual")
     >>> round(jn["lower"], 3), round(jn["upper"], 3), jn["significant"]
     (-1.227, 3.81, 'inside')

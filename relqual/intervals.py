@@ -7,6 +7,7 @@ lavaan's on the same draws.
 from __future__ import annotations
 
 import numpy as np
+from scipy.special import ndtri
 from scipy.stats import norm
 
 from .conventions import CI_LEVEL
@@ -35,7 +36,7 @@ def norm_inter(t: np.ndarray, alpha: np.ndarray) -> np.ndarray:
         elif k >= R:
             out[idx] = t[-1]
         else:
-            z, z_k, z_k1 = norm.ppf(a), norm.ppf(k / (R + 1)), norm.ppf((k + 1) / (R + 1))
+            z, z_k, z_k1 = ndtri(a), ndtri(k / (R + 1)), ndtri((k + 1) / (R + 1))   # Phi^-1
             out[idx] = t[k - 1] + (z - z_k) / (z_k1 - z_k) * (t[k] - t[k - 1])
     return out
 

@@ -26,6 +26,11 @@ semTools 0.5-6 computes, and ``tests/test_measurement.py`` compares):
   item's variance cannot be attributed); we follow it and say so. ``ave_fl`` is the mean squared
   standardized loading (Fornell & Larcker 1981, eq. 11 for standardized items), which counts
   only this factor's loading of a cross-loading item.
+* **Ordered items** (WLSMV fits): every quantity is on the items' latent-response scale, from
+  the polychoric correlations rescaled by the scaling factors; ``omega`` and ``omega_model``
+  are Green & Yang's (2009) categorical omega (:mod:`relqual.ordinal_reliability`, semTools
+  ``compRelSEM``'s default for categorical items, ``obs.var = TRUE`` / ``FALSE``), ``alpha``
+  is ordinal alpha (``compRelSEM(tau.eq = TRUE, ord.scale = FALSE)``).
 * **Fornell-Larcker criterion** (Fornell & Larcker 1981): ``sqrt(AVE)`` of each factor exceeds
   its absolute correlation with every other factor (model-implied latent correlations,
   lavaan ``lavInspect(fit, "cor.lv")``).
@@ -45,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .conventions import CUTOFFS, MI_CRITICAL, SOURCES, num
+from .ordinal_reliability import omega_categorical
 
 LOW_LOADING = CUTOFFS["loading"].threshold
 
@@ -91,6 +97,9 @@ class Measurement:
     sample_cov: pd.DataFrame
     implied_cov: pd.DataFrame
     higher_order: list[str] = field(default_factory=list)   # factors measured by factors
+    # ordered items (WLSMV fits): model thresholds tau and scaling factors Delta per item
+    thresholds: dict[str, np.ndarray] | None = None
+    scales: dict[str, float] | None = None
 
     @property
     def lv_cor(self) -> pd.DataFrame:
@@ -142,6 +151,14 @@ def measurement_parts(res, group: int = 1) -> Measurement:
     imp = model.implied(res.x)
     lv = model.lv_names
     sample = res.samples[group - 1]
+    thresholds = scales = None
+    if res.problem.ordinal is not None:         # WLSMV: latent-response metric (module doc)
+        thresholds, scales = {}, {}
+        for k in np.flatnonzero((col["group"] == group) & (col["op"] == "|")):
+            thresholds.setdefault(col["lhs"][k], []).append(float(values[k]))
+        for k in np.flatnonzero((col["group"] == group) & (col["op"] == "~*~")):
+            scales[col["lhs"][k]] = float(values[k])
+        thresholds = {v: np.array(t) for v, t in thresholds.items()}
     return Measurement(
         factors=[f for f in model.lv_names if f in items], items=items, loading=loading,
         std_loading=std_loading, resid_var=resid_var, estimated_var=estimated,
@@ -149,7 +166,8 @@ def measurement_parts(res, group: int = 1) -> Measurement:
         lv_cov=pd.DataFrame(imp.C[model.p:, model.p:], index=lv, columns=lv),
         sample_cov=pd.DataFrame(sample.cov, index=sample.names, columns=sample.names),
         implied_cov=pd.DataFrame(imp.sigma, index=model.ov_names, columns=model.ov_names),
-        higher_order=[f for f in higher if f not in items])
+        higher_order=[f for f in higher if f not in items], thresholds=thresholds,
+        scales=scales)
 
 
 # ---------------------------------------------------------------------------- formulas
@@ -194,10 +212,19 @@ def reliability_table(m: Measurement) -> pd.DataFrame:
         theta_std = np.array([m.std_resid_var[v] for v in items])
         phi = float(m.lv_cov.loc[f, f])
         common = lam.sum() ** 2 * phi
+        if m.thresholds is not None and all(v in m.thresholds for v in items):
+            d = np.array([m.scales[v] for v in items])            # ordered items (WLSMV)
+            S_f = S_f / np.outer(d, d)
+            common_m = np.outer(lam, lam) * phi
+            th = [m.thresholds[v] for v in items]
+            row["omega"] = omega_categorical(common_m, S_f, th, d)
+            row["omega_model"] = omega_categorical(
+                common_m, Sigma.loc[items, items].to_numpy(), th, d)
+        else:
+            row["omega"] = common / S_f.sum()
+            row["omega_model"] = common / Sigma.loc[items, items].to_numpy().sum()
         row["alpha"] = cronbach_alpha(S_f)
         row["alpha_std"] = cronbach_alpha(_cor(S_f))
-        row["omega"] = common / S_f.sum()
-        row["omega_model"] = common / Sigma.loc[items, items].to_numpy().sum()
         row["cr_fl"] = lam_std.sum() ** 2 / (lam_std.sum() ** 2 + theta_std.sum())
         row["ave_fl"] = float(np.mean(lam_std ** 2))
         cross = {v: m.other_factors(f, v) for v in items}

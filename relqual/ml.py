@@ -26,9 +26,12 @@ from .engine.inference import vcov_from_information
 from .engine.loss import MLLoss, NotPositiveDefinite, Piece
 from .engine.matrices import RamModel
 from .engine.missing import IncompleteData, missing_patterns
+from .engine.mlm import baseline_satorra, first_order_vcov, satorra_ml
 from .engine.robust import fit_baseline, robust_ml, sandwich
+from .engine.robustsem import scaled_test
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
+from .options import SATORRA_TESTS
 from .partable import ParTable, build_partable
 from .problem import PLS_ONLY, Inference, Problem, check_identified, count_groups, count_moments
 
@@ -200,6 +203,9 @@ class MLFamily:
         """
         if getattr(opt, "vcov", None) is not None:        # an optimizer that brings its own
             return Inference(opt.vcov, opt.vcov_invertible, "semopy", opt.information)
+        if options.estimator != "MLR" and (options.se_method != "standard"
+                                           or options.test_method != "standard"):
+            return satorra_inference(problem, opt, options)
         observed = problem.fiml or options.estimator == "MLR"
         information = opt.information
         try:
@@ -281,13 +287,94 @@ class MLFamily:
             base_df=fitindices.baseline_df(problem.samples, x_names),
             srmr_value=fitindices.srmr(problem.samples, implied, partable.meanstructure))
         robust = estimate.inference.robust if estimate.inference is not None else None
-        if robust is not None:
+        if robust is not None and "model_test" in robust:         # Satorra-type tests
+            if robust["model_test"] is not None:
+                measures.update(fitindices.satorra_measures(measures, robust["model_test"],
+                                                            robust["baseline_test"]))
+        elif robust is not None:
             measures.update(fitindices.scaled_measures(
                 measures, robust["scaling_factor"], robust["baseline_scaling_factor"],
                 robust=problem.incomplete is None))
         if problem.incomplete is not None:
             measures.update(_fiml_robust_measures(problem, x, measures, robust is not None))
         return measures
+
+
+def satorra_inference(problem: Problem, opt, options) -> Inference:
+    """Inference of an ML fit with lavaan's ``se`` other than MLR's and its Satorra-type tests
+    (MLM, MLMV, MLMVS, MLF, or ML with ``se=`` / ``test=``; :mod:`relqual.engine.mlm`).
+
+    Parameters
+    ----------
+    problem : Problem
+    opt : OptimResult
+    options : FitOptions
+        ``se_method``: "standard" (expected information; observed under FIML), "robust.sem",
+        "robust.huber.white" (the sandwich around the observed information) or
+        "first.order"; ``test_method``: "standard" or a Satorra-type test.
+
+    Returns
+    -------
+    Inference
+        ``kind`` the ``se`` method; ``robust``: ``vcov``, ``se``, ``test``, ``model_test`` and
+        ``baseline_test`` (:func:`relqual.engine.robustsem.scaled_test`; None for
+        test="standard"), ``scaling_factor`` and ``baseline_scaling_factor``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.options import FitOptions
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> inf = satorra_inference(res.problem, res.estimate.opt, FitOptions(estimator="MLM"))
+    >>> inf.kind, round(inf.robust["scaling_factor"], 4)
+    ('robust.sem', 1.1796)
+    """
+    se, test = options.se_method, options.test_method
+    x, arrays = opt.x, problem.data.arrays
+    meanstructure = problem.partable.meanstructure
+    npar = len(x)
+    nan = np.full((npar, npar), np.nan)
+    observed = problem.fiml or se == "robust.huber.white"     # lavaan's information then
+    roles, fixed_x = problem.partable.roles, problem.partable.options["fixed_x"]
+    x_pos = [roles.ov.index(v) for v in roles.ov_x] if fixed_x else None
+    try:
+        if observed:
+            information = problem.loss.observed_hessian(x)[2]
+        else:
+            information = problem.loss.value_gradient_information(x)[2]
+    except NotPositiveDefinite:
+        return Inference(nan, False, se, nan)
+    vcov, invertible = vcov_from_information(information, problem.loss.n_total)
+    if not invertible:
+        return Inference(vcov, False, se, information)
+    sat = None
+    try:
+        if se == "robust.sem" or test in SATORRA_TESTS:
+            sat = satorra_ml(problem.models, x, arrays, meanstructure, x_pos)
+        if se == "robust.sem":
+            vcov = sat["vcov"]
+        elif se == "robust.huber.white":
+            vcov = sandwich(problem.loss, x, arrays, 0.5 * information)[0]
+        elif se == "first.order":
+            vcov = first_order_vcov(problem.loss, x, arrays)
+    except np.linalg.LinAlgError:
+        return Inference(nan, False, se, information)
+    robust = dict(vcov=vcov, se=se, test=test, model_test=None, baseline_test=None,
+                  scaling_factor=np.nan, baseline_scaling_factor=np.nan)
+    if test in SATORRA_TESTS:
+        chisq = problem.n_obs * opt.fmin
+        robust["model_test"] = scaled_test(chisq, problem.df, sat["trace_ug"],
+                                           sat["trace_ug2"], test)
+        x_names = list(problem.partable.roles.ov_x)
+        base = baseline_satorra(list(roles.ov), x_names, problem.samples, arrays,
+                                meanstructure, bool(fixed_x))
+        base_df = fitindices.baseline_df(problem.samples, x_names)
+        base_chisq = fitindices.baseline_chisq(problem.samples, x_names)
+        robust["baseline_test"] = scaled_test(base_chisq, base_df, base["trace_ug"],
+                                              base["trace_ug2"], test)
+        robust["scaling_factor"] = robust["model_test"]["scaling_factor"]
+        robust["baseline_scaling_factor"] = robust["baseline_test"]["scaling_factor"]
+    return Inference(vcov, True, se, information, robust=robust)
 
 
 def _fiml_robust_measures(problem: Problem, x: np.ndarray, measures: dict, mlr: bool) -> dict:

@@ -32,6 +32,14 @@ reproduce:
 4. **Standardized EPC** (``sepc.lv``, ``sepc.all``, ``sepc.nox``): the absolute EPC standardized
    with the model-implied variances as the standardized solution does (covariances divided by
    the current (residual) variances, lavaan's ``cov.std = TRUE``), given the EPC's sign.
+
+**WLSMV fits** (ordered items): the same score test with the DWLS discrepancy (lavaan's
+``modindices`` for ``estimator = "WLSMV"``): ``g`` the gradient of lavaan's fmin
+(:class:`relqual.engine.wls.DWLSLoss`), ``I = sum_g f_g Delta_g' W_g Delta_g`` its expected
+information (unit scale), ``V_k = I_kk - I_km I_mm^-1 I_mk``, ``MI_k = N g_k^2 / V_k`` and
+``EPC_k = -g_k / V_k``. Only loadings, regressions and (co)variances are candidates (thresholds,
+scaling factors and the ordered items' intercepts are not; an ordered item's residual variance
+is not a parameter under the delta parameterization, so it has no MI), as in lavaan.
 """
 from __future__ import annotations
 
@@ -221,6 +229,8 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
     if not res.converged:
         warnings.warn("the model did not converge: modification indices are not trustworthy",
                       RuntimeWarning, stacklevel=2)
+    if res.problem.ordinal is not None:
+        return _wlsmv_modindices(res, sort, minimum_value, x)
     partable = res.partable
     x = res.x if x is None else np.asarray(x, float)
     values = res.row_values(x)
@@ -261,6 +271,51 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
                         "rhs": col["rhs"][extra], "group": col["group"][extra],
                         "mi": mi, "epc": epc, **sepc})[columns]
     out = out[np.isfinite(out["mi"])]
+    if minimum_value > 0:
+        out = out[out["mi"] > minimum_value]
+    if sort:
+        out = out.sort_values("mi", ascending=False, kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _wlsmv_modindices(res, sort: bool, minimum_value: float, x) -> pd.DataFrame:
+    """The score test of a WLSMV fit (module docstring, "WLSMV fits")."""
+    from .engine import wls
+    partable = res.partable
+    x = res.x if x is None else np.asarray(x, float)
+    values = res.row_values(x)
+    extended, start, extra = extend_partable(partable, values)
+    columns = ["lhs", "op", "rhs"] + (["group"] if partable.ngroups > 1 else []) + MI_COLUMNS[3:]
+    ordered = res.problem.ordinal["ordered"]
+    keep = np.isin(extended.col["op"][extra], ["=~", "~", "~~", "~1"])
+    if len(extra) == 0 or not keep.any():
+        return pd.DataFrame({c: [] for c in columns})
+    npar = partable.npar
+    x_ext = np.concatenate([x, start])
+    models = [wls.OrdinalRamModel(extended, g, ordered) for g in range(1, partable.ngroups + 1)]
+    loss = wls.DWLSLoss(models, res.problem.loss.stats, extended)
+    _, grad = loss.value_and_gradient(x_ext)
+    N = loss.n_total
+    fg = [st.n / N for st in loss.stats]
+    info = sum(f_ * D.T @ (w[:, None] * D) for f_, D, w in
+               zip(fg, (loss.delta(x_ext, g) for g in range(len(models))), loss.w))
+    m, e = np.arange(npar), np.arange(npar, len(x_ext))
+    try:
+        solved = np.linalg.solve(info[np.ix_(m, m)], info[np.ix_(m, e)])
+    except np.linalg.LinAlgError:
+        raise ValueError("modification indices cannot be computed: the information matrix of "
+                         "the model is singular (is the model identified?)") from None
+    V = np.diag(info)[e] - np.einsum("ij,ij->j", info[np.ix_(m, e)], solved)
+    V = np.where(V < _V_TOLERANCE, np.nan, V)
+    g = grad[e]
+    mi = N * g ** 2 / V
+    epc = -g / V
+    sepc = _standardized_epc(res, extended, models, x_ext, values, extra, epc)
+    col = extended.col
+    out = pd.DataFrame({"lhs": col["lhs"][extra], "op": col["op"][extra],
+                        "rhs": col["rhs"][extra], "group": col["group"][extra],
+                        "mi": mi, "epc": epc, **sepc})[columns]
+    out = out[keep & np.isfinite(out["mi"].to_numpy())]
     if minimum_value > 0:
         out = out[out["mi"] > minimum_value]
     if sort:

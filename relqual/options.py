@@ -12,10 +12,23 @@ import numpy as np
 
 from .data import FIML_NAMES
 
-ESTIMATORS = ("ML", "MLR", "WLSMV", "PLS", "PLSC")
+ML_ESTIMATORS = ("ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF")
+LS_ESTIMATORS = ("ULS", "GLS", "WLS", "DWLS")
+ESTIMATORS = ML_ESTIMATORS + LS_ESTIMATORS + ("WLSMV", "PLS", "PLSC")
 PLS_ESTIMATORS = ("PLS", "PLSC")
 SCHEMES = ("path", "factorial", "centroid")
-ESTIMATORS_PLANNED = ("ULS", "GLS", "DWLS")
+CONTINUOUS_SE = ("standard", "robust.sem", "robust.huber.white", "first.order")
+TESTS = ("standard", "satorra.bentler", "yuan.bentler", "yuan.bentler.mplus",
+         "mean.var.adjusted", "scaled.shifted", "bollen.stine")
+SATORRA_TESTS = ("satorra.bentler", "mean.var.adjusted", "scaled.shifted")
+DEFAULTS = {                      # estimator -> (se, test), as lavaan 0.6-14's lavOptions
+    "ML": ("standard", "standard"), "MLR": ("robust.huber.white", "yuan.bentler.mplus"),
+    "MLM": ("robust.sem", "satorra.bentler"), "MLMV": ("robust.sem", "scaled.shifted"),
+    "MLMVS": ("robust.sem", "mean.var.adjusted"), "MLF": ("first.order", "standard"),
+    "ULS": ("standard", "standard"), "GLS": ("standard", "standard"),
+    "WLS": ("standard", "standard"), "DWLS": ("standard", "standard"),
+    "WLSMV": ("robust.sem", "scaled.shifted"), "PLS": ("standard", "standard"),
+    "PLSC": ("standard", "standard")}
 CONTROL_KEYS = ("max_iter", "gtol")
 ENGINES = ("native", "semopy")
 
@@ -72,12 +85,13 @@ def check_types(**arguments) -> None:
     ValueError: seed must be a non-negative integer (or a numpy SeedSequence/Generator), got -1
     """
     a = arguments
-    for name in ("estimator", "missing", "se", "engine"):
+    for name in ("estimator", "missing", "se", "engine", "test"):
         if name in a and a[name] is not None and not isinstance(a[name], str):
             raise TypeError(f"{name} must be a string, e.g. {name}='{_EXAMPLES[name]}' "
                             f"(got {a[name]!r})")
     for name in ("std_lv", "fixed_x"):
-        if name in a and not isinstance(a[name], (bool, np.bool_)):
+        if name in a and not isinstance(a[name], (bool, np.bool_)) and not (
+                name == "fixed_x" and a[name] is None):
             raise TypeError(f"{name} must be True or False (got {a[name]!r})")
     if a.get("meanstructure") is not None and not isinstance(a["meanstructure"], (bool, np.bool_)):
         raise TypeError(f"meanstructure must be True, False or None (got {a['meanstructure']!r})")
@@ -130,7 +144,8 @@ def check_seed(seed) -> None:
                          f"Generator), got {seed}")
 
 
-_EXAMPLES = {"estimator": "MLR", "missing": "fiml", "se": "bootstrap", "engine": "native"}
+_EXAMPLES = {"estimator": "MLR", "missing": "fiml", "se": "bootstrap", "engine": "native",
+             "test": "satorra.bentler"}
 
 
 def _as_list(value) -> list:
@@ -144,18 +159,23 @@ class FitOptions:
     """The options of one fit, validated (see :func:`relqual.fit` for their meaning).
 
     Build it with :meth:`from_arguments`, which checks every argument; the fields are those of
-    :func:`relqual.fit`, plus ``test`` ("standard", or "none": no scaled test, for MLR power
-    replicates that need standard errors only).
+    :func:`relqual.fit` (``se`` and ``test`` None: the estimator's default, lavaan's; ``test``
+    may also be "none": no scaled test, for MLR power replicates that need standard errors
+    only).
 
     Examples
     --------
     >>> FitOptions.from_arguments(estimator="mlr").estimator
     'MLR'
-    >>> FitOptions.from_arguments(estimator="GLS")
+    >>> options = FitOptions.from_arguments(estimator="MLM")
+    >>> options.se_method, options.test_method
+    ('robust.sem', 'satorra.bentler')
+    >>> FitOptions.from_arguments(estimator="MLM", missing="fiml")
     Traceback (most recent call last):
     ...
-    NotImplementedError: estimator='GLS' is planned but not available yet; use estimator='ML',
-    'MLR' or 'WLSMV'
+    ValueError: missing='fiml' is not allowed with estimator='MLM' (as in lavaan: its robust
+    standard errors and tests need complete data); use missing='listwise', or estimator='MLR' for
+    robust ML with missing data
     """
 
     estimator: str = "ML"
@@ -164,7 +184,7 @@ class FitOptions:
     group: str | None = None
     group_equal: tuple = ()
     group_partial: tuple = ()
-    se: str = "standard"
+    se: str | None = None           # None: the estimator's default (DEFAULTS)
     bootstrap: int = 0
     seed: object = None
     engine: str = "native"
@@ -174,7 +194,30 @@ class FitOptions:
     control: dict = field(default_factory=dict)
     n_jobs: int = 1
     scheme: str = "path"            # PLS inner weighting scheme
-    test: str = "standard"          # "none": no scaled test (MLR power replicates need SEs only)
+    parameterization: str = "delta"  # ordered items (WLSMV): lavaan's delta or theta
+    test: str | None = None         # None: the estimator's default; "none": no scaled test
+
+    @property
+    def se_method(self) -> str:
+        """The standard errors: ``se``, or the estimator's default (lavaan's ``lavOptions``).
+
+        Examples
+        --------
+        >>> FitOptions(estimator="MLM").se_method, FitOptions(estimator="ML").se_method
+        ('robust.sem', 'standard')
+        """
+        return self.se if self.se is not None else DEFAULTS[self.estimator][0]
+
+    @property
+    def test_method(self) -> str:
+        """The test statistic: ``test``, or the estimator's default (lavaan's ``lavOptions``).
+
+        Examples
+        --------
+        >>> FitOptions(estimator="MLMV").test_method, FitOptions(estimator="MLR").test_method
+        ('scaled.shifted', 'yuan.bentler.mplus')
+        """
+        return self.test if self.test is not None else DEFAULTS[self.estimator][1]
 
     @property
     def fiml(self) -> bool:
@@ -189,9 +232,10 @@ class FitOptions:
 
     @classmethod
     def from_arguments(cls, *, estimator=None, missing="listwise", ordered=None, group=None,
-                       group_equal=(), group_partial=(), se="standard", bootstrap=0, seed=None,
-                       engine="native", std_lv=False, meanstructure=None, fixed_x=True,
-                       control=None, n_jobs=1, scheme="path") -> FitOptions:
+                       group_equal=(), group_partial=(), se=None, bootstrap=0, seed=None,
+                       engine="native", std_lv=False, meanstructure=None, fixed_x=None,
+                       control=None, n_jobs=1, scheme="path", test=None,
+                       parameterization="delta") -> FitOptions:
         """Check every argument of :func:`relqual.fit` and return the options.
 
         ``estimator=None`` (the default) means ML, or WLSMV when ``ordered`` names items
@@ -202,9 +246,11 @@ class FitOptions:
         Parameters
         ----------
         estimator, missing, ordered, group, group_equal, group_partial, se, bootstrap, seed,
-        engine, std_lv, meanstructure, fixed_x, control, n_jobs
-            As :func:`relqual.fit`; the estimator is upper-cased, ``missing`` lower-cased, a
-            single string for ``group_equal`` or ``group_partial`` becomes a one-element tuple.
+        engine, std_lv, meanstructure, fixed_x, control, n_jobs, test
+            As :func:`relqual.fit`; the estimator is upper-cased, ``missing``, ``se`` and
+            ``test`` lower-cased, a single string for ``group_equal`` or ``group_partial``
+            becomes a one-element tuple; ``se`` and ``test`` None: the estimator's default;
+            ``fixed_x`` None: False for ULS, GLS, WLS and DWLS, else True (lavaan's defaults).
 
         Returns
         -------
@@ -223,20 +269,25 @@ class FitOptions:
         ('WLSMV', ('loadings',))
         """
         check_types(estimator=estimator, missing=missing, ordered=ordered, group=group,
-                    group_equal=group_equal, group_partial=group_partial, se=se,
+                    group_equal=group_equal, group_partial=group_partial, se=se, test=test,
                     bootstrap=bootstrap, seed=seed, engine=engine, std_lv=std_lv,
                     meanstructure=meanstructure, fixed_x=fixed_x, control=control,
                     n_jobs=n_jobs)
         if estimator is None:                   # lavaan's default: WLSMV for ordered data
             estimator = "WLSMV" if wants_ordered(ordered) else "ML"
-        if estimator.upper() in PLS_ESTIMATORS and bootstrap and se == "standard":
+        if fixed_x is None:                     # lavaan: fixed.x = FALSE for ULS, GLS, WLS, DWLS
+            fixed_x = str(estimator).upper() not in LS_ESTIMATORS
+        if estimator.upper() in PLS_ESTIMATORS and bootstrap and se in (None, "standard"):
             se = "bootstrap"                    # PLS has no other standard errors
         options = cls(estimator=estimator.upper(), missing=missing.lower(), ordered=ordered,
                       group=group, group_equal=tuple(_as_list(group_equal)),
-                      group_partial=tuple(_as_list(group_partial)), se=se,
+                      group_partial=tuple(_as_list(group_partial)),
+                      se=se.lower() if se is not None else None,
+                      test=test.lower() if test is not None else None,
                       bootstrap=int(bootstrap), seed=seed, engine=engine,
                       std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
-                      control=dict(control or {}), n_jobs=int(n_jobs), scheme=scheme)
+                      control=dict(control or {}), n_jobs=int(n_jobs), scheme=scheme,
+                      parameterization=str(parameterization).lower())
         options.validate()
         return options
 
@@ -263,11 +314,14 @@ class FitOptions:
         """
         estimator, ordered = self.estimator, self.ordered
         if estimator not in ESTIMATORS:
-            if estimator in ESTIMATORS_PLANNED:
-                raise NotImplementedError(f"estimator='{estimator}' is planned but not available "
-                                          "yet; use estimator='ML', 'MLR' or 'WLSMV'")
-            raise ValueError(f"unknown estimator '{estimator}'; choose from ML, MLR, WLSMV, PLS, "
-                             "PLSc, " + ", ".join(ESTIMATORS_PLANNED))
+            raise ValueError(f"unknown estimator '{estimator}'; choose from "
+                             + ", ".join(e if e != "PLSC" else "PLSc" for e in ESTIMATORS))
+        if self.parameterization not in ("delta", "theta"):
+            raise ValueError(f"unknown parameterization '{self.parameterization}'; use 'delta' "
+                             "or 'theta' (lavaan's, for ordered items)")
+        if self.parameterization != "delta" and estimator != "WLSMV":
+            raise ValueError(f"parameterization='{self.parameterization}' is for ordered items "
+                             f"(estimator='WLSMV'); this fit uses '{estimator}'")
         if self.scheme not in SCHEMES:
             raise ValueError(f"unknown PLS weighting scheme '{self.scheme}'; choose from "
                              + ", ".join(SCHEMES))
@@ -301,9 +355,7 @@ class FitOptions:
         if (self.group_equal or self.group_partial) and self.group is None:
             name = "group_equal" if self.group_equal else "group_partial"
             raise ValueError(f"{name} needs group= (the column that defines the groups)")
-        if self.se not in ("standard", "bootstrap"):
-            raise NotImplementedError(f"se='{self.se}' is not available; use 'standard' or "
-                                      "'bootstrap'")
+        self._validate_se_test()
         if self.se == "bootstrap" and self.bootstrap < 2:
             raise ValueError("se='bootstrap' needs the number of resamples, e.g. bootstrap=1000")
         if self.bootstrap and self.se != "bootstrap":
@@ -311,7 +363,11 @@ class FitOptions:
                              "se='bootstrap'")
         if self.engine not in ENGINES:
             raise ValueError(f"unknown engine '{self.engine}'; choose 'native' or 'semopy'")
-        if self.engine == "semopy" and self.se != "standard":
+        if (self.engine == "semopy" and estimator in ML_ESTIMATORS + LS_ESTIMATORS
+                and estimator not in ("ML", "MLR")):
+            raise NotImplementedError(f"engine='semopy' fits estimator='ML' (and 'MLR') only; "
+                                      f"use engine='native' for estimator='{estimator}'")
+        if self.engine == "semopy" and self.se not in (None, "standard"):
             raise NotImplementedError("engine='semopy' gives semopy's standard errors only; use "
                                       "engine='native' for se='bootstrap'")
         if self.fiml and self.meanstructure is False:
@@ -326,13 +382,95 @@ class FitOptions:
             raise ValueError(f"unknown control setting(s) {sorted(unknown)}; use "
                              + ", ".join(allowed))
 
+    def _validate_se_test(self) -> None:
+        """The ``se=`` and ``test=`` combinations lavaan 0.6-14 accepts that relqual offers;
+        a clear refusal naming why for the rest (called by :meth:`validate`)."""
+        estimator, se, test = self.estimator, self.se_method, self.test_method
+        if estimator in PLS_ESTIMATORS + ("WLSMV",):
+            if self.se not in (None, "standard", "bootstrap") or self.test not in (None, "none"):
+                raise NotImplementedError(
+                    f"se= and test= choices are not available with estimator='{estimator}' "
+                    f"(it uses se='{DEFAULTS[estimator][0]}' and test="
+                    f"'{DEFAULTS[estimator][1]}'; se='bootstrap' for bootstrap standard errors)")
+            return
+        if se not in CONTINUOUS_SE + ("bootstrap",):
+            raise ValueError(f"unknown se='{se}'; choose from " + ", ".join(CONTINUOUS_SE)
+                             + ", bootstrap")
+        if test not in TESTS + ("none",):
+            raise ValueError(f"unknown test='{test}'; choose from " + ", ".join(TESTS))
+        ls = estimator in LS_ESTIMATORS
+        if se in ("robust.huber.white", "first.order") and ls:
+            raise ValueError(f"se='{se}' is for the maximum-likelihood estimators (lavaan refuses "
+                             f"it for estimator='{estimator}'); use se='robust.sem' or "
+                             "'standard'")
+        if estimator == "GLS" and (se not in ("standard", "bootstrap")
+                                   or test not in ("standard", "none")):
+            what = f"se='{se}'" if se not in ("standard", "bootstrap") else f"test='{test}'"
+            raise ValueError(f"{what} is not available for estimator='GLS' (lavaan accepts "
+                             "se='standard' and test='standard' only); use estimator='ULS' or "
+                             "'DWLS' with se='robust.sem', or 'MLM', for robust inference")
+        if estimator == "WLS" and test not in ("standard", "none"):
+            raise ValueError(f"test='{test}' is not available for estimator='WLS' (its "
+                             "chi-square is already distribution free; lavaan accepts "
+                             "test='standard' only)")
+        if self.fiml and (ls or estimator in ("MLM", "MLMV", "MLMVS")):
+            raise ValueError(f"missing='fiml' is not allowed with estimator='{estimator}' (as in "
+                             "lavaan: its robust standard errors and tests need complete data); "
+                             "use missing='listwise', or estimator='MLR' for robust ML with "
+                             "missing data")
+        if self.fiml and (se == "robust.sem" or test in SATORRA_TESTS):
+            what = f"se='{se}'" if se == "robust.sem" else f"test='{test}'"
+            raise ValueError(f"{what} needs complete data (lavaan would switch to listwise "
+                             "deletion); use missing='listwise', or estimator='MLR' for robust "
+                             "ML with missing data")
+        if test == "yuan.bentler.mplus" and estimator != "MLR":
+            raise NotImplementedError(
+                "test='yuan.bentler.mplus' is available with estimator='MLR' (observed "
+                f"information) only, not with estimator='{estimator}'; use "
+                "test='satorra.bentler' for a mean-scaled test with expected information")
+        if test == "yuan.bentler":
+            raise NotImplementedError(
+                "test='yuan.bentler' (Yuan & Bentler 2000, the variant other than Mplus') is not "
+                "available yet; use test='yuan.bentler.mplus' (estimator='MLR') or "
+                "'satorra.bentler'")
+        if test == "bollen.stine":
+            raise NotImplementedError(
+                "test='bollen.stine' is not a fit option in relqual: fit the model, then run "
+                "res.bollen_stine(draws=1000, seed=...) for the Bollen-Stine bootstrap p-value "
+                "(ML-family fits); or use test='satorra.bentler' or 'scaled.shifted' for "
+                "non-normal data")
+        if estimator == "MLR" and ((self.se is not None and se != "bootstrap"
+                                    and se != "robust.huber.white")
+                                   or test == "standard"):
+            raise NotImplementedError(
+                f"estimator='MLR' with se='{se}', test='{test}' is not available (lavaan then "
+                "changes the information matrix behind the test); leave se and test unset for "
+                "MLR, or use estimator='ML' or 'MLM' with the se= / test= you need")
+        if estimator == "MLR" and test in SATORRA_TESTS:
+            raise NotImplementedError(
+                f"test='{test}' with estimator='MLR' (observed information) is not available; "
+                "use estimator='MLM', 'MLMV' or 'MLMVS' (expected information) for "
+                "Satorra-Bentler type tests")
+        if se == "robust.huber.white" and test in SATORRA_TESTS:
+            raise NotImplementedError(
+                f"test='{test}' with se='robust.huber.white' is not available (lavaan then "
+                "computes the test from the observed information of the saturated model, which "
+                "relqual does not reproduce yet); use se='robust.sem' with this test, or "
+                "estimator='MLR'")
+        if estimator == "MLR" and se in ("robust.sem", "first.order"):
+            raise NotImplementedError(
+                f"se='{se}' with estimator='MLR' is not available; use estimator='MLM' "
+                "(robust.sem) or 'MLF' (first.order)")
+
     def call(self) -> dict:
         """The options as the ``call`` dictionary a Result reports (and a refit reuses).
 
         Returns
         -------
         dict
-            ``estimator missing std_lv fixed_x group group_equal group_partial engine control``.
+            ``estimator missing std_lv fixed_x group group_equal group_partial engine control``,
+            and ``se`` and ``test`` for an estimator other than ML and MLR or when they were
+            chosen (a refit passes them on).
 
         Examples
         --------
@@ -340,7 +478,12 @@ class FitOptions:
         {'estimator': 'MLR', 'missing': 'listwise', 'std_lv': True, 'fixed_x': True, 'group': None,
          'group_equal': [], 'group_partial': [], 'engine': 'native', 'control': {}}
         """
-        return dict(estimator=self.estimator, missing=self.missing, std_lv=self.std_lv,
-                    fixed_x=self.fixed_x, group=self.group, group_equal=list(self.group_equal),
-                    group_partial=list(self.group_partial), engine=self.engine,
-                    control=dict(self.control))
+        out = dict(estimator=self.estimator, missing=self.missing, std_lv=self.std_lv,
+                   fixed_x=self.fixed_x, group=self.group, group_equal=list(self.group_equal),
+                   group_partial=list(self.group_partial), engine=self.engine,
+                   control=dict(self.control))
+        if self.estimator in ML_ESTIMATORS + LS_ESTIMATORS and (
+                self.estimator not in ("ML", "MLR") or self.se is not None
+                or self.test is not None):
+            out.update(se=self.se_method, test=self.test_method)
+        return out

@@ -15,6 +15,7 @@ Free parameters are numbered in row order, as lavaan.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -22,6 +23,7 @@ import pandas as pd
 
 from .data import DataError, check_groups_kept, prepare_data
 from .engine import wls
+from .engine.inference import evaluate_defined
 from .engine.polychoric import ordinal_stats
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
@@ -31,6 +33,7 @@ from .problem import PLS_ONLY, Inference, Problem, check_identified, count_group
 from .syntax import ModelSyntaxError
 
 MAX_CATEGORIES = 10
+WU_ESTABROOK = "Wu.Estabrook.2016"
 
 
 class WLSMVFamily:
@@ -65,13 +68,11 @@ class WLSMVFamily:
         >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
         >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
         >>> sorted(WLSMV.unsupported(res.problem))[:4]
-        ['bollen_stine', 'compare_paths', 'factor_scores', 'fornell_larcker']
+        ['bollen_stine', 'compare_paths', 'fornell_larcker', 'item_diagnostics']
         """
-        whats = {"modindices": "modification indices", "factor_scores": "factor scores",
-                 "bollen_stine": "the Bollen-Stine bootstrap",
-                 "reliability": "reliability (ordinal omega and alpha)",
+        whats = {"bollen_stine": "the Bollen-Stine bootstrap",
                  "item_diagnostics": "item diagnostics",
-                 "fornell_larcker": "the Fornell-Larcker criterion", "htmt": "HTMT",
+                 "fornell_larcker": "the Fornell-Larcker criterion",
                  "measurement_report": "the measurement report",
                  "compare_paths": "compare_paths()"}
         out = {feature: f"{what} is available for estimator='ML' (or 'MLR') fits only; this "
@@ -100,8 +101,7 @@ class WLSMVFamily:
         Raises
         ------
         NotImplementedError
-            For group equality constraints, covariates, or continuous and ordered variables
-            mixed.
+            For covariates, or continuous and ordered variables mixed.
         DataError
             For non-integer codes, one category or more than ``MAX_CATEGORIES``, or a category
             nobody chose in some group.
@@ -119,19 +119,23 @@ class WLSMVFamily:
         >>> problem.ordinal["levels"]["x1"].tolist()
         [1.0, 2.0, 3.0, 4.0]
         """
-        if options.group_equal or options.group_partial:
-            raise NotImplementedError("group_equal / group_partial with estimator='WLSMV' are not "
-                                      "available yet (lavaan then frees scaling factors and latent "
-                                      "means); fit the groups configurally or use estimator='ML'")
         group = options.group
         ngroups = count_groups(data, group)
+        group_equal = tuple(options.group_equal) if ngroups > 1 else ()
+        th_partial, other_partial = _split_partial(options.group_partial)
         base = build_partable(spec.syntax, std_lv=options.std_lv, meanstructure=True,
-                              fixed_x=options.fixed_x, ngroups=ngroups)
+                              fixed_x=options.fixed_x, ngroups=ngroups,
+                              group_equal=group_equal if ngroups > 1 else (),
+                              group_partial=other_partial if ngroups > 1 else ())
         roles = base.roles
         names = _ordered_names(options.ordered, roles)
         prepared, levels = _prepare(data, roles, names, group)
         check_groups_kept(data, group, prepared)
-        partable = ordinal_partable(base, {v: len(levels[v]) - 1 for v in names})
+        partable = ordinal_partable(base, {v: len(levels[v]) - 1 for v in names},
+                                    group_equal=group_equal, threshold_partial=th_partial,
+                                    identification=spec.extra.get("ordinal_identification"),
+                                    parameterization=getattr(options, "parameterization",
+                                                             "delta"))
         ov = list(roles.ov)
         ordinal = dict(levels=levels, ordered=names)
         models = [wls.OrdinalRamModel(partable, g, names) for g in range(1, ngroups + 1)]
@@ -143,6 +147,9 @@ class WLSMVFamily:
         for mp, st in zip(loss.maps, stats):
             free = mp.tau_param >= 0
             x0[mp.tau_param[free]] = st.th[free]
+        col = partable.col
+        scales = (col["op"] == "~*~") & (col["free"] > 0)
+        x0[col["free"][scales] - 1] = 1.0              # lavaan's start for free scaling factors
         notes = list(prepared.notes)
         for g, st in enumerate(stats):
             where = f" in group {prepared.group_labels[g]!r}" if ngroups > 1 else ""
@@ -154,6 +161,46 @@ class WLSMVFamily:
         return Problem(family=self, partable=partable, data=prepared, samples=samples,
                        models=models, loss=loss, x0=x0, moments=moments,
                        ordinal=dict(ordinal, stats=stats), notes=tuple(notes))
+
+    def row_values(self, problem: Problem, x: np.ndarray) -> np.ndarray:
+        """The value of every parameter-table row at ``x``, as
+        :meth:`relqual.problem.Problem.row_values`, with the computed rows of ordered items:
+        residual variances (delta) or scaling factors Delta_i = 1 / sqrt(Sigma*_ii) (theta),
+        as lavaan reports them.
+
+        Parameters
+        ----------
+        problem : Problem
+        x : ndarray
+            The free parameters.
+
+        Returns
+        -------
+        ndarray
+            One value per row; ``:=`` rows evaluated, ``==`` rows NaN.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True, parameterization="theta")
+        >>> values = WLSMV.row_values(res.problem, res.x)
+        >>> scales = res.partable.col["op"] == "~*~"
+        >>> values[scales].round(3).tolist()
+        [0.612, 0.894, 0.85, 0.869]
+        """
+        col = problem.partable.col
+        values = np.full(len(col["op"]), np.nan)
+        for g, model in enumerate(problem.models, start=1):
+            values[model.rows] = model.row_values(*model.matrices(x))
+            rows = np.flatnonzero((col["group"] == g) & (col["op"] == "~*~"))
+            d = model.scales(x)
+            values[rows] = [d[model.ov_names.index(v)] for v in col["lhs"][rows]]
+        fixed_th = (col["op"] == "|") & (col["free"] == 0)
+        values[fixed_th] = col["ustart"][fixed_th]
+        free = col["free"]
+        values[free > 0] = x[free[free > 0] - 1]
+        return evaluate_defined(col, values)
 
     def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
         """New thresholds, polychoric correlations and DWLS weights for other rows (as
@@ -396,6 +443,28 @@ def _ordered_names(ordered, roles) -> list[str]:
     return [v for v in ov if v in names]
 
 
+def _split_partial(group_partial) -> tuple[list[str], list[str]]:
+    """``group_partial`` terms for thresholds (``"x3 | t2"`` -> ``"x3|t2"``) and the others."""
+    terms = [group_partial] if isinstance(group_partial, str) else list(group_partial)
+    th = ["".join(t.split()) for t in terms if "|" in t]
+    return th, [t for t in terms if "|" not in t]
+
+
+def _threshold_partial(terms, thresholds: dict[str, int], group_equal) -> set[str]:
+    """Check the threshold terms of ``group_partial`` against the ordered items."""
+    valid = {f"{v}|t{k}" for v, n in thresholds.items() for k in range(1, n + 1)}
+    for term in terms:
+        if term not in valid:
+            item = term.split("|")[0]
+            why = (f"'{item}' has {thresholds[item]} thresholds" if item in thresholds else
+                   f"'{item}' is not an ordered item of the model")
+            raise ValueError(f"group_partial term '{term}' names no threshold: {why}")
+        if "thresholds" not in group_equal:
+            warnings.warn(f"group_partial term '{term}' has no effect: group_equal="
+                          f"{list(group_equal)} does not constrain the thresholds", stacklevel=4)
+    return set(terms)
+
+
 def _prepare(data, roles, names: list[str], group):
     """Listwise deletion (lavaan's default for WLSMV) and the ordinal checks: integer codes,
     at least two and at most MAX_CATEGORIES categories, every category used in every group."""
@@ -467,16 +536,45 @@ def _check_ordinal_column(name: str, values: np.ndarray, rows, groups) -> None:
 
 # ------------------------------------------------------------------ parameter table
 
-def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
+def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=(),
+                     threshold_partial=(), identification: str | None = None,
+                     parameterization: str = "delta") -> ParTable:
     """lavaan's parameter table for ordered items (see the module docstring), from ``base``
     (built with a mean structure). ``thresholds``: number of thresholds per ordered item.
+
+    With several groups and "thresholds" in ``group_equal`` (lavaan ``lav_partable_flat``,
+    delta parameterization): each threshold shares one parameter across groups (but those in
+    ``threshold_partial``), the scaling factors ``item ~*~ item`` are free in groups 2.. and so
+    are the latent means (unless "means" is in ``group_equal`` too); equal intercepts free the
+    latent means as well (in ``base``). Equality labels on rows fixed here (the ordered items'
+    intercepts and residual variances) are dropped.
+
+    ``parameterization="theta"`` (lavaan's): the ordered items' residual variances are
+    parameters, fixed at 1 unless the model says otherwise (and, with equal thresholds, free in
+    groups 2.. instead of the scaling factors); the scaling factors are then computed
+    (:class:`relqual.engine.wls.OrdinalRamModel`), their rows fixed.
+
+    ``identification="Wu.Estabrook.2016"`` (semTools ``measEq.syntax(ID.cat =
+    "Wu.Estabrook.2016")``, delta parameterization; Wu & Estabrook 2016, *Psychometrika* 81,
+    1014-1045): while thresholds are equal but intercepts are not, the ordered items'
+    intercepts are free in groups 2.., the latent means stay fixed at 0, and the scaling
+    factors of binary items stay fixed at 1 (only items with three or more categories get a
+    free scale); with equal intercepts too, the table is lavaan's.
 
     Parameters
     ----------
     base : ParTable
-        The ordinary table of the model, with a mean structure.
+        The ordinary table of the model, with a mean structure (and ``group_equal`` applied).
     thresholds : dict
         Ordered item -> number of thresholds (categories - 1).
+    group_equal : sequence of str
+        lavaan's ``group.equal`` choices.
+    threshold_partial : sequence of str
+        Thresholds left free across groups, as ``"item|tK"``.
+    identification : {None, "Wu.Estabrook.2016"}
+        None: lavaan's ``group.equal`` defaults; else Wu & Estabrook's (above).
+    parameterization : {"delta", "theta"}
+        lavaan's ``parameterization``.
 
     Returns
     -------
@@ -486,9 +584,12 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
     Raises
     ------
     NotImplementedError
-        For a user-given residual variance of an ordered item (theta parameterization).
+        For a user-given residual variance of an ordered item under the delta
+        parameterization, or Wu & Estabrook's identification under the theta one.
     ModelSyntaxError
         For an intercept of an ordered item, or thresholds that do not exist.
+    ValueError
+        For a ``threshold_partial`` term that names no threshold of the model.
 
     Examples
     --------
@@ -511,15 +612,46 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
     11  x1   ~1         0     0.0
     12  x2   ~1         0     0.0
     13   f   ~1         0     0.0
+    >>> two = ordinal_partable(build_partable("f =~ x1 + x2", meanstructure=True, ngroups=2),
+    ...                        {"x1": 2, "x2": 2}, group_equal=["thresholds"])
+    >>> g2 = two.table.query("group == 2 and op in ['|', '~*~', '~1']")
+    >>> g2[["lhs", "op", "rhs", "free"]]                  # thresholds shared with group 1
+       lhs   op rhs  free
+    16  x1    |  t1     2
+    17  x1    |  t2     3
+    18  x2    |  t1     4
+    19  x2    |  t2     5
+    23  x1  ~*~  x1     9
+    24  x2  ~*~  x2    10
+    25  x1   ~1         0
+    26  x2   ~1         0
+    27   f   ~1        11
+    >>> g2["label"].tolist()[:2]
+    ['.p3.', '.p4.']
     """
     col = base.col
     ordered = list(thresholds)
+    equal_th = "thresholds" in group_equal and base.ngroups > 1
+    if identification not in (None, WU_ESTABROOK):
+        raise ValueError(f"unknown identification {identification!r}; use None (lavaan's "
+                         f"defaults) or {WU_ESTABROOK!r}")
+    we = identification == WU_ESTABROOK and equal_th and "intercepts" not in group_equal
+    if parameterization not in ("delta", "theta"):
+        raise ValueError(f"parameterization must be 'delta' or 'theta' (got "
+                         f"{parameterization!r})")
+    theta = parameterization == "theta"
+    if theta and identification == WU_ESTABROOK:
+        raise NotImplementedError("the ordinal invariance sequence (Wu & Estabrook 2016) is "
+                                  "built for the delta parameterization only; fit it with "
+                                  "parameterization='delta'")
+    partial = _threshold_partial(threshold_partial, thresholds, group_equal)
     is_ord = np.isin(col["lhs"], ordered)
     user = col["user"] == 1
-    for k in np.flatnonzero(user & is_ord & (col["op"] == "~~") & (col["lhs"] == col["rhs"])):
+    for k in np.flatnonzero(user & is_ord & (col["op"] == "~~") & (col["lhs"] == col["rhs"])
+                            & (not theta)):
         raise NotImplementedError(f"line {col['line'][k]}: the residual variance of ordered item "
                                   f"'{col['lhs'][k]}' is fixed in the delta parameterization; "
-                                  "the theta parameterization is not available yet")
+                                  "use parameterization='theta' to make it a parameter")
     for k in np.flatnonzero(user & is_ord & (col["op"] == "~1")):
         raise ModelSyntaxError(f"ordered item '{col['lhs'][k]}' cannot have an intercept: its "
                                "thresholds take that role", int(col["line"][k]) or None,
@@ -541,6 +673,23 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
     cols["free"][default_var], cols["ustart"][default_var] = 0, 1.0
     default_int = (cols["user"] == 0) & is_ord & (cols["op"] == "~1")
     cols["free"][default_int], cols["ustart"][default_int] = 0, 0.0
+    cols["label"][default_var | default_int] = ""          # fixed here: no equality label
+    if theta and equal_th:                  # lavaan: free residual variances in groups 2..
+        later_var = default_var & (cols["group"] > 1)
+        top = int(cols["free"].max()) if len(cols["free"]) else 0
+        cols["free"][later_var] = np.arange(top + 1, top + 1 + int(later_var.sum()))
+        cols["ustart"][later_var] = np.nan
+    if we:                                                  # Wu & Estabrook: free intercepts
+        later_int = default_int & (cols["group"] > 1)
+        top = int(cols["free"].max()) if len(cols["free"]) else 0
+        cols["free"][later_int] = np.arange(top + 1, top + 1 + int(later_int.sum()))
+        cols["ustart"][later_int] = np.nan
+    elif equal_th and "means" not in group_equal:           # lavaan: free latent means in 2..
+        lv_means = ((cols["user"] == 0) & (cols["group"] > 1) & (cols["op"] == "~1")
+                    & np.isin(cols["lhs"], base.roles.lv) & (cols["free"] == 0))
+        top = int(cols["free"].max()) if len(cols["free"]) else 0
+        cols["free"][lv_means] = np.arange(top + 1, top + 1 + int(lv_means.sum()))
+        cols["ustart"][lv_means] = np.nan
     pieces = []
     keys = [k for k in cols if k not in ("id", "plabel", "block")]
 
@@ -557,6 +706,7 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
                     line=np.zeros(n, dtype=int))
 
     top = int(cols["free"].max()) if len(cols["free"]) else 0
+    first_th = {}                                           # (item, tK) -> group-1 number
     for g in range(1, base.ngroups + 1):
         in_g = cols["group"] == g
         is_user = in_g & (cols["user"] == 1)
@@ -566,11 +716,25 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
         th = [(v, f"t{t}") for v in ordered for t in range(1, thresholds[v] + 1)
               if (v, f"t{t}") not in user_th.get(g, set())]
         piece = new_rows([v for v, _ in th], "|", [t for _, t in th], g, 0, np.nan)
-        piece["free"] = np.arange(top + 1, top + 1 + len(th))
-        top += len(th)
+        numbers = []
+        for key in th:
+            if g > 1 and equal_th and f"{key[0]}|{key[1]}" not in partial and key in first_th:
+                numbers.append(first_th[key])
+            else:
+                top += 1
+                numbers.append(top)
+                if g == 1:
+                    first_th[key] = top
+        piece["free"] = np.array(numbers, dtype=int)
         pieces.append(piece)
         pieces.append(rows(np.flatnonzero(is_rest)))
-        pieces.append(new_rows(ordered, "~*~", ordered, g, 0, 1.0))
+        scales = new_rows(ordered, "~*~", ordered, g, 0, 1.0)
+        if g > 1 and equal_th and not theta:                # free scaling factors in 2..
+            free_scale = np.array([not we or thresholds[v] > 1 for v in ordered], dtype=bool)
+            scales["free"][free_scale] = np.arange(top + 1, top + 1 + int(free_scale.sum()))
+            scales["ustart"][free_scale] = np.nan
+            top += int(free_scale.sum())
+        pieces.append(scales)
         pieces.append(rows(np.flatnonzero(is_mean)))
     pieces.append(rows(np.flatnonzero(cols["group"] == 0)))
     out = {k: np.concatenate([p[k] for p in pieces]) for k in keys}
@@ -583,6 +747,13 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int]) -> ParTable:
     out["id"] = np.arange(1, len(free) + 1)
     out["block"] = out["group"]
     out["plabel"] = np.where(out["group"] > 0, [f".p{i}." for i in out["id"]], "")
-    options = dict(base.options, ordered=list(ordered), parameterization="delta")
+    is_th = out["op"] == "|"
+    shared = is_th & (np.bincount(out["free"], minlength=out["free"].max() + 1)[out["free"]] > 1)
+    first_id = {}
+    for k in np.flatnonzero(shared):                        # lavaan's label: the group-1 plabel
+        first_id.setdefault(out["free"][k], out["id"][k])
+        if not out["label"][k]:
+            out["label"][k] = f".p{first_id[out['free'][k]]}."
+    options = dict(base.options, ordered=list(ordered), parameterization=parameterization)
     return ParTable(col=out, roles=base.roles, meanstructure=True, ngroups=base.ngroups,
                     options=options)

@@ -78,10 +78,21 @@ class PLSModel:
             B[predictor, outcome] = np.linalg.solve(system, R[predictor, outcome])
         return B
 
-    @property
+    @cached_property
     def endogenous(self) -> list[int]:
         """Positions of the constructs with at least one predecessor."""
         return [j for j in range(len(self.constructs)) if self.paths[:, j].any()]
+
+    @cached_property
+    def reflective(self) -> np.ndarray:
+        """Per construct: a Mode A block of several indicators (what rho_A and PLSc correct)."""
+        return np.array([m == "A" and len(b) > 1 for m, b in zip(self.modes, self.blocks)],
+                        dtype=bool)
+
+    @cached_property
+    def adjacent(self) -> np.ndarray:
+        """Constructs joined by a path in either direction."""
+        return self.paths | self.paths.T
 
     def membership(self) -> np.ndarray:
         """Indicator x construct 0/1 matrix of the blocks."""
@@ -121,16 +132,15 @@ def standardize(X: np.ndarray) -> np.ndarray:
 
 def _unit_weights(S: np.ndarray, W: np.ndarray) -> np.ndarray:
     """The weights rescaled so every score ``X w`` has unit variance (``w'Sw = 1``)."""
-    return W / np.sqrt(np.einsum("ij,ik,kj->j", W, S, W))
+    return W / np.sqrt(((S @ W) * W).sum(axis=0))
 
 
 def inner_weights(R: np.ndarray, model: PLSModel, scheme: str) -> np.ndarray:
     """The inner weighting matrix E of the scheme, from the score correlations ``R``."""
-    adjacent = model.paths | model.paths.T
     if scheme == "factorial":
-        return np.where(adjacent, R, 0.0)
+        return np.where(model.adjacent, R, 0.0)
     if scheme == "centroid":
-        return np.where(adjacent, np.sign(R), 0.0)
+        return np.where(model.adjacent, np.sign(R), 0.0)
     E = np.where(model.paths.T, R, 0.0)           # successors: correlations (j -> k: E[k, j])
     return E + model.regress(R)                   # predecessors: regression coefficients
 
@@ -157,9 +167,10 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
     inverse = {j: np.linalg.inv(S[np.ix_(block, block)]) for j, block in mode_b}
     for iteration in range(1, max_iter + 1):
         SW = S @ W
-        E = inner_weights(W.T @ SW, model, scheme)
+        R = W.T @ SW
+        E = inner_weights(R, model, scheme)
         C = SW @ E                                # cov(indicator, proxy of every construct)
-        C = C / np.sqrt(np.einsum("ij,ik,kj->j", E, W.T @ SW, E))
+        C = C / np.sqrt(((R @ E) * E).sum(axis=0))
         new = M * C                               # Mode A
         for j, block in mode_b:
             new[block, j] = inverse[j] @ C[block, j]
@@ -173,17 +184,17 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
 
 def rho_a(S: np.ndarray, W: np.ndarray, model: PLSModel) -> np.ndarray:
     """Dijkstra-Henseler's rho_A per construct (1 for single items and Mode B composites,
-    which are not corrected for attenuation, as seminr and SmartPLS report them)."""
+    which are not corrected for attenuation, as seminr and SmartPLS report them).
+
+    With ``W`` zero outside the blocks, every construct's ``w'(S - diag S)w`` is
+    ``diag(W'SW) - sum(w^2 diag S)`` and ``w'(ww' - diag ww')w`` is ``(w'w)^2 - sum(w^4)``.
+    """
+    ww = (W * W).sum(axis=0)
+    off_s = ((S @ W) * W).sum(axis=0) - (W * W * np.diag(S)[:, None]).sum(axis=0)
+    off_w = ww ** 2 - (W ** 4).sum(axis=0)
+    corrected = model.reflective
     out = np.ones(len(model.constructs))
-    for j, (block, mode) in enumerate(zip(model.blocks, model.modes)):
-        if len(block) < 2 or mode == "B":
-            continue
-        w = W[block, j]
-        S_block = S[np.ix_(block, block)]
-        ww = np.outer(w, w)
-        off_s = S_block - np.diag(np.diag(S_block))
-        off_w = ww - np.diag(np.diag(ww))
-        out[j] = (w @ w) ** 2 * (w @ off_s @ w) / (w @ off_w @ w)
+    out[corrected] = (ww ** 2 * off_s)[corrected] / off_w[corrected]
     return out
 
 
@@ -212,7 +223,7 @@ def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bo
     rho = rho_a(S, W, model)
     L = SW * model.membership()
     if consistent:
-        reflective = np.array([m == "A" and len(b) > 1 for m, b in zip(model.modes, model.blocks)])
+        reflective = model.reflective
         q = np.where(reflective, np.sqrt(rho), 1.0)
         R = R / np.outer(q, q)
         np.fill_diagonal(R, 1.0)

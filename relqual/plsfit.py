@@ -17,9 +17,9 @@ The parts this family plugs into the estimation core (:mod:`relqual.estimation`)
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from .data import check_groups_kept, prepare_data
 from .engine.inference import evaluate_defined
@@ -44,8 +44,7 @@ class PLSFamily:
         whats = {"modindices": "modification indices (a covariance-based concept)",
                  "bollen_stine": "the Bollen-Stine bootstrap (a covariance-based test)",
                  "measurement_report": "the measurement report",
-                 "item_diagnostics": "item diagnostics", "compare_paths": "compare_paths()",
-                 "factor_scores": "factor_scores()"}
+                 "item_diagnostics": "item diagnostics", "compare_paths": "compare_paths()"}
         estimator = problem.pls["estimator"]
         return {feature: f"{what} is not available for estimator='{estimator}' fits yet"
                 for feature, what in whats.items()}
@@ -166,13 +165,39 @@ def pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
     construct; ``:=`` may use labels of paths. Fixed values, ``~~``, ``~1``, thresholds and
     constraints are refused by line.
 
+    The parsed model is kept per syntax (the last 64), so refitting the same model (a
+    bootstrap, a simulation, a benchmark) does not parse it again; every call gets its own copy
+    of the parameter table.
+
     Examples
     --------
     >>> model, table = pls_model("A =~ a1 + a2; B <~ b1 + b2; B ~ A")
     >>> model.constructs, model.modes, table.npar
     (['A', 'B'], ['A', 'B'], 9)
     """
+    if not isinstance(syntax, str):
+        raise TypeError(f"model syntax must be a string, not {type(syntax).__name__}")
+    model, partable = _parsed_pls_model(syntax)
+    roles = partable.roles
+    return model, replace(partable, col={k: v.copy() for k, v in partable.col.items()},
+                          roles=replace(roles, lv=list(roles.lv), ov=list(roles.ov),
+                                        ov_ind=list(roles.ov_ind), ov_x=list(roles.ov_x),
+                                        lv_x=list(roles.lv_x),
+                                        first_line=dict(roles.first_line)),
+                          options=dict(partable.options))
+
+
+@lru_cache(maxsize=64)
+def _parsed_pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
     statements = parse(syntax)
+    measured = {s.lhs for s in statements if s.op in ("=~", "<~")}
+    for s in statements:
+        if s.op in ("=~", "<~") and s.rhs in measured:
+            raise ModelSyntaxError(f"'{s.rhs}' is a construct, so '{s.lhs}' is a higher-order "
+                                   "construct; higher-order constructs (repeated indicators, "
+                                   "the two-stage approach) are not available in PLS yet: fit "
+                                   "the model by ML (estimator='ML'), or model the dimensions "
+                                   "as separate constructs", s.line, s.rhs, s.text)
     blocks: dict[str, list[str]] = {}
     modes: dict[str, str] = {}
     paths = []
@@ -264,8 +289,3 @@ def parameter_vector(partable: ParTable, model: PLSModel, fit) -> np.ndarray:
         else:
             x[col["free"][k] - 1] = fit.paths[c_pos[rhs], c_pos[lhs]]
     return x
-
-
-def scores_frame(problem: Problem, fit) -> pd.DataFrame:
-    """Construct scores (standardized) as a DataFrame, one column per construct."""
-    return pd.DataFrame(fit.scores, columns=list(problem.pls["model"].constructs))

@@ -64,9 +64,11 @@ import numpy as np
 import pandas as pd
 
 from .engine.threads import single_threaded
-from .pls import PLSModel, fit_pls, standardize
+from .pls import PLSFit, PLSModel
+from .plsbatch import BatchedPLS, resample_correlations, row_counts
 
 LOG_BASE = 10
+CHUNK_DRAWS = 500          # resamples whose PLS estimates are computed at once
 DISCREPANCIES = ("srmr", "d_uls", "d_g")
 KINDS = ("saturated", "estimated")
 
@@ -323,22 +325,32 @@ def admissible(fit, model: PLSModel, Sigma: np.ndarray, consistent: bool) -> boo
     return _positive_definite(fit.construct_cor) and _positive_definite(Sigma)
 
 
-def _draw_discrepancies(Z, model, settings, saturated, keep) -> np.ndarray:
-    """One resample's discrepancies (NaN: dropped)."""
-    X = standardize(Z)
-    if not np.all(np.isfinite(X)):
-        return np.full(3, np.nan)
-    try:
-        fit = fit_pls(X, model, **settings)
-    except (np.linalg.LinAlgError, ValueError, FloatingPointError):
-        return np.full(3, np.nan)
-    S = X.T @ X / (len(X) - 1)
-    Sigma = implied_correlation(fit, model, S, saturated)
-    if not fit.converged or not _positive_definite(Sigma):
-        return np.full(3, np.nan)
-    if not (keep or admissible(fit, model, Sigma, settings.get("consistent", False))):
-        return np.full(3, np.nan)
-    return np.array(list(discrepancies(S, Sigma).values()))
+def _resample_discrepancies(Z: np.ndarray, indices: np.ndarray, model: PLSModel, settings: dict,
+                            saturated: bool, keep: bool) -> np.ndarray:
+    """Every resample's discrepancies (draws x 3; NaN: dropped), the PLS estimates of all
+    resamples computed at once (:mod:`relqual.plsbatch`)."""
+    n = len(Z)
+    batch = BatchedPLS(model, settings)
+    out = np.full((len(indices), len(DISCREPANCIES)), np.nan)
+    for start in range(0, len(indices), CHUNK_DRAWS):
+        rows = indices[start:start + CHUNK_DRAWS]
+        S, usable = resample_correlations(Z, row_counts(rows, n))
+        live = np.flatnonzero(usable)
+        W, settled = batch.weights(S[live])
+        live, W = live[settled], W[settled]
+        est = batch.estimates(S[live], W)
+        for k, draw in enumerate(live):
+            if not est.solved[k]:
+                continue
+            fit = PLSFit(weights=est.weights[k], scores=None, paths=est.paths[k],
+                         loadings=est.loadings[k], r2=None, construct_cor=est.construct_cor[k],
+                         rho_a=est.rho_a[k], iterations=0, converged=True)
+            Sigma = implied_correlation(fit, model, S[draw], saturated)
+            if not _positive_definite(Sigma):
+                continue
+            if keep or admissible(fit, model, Sigma, settings.get("consistent", False)):
+                out[start + draw] = list(discrepancies(S[draw], Sigma).values())
+    return out
 
 
 def _verdict(value: float, hi95: float, hi99: float) -> str:
@@ -425,9 +437,8 @@ def exact_fit_test(X: np.ndarray, model: PLSModel, fit, settings: dict, draws: i
         observed = discrepancies(S, Sigma)
         if _positive_definite(Sigma) and _positive_definite(S):
             Z = beran_srivastava(X, S, Sigma)
-            boot = np.array([_draw_discrepancies(Z[r], model, settings, saturated,
-                                                 inadmissible == "keep")
-                             for r in indices]).reshape(-1, len(DISCREPANCIES))
+            boot = _resample_discrepancies(Z, indices, model, settings, saturated,
+                                           inadmissible == "keep")
             ok = np.all(np.isfinite(boot), axis=1)
             reason = "no test (no admissible resample)"
         else:

@@ -92,6 +92,75 @@ def htmt_matrix(result) -> pd.DataFrame:
     return pd.DataFrame(H, index=model.constructs, columns=model.constructs)
 
 
+def construct_scores(result, method: str = "regression", data=None) -> pd.DataFrame:
+    """PLS construct scores: the standardized indicators times the outer weights (unit
+    variance in the fitted rows); ``data``: new rows, standardized with the fitted rows' means
+    and standard deviations (their index is kept).
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+    ...                  estimator="PLS")
+    >>> scores = res.factor_scores()
+    >>> scores.shape, [round(float(v), 6) for v in scores.std()[:2]]
+    ((537, 5), [1.0, 1.0])
+    """
+    if method != "regression":
+        raise ValueError(f"method='{method}' is a scoring method of factor models; PLS construct "
+                         "scores are the weighted sums of the standardized indicators (leave "
+                         "method out)")
+    model, fit = _model(result), _fit(result)
+    if data is None:
+        return pd.DataFrame(result.problem.pls["X"] @ fit.weights, columns=model.constructs)
+    raw = result.problem.data.arrays[0]
+    missing = [v for v in model.indicators if v not in getattr(data, "columns", ())]
+    if missing:
+        raise ValueError(f"the new data lack the indicator column(s) {', '.join(missing)}")
+    values = data[list(model.indicators)].apply(pd.to_numeric, errors="coerce").to_numpy(float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, k = np.argwhere(bad)[0]
+        raise ValueError(f"row {data.index[row]!r} of the new data has no usable value of "
+                         f"'{model.indicators[k]}' (missing or not a number); PLS scores need "
+                         "every indicator")
+    X = (values - raw.mean(axis=0)) / raw.std(axis=0, ddof=1)
+    return pd.DataFrame(X @ fit.weights, columns=model.constructs, index=data.index)
+
+
+def htmt_table(result) -> pd.DataFrame:
+    """HTMT per pair of constructs: ``factor_1 factor_2 htmt above_85 above_90``; for a fit
+    with bootstrap draws (``se="bootstrap"``) also the bootstrap test of Henseler, Ringle &
+    Sarstedt (2015), one-sided as Franke & Sarstedt (2019): ``se ci_lower ci_upper
+    upper_one_sided below_85 below_90`` (:meth:`relqual.plsboot.PLSBootstrapDraws.htmt`).
+
+    Examples
+    --------
+    >>> import warnings, relqual as rq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+    ...                  estimator="PLS", se="bootstrap", bootstrap=200, seed=1)
+    >>> list(res.htmt().columns)            # doctest: +NORMALIZE_WHITESPACE
+    ['factor_1', 'factor_2', 'htmt', 'above_85', 'above_90', 'se', 'ci_lower', 'ci_upper',
+     'upper_one_sided', 'below_85', 'below_90']
+    """
+    H = htmt_matrix(result)
+    names = list(H.index)
+    table = pd.DataFrame([dict(factor_1=a, factor_2=b, htmt=H.loc[a, b],
+                               above_85=H.loc[a, b] > .85, above_90=H.loc[a, b] > .90)
+                          for k, a in enumerate(names) for b in names[k + 1:]])
+    boot = result.boot
+    if boot is not None and hasattr(boot, "htmt"):
+        test = boot.htmt()
+        for column in ("se", "ci_lower", "ci_upper", "upper_one_sided", "below_85", "below_90"):
+            table[column] = test[column].to_numpy()
+        table.attrs.update(test.attrs)
+    return table
+
+
 def f2_table(result) -> pd.DataFrame:
     """f² of every path: ``lhs op rhs f2`` (each excluded model re-estimated by PLS)."""
     fit, model = _fit(result), _model(result)

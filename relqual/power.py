@@ -25,6 +25,13 @@ and determine power", *Structural Equation Modeling* 9(4), 599-620; simsem's ``s
   population; ``mean_se`` and ``sd_est`` (their ratio checks the standard errors);
   ``converged`` = share of replicates whose fit converged with an invertible information matrix;
   ``improper`` = share of converged replicates with a negative variance estimate.
+* Replicates of ML fits to complete data are refitted in batches (``resample.BATCH`` at a time;
+  :func:`relqual.engine.optimize.minimize_batch` takes each replicate's own steps), with the
+  expected information of every converged replicate inverted as a stack; replicates the batch
+  does not finish, or whose information is singular, go through the one-by-one path
+  (:meth:`PowerJob.replicate`), so every row is the one that path gives. FIML, MLR and
+  ``missing_rate`` (listwise: a different number of rows per replicate) run one by one
+  (:attr:`PowerJob.batch_reason`).
 * Specific indirect effects (every directed path of two or more arrows, from
   :class:`relqual.effects.EffectStructure`) are tested with delta-method (Sobel) standard errors;
   ``:=`` parameters of the analysis model likewise.
@@ -53,8 +60,10 @@ from scipy import stats
 from .conventions import Z_975
 from .data import FIML_NAMES
 from .effects import EffectStructure
+from .engine.batched import BatchedMLLoss, batch_moments, supports
 from .engine.inference import numerical_jacobian, vcov_from_information
 from .engine.matrices import KIND_A
+from .engine.optimize import minimize_batch
 from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
 from .estimation import estimate
@@ -62,7 +71,7 @@ from .ml import problem_from_samples
 from .models import resolve_model
 from .options import FitOptions, check_types
 from .partable import build_partable
-from .resample import CHUNK, REFIT_GTOL, process_context, progress_bar, worker_count
+from .resample import BATCH, CHUNK, REFIT_GTOL, process_context, progress_bar, worker_count
 from .simulate import (
     _cov_factor,
     _generators,
@@ -253,6 +262,10 @@ class PowerJob:
         self.population_fmin = float(max(population.opt.fmin, 0.0))
         self.info_pop = population.inference.information     # expected Hessian of F
         self._build_rows()
+        self.batch_reason = ("FIML" if self.fiml else
+                             "MLR's sandwich" if estimator != "ML" else
+                             "missing_rate (listwise: the rows differ per replicate)"
+                             if self.missing_rate > 0 else supports(self.problem))
 
     # -- the rows of the output table and their values at a parameter vector
     def _build_rows(self):
@@ -323,15 +336,22 @@ class PowerJob:
 
     def _indirect_jacobian(self, x: np.ndarray) -> np.ndarray:
         """d(product of the arrows along each specific indirect path) / dx, analytically."""
-        A, _, _ = self.model.matrices(x)
-        jac = np.zeros((len(self.indirect), len(x)))
+        return self._indirect_jacobians(self.model.matrices(x)[0][None])[0]
+
+    def _indirect_jacobians(self, A: np.ndarray) -> np.ndarray:
+        """:meth:`_indirect_jacobian` for a stack of RAM ``A`` matrices (draws x n x n)."""
+        jac = np.zeros((len(A), len(self.indirect), self.partable.npar))
         for row, k in enumerate(self.indirect):
             (path,) = self.structure.effects[k].terms
-            arrows = [A[i, j] for i, j in path]
+            arrows = [A[:, i, j] for i, j in path]
             for t, (i, j) in enumerate(path):
                 param = self.a_param.get((i, j))
                 if param is not None:
-                    jac[row, param] += np.prod(arrows[:t] + arrows[t + 1:])
+                    others = arrows[:t] + arrows[t + 1:]
+                    product = others[0].copy()
+                    for value in others[1:]:
+                        product *= value
+                    jac[:, row, param] += product
         return jac
 
     @staticmethod
@@ -480,8 +500,80 @@ class PowerJob:
         """
         reps = np.asarray(list(reps), dtype=int)
         with single_blas_thread():
-            rows = np.array([self.replicate(n, int(r)) for r in reps])
+            if self.batch_reason is None and n > len(self.ov):
+                rows = np.concatenate([self.replicate_batch(n, reps[start: start + BATCH])
+                                       for start in range(0, len(reps), BATCH)])
+            else:
+                rows = np.array([self.replicate(n, int(r)) for r in reps])
         return n, reps, rows
+
+    def replicate_batch(self, n: int, reps: np.ndarray) -> np.ndarray:
+        """:meth:`replicate` for many replicates, refitted as one batch (ML, complete data).
+
+        Parameters
+        ----------
+        n : int
+            The sample size.
+        reps : ndarray of int
+            The replicates' numbers.
+
+        Returns
+        -------
+        ndarray
+            One row per replicate, as :meth:`replicate` gives it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.models import resolve_model
+        >>> from relqual.power import PowerJob
+        >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+        ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+        >>> job = PowerJob(resolve_model("f =~ x1 + x2 + x3; y ~ f"), population, seed=1,
+        ...                estimator="ML", missing="listwise", likert=None, missing_rate=0.0)
+        >>> rows = job.replicate_batch(100, np.arange(3))
+        >>> bool(np.allclose(rows[1], job.replicate(100, 1), atol=1e-8))
+        True
+        """
+        try:
+            batch = BatchedMLLoss(self.model, *batch_moments(
+                np.stack([self.draw(n, int(r)) for r in reps])), n)
+            out = minimize_batch(batch, np.tile(self.x_pop, (len(reps), 1)), gtol=REFIT_GTOL)
+            done = np.flatnonzero(out.converged & np.all(np.isfinite(out.x), axis=1))
+            X = out.x[done]
+            info = 0.5 * n * batch.derivatives(X, done, expected=True, observed=False)[2]
+            eigvals = np.linalg.eigvalsh(info)
+            invertible = eigvals[:, 0] > eigvals[:, -1] * 1e-12
+            vcov = np.full_like(info, np.nan)
+            vcov[invertible] = np.linalg.inv(info[invertible])
+        except (np.linalg.LinAlgError, ArithmeticError, ValueError):
+            return np.array([self.replicate(n, int(r)) for r in reps])
+        usable = invertible & np.all(np.isfinite(np.diagonal(vcov, axis1=1, axis2=2)), axis=1)
+        X, vcov, done = X[usable], vcov[usable], done[usable]
+        A = batch.implied(X)["A"]
+        rows = np.column_stack([*self._batch_values_and_se(X, A, vcov), np.ones(len(X)),
+                                np.any(X[:, self.variance_params] < 0, axis=1).astype(float),
+                                n * out.fmin[done]])
+        found = dict(zip(done.tolist(), rows))
+        return np.array([found[t] if t in found else self.replicate(n, int(r))
+                         for t, r in enumerate(reps)])
+
+    def _batch_values_and_se(self, X: np.ndarray, A: np.ndarray, vcov: np.ndarray):
+        """:meth:`values` and :meth:`_se` for each row of ``X`` (with its RAM ``A`` and
+        ``vcov``)."""
+        values = [X[:, self.free_index]]
+        se = [np.sqrt(np.clip(np.diagonal(vcov, axis1=1, axis2=2), 0, None))[:, self.free_index]]
+        if len(self.defined_rows):
+            values.append(np.array([self._defined(x) for x in X]).reshape(len(X), -1))
+            jac = [numerical_jacobian(self._defined, x) for x in X]
+            se.append(np.array([np.sqrt(np.clip(np.einsum("ij,jk,ik->i", j, v, j), 0, None))
+                                for j, v in zip(jac, vcov)]).reshape(len(X), -1))
+        if self.indirect:
+            effects = self.structure.batch_values(A, np.ones(A.shape[:2]))[0]
+            values.append(effects[:, self.indirect])
+            jac = self._indirect_jacobians(A)
+            se.append(np.sqrt(np.clip(np.einsum("dij,djk,dik->di", jac, vcov, jac), 0, None)))
+        return np.concatenate(values, axis=1), np.concatenate(se, axis=1)
 
 
 # ---------------------------------------------------------------------------- backends
@@ -503,9 +595,9 @@ def _run_job_remote(job: PowerJob, n: int, reps):
     return job.run(n, reps)
 
 
-def _tasks(sizes: list[int], reps: int) -> list[tuple[int, list[int]]]:
-    return [(n, list(range(start, min(start + CHUNK, reps))))
-            for n in sizes for start in range(0, reps, CHUNK)]
+def _tasks(sizes: list[int], reps: int, size: int = CHUNK) -> list[tuple[int, list[int]]]:
+    return [(n, list(range(start, min(start + size, reps))))
+            for n in sizes for start in range(0, reps, size)]
 
 
 def _run_local(job: PowerJob, tasks, n_jobs: int, bar):
@@ -689,7 +781,7 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
         raise ValueError(f"every n must exceed the number of observed variables ({p}), or the "
                          f"sample covariance matrix is singular (got n = {min(sizes)})")
 
-    tasks = _tasks(sizes, int(reps))
+    tasks = _tasks(sizes, int(reps), CHUNK if job.batch_reason is not None else BATCH)
     total = len(sizes) * int(reps)
     show = progress if progress is not None else total >= 500
     bar = progress_bar(total, show, "power")

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from .conventions import ALPHA, CUTOFFS, STARS_NOTE, num, p_text
-from .i18n import lang_of
+from .i18n import lang_of, translate_message
 from .i18n import t as _t
 from .tables import CSS, Table, apa_tables
 
@@ -152,7 +152,7 @@ def fit_call(result, model_code: str | None = None, data_code: str | None = None
             model_code = 'model'
     defaults = {"estimator": "ML", "missing": "listwise", "std_lv": False, "group": None,
                 "group_equal": [], "group_partial": [], "engine": "native", "se": "standard",
-                "bootstrap": 0, "ordered": None, "seed": None}
+                "bootstrap": 0, "ordered": None, "seed": None, "scheme": "path", "control": {}}
     options = []
     for key, value in (result.call or {}).items():
         if key in defaults and value != defaults[key] and not (
@@ -249,6 +249,32 @@ def report_warnings(record) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- content
+def model_description(spec, lang: str = "en") -> str:
+    """The model's description for the report: the library's text in English; in Chinese its
+    ``description_zh`` when the spec has one, else a sentence naming the constructs (from the
+    construct catalog) and counting the hypotheses (the library's descriptions are English).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> model_description(rq.models.load("relationship_quality"), "zh")
+    '模型包含 5 个构念（商业友谊、顾客满意感、...、持续性归属）与 9 条研究假设。'
+    """
+    if lang_of(lang) != "zh":
+        return " ".join(str(getattr(spec, "description", "") or "").split())
+    own = (getattr(spec, "extra", None) or {}).get("description_zh", "")
+    if own:
+        return " ".join(str(own).split())
+    from .models import construct_label
+    from .partable import build_partable
+    latent = list(build_partable(spec.syntax).roles.lv)
+    if not latent:
+        return ""
+    labels = [construct_label(f, lang, getattr(spec, "constructs", None)) for f in latent]
+    return _t("model_overview", lang, n_lv=len(latent), constructs="、".join(labels),
+              n_h=len(getattr(spec, "hypotheses", None) or []))
+
+
 def build_report(result, *, data=None, data_code: str | None = None,
                  model_code: str | None = None, lang: str = "en", indirect_ci: str | None = None,
                  draws: int | None = 1000, seed=1, decimals: int = 3, title: str | None = None,
@@ -267,9 +293,15 @@ def build_report(result, *, data=None, data_code: str | None = None,
         if checks is not None:               # reviewer checks (relqual.checks), after the tables
             from .checks import resolve_checks
             checks = resolve_checks(result, checks)
-        tables = apa_tables(result, decimals=decimals, lang=lang, indirect_ci=indirect_ci,
-                            draws=draws if indirect_ci != "delta" else None, seed=seed,
-                            checks=checks)
+        pls = None
+        if getattr(result, "_is_pls", False):     # PLS-SEM: Hair et al.'s (2019) checklist
+            from .plsreport import pls_report_parts
+            pls = pls_report_parts(result, lang=lang, draws=draws, seed=seed, decimals=decimals)
+            result, tables = pls.result, pls.tables
+        else:
+            tables = apa_tables(result, decimals=decimals, lang=lang, indirect_ci=indirect_ci,
+                                draws=draws if indirect_ci != "delta" else None, seed=seed,
+                                checks=checks)
         fig = result.plot(lang=lang, **(diagram or {}))
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=150, facecolor="white")
@@ -282,7 +314,8 @@ def build_report(result, *, data=None, data_code: str | None = None,
             except Exception as exc:        # the check must never stop the report
                 caught.append(f"data check failed: {exc}")
         mreport = None
-        if hasattr(result, "measurement_report") and any(t.name == "measurement" for t in tables):
+        if pls is None and hasattr(result, "measurement_report") and any(
+                t.name == "measurement" for t in tables):
             try:
                 mreport = result.measurement_report()
             except Exception as exc:
@@ -298,16 +331,18 @@ def build_report(result, *, data=None, data_code: str | None = None,
     n_input = result.n_input
     fitted_to = (_t("fitted_rows", lang, n=result.n_obs, n_input=n_input) if summary is None
                  else _t("fitted_summary", lang, n=result.n_obs))
-    stats = (f"\u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, {p_text(fm['pvalue'])}, "
-             f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
-             f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}")
+    stats = pls.stats if pls is not None else (
+        f"\u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, {p_text(fm['pvalue'])}, "
+        f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
+        f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}")
     blocks.append(Block("p", _t(
         "report_summary", lang, model=spec.name, estimator=result.call.get("estimator", "ML"),
         fitted_to=fitted_to, status=_t("converged" if result.converged else "not_converged", lang),
         iterations=result.iterations, stats=stats,
         n_warnings=len(result.warnings) + len(caught))))
-    if getattr(spec, "description", ""):
-        blocks.append(Block("p", " ".join(spec.description.split())))
+    description = model_description(spec, lang)
+    if description:
+        blocks.append(Block("p", description))
 
     # model and hypotheses
     blocks.append(Block("h2", _t("h_model", lang)))
@@ -343,11 +378,12 @@ def build_report(result, *, data=None, data_code: str | None = None,
     if result.partable.ngroups > 1:
         rows.append((_t("groups", lang), _t("list_sep", lang).join(map(str, result.group_labels))))
     blocks.append(Block("kv", rows))
-    notes = result.data_notes
+    notes = [translate_message(n, lang) for n in result.data_notes]
     if notes:
         blocks.append(Block("list", notes, caption=_t("data_preparation", lang)))
     if check is not None:
-        blocks.append(Block("list", check.problems or [_t("no_problem", lang)],
+        problems = [translate_message(p, lang) for p in check.problems]
+        blocks.append(Block("list", problems or [_t("no_problem", lang)],
                             caption=_t("survey_check", lang)))
         if len(check.items):
             items = check.items.copy()
@@ -375,15 +411,18 @@ def build_report(result, *, data=None, data_code: str | None = None,
     for t in tables:
         blocks.append(Block("table", t))
         if t.name == "measurement" and mreport is not None:
-            blocks.append(Block("list", list(mreport.statements),
+            blocks.append(Block("list", [translate_message(s, lang) for s in mreport.statements],
                                 caption=_t("measurement_quality", lang)))
+    if pls is not None:
+        blocks.append(Block("list", pls.checklist, caption=pls.caption))
     if not hasattr(result, "reliability"):
         blocks.append(Block("p", _t("no_reliability", lang)))
 
     # warnings
     blocks.append(Block("h2", _t("h_warnings", lang)))
     all_warnings = list(result.warnings) + caught
-    blocks.append(Block("list", all_warnings or [_t("none", lang)],
+    blocks.append(Block("list", [translate_message(w, lang) for w in all_warnings]
+                        or [_t("none", lang)],
                         extra={"warn": bool(all_warnings)}))
 
     # reproducibility

@@ -8,6 +8,14 @@
   Refits stop at a largest gradient element of 1e-7 (``REFIT_GTOL``), not the 1e-9 of a fit.
 * A resample whose fit fails or does not converge is kept as a row of NaN and counted; the
   count is reported with every result (as lavaan, such draws are left out of SEs and intervals).
+* Batched refits: for one group of complete data (ML, MLR's point estimates, Bollen-Stine) the
+  resamples of a task (``BATCH`` of them) are refitted together, with stacked sample moments
+  (:mod:`relqual.engine.batched`) and :func:`relqual.engine.optimize.minimize_batch`, which
+  takes for every draw exactly the steps the one-by-one optimizer takes; draws it leaves
+  unconverged (a stalled line search, the iteration limit) are refitted one by one, so every
+  draw's statistics are those of :meth:`Refitter.refit` to rounding. FIML (patterns differ
+  from resample to resample), several groups and fixed.x covariates (their fixed moments change
+  with each resample) are refitted one by one (:attr:`Refitter.batch_reason` says why).
 * Bollen & Stine (1992, *Sociological Methods & Research* 21, 205-229): the data are first
   rotated so that the model holds exactly, ``Z = (Y - ybar) S^-1/2 Sigma^1/2 + mu``; the
   bootstrap p-value is the share of resampled chi-squares at least as large as the observed one.
@@ -21,12 +29,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .effects import EffectStructure
+from .engine.batched import BatchedMLLoss, batch_moments, supports
+from .engine.inference import evaluate_defined
+from .engine.matrices import KIND_A, KIND_S
+from .engine.optimize import minimize_batch
 from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
 from .estimation import estimate
 from .options import FitOptions, check_types
 
-CHUNK = 25
+CHUNK = 25            # resamples per task refitted one by one
+BATCH = 50            # resamples per task refitted as one batch (small stacks stay in cache)
 REFIT_GTOL = 1e-7      # resample optima to ~1e-7: far below any bootstrap standard error
 
 
@@ -147,6 +160,9 @@ class Refitter:
         The statistic blocks of a refit's output (see :class:`BootstrapDraws`).
     width : int
         The number of statistics per refit.
+    batch_reason : str or None
+        Why the resamples are refitted one by one (None: they are refitted in batches, see
+        :meth:`refit_batch`).
 
     Examples
     --------
@@ -190,6 +206,8 @@ class Refitter:
         else:
             self.layout = {"chisq": slice(0, 1)}
             self.width = 1
+        self.batch_reason = supports(self.problem)
+        self._row_base = self.problem.row_values(self.x_hat)
 
     def refit(self, indices: list[np.ndarray]) -> np.ndarray | None:
         """Statistics of one resample, or None when its fit fails.
@@ -231,6 +249,88 @@ class Refitter:
         if self.effects is not None:
             parts.extend(self.effects.values(x))
         return np.concatenate(parts)
+
+    def refit_batch(self, tasks: list) -> list:
+        """Statistics of many resamples, refitted together (see the module docstring).
+
+        Draws the batch leaves unconverged, and every draw of a batch whose arithmetic fails,
+        are refitted one by one by :meth:`refit`.
+
+        Parameters
+        ----------
+        tasks : list of tuple
+            ``(k, indices)``: the draw number and one array of row indices per group.
+
+        Returns
+        -------
+        list of tuple
+            ``(k, statistics or None)`` per task, as :meth:`refit`.
+
+        Raises
+        ------
+        ValueError
+            When the problem cannot be batched (:attr:`batch_reason`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import relqual as rq
+        >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> refitter = Refitter(res)
+        >>> tasks = list(enumerate(draw_indices([res.n_obs], draws=5, seed=1)))
+        >>> batched = refitter.refit_batch(tasks)
+        >>> bool(all(np.allclose(stats, refitter.refit(idx), atol=1e-8)
+        ...          for (k, stats), (_, idx) in zip(batched, tasks)))
+        True
+        """
+        if self.batch_reason is not None:
+            raise ValueError(f"these refits cannot be batched: {self.batch_reason}")
+        rows = self.arrays[0]
+        try:
+            means, covs = batch_moments(np.stack([rows[idx[0]] for _, idx in tasks]))
+            batch = BatchedMLLoss(self.problem.models[0], means, covs, len(rows))
+            settings = dict(self.options.control)
+            settings.setdefault("gtol", REFIT_GTOL)
+            out = minimize_batch(batch, np.tile(self.x_hat, (len(tasks), 1)), **settings)
+            done = np.flatnonzero(out.converged & np.all(np.isfinite(out.x), axis=1))
+            stats = self._batch_statistics(batch, out.x[done], out.fmin[done])
+        except (np.linalg.LinAlgError, ArithmeticError, ValueError):
+            return [(k, self.refit(idx)) for k, idx in tasks]
+        found = dict(zip(done.tolist(), stats))
+        return [(k, found[t] if t in found else self.refit(idx))
+                for t, (k, idx) in enumerate(tasks)]
+
+    def _batch_statistics(self, batch: BatchedMLLoss, X: np.ndarray,
+                          fmin: np.ndarray) -> np.ndarray:
+        """The statistics of :meth:`refit` for each row of ``X`` (one group, no fixed.x)."""
+        if self.kind == "bollen-stine":
+            return (batch.n_total * fmin)[:, None]
+        col = self.problem.partable.col
+        free = col["free"]
+        values = np.tile(self._row_base, (len(X), 1))
+        values[:, free > 0] = X[:, free[free > 0] - 1]
+        defined = np.flatnonzero(col["op"] == ":=")
+        if len(defined):
+            values = np.array([evaluate_defined(col, v) for v in values])
+        model = self.problem.models[0]
+        imp = batch.implied(X)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sd = np.sqrt(np.diagonal(imp["C"], axis1=1, axis2=2))
+            resid_sd = np.sqrt(np.diagonal(imp["S"], axis1=1, axis2=2))
+            rows, i, j, kind = model.rows, model.row_i, model.row_j, model.row_kind
+            v = values[:, rows]
+            std = np.full(values.shape, np.nan)
+            std[:, rows] = np.select(
+                [kind == KIND_A, (kind == KIND_S) & (i == j), kind == KIND_S],
+                [v * sd[:, j] / sd[:, i], v / sd[:, i] ** 2,
+                 v / (resid_sd[:, i] * resid_sd[:, j])],
+                v / sd[:, i])
+            if len(defined):
+                std[:, defined] = np.array([evaluate_defined(col, row)[defined] for row in std])
+        parts = [values, std]
+        if self.effects is not None:
+            parts.extend(self.effects.batch_values(imp["A"], sd ** 2))
+        return np.concatenate(parts, axis=1)
 
 
 def draw_indices(sizes: list[int], draws: int, seed) -> list[list[np.ndarray]]:
@@ -315,8 +415,9 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
         if wrong:
             raise ValueError(f"resample {wrong[0]} gives row indices for {len(indices[wrong[0]])} "
                              f"group(s); the model has {len(sizes)}")
-    chunks = [list(range(start, min(start + CHUNK, len(indices))))
-              for start in range(0, len(indices), CHUNK)]
+    size = CHUNK if refitter.batch_reason is not None else BATCH
+    chunks = [list(range(start, min(start + size, len(indices))))
+              for start in range(0, len(indices), size)]
     values = np.full((len(indices), refitter.width), np.nan)
     converged = np.zeros(len(indices), dtype=bool)
     show = progress if progress is not None else len(indices) >= 500
@@ -364,6 +465,8 @@ def _set_worker(refitter: Refitter) -> None:
 
 def _refit_chunk(tasks):
     with single_blas_thread():
+        if _WORKER.batch_reason is None:
+            return _WORKER.refit_batch(tasks)
         return [(k, _WORKER.refit(idx)) for k, idx in tasks]
 
 

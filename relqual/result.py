@@ -25,6 +25,7 @@ from .engine.threads import single_threaded
 from .errors import RelqualWarning  # noqa: F401 - public here too (rq.RelqualWarning)
 from .intervals import bootstrap_interval
 from .resample import run_bootstrap
+from .testlabels import test_label
 from .verdicts import judge
 
 # the columns of estimates(), in order (the public API contract, DESIGN.md)
@@ -52,10 +53,10 @@ def requires(feature: str):
     >>> import relqual as rq
     >>> data = rq.datasets.load("holzinger_swineford_ordinal")
     >>> res = rq.fit("f =~ b1 + b2 + b3 + c4 + c5 + c6", data, ordered=True)
-    >>> res.modindices()
+    >>> res.fornell_larcker()
     Traceback (most recent call last):
     ...
-    NotImplementedError: modification indices is available for estimator='ML' (or 'MLR') ...
+    NotImplementedError: the Fornell-Larcker criterion is available for estimator='ML' (or ...
     """
     def decorate(method):
         @functools.wraps(method)
@@ -959,14 +960,7 @@ class Result:
         """
         if self._is_pls:                   # PLS: HTMT of absolute item correlations
             from . import plsmeasures
-            H = plsmeasures.htmt_matrix(self)
-            if matrix:
-                return H
-            names = list(H.index)
-            rows = [dict(factor_1=a, factor_2=b, htmt=H.loc[a, b], above_85=H.loc[a, b] > .85,
-                         above_90=H.loc[a, b] > .90)
-                    for k, a in enumerate(names) for b in names[k + 1:]]
-            return pd.DataFrame(rows)
+            return plsmeasures.htmt_matrix(self) if matrix else plsmeasures.htmt_table(self)
         from . import measurement
         return measurement.htmt(self, matrix, kind, group)
 
@@ -1121,10 +1115,11 @@ class Result:
         return self.index_scores(scale).mean().rename("index")
 
     @requires("pls")
-    def ipma(self, target: str, scale=(1, 5)) -> pd.DataFrame:
+    def ipma(self, target: str, scale=(1, 5), level: str = "construct") -> pd.DataFrame:
         """Importance-performance map of ``target`` (Ringle & Sarstedt 2016): ``construct
         importance performance`` (unstandardized total effect from the 0-100 scores; mean
-        0-100 score).
+        0-100 score); ``level="indicator"``: per item ``construct indicator weight importance
+        performance`` (:func:`relqual.plsipma.ipma_indicators`).
 
         Examples
         --------
@@ -1139,8 +1134,33 @@ class Result:
         1       SAT       0.392       70.040
         2        TR       0.215       68.211
         """
+        if level == "indicator":
+            from .plsipma import ipma_indicators
+            return ipma_indicators(self, target, scale)
+        if level != "construct":
+            raise ValueError(f"unknown IPMA level '{level}'; use 'construct' or 'indicator'")
         from . import plsmeasures
         return plsmeasures.ipma_table(self, target, scale)
+
+    @requires("pls")
+    def plot_ipma(self, target: str, scale=(1, 5), level: str = "construct", ax=None,
+                  lang: str = "en"):
+        """The importance-performance map of ``target``: importance on x, performance (0-100)
+        on y, labelled points, dashed lines at the means (:func:`relqual.plsipma.plot_ipma`).
+
+        Examples
+        --------
+        >>> import warnings, relqual as rq
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("ignore")           # 63 rows with missing answers
+        ...     res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
+        ...                  estimator="PLS")
+        >>> ax = res.plot_ipma("AC", level="indicator")
+        >>> len(ax.texts)                                 # the items of CF, SAT and TR
+        12
+        """
+        from .plsipma import plot_ipma
+        return plot_ipma(self, target, scale, level, ax, lang)
 
     @requires("pls")
     def predict(self, folds=10, repeats: int = 10, seed=None, technique: str = "earliest",
@@ -1266,13 +1286,13 @@ class Result:
     # ------------------------------------------------------------------ scores and groups
     # (relqual/scores.py and relqual/groups.py)
     @requires("factor_scores")
-    def factor_scores(self, method: str = "regression", data=None) -> pd.DataFrame:
+    def factor_scores(self, method: str | None = None, data=None) -> pd.DataFrame:
         """Factor scores as lavaan's ``lavPredict()`` (see :mod:`relqual.scores`).
 
         Parameters
         ----------
-        method : {"regression", "bartlett"}
-            The scoring method.
+        method : {"regression", "bartlett", "ebm"}, optional
+            The scoring method; default lavaan's: "regression" ("ebm" for WLSMV fits).
         data : DataFrame, optional
             New rows to score (``lavPredict(fit, newdata=)``); their index is kept.
 
@@ -1288,6 +1308,9 @@ class Result:
         >>> res.factor_scores().shape
         (301, 1)
         """
+        if self._is_pls:                   # PLS: construct scores (standardized items x weights)
+            from .plsmeasures import construct_scores
+            return construct_scores(self, method=method or "regression", data=data)
         from .scores import factor_scores
         return factor_scores(self, method=method, data=data)
 
@@ -1389,8 +1412,13 @@ class Result:
         key = (kind, draws, seed)
         if indices is None and key in self._resamples:
             return self._resamples[key]
-        boot = run_bootstrap(self, draws, seed=seed, n_jobs=n_jobs, kind=kind, indices=indices,
-                             progress=progress)
+        if self._is_pls and kind == "ordinary":      # PLS: all resamples at once (plsboot)
+            from .plsboot import run_pls_bootstrap
+            boot = run_pls_bootstrap(self, draws, seed=seed, n_jobs=n_jobs, indices=indices,
+                                     progress=progress)
+        else:
+            boot = run_bootstrap(self, draws, seed=seed, n_jobs=n_jobs, kind=kind,
+                                 indices=indices, progress=progress)
         if indices is None:
             self._resamples[key] = boot
         return boot
@@ -1623,6 +1651,22 @@ class Result:
         from .interaction import johnson_neyman
         return johnson_neyman(self, focal, moderator, crit=crit, outcome=outcome, level=level)
 
+    def interaction_test(self) -> pd.DataFrame:
+        """The likelihood-ratio test of the interaction terms (the model with them against
+        the model with them fixed at 0), R² with and without them, and the standardized
+        coefficients b SD(x) SD(z) / SD(y) (:func:`relqual.interactiontest.interaction_test`).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+        >>> res.interaction_test()[["term", "df", "r2", "r2_without"]].round(3)
+            term  df     r2  r2_without
+        0  x7:x8   1  0.225       0.221
+        """
+        from .interactiontest import interaction_test
+        return interaction_test(self)
+
     def plot_interaction(self, focal: str | None = None, moderator: str | None = None,
                          path=None, **options):
         """Simple-slopes plot of an interaction (:func:`relqual.interactionplot.plot_interaction`;
@@ -1733,6 +1777,7 @@ class Result:
         from .tables import apa_tables
         return apa_tables(self, **options)
 
+    @requires("report")
     def report(self, path, **options):
         """Write one self-contained report: tables, the diagram, data checks, warnings, the call
         and package versions.
@@ -1814,7 +1859,12 @@ class Result:
         lines += [f"  converged: {self.converged} after {self.iterations} iterations",
                  (f"  observations used: {self.n_obs} of {self.prepared.n_input}"
                   if self.summary_data is None else f"  data: {self.summary_data.describe()}"),
-                 f"  free parameters: {self.partable.npar}", "",
+                 f"  free parameters: {self.partable.npar}", ""]
+        if np.isnan(fm["chisq"]):          # LMS: not a covariance structure (relqual.lms)
+            from .lms import model_test_lines
+            lines += model_test_lines(fm)
+        else:
+            lines += [
                  "Model test",
                  f"  chi-square = {fm['chisq']:.3f}, df = {int(fm['df'])}, p = {fm['pvalue']:.4f}",
                  f"  CFI = {fm['cfi']:.3f}  TLI = {fm['tli']:.3f}  SRMR = {fm['srmr']:.3f}",
@@ -1822,13 +1872,13 @@ class Result:
                  f"{fm['rmsea_ci_upper']:.3f}], p(close) = {fm['rmsea_pvalue']:.3f}",
                  f"  logL = {fm['logl']:.3f}  AIC = {fm['aic']:.3f}  BIC = {fm['bic']:.3f}"]
         if np.isfinite(fm.get("chisq_shift_parameter", np.nan)):
-            lines.append(f"  scaled-shifted (WLSMV): chi-square = {fm['chisq_scaled']:.3f}, df = "
+            lines.append(f"  {test_label(self.call)} = {fm['chisq_scaled']:.3f}, df = "
                          f"{int(fm['df'])}, p = {fm['pvalue_scaled']:.4f} (scaling factor "
                          f"{fm['chisq_scaling_factor']:.3f}, shift "
                          f"{fm['chisq_shift_parameter']:.3f})")
         elif np.isfinite(fm.get("chisq_scaled", np.nan)):
-            lines.append(f"  scaled chi-square = {fm['chisq_scaled']:.3f}, p = "
-                         f"{fm['pvalue_scaled']:.4f} (scaling factor "
+            lines.append(f"  {test_label(self.call)} = {fm['chisq_scaled']:.3f}, df = "
+                         f"{fm['df_scaled']:.4g}, p = {fm['pvalue_scaled']:.4f} (scaling factor "
                          f"{fm['chisq_scaling_factor']:.3f})")
         if np.isfinite(fm.get("cfi_robust", np.nan)):
             lines.append(f"  robust CFI = {fm['cfi_robust']:.3f}  TLI = {fm['tli_robust']:.3f}  "
@@ -1865,9 +1915,10 @@ class Result:
         fm = self._fit_measures
         status = "converged" if self.converged else "NOT CONVERGED"
         warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
-        return (f"<relqual Result: {self.spec.name}, n={self.n_obs}, {status}, "
+        test = (f"logL={fm['logl']:.2f}, AIC={fm['aic']:.2f}" if np.isnan(fm["chisq"]) else
                 f"chisq({int(fm['df'])})={fm['chisq']:.2f}, CFI={fm['cfi']:.3f}, "
-                f"RMSEA={fm['rmsea']:.3f}{warn}>")
+                f"RMSEA={fm['rmsea']:.3f}")                                     # LMS: no chisq
+        return (f"<relqual Result: {self.spec.name}, n={self.n_obs}, {status}, {test}{warn}>")
 
     def _repr_html_(self) -> str:
         if self._is_pls:
@@ -1877,12 +1928,14 @@ class Result:
         paths = self.estimates()
         paths = paths[paths["op"].isin(["=~", "~", ":="])]
         table = paths.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="")
-        return (f"<div><b>relqual fit: {self.spec.name}</b> &mdash; n = {self.n_obs}, "
-                f"{'converged' if self.converged else '<b>not converged</b>'}<br>"
+        test = (f"logL = {fm['logl']:.2f}, AIC = {fm['aic']:.2f}, BIC = {fm['bic']:.2f}"
+                if np.isnan(fm["chisq"]) else                               # LMS: no chisq
                 f"&chi;&sup2;({int(fm['df'])}) = {fm['chisq']:.2f}, p = {fm['pvalue']:.3f}; "
                 f"CFI = {fm['cfi']:.3f}, TLI = {fm['tli']:.3f}, RMSEA = {fm['rmsea']:.3f}, "
-                f"SRMR = {fm['srmr']:.3f}" + (f"<ul>{warn}</ul>" if warn else "") + table
-                + "</div>")
+                f"SRMR = {fm['srmr']:.3f}")
+        return (f"<div><b>relqual fit: {self.spec.name}</b> &mdash; n = {self.n_obs}, "
+                f"{'converged' if self.converged else '<b>not converged</b>'}<br>"
+                + test + (f"<ul>{warn}</ul>" if warn else "") + table + "</div>")
 
 
 SECTIONS = (("=~", "Latent Variables"), ("<~", "Composites (weights)"), ("~", "Regressions"),

@@ -121,13 +121,15 @@ class CheckTable(pd.DataFrame):
             lines.append("Sources: " + "; ".join(self.sources) + ".")
         return "\n".join(line for line in lines if line is not None)
 
-    def apa_tables(self, decimals: int = 3) -> list:
+    def apa_tables(self, decimals: int = 3, lang: str = "en") -> list:
         """The check as APA tables (:class:`relqual.tables.Table`, not yet numbered).
 
         Parameters
         ----------
         decimals : int
             Decimals of the numbers.
+        lang : str
+            "en" or "zh" (titles, headers, notes and verdicts in Chinese).
 
         Returns
         -------
@@ -140,9 +142,11 @@ class CheckTable(pd.DataFrame):
         >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
         >>> [t.name for t in res.common_method().apa_tables()]
         ['common_method']
+        >>> res.common_method().apa_tables(lang="zh")[0].title
+        '共同方法偏差检验'
         """
         from .checktables import check_tables
-        return check_tables(self, decimals)
+        return check_tables(self, decimals, lang)
 
 
 # ----------------------------------------------------------------------------- refits

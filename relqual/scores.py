@@ -26,6 +26,10 @@ lavaan conventions kept here (lavaan 0.6-14, ``lav_predict_eta_normal``/``_bartl
   scored from its observed variables (Sigma_oo, the loadings of the observed rows), and a
   Bartlett score with no observed indicator is NaN, as lavaan does for ``missing = "ml"``.
   ``data=`` scores new rows, as ``lavPredict(fit, newdata = data)``.
+
+WLSMV fits (ordered items) are scored by lavaan's default for categorical data, "EBM" (empirical
+Bayes modal; :mod:`relqual.ordinal_scores`), per group from the model's thresholds, loadings,
+residual variances and latent moments.
 """
 from __future__ import annotations
 
@@ -33,11 +37,13 @@ import numpy as np
 import pandas as pd
 
 from .data import DataError
+from .ordinal_scores import ebm_scores
 
 METHODS = ("regression", "bartlett")
+ORDINAL_METHODS = ("ebm",)
 
 
-def factor_scores(result, method: str = "regression", data=None) -> pd.DataFrame:
+def factor_scores(result, method: str | None = None, data=None) -> pd.DataFrame:
     """One column per latent variable (plus ``group`` with the group value in multigroup models).
 
     Without ``data`` the rows are the rows the model was fitted to, group by group, in data
@@ -52,8 +58,9 @@ def factor_scores(result, method: str = "regression", data=None) -> pd.DataFrame
     ----------
     result : relqual.result.Result
         A fit with latent variables.
-    method : {"regression", "bartlett"}
-        The scoring method (see the module docstring).
+    method : {"regression", "bartlett", "ebm"}, optional
+        The scoring method (see the module docstring); default lavaan's: "regression", or
+        "ebm" for a WLSMV fit (its only method here).
     data : DataFrame, optional
         New rows to score (``lavPredict(fit, newdata = data)``).
 
@@ -78,12 +85,23 @@ def factor_scores(result, method: str = "regression", data=None) -> pd.DataFrame
     10  -0.989   -0.832 -0.354
     20   0.864   -1.592 -0.679
     """
-    method = str(method).lower()
-    if method not in METHODS:
+    ordinal = getattr(result.problem, "ordinal", None) is not None
+    method = ("ebm" if ordinal else "regression") if method is None else str(method).lower()
+    if ordinal and method not in ORDINAL_METHODS:
+        raise ValueError(f"factor scores of ordered items (WLSMV) are EBM scores, lavaan's "
+                         f"default for categorical data: use method='ebm' (got '{method}')")
+    if not ordinal and method not in METHODS:
         raise ValueError(f"unknown method '{method}'; choose 'regression' or 'bartlett'")
     lv = list(result.partable.roles.lv)
     if not lv:
         raise ValueError("the model has no latent variables, so there are no factor scores")
+    if ordinal:
+        if result.partable.options.get("parameterization") == "theta":
+            raise NotImplementedError(
+                "EBM factor scores after parameterization='theta' are not available yet (they "
+                "are not checked against lavaan there); fit with the delta parameterization "
+                "(the default) to score")
+        return _ordinal_scores(result, lv, data)
     parts = [_group_parts(result, g, method) for g in range(len(result.models))]
     partial = getattr(result, "incomplete", None) is not None   # FIML: score incomplete rows
     multigroup = result.partable.ngroups > 1
@@ -96,6 +114,90 @@ def factor_scores(result, method: str = "regression", data=None) -> pd.DataFrame
             blocks.append(frame)
         return pd.concat(blocks, ignore_index=True)
     return _score_new_data(result, parts, data, lv, multigroup, partial)
+
+
+def _ordinal_scores(result, lv: list[str], data) -> pd.DataFrame:
+    """EBM scores of the fitted rows (or of ``data``), group by group."""
+    ov = list(result.partable.roles.ov)
+    levels = result.problem.ordinal["levels"]
+    multigroup = result.partable.ngroups > 1
+    group = result.call.get("group")
+    if data is None:
+        arrays, index, labels = result.prepared.arrays, None, result.group_labels
+        rows = [np.arange(len(a)) for a in arrays]
+    else:
+        if not isinstance(data, pd.DataFrame):
+            raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
+        needed = ov + ([group] if multigroup else [])
+        missing = [c for c in needed if c not in data.columns]
+        if missing:
+            raise DataError(f"data lack the column(s) {missing} needed for the factor scores")
+        y = data[ov].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        which = (data[group].to_numpy() if multigroup else np.full(len(data), None))
+        labels = result.group_labels if multigroup else [None]
+        rows = [np.flatnonzero(which == label) for label in labels]
+        arrays, index = [y[r] for r in rows], data.index
+    out = np.full((sum(len(r) for r in rows) if data is None else len(data), len(lv)), np.nan)
+    start = 0
+    for g, (y, r) in enumerate(zip(arrays, rows)):
+        parts = ebm_parts(result, g)
+        codes = np.full(y.shape, -1)
+        for k, v in enumerate(ov):
+            pos = np.searchsorted(levels[v], y[:, k])
+            known = (pos < len(levels[v])) & (levels[v][np.minimum(pos, len(levels[v]) - 1)]
+                                               == y[:, k])
+            codes[known, k] = pos[known]
+        complete = (codes >= 0).all(axis=1)
+        target = (start + np.arange(len(y))) if data is None else r
+        if complete.any():
+            out[target[complete]] = ebm_scores(codes[complete], **parts)
+        start += len(y)
+    frame = pd.DataFrame(out, columns=lv, index=index)
+    if multigroup:
+        frame.insert(0, "group", np.concatenate([[labels[g]] * len(r) for g, r in
+                                                 enumerate(rows)]) if data is None
+                     else data[group].to_numpy())
+    return frame
+
+
+def ebm_parts(result, g: int) -> dict:
+    """What the EBM scores of group ``g`` (0-based) need: per item its thresholds ``tau``,
+    intercept ``nu``, loadings (rows of ``Lambda``) and residual variance ``theta`` of y*, and
+    the latent variables' implied mean ``mu`` and covariance ``Psi``.
+
+    Parameters
+    ----------
+    result : relqual.result.Result
+        A WLSMV fit.
+    g : int
+        0-based group.
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`relqual.ordinal_scores.ebm_scores`.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+    >>> parts = ebm_parts(res, 0)
+    >>> parts["Lambda"].shape, parts["tau"][0].round(3).tolist()
+    ((4, 1), [-0.786, 0.113, 0.844])
+    """
+    col = result.partable.col
+    model = result.models[g]
+    p = model.p
+    A, S, m = model.matrices(result.x)
+    imp = model.implied(result.x)
+    values = result.row_values(result.x)
+    tau = []
+    for v in model.ov_names:
+        th = (col["group"] == g + 1) & (col["op"] == "|") & (col["lhs"] == v)
+        tau.append(values[th][np.argsort([int(t[1:]) for t in col["rhs"][th]])])
+    return dict(tau=tau, nu=m[:p], Lambda=A[:p, p:], theta=np.diag(S)[:p], mu=imp.Bm[p:],
+                Psi=imp.C[p:, p:])
 
 
 def _score_rows(parts: dict, y: np.ndarray, partial: bool) -> np.ndarray:

@@ -41,6 +41,7 @@ from scipy import stats
 from . import models as model_library
 from .engine.inference import standardize
 from .engine.matrices import RamModel
+from .lms import downstream, linear_statements
 from .options import check_seed
 from .partable import ParTable, build_partable
 
@@ -204,7 +205,8 @@ def population_model(model) -> tuple[ParTable, RamModel]:
     ...
     ValueError: the population model leaves 6 parameter(s) free: f =~ x2, f =~ x3, ...
     """
-    partable = build_partable(population_syntax(model), fixed_x=False)
+    source = model if isinstance(model, list) else population_syntax(model)   # statements
+    partable = build_partable(source, fixed_x=False)
     if partable.npar:
         col = partable.col
         free = np.flatnonzero(col["free"] > 0)
@@ -327,6 +329,10 @@ def simulate(model, n: int, seed=None, likert: int | None = None, missing_rate: 
     missing : {"mcar"}
         The mechanism (only ``"mcar"``: every cell independently).
 
+    A population model may have interaction terms with fixed coefficients (``y ~ 0.3*x:z``);
+    its rows are then drawn structurally (:func:`_draw_with_interactions`), and Likert cuts
+    use the drawn variables' standard deviations.
+
     Returns
     -------
     DataFrame
@@ -347,6 +353,11 @@ def simulate(model, n: int, seed=None, likert: int | None = None, missing_rate: 
     0.1
     >>> rq.simulate("relationship_quality", 10, seed=1).shape
     (10, 20)
+    >>> pop = ("X =~ 1*x1 + 0.8*x2; Z =~ 1*z1 + 0.8*z2; X ~~ 1*X; Z ~~ 1*Z; X ~~ 0.3*Z; "
+    ...        "y ~ 0.4*X + 0.3*Z + 0.5*X:Z; y ~~ 1*y; x1 ~~ 0.3*x1; x2 ~~ 0.3*x2; "
+    ...        "z1 ~~ 0.3*z1; z2 ~~ 0.3*z2")
+    >>> rq.simulate(pop, 5, seed=1).columns.tolist()
+    ['x1', 'x2', 'z1', 'z2', 'y']
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive whole number of respondents (got {n!r})")
@@ -359,13 +370,21 @@ def simulate(model, n: int, seed=None, likert: int | None = None, missing_rate: 
     if not (isinstance(missing_rate, (int, float, np.floating)) and 0 <= missing_rate < 1):
         raise ValueError(f"missing_rate must be a share in [0, 1) (got {missing_rate!r})")
 
-    partable, ram = population_model(model)
-    imp, mu = _moments(ram, partable.meanstructure)
-    factor = _cov_factor(imp.sigma, ram.ov_names)
+    syntax = population_syntax(model)
+    linear, terms = linear_statements(syntax)
     rng_values, rng_missing = _generators(seed)
-    values = mu + rng_values.standard_normal((int(n), ram.p)) @ factor.T
+    if terms:                                   # a latent interaction: draw structurally
+        partable, ram = population_model(linear)
+        values = _draw_with_interactions(ram, terms, int(n), rng_values)
+        imp_sigma = np.cov(values, rowvar=False, ddof=0) if likert is not None else None
+    else:
+        partable, ram = population_model(syntax)
+        imp, mu = _moments(ram, partable.meanstructure)
+        factor = _cov_factor(imp.sigma, ram.ov_names)
+        values = mu + rng_values.standard_normal((int(n), ram.p)) @ factor.T
+        imp_sigma = imp.sigma
     if likert is not None:
-        sd = np.sqrt(np.diag(imp.sigma))
+        sd = np.sqrt(np.diag(imp_sigma))
         values = 1 + np.stack([np.searchsorted(thresholds, values[:, j] / sd[j])
                                for j in range(ram.p)], axis=1)
     data = pd.DataFrame(values, columns=ram.ov_names)
@@ -373,6 +392,45 @@ def simulate(model, n: int, seed=None, likert: int | None = None, missing_rate: 
         mask = rng_missing.random(data.shape) < missing_rate
         data = data.astype(float).mask(mask)
     return data
+
+
+def _draw_with_interactions(ram: RamModel, terms, n: int, rng) -> np.ndarray:
+    """Rows of a population model with interaction terms ``y ~ w*x:z`` (fixed ``w``).
+
+    All variables follow ``v = (I - A)^-1 (m + u + W)``, ``u ~ N(0, S)``, where ``W`` holds
+    ``w * x * z`` in the row of ``y``; the factors of a product must not depend on an
+    interaction's outcome, so they are first drawn from the linear part ``(I - A)^-1 (m + u)``
+    (Klein & Moosbrugger 2000's model). Responses use the same random stream as the linear
+    case (standard normal draws times a factor of ``S``).
+    """
+    A, S, m = ram.matrices(np.zeros(0))
+    index = {name: k for k, name in enumerate(ram.names)}
+    parents: dict[str, set] = {}
+    for k in np.flatnonzero(A.any(axis=1)):
+        parents[ram.names[k]] = {ram.names[j] for j in np.flatnonzero(A[k])}
+    outcomes = {s.lhs for s in terms}
+    for s in terms:
+        fixed = s.modifiers[0].fixed
+        if fixed is None:
+            raise ValueError(f"the population model leaves the interaction '{s.lhs} ~ {s.rhs}' "
+                             f"free; fix it to its population value (e.g. '{s.lhs} ~ "
+                             f"0.3*{s.rhs}')")
+        for f in s.rhs.split(":"):
+            if f not in index:
+                raise ValueError(f"interaction term '{s.rhs}': '{f}' is not a variable of the "
+                                 "population model")
+            if downstream(f, outcomes, parents):
+                raise ValueError(f"interaction term '{s.rhs}': '{f}' depends on an "
+                                 "interaction's outcome; the population model needs the "
+                                 "factors of a product to be predicted linearly only")
+    inverse = np.linalg.inv(np.eye(ram.n) - A)
+    u = rng.standard_normal((n, ram.n)) @ _cov_factor(S, ram.names).T
+    linear = (m + u) @ inverse.T
+    extra = np.zeros_like(u)
+    for s in terms:
+        product = np.prod([linear[:, index[f]] for f in s.rhs.split(":")], axis=0)
+        extra[:, index[s.lhs]] += s.modifiers[0].fixed * product
+    return ((m + u + extra) @ inverse.T)[:, : ram.p]
 
 
 def _generators(seed) -> tuple[np.random.Generator, np.random.Generator]:

@@ -38,6 +38,7 @@ from .conventions import (  # noqa: F401 - parse_num: public here too
 )
 from .i18n import lang_of, table_label
 from .i18n import t as _t
+from .testlabels import estimation_note
 from .verdicts import judge
 
 CHAR_IN = 0.085             # width of a character of a 10 pt table font, in inches (about)
@@ -808,6 +809,7 @@ def fit_table(result, decimals: int = 3, lang: str = "en") -> Table:
               kline=cut["chisq_df"].cite())
     if robust:
         note += _t("note_fit_robust", lang)
+    note += estimation_note(result.call, lang)        # which estimator and scaled test
     return Table("fit", _t("title_fit", lang),
                  [_t(k, lang) for k in ("col_index", "col_value", "col_cutoff", "col_verdict")],
                  rows, note, "lrcl", pd.DataFrame(data), lang=lang)
@@ -880,7 +882,7 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
         if not hasattr(check, "apa_tables"):
             raise TypeError(f"checks= takes check tables here; names such as {check!r} work "
                             "in res.tables(checks=...) and res.report(..., checks=...)")
-        for t in check.apa_tables(decimals):
+        for t in check.apa_tables(decimals, lang=lang):
             t.number = len(out) + 1
             out.append(t)
     return out

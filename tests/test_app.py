@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 import warnings
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import relqual as rq
 pytest.importorskip("shiny", reason='the web app needs Shiny: pip install "relqual[app]"')
 
 from relqual.app import logic  # noqa: E402
-from relqual.app.i18n import STRINGS, catalog, t  # noqa: E402
+from relqual.app.i18n import SHARED, STRINGS, catalog, known, t  # noqa: E402
 from relqual.app.logic import AppError  # noqa: E402
 
 APP = Path(logic.__file__).parent
@@ -54,9 +55,21 @@ def test_every_key_the_app_uses_is_in_the_catalog():
         source = (APP / name).read_text(encoding="utf-8")
         used |= set(re.findall(r"""\b(?:t|label)\(\s*["']([a-z_0-9]+)["']""", source))
     used |= {f"est_{e}" for e in logic.ESTIMATORS}
-    missing = sorted(k for k in used if k not in STRINGS)
+    missing = sorted(k for k in used if not known(k))
     assert not missing, missing
     assert {"tab_data", "res_fit", "estimate", "sim_run"} <= used
+
+
+def test_app_reuses_the_report_terms():
+    """A term the reports have is not repeated in the app's catalog: one translation each."""
+    from relqual import i18n as shared
+    repeated = sorted(k for k, v in STRINGS.items() if v in set(shared.STRINGS.values()))
+    assert not repeated, repeated
+    for key, report_key in SHARED.items():
+        assert key not in STRINGS and known(key)
+        for lang in ("en", "zh"):
+            assert t(key, lang) == catalog(lang)[key] == shared.t(report_key, lang)
+    assert t("res_fit", "zh") == "模型拟合" and t("col_verdict", "en") == "Verdict"
 
 
 def test_chinese_terms_follow_the_glossary(ml_fit):
@@ -215,11 +228,12 @@ def test_other_estimators_give_every_table(survey, estimator):
     for lang in ("en", "zh"):
         assert len(logic.fit_rows(out.result, lang)) > 0
         assert len(logic.hypothesis_rows(out.result, lang)) == 9
-        if estimator == "WLSMV":         # not available yet for WLSMV: the page leaves it out
-            with pytest.raises(NotImplementedError):
-                logic.reliability_rows(out.result, lang)
+        try:
+            rows = logic.reliability_rows(out.result, lang)
+        except NotImplementedError:      # where relqual has none yet, the page leaves it out
+            assert estimator == "WLSMV"
         else:
-            assert len(logic.reliability_rows(out.result, lang)) == 5
+            assert len(rows) == 5
     assert "apa-table" in logic.apa_tables_html(out.result)
 
 
@@ -228,6 +242,52 @@ def test_pls_bootstrap_gives_verdicts(survey):
     rows = logic.hypothesis_rows(out.result)
     assert out.options["bootstrap"] == 100
     assert (rows["Verdict"] == "supported").sum() >= 6
+
+
+@pytest.mark.parametrize("estimator", ["ML", "PLS"])
+def test_bootstrap_in_steps_equals_rq_fit(survey, estimator):
+    """The app's bootstrap in steps (progress, cancel) gives rq.fit's bootstrap."""
+    job = logic.Progress()
+    out = logic.run_fit("relationship_quality", survey, estimator=estimator, draws=60, seed=3,
+                        job=job)
+    assert (job.done, job.total) == (60, 60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        direct = rq.fit("relationship_quality", survey,
+                        **logic.fit_options(estimator, "listwise", 60, 3))
+    same = lambda call: {k: v for k, v in call.items() if k != "test"}   # noqa: E731
+    assert same(out.result.call) == same(direct.call)     # "test" listed as default or not
+    assert type(out.result.boot) is type(direct.boot)
+    np.testing.assert_allclose(out.result.boot.values, direct.boot.values, rtol=1e-9,
+                               atol=1e-12)
+    pd.testing.assert_frame_equal(out.result.estimates(), direct.estimates(), rtol=1e-9)
+
+
+def test_bootstrap_reports_progress_and_stops_when_cancelled(survey):
+    import threading
+    job, raised = logic.Progress(), []
+
+    def work():
+        try:
+            logic.run_fit("relationship_quality", survey, draws=5000, seed=1, job=job)
+        except logic.Cancelled:
+            raised.append(True)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    deadline = time.monotonic() + 60
+    while job.done == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.total == 5000 and 0 < job.done
+    job.cancel()
+    worker.join(30)
+    assert not worker.is_alive() and raised == [True]
+    assert job.done < 5000                              # stopped early, between steps
+    cancelled_first = logic.Progress()
+    cancelled_first.cancel()
+    with pytest.raises(logic.Cancelled):
+        logic.run_fit("relationship_quality", survey, draws=100, job=cancelled_first)
+    assert logic.run_fit("relationship_quality", survey).error is None   # and fits go on
 
 
 @pytest.mark.parametrize("model, change, expected", [

@@ -175,6 +175,15 @@ def test_researcher_path_upload_fit_chinese_download(page, survey_csv, tmp_path)
     assert page.inner_text("a[data-value=data]") == "1 数据"
     assert cell(page, "table.rq-paths", "H1", 8) == "支持"
     shot(page, "4_results_zh")
+    tab(page, "data")
+    page.wait_for_selector("#data_check h4:has-text('数据检查')")
+    assert "题项描述统计" in page.inner_text("#data_check")
+    shot(page, "1_data_zh")
+    tab(page, "model")
+    page.wait_for_selector("#model_info h4:has-text('研究假设')")
+    assert "商业友谊" in page.inner_text("#model_info")
+    shot(page, "2_model_zh")
+    tab(page, "estimate")
 
     with page.expect_download() as info:
         page.click("#dl_docx")
@@ -214,15 +223,25 @@ def test_syntax_error_shows_its_line(page):
     ("one_column.csv", b"score\n1\n2\n3\n", "only one column"),
     ("big.csv", b"a,b\n" + b"1,2\n" * (LIMIT_MB * 300_000), f"the limit is {LIMIT_MB} MB"),
 ])
-def test_bad_files_show_a_message_and_the_app_keeps_working(page, tmp_path, name, content,
-                                                            message):
+def test_bad_files_show_a_message_and_the_app_keeps_working(page, tmp_path, survey_csv, name,
+                                                            content, message):
     path = tmp_path / name
     path.write_bytes(content)
+    posted = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST"
+            and "/upload/" in r.url else None)
     upload(page, path)
     page.wait_for_selector("#data_status .rq-error")
     text = page.inner_text("#data_status")
     assert message in text and "Traceback" not in text
     shot(page, f"1_data_error_{Path(name).stem}")
+    if name == "big.csv":            # refused in the page: no byte of it was sent
+        assert posted == [] and page.input_value("#upload") == ""
+        assert "The file was not uploaded" in text
+        page.set_input_files("#upload", str(survey_csv))     # a file within the limit goes
+        page.wait_for_selector("#data_status .rq-ok:has-text('my_survey.csv')")
+    else:
+        assert len(posted) == 1
     tab(page, "data")
     page.check("input[name=source][value=bundled]")
     page.wait_for_selector("#data_status .rq-ok")
@@ -297,15 +316,30 @@ def test_instructor_slider_changes_the_simulated_estimate(page):
     assert re.search("[\u4e00-\u9fff]", page.inner_text("#sim_results"))
 
 
-def test_a_long_bootstrap_can_be_cancelled(page):
+def test_a_long_bootstrap_shows_progress_and_can_be_cancelled(page):
     tab(page, "estimate")
-    page.fill("#draws", "1000")
+    page.fill("#draws", "5000")
+    page.check("input[name=missing][value=fiml]")       # FIML resamples: refitted one by one
     page.evaluate("document.getElementById('results').innerHTML = ''")
     page.click("#estimate")
     page.wait_for_selector("#results p:has-text('Estimating')")
     assert page.locator("#estimate").is_disabled()              # busy while it runs
+    bar = page.locator("#fit_progress .progress-bar")
+    page.wait_for_function(
+        "() => { const b = document.querySelector('#fit_progress .progress-bar');"
+        " return b && Number(b.getAttribute('aria-valuenow')) > 0; }")
+    first = int(bar.get_attribute("aria-valuenow"))
+    assert bar.get_attribute("aria-valuemax") == "5000"
+    assert re.fullmatch(r"Bootstrap: \d+ of 5000 draws",
+                        page.inner_text("#fit_progress .rq-progress-text"))
+    page.wait_for_function(
+        f"() => Number(document.querySelector('#fit_progress .progress-bar')"
+        f".getAttribute('aria-valuenow')) > {first}")          # it moves
+    shot(page, "3_results_bootstrap_progress")
     page.click("#cancel")
     page.wait_for_selector("#results p:has-text('Estimation cancelled')", timeout=5_000)
+    page.wait_for_selector("#fit_progress .progress-bar", state="detached")
     page.fill("#draws", "0")
+    page.check("input[name=missing][value=listwise]")
     estimate(page)                                             # and the app goes on working
     assert page.locator("table.rq-fit").count() == 1

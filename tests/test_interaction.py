@@ -27,7 +27,7 @@ def oneint():
 
 @pytest.fixture(scope="module")
 def oneint_fit(oneint):
-    return rq.fit(ONEINT_MODEL, oneint)
+    return rq.fit(ONEINT_MODEL, oneint, interaction="dblcent")
 
 
 def _data(name):
@@ -150,7 +150,7 @@ def test_tpb_with_an_endogenous_focal_factor_matches_modsem():
     BEH =~ b1 + b2
     INT ~ ATT + SN + PBC
     BEH ~ INT + PBC + INT:PBC"""
-    res = rq.fit(model, pd.read_csv(HERE / "TPB.csv"))
+    res = rq.fit(model, pd.read_csv(HERE / "TPB.csv"), interaction="dblcent")
     fm = res.fit_measures()
     assert fm["npar"] == 78 and fm["df"] == 222
     assert fm["logl"] == pytest.approx(-34958.88, abs=0.05)
@@ -227,7 +227,8 @@ def test_plots_draw_and_save(oneint_fit, tmp_path):
 
 
 def test_bootstrap_refits_the_product_indicator_model(oneint):
-    res = rq.fit(ONEINT_MODEL, oneint, se="bootstrap", bootstrap=20, seed=1)
+    res = rq.fit(ONEINT_MODEL, oneint, se="bootstrap", bootstrap=20, seed=1,
+                 interaction="dblcent")
     slopes = res.simple_slopes("X", moderator="Z")
     assert slopes["se"].between(0.01, 0.1).all()
 
@@ -241,14 +242,17 @@ def test_bootstrap_refits_the_product_indicator_model(oneint):
     (dict(model="X =~ x1 + x2 + x3\nY =~ y1 + y2 + y3\nY ~ X + w + X:w", w=True), rq.DataError,
      "interaction term 'X:w': column 'w' is not numeric: row 0 holds 'low'"),
     (dict(model=ONEINT_MODEL + " + X:Z:y1"), NotImplementedError, "three-way"),
-    (dict(interaction="lms"), NotImplementedError, "interaction='lms' .* not available yet"),
-    (dict(interaction="qml"), NotImplementedError, "not available yet for 'X:Z'"),
+    (dict(model=ONEINT_MODEL + " + X:Z:Y", interaction="lms"), NotImplementedError,
+     "interaction term 'X:Z:Y': LMS estimates two-way terms"),
+    (dict(estimator="MLR", interaction="lms"), NotImplementedError,
+     "'X:Z' with interaction='lms' is estimated by ML on complete rows"),
+    (dict(interaction="ca"), NotImplementedError, "not available yet for 'X:Z'"),
     (dict(interaction="foo"), ValueError, "unknown interaction method 'foo' for 'X:Z'"),
     (dict(interaction_pairs="some"), ValueError, "interaction_pairs must be 'all' or 'matched'"),
     (dict(model="Y =~ y1 + y2 + y3\nY ~ x1", interaction="dblcent"), ValueError,
      "no interaction term"),
     (dict(model=ONEINT_MODEL + "\nX:Z ~~ X"), ModelSyntaxError, "'X:Z' can only be a predictor"),
-    (dict(std_lv=True), NotImplementedError, "'X:Z' with std_lv=True"),
+    (dict(std_lv=True, interaction="dblcent"), NotImplementedError, "'X:Z' with std_lv=True"),
     (dict(group="g"), NotImplementedError, "'X:Z' in a multigroup fit"),
     (dict(summary=True), NotImplementedError, "'X:Z' needs the data rows"),
 ])

@@ -143,8 +143,6 @@ def test_saturated_model_has_no_rows(poldem, quiet):
 
 
 def test_other_estimators_are_refused(hs, quiet):
-    res = rq.fit(HS_MODEL, rq.datasets.load("holzinger_swineford_ordinal"), ordered=True)
-    with pytest.raises(NotImplementedError, match="estimator='ML'.*not supported"):
-        res.modindices()
+    # WLSMV fits have modification indices now (tests/test_ordinal_groups.py)
     res = rq.fit(HS_MODEL, hs, estimator="MLR")       # same estimates; lavaan: same MIs
     assert len(res.modindices()) == 54

@@ -169,3 +169,121 @@ def test_verdicts_in_chinese():
     assert judge(0.3, 0.001, "+", lang="zh") == (True, "支持")
     assert judge(0.3, 0.2, "+", lang="zh")[1] == "不支持（p ≥ .05）"
     assert judge(0.3, 0.2, "+")[1] == "not supported (p >= .05)"
+
+
+# ---------------------------------------------------------------------------- the body's prose
+CODE = re.compile(r"\b\w+\((?:[^()]|\([^()]*\))*\)|\w+='[^']*'|\.\w+|(?<![A-Za-z])'[^']*'")
+
+
+def prose_english(texts, extra=()) -> list[str]:
+    """English words left in Chinese prose: code (calls, arguments, attributes) and quoted data
+    values are not prose; names, numbers and the cited authors are allowed."""
+    return english([CODE.sub(" ", str(text)) for text in texts], extra)
+
+
+def body_paragraphs(document) -> list[str]:
+    """Every paragraph of the report outside its tables, but the code (model syntax, the call)."""
+    return [p.text for p in document.paragraphs
+            if p.text.strip() and not any(r.font.name == "Courier New" for r in p.runs)]
+
+
+def test_docx_report_body_has_no_english_prose(docx_report, ml_fit):
+    """Model description, data notes, check_data, measurement verdicts and warnings included."""
+    texts = body_paragraphs(docx_report)
+    assert any(t.startswith("600 行数据中有 63 行") for t in texts)        # data note, warning
+    assert any(t.startswith("聚合效度未达标") for t in texts)               # a verdict
+    assert any(t.startswith("模型包含 5 个构念") for t in texts)            # the description
+    assert prose_english(texts, names_of(ml_fit) | {"relationship", "quality"}) == []
+
+
+def test_report_on_flawed_data_has_no_english_prose(tmp_path):
+    df = rq.datasets.load("relationship_quality")
+    items = [c for c in df.columns if c[:2] in ("cf", "sa", "tr", "ac", "cc")]
+    df["sat3"] = [1.0] * 590 + [5.0] * 10                     # strongly skewed
+    df.loc[:7, items] = 3.0                                   # straight-liners
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = rq.fit("relationship_quality", df, missing="fiml")
+        out = res.report(tmp_path / "r.docx", data=df, lang="zh", indirect_ci="delta")
+    texts = body_paragraphs(docx.Document(str(out)))
+    assert any("直线作答" in t for t in texts) and any("严重偏离正态" in t for t in texts)
+    assert any(t.startswith("全信息最大似然（FIML）") for t in texts)
+    assert prose_english(texts, names_of(res) | {"relationship", "quality"}) == []
+
+
+def relqual_messages() -> list[str]:
+    """Real sentences of relqual: data notes, check_data problems, fit warnings (an improper
+    solution), measurement verdicts (passing, failing, not assessed)."""
+    df = rq.datasets.load("relationship_quality")
+    hs = rq.datasets.load("holzinger_swineford")
+    bad = df.astype({"sat2": object, "tr4": object}).rename(columns={"cc1": "CC_1"})
+    bad = bad.drop(columns=["cc2", "cc3"]).assign(tr4="x", ac2=3.0)
+    bad.loc[3, "sat2"], bad.loc[4, "ac1"] = "agree", 9
+    bad["cc4"] = [None] * 590 + [1.0] * 5 + [2.0] * 5
+    bad.loc[[5, 6], [c for c in bad.columns if c != "tr4"]] = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ml = rq.fit("relationship_quality", df)
+        heywood = rq.fit("f =~ x4 + x5 + x6; x5 ~~ -0.1*x5", hs)
+        messages = (ml.warnings + ml.data_notes + list(ml.measurement_report().statements)
+                    + rq.fit("relationship_quality", df, missing="fiml").data_notes
+                    + rq.check_data(bad, "relationship_quality", likert=(1, 5)).problems
+                    + heywood.warnings + list(heywood.measurement_report().statements))
+    return messages
+
+
+def test_relqual_messages_are_translated():
+    from relqual.i18n import translate_message
+    messages = relqual_messages()
+    assert len(messages) >= 25
+    names = {w for data in ("relationship_quality", "holzinger_swineford")
+             for c in rq.datasets.load(data).columns for w in [c, *WORD.findall(c)]}
+    for text in messages:
+        zh = translate_message(text, "zh")
+        assert "英文提示" not in zh, text                     # a sentence the catalog knows
+        assert prose_english([zh], names | {"Heywood"}) == [], (text, zh)
+        assert translate_message(text, "en") == text
+
+
+def test_unknown_messages_keep_their_original_behind_a_chinese_lead():
+    from relqual.i18n import translate_message
+    zh = translate_message("ABNORMAL_TERMINATION_IN_LNSRCH", "zh")
+    assert zh == "程序的英文提示（未翻译，保留原文）：（ABNORMAL_TERMINATION_IN_LNSRCH）"
+
+
+# ---------------------------------------------------------------------------- reviewer checks
+def test_reviewer_check_tables_in_chinese(ml_fit):
+    df = rq.datasets.load("relationship_quality")
+    nr = rq.nonresponse(df.assign(wave=["early"] * 300 + ["late"] * 300), wave="wave",
+                        items="relationship_quality")
+    hs = rq.datasets.load("holzinger_swineford")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        one = rq.fit("g =~ x1 + x2 + x3 + x4 + x5 + x6", hs)
+        two = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6", hs)
+        tables = ml_fit.tables(lang="zh", include=["fit"], checks=["cmb", nr])
+    tables += rq.compare(one, two).apa_tables(lang="zh")
+    assert [t.name for t in tables] == ["fit", "common_method", "nonresponse", "compare",
+                                        "compare_tests"]
+    names = names_of(ml_fit) | {"Model", "early", "late", "Harman", "CFA", "ULMC", "npar"}
+    verdicts = {i18n.t(k, "zh", alpha=".05", model="Model 2") for k in (
+        "v_concern", "v_no_concern", "v_not_tested", "v_differ", "v_same", "v_better",
+        "v_indistinct")}
+    for t in tables:
+        assert in_catalog(t.title), t.title
+        cells = [c for row in t.body() for c in row[:1]] + [r for r in t.rows if isinstance(r, str)]
+        assert english([t.title, *t.columns, *cells], names) == [], t.name
+        if t.name != "fit":
+            j = t.columns.index("结论") if "结论" in t.columns else None
+            assert j is None or {row[j] for row in t.body()} <= verdicts, t.name
+            key = {"common_method": "note_common_method", "nonresponse": "note_nonresponse",
+                   "compare": "note_compare", "compare_tests": "note_compare_tests"}[t.name]
+            assert t.note.startswith(i18n.t(key, "zh", n=301, sizes="")[:5]), t.note
+        if t.number:
+            assert re.fullmatch(r"表 4-\d+", t.label)
+    relation = tables[-1].body()[0][1]
+    assert relation == "Model 1 嵌套于 Model 2"
+    assert tables[1].cell("Harman 单因子检验：主成分分析", "结论") == "未发现问题"
+    english_check = rq.compare(one, two).apa_tables()[1]
+    assert english_check.title == "Competing models: tests of each pair"
+    assert english_check.columns[-1] == "Verdict" and "restrictions" in english_check.body()[0][-1]

@@ -188,8 +188,7 @@ def test_single_ordered_indicator_is_explained(ordinal, quiet):
 
 def test_unavailable_methods_say_so(quiet):
     res = rq.fit(HS_MODEL, pd.read_csv(HS_ORDINAL), estimator="WLSMV", ordered=True)
-    for method in (res.modindices, res.factor_scores, res.reliability,
-                   lambda: res.bollen_stine(10)):
+    for method in (res.fornell_larcker, lambda: res.bollen_stine(10)):
         with pytest.raises(NotImplementedError, match="WLSMV"):
             method()
 
@@ -269,8 +268,6 @@ def test_not_yet_available_model_features(ordinal):
         rq.fit(HS_MODEL, ordinal, estimator="WLSMV", ordered=["x1", "x2"])
     with pytest.raises(NotImplementedError, match="observed covariates"):
         rq.fit(HS_MODEL + "\nvisual ~ ageyr", ordinal, estimator="WLSMV", ordered=True)
-    with pytest.raises(NotImplementedError, match="group_equal"):
-        rq.fit(HS_MODEL, ordinal, ordered=True, group="school", group_equal=["loadings"])
     with pytest.raises(NotImplementedError, match="delta parameterization"):
         rq.fit(HS_MODEL + "\nx1 ~~ x1", ordinal, ordered=True)
     with pytest.raises(ModelSyntaxError, match="'x1' has 3 thresholds"):

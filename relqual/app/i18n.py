@@ -1,5 +1,7 @@
 """Every text the web app shows, in English and Chinese: one message catalog.
 
+Terms the reports use too (table headers, verdicts, "Model fit") are not repeated here:
+:data:`SHARED` names them in :mod:`relqual.i18n`'s catalog, so app and report say the same.
 The Chinese terms follow the project's glossary (``shared/GLOSSARY.md``: 顾客关系质量, 顾客满意感,
 信任感, 情感性归属, 持续性归属, 商业友谊, ...) and the usual wording of Chinese SEM textbooks
 (构念, 题项, 拟合指标, 路径系数, 组合信度, 平均方差抽取量). Construct names come from the
@@ -14,6 +16,8 @@ Examples
 '600 行，22 列'
 """
 from __future__ import annotations
+
+from relqual.i18n import t as shared_t
 
 LANGS = ("en", "zh")
 
@@ -46,18 +50,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reverse": ("Reverse-keyed items (comma-separated)", "反向计分题项（用逗号分隔）"),
     "data_check": ("Data check", "数据检查"),
     "data_preview": ("First rows", "前几行数据"),
-    "item_stats": ("Item descriptives", "题项描述统计"),
-    "stat_n": ("n", "有效数"),
-    "stat_missing": ("missing", "缺失"),
     "stat_text": ("text", "非数字"),
     "stat_missing_share": ("missing share", "缺失比例"),
-    "stat_min": ("min", "最小值"),
-    "stat_max": ("max", "最大值"),
     "stat_n_categories": ("categories", "类别数"),
-    "stat_mean": ("mean", "均值"),
-    "stat_sd": ("sd", "标准差"),
-    "stat_skew": ("skew", "偏度"),
-    "stat_kurtosis": ("kurtosis", "峰度"),
     "no_data": ("No data yet: pick a bundled dataset or upload a survey file.",
                 "尚无数据：请选择内置数据集或上传问卷数据文件。"),
     "n_rows": ("{n} rows, {k} columns", "{n} 行，{k} 列"),
@@ -65,6 +60,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data_problems": ("Problems found", "发现的问题"),
     "notes": ("Notes", "说明"),
     "read_error": ("The file could not be read", "无法读取该文件"),
+    "upload_refused": ("The file was not uploaded", "文件未上传"),
     "err_too_large": ("The file is {mb:.1f} MB; the limit is {limit:g} MB. Save only the survey "
                       "answers (one row per respondent) and upload that file.",
                       "文件大小为 {mb:.1f} MB，超过 {limit:g} MB 的上限。"
@@ -84,7 +80,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "err_likert": ("The Likert range needs the lowest answer below the highest.",
                    "李克特量表范围：最低分必须小于最高分。"),
     # model page
-    "model_source": ("Model", "模型"),
     "src_library": ("From the model library", "模型库中的模型"),
     "src_syntax": ("Write lavaan syntax", "编写 lavaan 模型语法"),
     "library_model": ("Library model", "模型库"),
@@ -94,13 +89,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "syntax_error": ("Syntax error in line {line}", "第 {line} 行有语法错误"),
     "syntax_error_noline": ("Syntax error", "语法错误"),
     "constructs": ("Constructs and items", "构念与题项"),
-    "construct": ("Construct", "构念"),
-    "items": ("Items", "题项"),
-    "item": ("Item", "题项"),
     "item_text": ("Wording", "题项内容"),
     "hypotheses": ("Hypotheses", "研究假设"),
-    "hypothesis": ("Hypothesis", "假设"),
-    "path": ("Path", "路径"),
     "sign": ("Sign", "方向"),
     "statement": ("Statement", "假设内容"),
     "hyp_diagram": ("Hypothesised model", "假设模型"),
@@ -120,7 +110,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "est_MLR": ("MLR (robust ML)", "MLR（稳健最大似然）"),
     "est_WLSMV": ("WLSMV (ordinal items)", "WLSMV（有序分类题项）"),
     "est_PLS": ("PLS-SEM", "PLS-SEM（偏最小二乘）"),
-    "missing": ("Missing data", "缺失数据处理"),
     "miss_listwise": ("Listwise deletion", "列删除（listwise）"),
     "miss_fiml": ("FIML (full-information ML)", "全信息最大似然（FIML）"),
     "bootstrap": ("Bootstrap draws (0 = none)", "Bootstrap 抽样次数（0 = 不抽样）"),
@@ -128,6 +117,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "estimate": ("Estimate", "估计模型"),
     "cancel": ("Cancel", "取消"),
     "estimating": ("Estimating...", "正在估计……"),
+    "boot_progress": ("Bootstrap: {done} of {total} draws",
+                      "Bootstrap：已完成 {done} / {total} 次抽样"),
     "cancelled": ("Estimation cancelled.", "已取消估计。"),
     "not_ready": ("Before estimating", "估计之前"),
     "need_data": ("Load data on page 1.", "请先在第 1 页加载数据。"),
@@ -136,27 +127,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fit_error": ("The model could not be estimated", "模型无法估计"),
     "fit_info": ("{model}: {est}, n = {n} of {n_input} rows, {status}, {secs:.1f} s",
                  "{model}：{est}，使用 {n_input} 行中的 {n} 行，{status}，用时 {secs:.1f} 秒"),
-    "converged": ("converged", "已收敛"),
-    "not_converged": ("NOT converged", "未收敛"),
     # results
-    "res_fit": ("Model fit", "模型拟合"),
     "res_paths": ("Structural paths and hypotheses", "结构路径与假设检验"),
     "res_reliability": ("Reliability and convergent validity", "信度与聚合效度"),
-    "res_diagram": ("Path diagram", "路径图"),
     "res_tables": ("APA tables", "APA 格式表格"),
-    "res_warnings": ("Warnings", "警告"),
     "downloads": ("Downloads", "下载"),
     "dl_html": ("Report (.html)", "报告（.html）"),
     "dl_docx": ("Report (Word .docx)", "报告（Word .docx）"),
     "dl_png": ("Diagram (.png)", "路径图（.png）"),
     "dl_code": ("Python code", "Python 代码"),
-    "col_index": ("Index", "指标"),
-    "col_value": ("Value", "数值"),
-    "col_cutoff": ("Cut-off", "判断标准"),
-    "col_verdict": ("Verdict", "结论"),
     "col_beta": ("β", "β（标准化系数）"),
     "col_b": ("B", "B（非标准化系数）"),
-    "col_se": ("SE", "标准误"),
     "col_p": ("p", "p 值"),
     "col_ci": ("95% CI (β)", "β 的 95% 置信区间"),
     "col_alpha": ("Cronbach's α", "Cronbach's α 系数"),
@@ -165,13 +146,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_rho_c": ("ρC (CR)", "ρC（组合信度）"),
     "col_ave": ("AVE", "平均方差抽取量（AVE）"),
     "col_n_items": ("Items", "题项数"),
-    "good": ("Good", "良好"),
     "acceptable": ("Acceptable", "可接受"),
-    "poor": ("Poor", "较差"),
-    "lower_better": ("lower is better", "越小越好"),
-    "supported": ("supported", "支持"),
     "not_supported": ("not supported (p ≥ .05)", "不支持（p ≥ .05）"),
-    "opposite": ("not supported (opposite sign)", "不支持（方向相反）"),
     "no_test": ("no test (no SE; use bootstrap)", "无法检验（无标准误，请使用 Bootstrap）"),
     "no_hypothesis": ("(no hypothesis)", "（无假设）"),
     "not_in_model": ("not in the model", "模型中没有此路径"),
@@ -185,7 +161,6 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "population paths and the sample size.",
                   "按模型库中模型的总体参数模拟一份问卷数据，再估计模型，比较估计值与总体值。"
                   "拖动滑块可改变总体路径系数和样本量。"),
-    "sim_model": ("Model", "模型"),
     "sim_n": ("Sample size n", "样本量 n"),
     "sim_likert": ("Answers", "答案类型"),
     "sim_continuous": ("Continuous", "连续"),
@@ -212,13 +187,62 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# app texts that are the report's too: app key -> key of relqual.i18n's catalog (one translation
+# of each term for the app and the reports)
+SHARED: dict[str, str] = {
+    "item_stats": "title_items",
+    "stat_n": "stat_n",
+    "stat_missing": "stat_missing",
+    "stat_min": "stat_min",
+    "stat_max": "stat_max",
+    "stat_mean": "stat_mean",
+    "stat_sd": "stat_sd",
+    "stat_skew": "stat_skew",
+    "stat_kurtosis": "stat_kurtosis",
+    "model_source": "col_model",
+    "sim_model": "col_model",
+    "construct": "col_construct",
+    "items": "section_items",
+    "item": "col_item",
+    "hypothesis": "col_hypothesis",
+    "path": "col_path",
+    "missing": "missing_data",
+    "converged": "converged",
+    "not_converged": "not_converged",
+    "res_fit": "title_fit",
+    "res_diagram": "h_diagram",
+    "res_warnings": "h_warnings",
+    "col_index": "col_index",
+    "col_value": "col_value",
+    "col_cutoff": "col_cutoff",
+    "col_verdict": "col_verdict",
+    "col_se": "col_se",
+    "good": "good",
+    "poor": "poor",
+    "lower_better": "lower_better",
+    "supported": "supported",
+    "opposite": "not_supported_sign",
+}
+
+
+def known(key: str) -> bool:
+    """Whether ``key`` is a text of the app (its own or a shared one).
+
+    Examples
+    --------
+    >>> known("tab_data"), known("res_fit"), known("nothing")
+    (True, True, False)
+    """
+    return key in STRINGS or key in SHARED
+
+
 def t(key: str, lang: str = "en", **values) -> str:
     """The text ``key`` in ``lang`` ("en" or "zh"), with ``values`` filled in.
 
     Parameters
     ----------
     key : str
-        A key of :data:`STRINGS`.
+        A key of :data:`STRINGS` or :data:`SHARED`.
     lang : str
         "en" or "zh"; any other value gives English.
     **values
@@ -233,6 +257,8 @@ def t(key: str, lang: str = "en", **values) -> str:
     >>> t("syntax_error", "zh", line=3)
     '第 3 行有语法错误'
     """
+    if key not in STRINGS:
+        return shared_t(SHARED[key], "zh" if lang == "zh" else "en", **values)
     en, zh = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**values) if values else text
@@ -246,4 +272,4 @@ def catalog(lang: str) -> dict[str, str]:
     >>> catalog("zh")["tab_model"]
     '2 模型'
     """
-    return {key: t(key, lang) for key in STRINGS}
+    return {key: t(key, lang) for key in (*STRINGS, *SHARED)}

@@ -16,9 +16,11 @@ from .i18n import t
 CSS = """
 .rq-table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
 .rq-table th { border-top: 2px solid #333; border-bottom: 1px solid #333; padding: 3px 10px;
-  text-align: left; }
+  text-align: left; white-space: nowrap; }
+.rq-scroll { overflow-x: auto; max-width: 100%; }
 .rq-table td { padding: 2px 10px; border-bottom: 1px solid #eee; }
 .rq-fit td, .rq-paths td, .rq-sim td, .rq-reliability td { white-space: nowrap; }
+.rq-paths td:last-child { white-space: normal; min-width: 7em; }
 .rq-table tbody tr:last-child td { border-bottom: 2px solid #333; }
 .rq-error { color: #a40000; background: #fff1f0; border-left: 4px solid #a40000;
   padding: 0.6em 0.9em; margin: 0.5em 0; }
@@ -30,6 +32,9 @@ CSS = """
   border: 1px solid #ddd; color: #222; margin-top: 0.4em; white-space: pre; overflow-x: auto; }
 .rq-syntax .bad { background: #ffd7d5; }
 .rq-syntax .ln { color: #999; display: inline-block; width: 2.5em; }
+.rq-progress { max-width: 40em; margin: 0.3em 0 0.8em; }
+.rq-progress .progress { height: 1.1em; }
+.rq-progress-text { font-size: 0.9em; color: #333; }
 .rq-diagram { max-width: 100%; height: auto; border: 1px solid #eee; }
 .apa-table table { border-collapse: collapse; font-size: 0.9em; margin-bottom: 0.3em; }
 .apa-table th { border-top: 2px solid #333; border-bottom: 1px solid #333; padding: 2px 8px; }
@@ -54,6 +59,34 @@ SCRIPT = """
   }
   if (window.Shiny && Shiny.addCustomMessageHandler) { register(); }
   else { document.addEventListener("DOMContentLoaded", register); }
+
+  // Shiny for Python has no upload size limit: refuse a too-large survey file here, before
+  // Shiny's file input sends any byte of it, and tell the server (which shows the message).
+  function tooLarge(files) {
+    var limit = Number(document.documentElement.getAttribute("data-rq-max-upload"));
+    for (var i = 0; files && i < files.length; i++) {
+      if (limit && files[i].size > limit) { return files[i]; }
+    }
+    return null;
+  }
+  function refuse(ev, files, input) {
+    var file = tooLarge(files);
+    if (!file) { return; }
+    ev.stopImmediatePropagation();
+    ev.preventDefault();
+    if (input) { input.value = ""; }
+    Shiny.setInputValue("upload_refused", {name: file.name, size: file.size},
+                        {priority: "event"});
+  }
+  window.addEventListener("change", function (ev) {
+    if (ev.target && ev.target.id === "upload") { refuse(ev, ev.target.files, ev.target); }
+  }, true);
+  window.addEventListener("drop", function (ev) {
+    var group = ev.target && ev.target.closest && ev.target.closest(".input-group");
+    if (group && group.querySelector("#upload") && ev.dataTransfer) {
+      refuse(ev, ev.dataTransfer.files, null);
+    }
+  }, true);
 })();
 """
 
@@ -133,7 +166,7 @@ def estimate_page() -> ui.Tag:
         ui.input_action_button("cancel", label("cancel"), class_="btn-outline-secondary"),
         width=320,
     )
-    return ui.layout_sidebar(sidebar, ui.output_ui("results"))
+    return ui.layout_sidebar(sidebar, ui.output_ui("fit_progress"), ui.output_ui("results"))
 
 
 def simulate_page() -> ui.Tag:
@@ -156,7 +189,10 @@ def simulate_page() -> ui.Tag:
 
 def app_ui(request=None) -> ui.Tag:
     """The whole page: four tabs and the language switch in the navigation bar."""
-    head = ui.head_content(ui.tags.style(CSS), ui.tags.script(SCRIPT))
+    limit = int(logic.MAX_UPLOAD_MB * 1024 * 1024)
+    head = ui.head_content(ui.tags.style(CSS), ui.tags.script(SCRIPT),
+                           ui.tags.script("document.documentElement.setAttribute("
+                                          f"'data-rq-max-upload', '{limit}');"))
     return ui.page_navbar(
         ui.nav_panel(label("tab_data"), data_page(), value="data"),
         ui.nav_panel(label("tab_model"), model_page(), value="model"),

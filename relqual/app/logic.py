@@ -22,6 +22,7 @@ import io
 import math
 import os
 import re
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ import pandas as pd
 
 import relqual as rq
 from relqual.models import construct_label, resolve_model
+from relqual.report import model_description
 from relqual.verdicts import judge
 
 from .i18n import t
@@ -41,10 +43,15 @@ from .i18n import t
 MAX_UPLOAD_MB = float(os.environ.get("RELQUAL_APP_MAX_UPLOAD_MB", "50"))
 ESTIMATORS = ("ML", "MLR", "WLSMV", "PLS")
 MAX_DRAWS = 5000
+STEP = 25             # bootstrap draws between two looks at the progress and the Cancel button
 
 
 class AppError(Exception):
     """A problem with the user's input, with a message ready to show in the page."""
+
+
+class Refused(AppError):
+    """A file the page did not send: larger than :data:`MAX_UPLOAD_MB`."""
 
 
 @dataclass
@@ -304,7 +311,7 @@ def model_items(model) -> list[str]:
 
 def model_overview(name: str, lang: str = "en") -> dict:
     """A library model for the Model page: title, description, constructs with their items, and
-    the hypotheses, in ``lang``.
+    the hypotheses, in ``lang`` (the description as the report gives it).
 
     Examples
     --------
@@ -333,7 +340,7 @@ def model_overview(name: str, lang: str = "en") -> dict:
         hyps.append({"id": h.get("id", ""), "path": f"{rhs} \u2192 {lhs}",
                      "sign": h.get("sign", ""), "statement": statement})
     title = (spec.title_zh if zh and spec.title_zh else spec.title) or spec.name
-    return {"name": spec.name, "title": title, "description": spec.description.strip(),
+    return {"name": spec.name, "title": title, "description": model_description(spec, lang),
             "constructs": constructs, "hypotheses": hyps}
 
 
@@ -416,9 +423,83 @@ def fit_options(estimator: str = "ML", missing: str = "listwise", draws: int = 0
     return options
 
 
+class Progress:
+    """How far a running fit has got, shared by the worker thread (which advances it) and the
+    page (which reads it and may cancel).
+
+    Examples
+    --------
+    >>> job = Progress()
+    >>> job.total, job.done, job.cancelled
+    (0, 0, False)
+    >>> job.cancel(); job.cancelled
+    True
+    """
+
+    def __init__(self):
+        self.total = 0          # bootstrap draws asked for (0: none)
+        self.done = 0           # bootstrap draws refitted so far
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the worker to stop at its next step of draws."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class Cancelled(Exception):
+    """The user cancelled a running fit."""
+
+
+def bootstrap_draws(res, draws: int, seed=None, job: Progress | None = None):
+    """``res.bootstrap(draws, seed)`` in steps of :data:`STEP` draws, so that ``job`` shows how
+    many are done and can stop it between steps.
+
+    The resamples are :func:`relqual.resample.draw_indices`' (those of ``res.bootstrap``),
+    replayed step by step with ``res.bootstrap(0, indices=...)``: the draws are the same as
+    ``rq.fit(..., se="bootstrap", bootstrap=draws, seed=seed)``'s.
+
+    Raises
+    ------
+    Cancelled
+        When ``job`` is cancelled before the last step.
+
+    Examples
+    --------
+    >>> res = rq.fit("visual =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+    >>> job = Progress()
+    >>> boot = bootstrap_draws(res, 60, seed=1, job=job)
+    >>> job.done, job.total, bool(np.allclose(boot.values, res.bootstrap(60, seed=1).values))
+    (60, 60, True)
+    """
+    from dataclasses import replace
+
+    from relqual.resample import draw_indices
+    job = job or Progress()
+    indices = draw_indices([len(a) for a in res.problem.data.arrays], int(draws), seed)
+    job.total, job.done = len(indices), 0
+    parts = []
+    for start in range(0, len(indices), STEP):
+        if job.cancelled:
+            raise Cancelled
+        parts.append(res.bootstrap(0, seed=seed, indices=indices[start:start + STEP],
+                                   progress=False))
+        job.done = start + len(parts[-1].converged)
+    return replace(parts[0], seed=seed, values=np.vstack([p.values for p in parts]),
+                   converged=np.concatenate([p.converged for p in parts]), indices=indices)
+
+
 def run_fit(model, df: pd.DataFrame, estimator: str = "ML", missing: str = "listwise",
-            draws: int = 0, seed: int | None = 1) -> FitOutcome:
-    """Fit ``model`` to ``df``; any problem becomes ``FitOutcome.error`` (never raises).
+            draws: int = 0, seed: int | None = 1, job: Progress | None = None) -> FitOutcome:
+    """Fit ``model`` to ``df``; any problem becomes ``FitOutcome.error`` (never raises but
+    :class:`Cancelled`).
+
+    With bootstrap ``draws`` the model is fitted first and then resampled by
+    :func:`bootstrap_draws` (what ``rq.fit(..., se="bootstrap")`` does in one call), so ``job``
+    can show the progress and cancel.
 
     Examples
     --------
@@ -430,9 +511,15 @@ def run_fit(model, df: pd.DataFrame, estimator: str = "ML", missing: str = "list
     start = time.perf_counter()
     try:
         options = fit_options(estimator, missing, draws, seed)
+        first = {k: v for k, v in options.items()
+                 if k not in ("se", "bootstrap", "seed", "n_jobs")}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = rq.fit(model, df, **options)
+            res = rq.fit(model, df, **first)
+            if draws:
+                res = res.with_bootstrap(bootstrap_draws(res, draws, options["seed"], job))
+    except Cancelled:
+        raise
     except AppError as exc:
         return FitOutcome(error=str(exc))
     except NotImplementedError as exc:
@@ -473,7 +560,7 @@ def fit_rows(res, lang: str = "en") -> pd.DataFrame:
                     if key.startswith("srmr") else ("", "")
                 rows.append([name, _fmt(fm[key]), cut, _word(verdict, lang)])
         return pd.DataFrame(rows, columns=cols)
-    table = fit_table(res)
+    table = fit_table(res, lang=lang)
     rows = []
     for row in table.rows:
         index, value, cutoff, verdict = (list(row) + ["", "", "", ""])[:4]
@@ -581,11 +668,13 @@ def reliability_rows(res, lang: str = "en") -> pd.DataFrame:
 
 
 def html_table(df: pd.DataFrame, css_class: str = "rq-table") -> str:
-    """A DataFrame as a plain HTML table (text escaped, no index).
+    """A DataFrame as a plain HTML table (text escaped, no index), in a box that scrolls
+    sideways when the table is wider than the page.
 
     Examples
     --------
     >>> print(html_table(pd.DataFrame({"a": ["<1>"]})).replace("><", ">\\n<"))
+    <div class="rq-scroll">
     <table class="rq-table">
     <thead>
     <tr>
@@ -598,12 +687,13 @@ def html_table(df: pd.DataFrame, css_class: str = "rq-table") -> str:
     </tr>
     </tbody>
     </table>
+    </div>
     """
     head = "".join(f"<th>{escape(str(c))}</th>" for c in df.columns)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
                    for row in df.itertuples(index=False))
-    return (f'<table class="{css_class}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
+    return (f'<div class="rq-scroll"><table class="{css_class}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def apa_tables_html(res, lang: str = "en") -> str:

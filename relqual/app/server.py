@@ -14,10 +14,11 @@ from pathlib import Path
 
 from shiny import reactive, render, ui
 
+from relqual.i18n import translate_message
 from relqual.models import resolve_model
 
 from . import logic
-from .i18n import STRINGS, catalog, t
+from .i18n import catalog, known, t
 
 
 def _box(kind: str, *children) -> ui.Tag:
@@ -64,6 +65,18 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
                              selected=input.sim_model())
 
     # ------------------------------------------------------------------ data
+    refused = reactive.value(None)        # a file the page refused to send (too large)
+
+    @reactive.effect
+    @reactive.event(input.upload_refused)
+    def _refused():
+        refused.set(input.upload_refused())
+
+    @reactive.effect
+    @reactive.event(input.upload)
+    def _accepted():
+        refused.set(None)
+
     @reactive.calc
     def loaded():
         """The data read (logic.Loaded), an AppError to show, or None before any file."""
@@ -77,6 +90,9 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
             options = {"missing_codes": codes, "likert": likert, "reverse": reverse}
             if input.source() == "bundled":
                 return logic.load_bundled(input.dataset(), L, **options)
+            if refused() is not None:
+                return logic.Refused(t("err_too_large", L, mb=refused()["size"] / 1024 / 1024,
+                                       limit=logic.MAX_UPLOAD_MB))
             files = input.upload()
             if not files:
                 return None
@@ -92,12 +108,14 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         if d is None:
             return ui.p(t("no_data", L))
         if isinstance(d, Exception):
-            return _box("error", ui.strong(t("read_error", L)), ui.br(), _msg(str(d)))
+            title = t("upload_refused" if isinstance(d, logic.Refused) else "read_error", L)
+            return _box("error", ui.strong(title), ui.br(), _msg(str(d)))
         parts = [_box("ok", ui.strong(d.name), ": ", t("n_rows", L, n=len(d.df),
                                                           k=d.df.shape[1]))]
         if d.notes:
             parts.append(ui.div(ui.strong(t("notes", L)),
-                                ui.tags.ul(*[ui.tags.li(n) for n in d.notes]),
+                                ui.tags.ul(*[ui.tags.li(translate_message(n, L))
+                                             for n in d.notes]),
                                 class_="rq-note"))
         return ui.TagList(*parts)
 
@@ -120,13 +138,14 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         head = [ui.h4(t("data_check", L))]
         if report.problems:
             head.append(_box("error", ui.strong(t("data_problems", L)),
-                             ui.tags.ul(*[ui.tags.li(p) for p in report.problems])))
+                             ui.tags.ul(*[ui.tags.li(translate_message(p, L))
+                                          for p in report.problems])))
         else:
             head.append(_box("ok", t("data_ok", L)))
         items = report.items.reset_index()
         items = items.rename(columns={items.columns[0]: t("item", L)})
         items = items.rename(columns={c: t(f"stat_{c}", L) for c in items.columns[1:]
-                                      if f"stat_{c}" in STRINGS})
+                                      if known(f"stat_{c}")})
         for col in items.columns[1:]:
             if items[col].dtype.kind == "f":
                 items[col] = items[col].map(lambda v: "" if v != v else f"{v:.2f}")
@@ -235,7 +254,7 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
                             columns=[t("hypothesis", L), t("path", L), t("sign", L),
                                      t("statement", L)])
         return ui.TagList(ui.h3(info["title"]),
-                          ui.p(info["description"], class_="rq-note") if L == "en" else None,
+                          ui.p(info["description"], class_="rq-note"),
                           ui.h4(t("hypotheses", L)), _html(logic.html_table(hyps)),
                           ui.h4(t("constructs", L)), _html(logic.html_table(constructs)))
 
@@ -256,11 +275,13 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
     context = reactive.value(None)        # what the running or last fit was given
     problem = reactive.value(None)        # why Estimate could not start
 
+    jobs = [logic.Progress()]             # the running (or last) fit's progress: jobs[-1]
+
     @ui.bind_task_button(button_id="estimate")
     @reactive.extended_task
-    async def fit_task(model, df, estimator, missing, draws, seed):
+    async def fit_task(model, df, estimator, missing, draws, seed, job):
         return await asyncio.to_thread(logic.run_fit, model, df, estimator, missing, draws,
-                                       seed)
+                                       seed, job)
 
     @reactive.effect
     @reactive.event(input.estimate)
@@ -286,12 +307,33 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         seed = 1 if seed is None else int(seed)
         context.set({"model": m["model"], "df": df, "code": d.code, "mapping": mapping,
                      "draws": draws, "seed": seed})
-        fit_task.invoke(m["model"], df, input.estimator(), input.missing(), draws, seed)
+        jobs[-1] = logic.Progress()
+        fit_task.invoke(m["model"], df, input.estimator(), input.missing(), draws, seed,
+                        jobs[-1])
 
     @reactive.effect
     @reactive.event(input.cancel)
     def _cancel():
+        jobs[-1].cancel()                 # the worker thread stops at its next step
         fit_task.cancel()
+
+    @render.ui
+    def fit_progress():
+        """The bootstrap's progress bar while a fit runs (read from the worker twice a second)."""
+        L = lang()
+        if fit_task.status() != "running":
+            return None
+        reactive.invalidate_later(0.5)
+        job = jobs[-1]
+        if not job.total:
+            return None
+        share = 100 * job.done / job.total
+        bar = ui.div(class_="progress-bar", role="progressbar", style=f"width: {share:.1f}%",
+                     **{"aria-valuenow": str(job.done), "aria-valuemin": "0",
+                        "aria-valuemax": str(job.total)})
+        return ui.div(ui.span(t("boot_progress", L, done=job.done, total=job.total),
+                              class_="rq-progress-text"),
+                      ui.div(bar, class_="progress"), class_="rq-progress")
 
     def current():
         """(result, context) of the last successful fit, or (None, None)."""
@@ -359,7 +401,8 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
             pass
         if res.warnings:
             parts += [ui.h4(t("res_warnings", L)),
-                      ui.tags.ul(*[ui.tags.li(w) for w in res.warnings], class_="rq-note")]
+                      ui.tags.ul(*[ui.tags.li(translate_message(w, L)) for w in res.warnings],
+                                 class_="rq-note")]
         try:
             parts += [ui.h4(t("res_tables", L)), _html(logic.apa_tables_html(res, L))]
         except Exception:

@@ -439,7 +439,9 @@ ROBUST_NAMES = ("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust", "rmsea_
                 "rmsea_ci_lower_robust", "rmsea_ci_upper_robust", "rmsea_pvalue_robust")
 
 
-def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float) -> dict:
+def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float,
+                    X2_scaled: float | None = None, c_ci: float | None = None,
+                    one_rule: bool = True) -> dict:
     """Robust CFI/TLI/RNI/RMSEA (Brosseau-Liard, Savalei & Li 2012; Brosseau-Liard & Savalei
     2014): T - c df in place of T - df. Complete data: T = the ML statistic, c its scaling
     factor; FIML: the corrected statistic and factor (engine/fiml_corrected.py).
@@ -452,6 +454,13 @@ def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float)
         The model's statistic and scaling factor.
     X2_null, c_null : float
         The baseline's.
+    X2_scaled, c_ci : float, optional
+        The scaled statistic and the factor its RMSEA interval and close-fit p-value use
+        (default T / c and c; lavaan's scaled-shifted test: a T + b and 1 / a).
+    one_rule : bool
+        lavaan's CFI, TLI and RNI fall back to T - df when a factor equals 1 (as DWLS's
+        baseline factor tr(U Gamma) / df does); lavaan's scaled-shifted factors
+        a (df - b) / df never equal 1 exactly in floating point, so that rule is off for them.
 
     Returns
     -------
@@ -471,11 +480,106 @@ def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float)
     """
     df, n, df_null = m["df"], m["ntotal"], m["baseline_df"]
     G = m.get("ngroups", 1)
-    out = {"cfi_robust": _cfi(X2, df, X2_null, df_null, c, c_null)}
-    out["tli_robust"] = out["nnfi_robust"] = _tli(X2, df, X2_null, df_null, c, c_null)
-    out["rni_robust"] = 1.0 - (X2 - c * df) / (X2_null - c_null * df_null)
+    if one_rule and (np.isclose(c, 1.0, rtol=0, atol=1e-12)
+                     or np.isclose(c_null, 1.0, rtol=0, atol=1e-12)):
+        c_inc = c_inc_null = 1.0      # lavaan's lav_fit_cfi/tli/rni: T - df when a factor is 1
+    else:                             # (e.g. DWLS's baseline, whose factor is exactly 1)
+        c_inc, c_inc_null = c, c_null
+    out = {"cfi_robust": _cfi(X2, df, X2_null, df_null, c_inc, c_inc_null)}
+    out["tli_robust"] = out["nnfi_robust"] = _tli(X2, df, X2_null, df_null, c_inc, c_inc_null)
+    out["rni_robust"] = 1.0 - (X2 - c_inc * df) / (X2_null - c_inc_null * df_null)
     out["rmsea_robust"] = _rmsea(X2, df, n, G, c)
-    lo, hi = rmsea_ci(X2 / c, df, n, G)
-    out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo * np.sqrt(c), hi * np.sqrt(c)
-    out["rmsea_pvalue_robust"] = 1.0 - special.chndtr(X2 / c, df, n * df / c * 0.05 ** 2 / G)
+    Xs = X2 / c if X2_scaled is None else X2_scaled
+    c2 = c if c_ci is None else c_ci
+    lo, hi = rmsea_ci(Xs, df, n, G)
+    out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = (lo * np.sqrt(c2),
+                                                                  hi * np.sqrt(c2))
+    out["rmsea_pvalue_robust"] = 1.0 - special.chndtr(Xs, df, n * df / c2 * 0.05 ** 2 / G)
+    return out
+
+
+def satorra_measures(m: dict, model_test: dict, baseline_test: dict) -> dict:
+    """Scaled and robust fit measures of a Satorra-type test, as lavaan 0.6-14's
+    ``fitMeasures`` (``lav_fit_cfi_lavobject``, ``lav_fit_rmsea_lavobject``).
+
+    ``*_scaled``: the incremental indices from the scaled statistics and their degrees of
+    freedom; RMSEA "scaled" from T on tr(U Gamma) degrees of freedom (satorra.bentler,
+    mean.var.adjusted) or from the scaled-shifted statistic on df. ``*_robust`` (Brosseau-Liard,
+    Savalei & Li 2012; Brosseau-Liard & Savalei 2014), for satorra.bentler and scaled.shifted
+    only (lavaan has none for mean.var.adjusted): T - c df in place of T - df, with c the
+    scaling factor, or a (df - b) / df for the scaled-shifted test (a its scaling factor, b its
+    shift).
+
+    Parameters
+    ----------
+    m : dict
+        The standard measures (:func:`fit_measures`).
+    model_test, baseline_test : dict
+        :func:`relqual.engine.robustsem.scaled_test` of the model and of the baseline.
+
+    Returns
+    -------
+    dict
+        The ``*_scaled`` (and ``*_robust``) measures, ``chisq_scaling_factor`` and, for the
+        scaled-shifted test, ``chisq_shift_parameter``.
+
+    Examples
+    --------
+    >>> from relqual.engine.robustsem import scaled_test
+    >>> m = fit_measures(chisq=85.306, df=24, npar=21, n=301, ngroups=1, logl=-3737.745,
+    ...                  logl_h1=-3695.092, base_chisq=918.852, base_df=36, srmr_value=0.065)
+    >>> out = satorra_measures(m, scaled_test(85.306, 24, 26.0, 30.0, "satorra.bentler"),
+    ...                        scaled_test(918.852, 36, 40.0, 50.0, "satorra.bentler"))
+    >>> round(float(out["chisq_scaled"]), 3), round(float(out["cfi_robust"]), 3)
+    (78.744, 0.933)
+    """
+    X2, df, n = m["chisq"], m["df"], m["ntotal"]
+    X2_null, df_null = m["baseline_chisq"], m["baseline_df"]
+    G = m.get("ngroups", 1)
+    test = model_test["test"]
+    Xs, dfs, c = model_test["stat"], model_test["df"], model_test["scaling_factor"]
+    Xs_null, dfs_null = baseline_test["stat"], baseline_test["df"]
+    c_null = baseline_test["scaling_factor"]
+    out = {"chisq_scaled": Xs, "df_scaled": dfs, "pvalue_scaled": model_test["pvalue"],
+           "chisq_scaling_factor": c,
+           "baseline_chisq_scaled": Xs_null, "baseline_df_scaled": dfs_null,
+           "baseline_pvalue_scaled": baseline_test["pvalue"],
+           "baseline_chisq_scaling_factor": c_null}
+    if test == "scaled.shifted":
+        out["chisq_shift_parameter"] = model_test["shift_parameter"]
+    out["cfi_scaled"] = _cfi(Xs, dfs, Xs_null, dfs_null)
+    out.update(_incremental(Xs, dfs, Xs_null, dfs_null, suffix="_scaled"))
+    if df <= 0:
+        return {**out, **_saturated_scaled(test)}
+    X2_rmsea, df_rmsea = (Xs, df) if test == "scaled.shifted" else (X2, model_test["trace_ug"])
+    out["rmsea_scaled"] = _rmsea(X2_rmsea, df_rmsea, n, G)
+    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = rmsea_ci(X2_rmsea, df_rmsea,
+                                                                          n, G)
+    out["rmsea_pvalue_scaled"] = (1.0 - special.chndtr(X2_rmsea, df_rmsea,
+                                                       n * df_rmsea * 0.05 ** 2 / G)
+                                  if df_rmsea > 0 else np.nan)
+    if test == "satorra.bentler":
+        out.update(robust_measures(m, X2, c, X2_null, c_null))
+    elif test == "scaled.shifted":
+        c3 = c * (df - model_test["shift_parameter"]) / df
+        c3_null = c_null * (df_null - baseline_test["shift_parameter"]) / df_null
+        out.update(robust_measures(m, X2, c3, X2_null, c3_null, X2_scaled=Xs, c_ci=c,
+                                   one_rule=False))
+    return out
+
+
+def _saturated_scaled(test: str) -> dict:
+    """lavaan's scaled and robust RMSEA (and robust CFI, TLI, RNI) of a model with df = 0:
+    RMSEA 0 with a [0, 0] interval where lavaan's formula has degrees of freedom (the
+    scaled-shifted test's df, every robust RMSEA), NaN where they are tr(U Gamma) (none without
+    a scaled test); the robust incremental indices 1 for scaled.shifted, NaN for
+    satorra.bentler; no p-values."""
+    zero = dict(zip(("", "_ci_lower", "_ci_upper", "_pvalue"), (0.0, 0.0, 0.0, np.nan)))
+    nan = dict.fromkeys(zero, np.nan)
+    out = {f"rmsea{k}_scaled": v for k, v in (zero if test == "scaled.shifted" else nan).items()}
+    if test in ("satorra.bentler", "scaled.shifted"):
+        out.update({f"rmsea{k}_robust": v for k, v in zero.items()})
+        value = 1.0 if test == "scaled.shifted" else np.nan
+        out.update(dict.fromkeys(("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust"),
+                                 value))
     return out

@@ -176,26 +176,30 @@ def em_saturated(values: np.ndarray, patterns: list[Pattern], tol: float = 1e-10
     # per pattern: sums of y_o and y_o y_o' over its rows
     sums = [(pat.n * pat.mean, pat.n * (pat.cov + np.outer(pat.mean, pat.mean)))
             for pat in patterns]
+    # per pattern, once: its missing positions and the index blocks (o, o), (o, m), (m, o), (m, m)
+    blocks = []
+    for pat in patterns:
+        o = pat.obs
+        m = np.setdiff1d(np.arange(p), o, assume_unique=True)
+        blocks.append((o, m, np.ix_(o, o), np.ix_(o, m), np.ix_(m, o), np.ix_(m, m)))
     for iteration in range(1, max_iter + 1):
         T1 = np.zeros(p)
         T2 = np.zeros((p, p))
-        for pat, (s1, s2) in zip(patterns, sums):
-            o = pat.obs
-            m = np.setdiff1d(np.arange(p), o, assume_unique=True)
+        for pat, (s1, s2), (o, m, oo, om, mo, mm) in zip(patterns, sums, blocks):
             T1[o] += s1
-            T2[np.ix_(o, o)] += s2
+            T2[oo] += s2
             if len(m) == 0:
                 continue
-            B = np.linalg.solve(sigma[np.ix_(o, o)], sigma[np.ix_(o, m)]).T       # m x o
+            B = np.linalg.solve(sigma[oo], sigma[om]).T                             # m x o
             c = mu[m] - B @ mu[o]
             Bs1 = B @ s1
             T1[m] += pat.n * c + Bs1
             cross = np.outer(c, s1) + B @ s2                                        # sum y_m y_o'
-            T2[np.ix_(m, o)] += cross
-            T2[np.ix_(o, m)] += cross.T
-            resid = sigma[np.ix_(m, m)] - B @ sigma[np.ix_(o, m)]
-            T2[np.ix_(m, m)] += (pat.n * np.outer(c, c) + np.outer(c, Bs1) + np.outer(Bs1, c)
-                                 + B @ s2 @ B.T + pat.n * resid)
+            T2[mo] += cross
+            T2[om] += cross.T
+            resid = sigma[mm] - B @ sigma[om]
+            T2[mm] += (pat.n * np.outer(c, c) + np.outer(c, Bs1) + np.outer(Bs1, c)
+                       + B @ s2 @ B.T + pat.n * resid)
         new_mu = T1 / n
         new_sigma = T2 / n - np.outer(new_mu, new_mu)
         change = max(np.max(np.abs(new_mu - mu)), np.max(np.abs(new_sigma - sigma)))

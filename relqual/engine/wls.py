@@ -33,10 +33,17 @@ from .polychoric import OrdinalStats
 
 
 class OrdinalRamModel(RamModel):
-    """A RAM model whose ordinal variables' residual variances make their total variance 1.
+    """A RAM model of the latent responses y* of ordinal variables, under lavaan's delta or
+    theta parameterization (``partable.options["parameterization"]``).
 
-    The ordinal variables (``ordinal``) must not affect other variables (no outgoing paths), so
-    that theta_ii enters only Sigma_ii and theta_ii = 1 - (B S B')_ii with theta_ii = 0 in S.
+    Delta: the scaling factors Delta_i are parameters (``~*~`` rows, fixed at 1 unless
+    thresholds are equal across groups) and the residual variances are computed so that y*_i
+    has variance 1 / Delta_i^2: theta_ii = 1 / Delta_i^2 - (B S B')_ii (theta_ii = 0 in S).
+    Theta: the residual variances are parameters (fixed at 1 by default) and the scaling
+    factors are computed, Delta_i = 1 / sqrt(Sigma*_ii) (lavaan ``computeDelta`` /
+    ``setResidualElements.LISREL``). Either way the implied statistics are Delta_i (tau -
+    mu*_i) and Delta_i Delta_j Sigma*_ij. The ordinal variables (``ordinal``) must not affect
+    other variables (no outgoing paths), so that theta_ii enters only Sigma*_ii.
 
     Parameters
     ----------
@@ -76,9 +83,53 @@ class OrdinalRamModel(RamModel):
             raise NotImplementedError(
                 f"ordered variable(s) {', '.join(bad)} predict other variables; ordinal "
                 "predictors are not available with WLSMV yet (only as indicators or outcomes)")
+        self.theta = partable.options.get("parameterization", "delta") == "theta"
+        # scaling factors Delta (lavaan's "~*~" rows): parameter index (-1: fixed) and value
+        col = partable.col
+        self.scale_param = np.full(self.p, -1)
+        self.scale_fixed = np.ones(self.p)
+        for k in np.flatnonzero((col["group"] == group) & (col["op"] == "~*~")):
+            i = self.names.index(col["lhs"][k])
+            if col["free"][k] > 0:
+                self.scale_param[i] = col["free"][k] - 1
+            else:
+                self.scale_fixed[i] = col["ustart"][k]
+
+    def scales(self, x: np.ndarray, imp=None) -> np.ndarray:
+        """The scaling factors Delta of the observed variables at ``x`` (1 for continuous ones).
+
+        Parameters
+        ----------
+        x : ndarray
+            The free parameters.
+        imp : Implied, optional
+            The implied moments at ``x`` (theta parameterization: computed if not given).
+
+        Returns
+        -------
+        ndarray
+            One per observed variable, model order.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
+        >>> res.problem.models[0].scales(res.x).tolist()
+        [1.0, 1.0, 1.0, 1.0]
+        """
+        if self.theta:
+            if imp is None:
+                imp = self.implied(x)
+            out = np.ones(self.p)
+            out[self.ord] = 1.0 / np.sqrt(np.diag(imp.sigma)[self.ord])
+            return out
+        free = self.scale_param >= 0
+        return np.where(free, x[np.maximum(self.scale_param, 0)], self.scale_fixed)
 
     def matrices(self, x: np.ndarray):
-        """A, S, m at ``x``, the ordinal variables' residual variances set to 1 - (B S B')_ii.
+        """A, S, m at ``x``, the ordinal variables' residual variances set to
+        1 / Delta_i^2 - (B S B')_ii (lavaan ``setResidualElements.LISREL``).
 
         Parameters
         ----------
@@ -101,15 +152,18 @@ class OrdinalRamModel(RamModel):
         [0.374, 0.8, 0.722, 0.755, 0.626]
         """
         A, S, m = super().matrices(x)
+        if self.theta:                        # residual variances are parameters
+            return A, S, m
         o = self.ord
         S[o, o] = 0.0
         B = np.linalg.inv(np.eye(self.n) - A)
         Bo = B[o]
-        S[o, o] = 1.0 - np.einsum("ij,jk,ik->i", Bo, S, Bo)
+        S[o, o] = self.scales(x)[o] ** -2.0 - np.einsum("ij,jk,ik->i", Bo, S, Bo)
         return A, S, m
 
     def total_variances(self, X: np.ndarray) -> np.ndarray:
-        """Model-implied variances per draw; those of the ordinal latent responses are 1.
+        """Model-implied variances per draw; those of the ordinal latent responses are
+        1 / Delta^2 (1 unless scaling factors are free).
 
         Parameters
         ----------
@@ -131,7 +185,8 @@ class OrdinalRamModel(RamModel):
         array([[1.   , 1.   , 1.   , 1.   , 0.626]])
         """
         out = super().total_variances(X)
-        out[:, self.ord] = 1.0
+        if not self.theta:
+            out[:, self.ord] = np.stack([self.scales(x)[self.ord] ** -2.0 for x in X])
         return out
 
 
@@ -293,7 +348,8 @@ class DWLSLoss:
             imp = model.implied(x)
         tau = np.where(mp.tau_param >= 0, x[np.maximum(mp.tau_param, 0)], mp.tau_fixed)
         th = tau - imp.mu[mp.tau_item] if self.meanstructure else tau
-        return np.concatenate([th, imp.sigma[mp.I, mp.J]])
+        d = model.scales(x, imp)
+        return np.concatenate([d[mp.tau_item] * th, d[mp.I] * d[mp.J] * imp.sigma[mp.I, mp.J]])
 
     def delta(self, x: np.ndarray, g: int, imp=None) -> np.ndarray:
         """d sigma_g / d theta' (statistics x parameters).
@@ -333,6 +389,30 @@ class DWLSLoss:
         D_cor = model.entry_coef * (Zx[mp.I] * Zy[mp.J] + Zy[mp.I] * Zx[mp.J])
         if not model.one_to_one:
             D_cor = D_cor @ model.K
+        # scaling factors: th = d (tau - mu*), cor = d_i d_j Sigma*_ij
+        d, sp = model.scales(x, imp), model.scale_param
+        if not model.theta and np.all(d == 1.0) and np.all(sp < 0):
+            return np.vstack([D_th, D_cor])
+        D_th *= d[mp.tau_item][:, None]
+        D_cor *= (d[mp.I] * d[mp.J])[:, None]
+        tau = np.where(mp.tau_param >= 0, x[np.maximum(mp.tau_param, 0)], mp.tau_fixed)
+        th = tau - imp.mu[mp.tau_item] if self.meanstructure else tau
+        sig = imp.sigma[mp.I, mp.J]
+        if model.theta:       # d_i = Sigma*_ii^(-1/2): d d_i = -d_i^3 / 2 d Sigma*_ii
+            D_var = 2.0 * model.entry_coef * Zx * Zy
+            if not model.one_to_one:
+                D_var = D_var @ model.K
+            D_d = -0.5 * (d ** 3)[:, None] * D_var[: model.p]
+            D_th += th[:, None] * D_d[mp.tau_item]
+            D_cor += (sig * d[mp.J])[:, None] * D_d[mp.I] + (sig * d[mp.I])[:, None] * D_d[mp.J]
+            return np.vstack([D_th, D_cor])
+        rows = np.arange(nth)
+        free = sp[mp.tau_item] >= 0
+        np.add.at(D_th, (rows[free], sp[mp.tau_item][free]), th[free])
+        rows = np.arange(len(mp.I))
+        for a, b in ((mp.I, mp.J), (mp.J, mp.I)):
+            free = sp[a] >= 0
+            np.add.at(D_cor, (rows[free], sp[a][free]), d[b][free] * sig[free])
         return np.vstack([D_th, D_cor])
 
     def evaluate(self, x: np.ndarray):
@@ -661,7 +741,8 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
     DWLS estimates, XX3 = sum_g N_g F_ML, with the scaling c = tr(WiU' V WiU Gamma_c) / df
     (V: the ML information of the correlations, WiU = I - Delta_c E^-1 Delta_c' W_c), and the
     independence model's XX3_null = -sum_g N_g log|R_g| with c_null = tr(Gamma_c) / df_null.
-    NaN when a polychoric matrix is not positive definite (as lavaan).
+    NaN when a polychoric matrix is not positive definite, or when thresholds are shared
+    across groups (lavaan's catML model then refers to removed threshold rows and fails).
 
     Parameters
     ----------
@@ -691,6 +772,9 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
     """
     nan = dict(XX3=np.nan, df3=np.nan, c_hat3=np.nan, XX3_null=np.nan, df3_null=np.nan,
                c_hat3_null=np.nan)
+    th_params = np.concatenate([mp.tau_param[mp.tau_param >= 0] for mp in loss.maps])
+    if len(np.unique(th_params)) < len(th_params):
+        return nan             # thresholds equal across groups: lavaan's catML refit fails too
     imps, _, _ = loss.evaluate(x)
     N = loss.n_total
     XX3, XX3_null = 0.0, 0.0
@@ -701,7 +785,8 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
         if np.linalg.eigvalsh(R).min() < np.sqrt(np.finfo(float).eps):
             return nan
         idx = np.array([loss.models[g].ov_names.index(v) for v in st.names])
-        Sigma = imp.sigma[np.ix_(idx, idx)].copy()
+        d = loss.models[g].scales(x, imp)[idx]
+        Sigma = d[:, None] * imp.sigma[np.ix_(idx, idx)] * d[None, :]
         np.fill_diagonal(Sigma, 1.0)
         sign, logdet_s = np.linalg.slogdet(Sigma)
         if sign <= 0:
@@ -791,11 +876,7 @@ def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int
     for suffix, T, Tb in (("", X2, B), ("_scaled", Xs, Bs)):
         out["cfi" + suffix] = cfi(T, df, Tb, dfb)
         out["tli" + suffix] = out["nnfi" + suffix] = tli(T, df, Tb, dfb)
-        out["rfi" + suffix] = (Tb / dfb - T / df) / (Tb / dfb) if df > 0 else 1.0
-        out["nfi" + suffix] = (Tb - T) / Tb
-        out["pnfi" + suffix] = df / dfb * out["nfi" + suffix]
-        out["ifi" + suffix] = (Tb - T) / (Tb - df)
-        out["rni" + suffix] = 1.0 - (T - df) / (Tb - dfb) if Tb > dfb else 1.0
+        out.update({name + suffix: value for name, value in _incremental(T, df, Tb, dfb).items()})
     XX3, df3, c3 = robust["XX3"], robust["df3"], robust["c_hat3"]
     XX3n, c3n = robust["XX3_null"], robust["c_hat3_null"]
     finite = np.all(np.isfinite([XX3, df3, c3, XX3n, c3n]))
@@ -825,6 +906,26 @@ def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int
     out.update(ntotal=n_total, ngroups=G, logl=np.nan, unrestricted_logl=np.nan, aic=np.nan,
                bic=np.nan, bic2=np.nan)
     return out
+
+
+def _incremental(T, df, Tb, dfb) -> dict:
+    """RFI, NFI, PNFI, IFI and RNI as lavaan 0.6-14 (``lav_fit_rfi`` ... ``lav_fit_rni``),
+    including their NaN cases (e.g. RFI and NFI when the model has more degrees of freedom
+    than the baseline, as an invariance model of many items may)."""
+    if df > dfb:
+        rfi = np.nan
+    elif df > 0 and dfb > 0:
+        t1, t2 = Tb / dfb - T / df, Tb / dfb
+        rfi = 1.0 if (t1 < 0 or t2 < 0) else t1 / t2
+    else:
+        rfi = 1.0
+    nfi = np.nan if (df > dfb or np.isclose(Tb, 0.0)) else ((Tb - T) / Tb if df > 0 else 1.0)
+    pnfi = df / dfb * (Tb - T) / Tb if (dfb > 0 and Tb > 0) else np.nan
+    t2 = Tb - df
+    ifi = 1.0 if t2 < 0 else (np.nan if np.isclose(t2, 0.0) else (Tb - T) / t2)
+    t2 = Tb - dfb
+    rni = np.nan if np.isclose(t2, 0.0) else 1.0 - (T - df) / t2
+    return dict(rfi=rfi, nfi=nfi, pnfi=pnfi, ifi=ifi, rni=rni)
 
 
 def _closefit(X2, df, n, G, c_hat=1.0, h0=0.05):

@@ -15,9 +15,11 @@ if [ "$#" -eq 0 ]; then
   Rscript tests/reference/summary_reference.R tests/reference/summary_stats.json
   Rscript tests/reference/bootstrap_reference.R
   Rscript tests/reference/mlr_lrt_reference.R
+  Rscript tests/reference/estimators_reference.R
   Rscript tests/reference/power_reference.R tests/reference/power_rmsea.json
   Rscript tests/reference/interaction_reference.R tests/reference/interaction.json
   Rscript tests/reference/reviewer_reference.R tests/reference/reviewer_checks.json
+  Rscript tests/reference/ordinal_reference.R tests/reference/ordinal.json
   # PROCESS references need pyprocessmacro 2.2.0 in its own venv (see tests/reference/README.md)
   if [ -x /tmp/process-venv/bin/python ]; then
     /tmp/process-venv/bin/python tests/reference/process_reference.py tests/reference/process.json

@@ -1,0 +1,463 @@
+"""The ML discrepancy of many samples at once: one model, a stack of sample moments.
+
+A bootstrap or a power study refits one compiled model to hundreds of samples. Each refit is
+a few Fisher-scoring / Newton steps on matrices of 20-50 rows, so one by one the time goes to
+Python's per-call overhead, not to arithmetic. :class:`BatchedMLLoss` evaluates the objective,
+gradient and expected and observed Hessians of :class:`relqual.engine.loss.MLLoss` for a stack
+of D parameter vectors against D samples' moments with batched linear algebra (numpy's
+``matmul``, ``inv`` and ``cholesky`` on ``D x k x k`` stacks). The formulas are those of
+:mod:`relqual.engine.loss` and :mod:`relqual.engine.matrices` (Joreskog 1967; Neudecker &
+Satorra 1991), term by term, so each draw's numbers agree with the one-sample loss to rounding;
+``tests/test_batched.py`` checks every derivative against it.
+
+It covers one group of complete data (no FIML patterns) without fixed.x covariates (whose
+fixed values change with every sample) and models with at least one latent variable or path;
+:func:`supports` says whether a problem qualifies, and callers refit the others one by one.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .loss import MLLoss
+from .matrices import RamModel
+
+
+def supports(problem) -> str | None:
+    """Why ``problem``'s refits cannot be batched, or None when they can.
+
+    Parameters
+    ----------
+    problem : relqual.problem.Problem
+
+    Returns
+    -------
+    str or None
+        The reason (FIML, several groups, fixed.x covariates, ...), None when
+        :class:`BatchedMLLoss` applies.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> supports(rq.fit("f =~ x1 + x2 + x3", hs).problem) is None
+    True
+    >>> supports(rq.fit("f =~ x1 + x2 + x3", hs, group="school").problem)
+    'several groups'
+    """
+    loss = problem.loss
+    if type(loss) is not MLLoss or hasattr(problem.family, "optimize"):
+        return "not the ML discrepancy"
+    if problem.fiml or any(piece.obs is not None for piece in loss.pieces):
+        return "FIML (missing-data patterns)"
+    if len(problem.models) != 1:
+        return "several groups"
+    model = problem.models[0]
+    if model._exo:
+        return "fixed.x covariates (their fixed moments change with every sample)"
+    if model._moments_only:
+        return "a model of observed moments only"
+    return None
+
+
+def batch_moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Means and covariance matrices (divisor N) of a stack of samples.
+
+    As :meth:`relqual.engine.samplestats.SampleStats.from_array`, sample by sample.
+
+    Parameters
+    ----------
+    values : ndarray
+        D x rows x variables.
+
+    Returns
+    -------
+    mean : ndarray
+        D x variables.
+    cov : ndarray
+        D x variables x variables.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mean, cov = batch_moments(np.array([[[1., 2], [3, 4]], [[1., 1], [3, 5]]]))
+    >>> mean.tolist(), cov[1].tolist()
+    ([[2.0, 3.0], [2.0, 3.0]], [[1.0, 2.0], [2.0, 4.0]])
+    """
+    n = values.shape[1]
+    mean = values.mean(axis=1)
+    centred = values - mean[:, None, :]
+    return mean, np.matmul(centred.transpose(0, 2, 1), centred) / n
+
+
+class BatchedMLLoss:
+    """The ML objective of one model against D samples, for D parameter vectors at once.
+
+    ``value(X)`` etc. take ``X`` of shape D' x npar together with ``which``, the positions
+    (in 0..D-1) of the samples the rows of ``X`` belong to, so that an optimizer can keep
+    iterating only the draws that have not converged yet.
+
+    Parameters
+    ----------
+    model : RamModel
+        The group's RAM model (no fixed.x entries; see :func:`supports`).
+    means, covs : ndarray
+        D x p sample means and D x p x p covariance matrices (divisor n).
+    n : int
+        Rows per sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> rows = res.problem.data.arrays[0]
+    >>> means, covs = batch_moments(np.stack([rows, rows[::-1]]))
+    >>> batch = BatchedMLLoss(res.problem.models[0], means, covs, len(rows))
+    >>> chisq = len(rows) * batch.value(np.stack([res.x, res.x]), np.arange(2))
+    >>> chisq.round(3).tolist()                  # the same rows twice: the fit's chi-square
+    [11.798, 11.798]
+    """
+
+    def __init__(self, model: RamModel, means: np.ndarray, covs: np.ndarray, n: int):
+        self.model = model
+        self.means, self.covs, self.n_total = means, covs, n
+        sign, logdet = np.linalg.slogdet(covs)
+        self.constant = np.where(sign > 0, logdet, -np.inf) + model.p
+        self.meanstructure = model.meanstructure
+        self._last = None        # (which, X, parts) of the last stack evaluated
+        m = model
+        self._a = np.flatnonzero(m._is_a)
+        self._s = np.flatnonzero(m._is_s)
+        self._m = np.flatnonzero(m._is_m)
+        self._s_coef = np.where(m._s_diag[self._s], 1.0, 2.0)
+        # the distinct columns of Z = [FB, C F'] that the entries' derivatives use, and where
+        # each entry's (y, x), (y, y) and (x, x) Gram elements sit in a flattened u x u Gram
+        self._cols, inverse = np.unique(np.concatenate([m.entry_x, m.entry_y]),
+                                        return_inverse=True)
+        u = len(self._cols)
+        x, y = inverse[: len(m.entry_x)], inverse[len(m.entry_x):]
+        self._gram_index = (y[:, None] * u + x[None, :], y[:, None] * u + y[None, :],
+                            x[:, None] * u + x[None, :])
+        arrows = (m.A0 != 0)
+        arrows[m.i[m._is_a], m.j[m._is_a]] = True
+        # no arrow leaves an observed variable (a measurement model with latent paths): then
+        # B = [[I, L Beta], [0, Beta]] with Beta = (I - A_latent)^-1, a small inverse
+        self._blocks = not arrows[:, : m.p].any()
+
+    # ------------------------------------------------------------------ implied moments
+    def implied(self, X: np.ndarray):
+        """B, C = B S B', FB and Bm for each row of ``X`` (see :meth:`RamModel.implied`).
+
+        Parameters
+        ----------
+        X : ndarray
+            D' x npar.
+
+        Returns
+        -------
+        dict
+            ``A``, ``S``, ``B``, ``C`` (D' x n x n), ``FB`` (D' x p x n), ``sigma``; with a
+            mean structure also ``Bm`` (D' x n) and ``mu``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> model = res.problem.models[0]
+        >>> batch = BatchedMLLoss(model, np.zeros((1, 3)), np.eye(3)[None], 10)
+        >>> bool(np.allclose(batch.implied(res.x[None])["sigma"][0], model.implied(res.x).sigma))
+        True
+        """
+        m = self.model
+        D = X.shape[0]
+        values = X[:, m.pidx]
+        A = np.broadcast_to(m.A0, (D, m.n, m.n)).copy()
+        S = np.broadcast_to(m.S0, (D, m.n, m.n)).copy()
+        a, s, mm = m._is_a, m._is_s, m._is_m
+        A[:, m.i[a], m.j[a]] = values[:, a]
+        S[:, m.i[s], m.j[s]] = values[:, s]
+        S[:, m.j[s], m.i[s]] = values[:, s]
+        B = self._inverse(A)
+        C = B @ S @ B.transpose(0, 2, 1)
+        FB = B[:, : m.p]
+        imp = {"A": A, "S": S, "B": B, "C": C, "FB": FB, "sigma": C[:, : m.p, : m.p]}
+        if self.meanstructure:
+            mvec = np.broadcast_to(m.m0, (D, m.n)).copy()
+            mvec[:, m.i[mm]] = values[:, mm]
+            imp["Bm"] = np.einsum("dij,dj->di", B, mvec)
+            imp["mu"] = imp["Bm"][:, : m.p]
+        return imp
+
+    def _inverse(self, A: np.ndarray) -> np.ndarray:
+        """B = (I - A)^-1 per draw (by blocks when no arrow leaves an observed variable)."""
+        m = self.model
+        if not self._blocks:
+            return np.linalg.inv(np.eye(m.n) - A)
+        p = m.p
+        B = np.zeros_like(A)
+        B[:, np.arange(p), np.arange(p)] = 1.0
+        beta = np.linalg.inv(np.eye(m.n - p) - A[:, p:, p:])
+        B[:, p:, p:] = beta
+        B[:, :p, p:] = A[:, :p, p:] @ beta
+        return B
+
+    def _parts(self, X: np.ndarray, which: np.ndarray, strict: bool):
+        """Implied moments, W = Sigma^-1, d = ybar - mu and F per draw (F = inf where Sigma is
+        not positive definite; with ``strict`` such a draw raises).
+
+        The parts of the last stack are remembered: an optimizer that evaluates a line
+        search's trial points and then asks for the gradients there, or for the gradient of
+        every draw and then for the Hessians of some of them (the same rows of ``X``), reuses
+        them (a strict request only for draws whose F was finite).
+        """
+        last = self._last
+        if last is not None and len(which) and np.all(np.isin(which, last[0])):
+            pos = np.searchsorted(last[0], which)
+            imp, W, d, covs, f = last[2]
+            if np.array_equal(last[1][pos], X) and (not strict or np.all(np.isfinite(f[pos]))):
+                return ({k: v[pos] for k, v in imp.items()}, W[pos],
+                        None if d is None else d[pos], covs[pos], f[pos])
+        parts = self._compute_parts(X, which, strict)
+        ordered = len(which) < 2 or bool(np.all(np.diff(which) > 0))
+        self._last = (which.copy(), X.copy(), parts) if ordered else None
+        return parts
+
+    def _compute_parts(self, X: np.ndarray, which: np.ndarray, strict: bool):
+        imp = self.implied(X)
+        sigma = imp["sigma"]
+        try:
+            chol = np.linalg.cholesky(sigma)
+            ok = np.ones(len(X), dtype=bool)
+        except np.linalg.LinAlgError:
+            if strict:
+                raise
+            chol = np.empty_like(sigma)
+            ok = np.zeros(len(X), dtype=bool)
+            for k in range(len(X)):
+                try:
+                    chol[k] = np.linalg.cholesky(sigma[k])
+                    ok[k] = True
+                except np.linalg.LinAlgError:
+                    chol[k] = np.eye(sigma.shape[1])
+        inv_chol = np.linalg.inv(chol)
+        W = inv_chol.transpose(0, 2, 1) @ inv_chol
+        logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+        covs = self.covs[which]
+        f = logdet + np.einsum("dij,dij->d", covs, W) - self.constant[which]
+        d = None
+        if self.meanstructure:
+            d = self.means[which] - imp["mu"]
+            f = f + np.einsum("di,dij,dj->d", d, W, d)
+        f = np.where(ok, f, np.inf)
+        return imp, W, d, covs, f
+
+    def value(self, X: np.ndarray, which: np.ndarray) -> np.ndarray:
+        """F per draw; +inf where the implied covariance is not positive definite.
+
+        Parameters
+        ----------
+        X : ndarray
+            D' x npar.
+        which : ndarray of int
+            The samples the rows of ``X`` belong to.
+
+        Returns
+        -------
+        ndarray
+            D'.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> rows = res.problem.data.arrays[0]
+        >>> batch = BatchedMLLoss(res.problem.models[0], *batch_moments(rows[None]), len(rows))
+        >>> bad = np.array([0.8, 1.1, -5.0, 1.0, 0.6, 0.5])   # a negative residual variance
+        >>> batch.value(np.stack([res.x, bad]), np.array([0, 0]))[1]
+        np.float64(inf)
+        """
+        return self._parts(X, which, strict=False)[4]
+
+    def derivatives(self, X: np.ndarray, which: np.ndarray, expected: bool, observed: bool):
+        """F, gradient and the expected and/or observed Hessian per draw.
+
+        As :meth:`relqual.engine.loss.MLLoss._derivatives` for one complete-data piece.
+
+        Parameters
+        ----------
+        X : ndarray
+            D' x npar (admissible: Sigma positive definite).
+        which : ndarray of int
+            The samples the rows of ``X`` belong to.
+        expected, observed : bool
+            Which Hessians to form.
+
+        Returns
+        -------
+        tuple
+            ``(F, gradient, expected, observed)``: D', D' x npar and D' x npar x npar (None
+            when not asked for).
+
+        Raises
+        ------
+        numpy.linalg.LinAlgError
+            When an implied covariance matrix is not positive definite.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+        >>> rows = res.problem.data.arrays[0]
+        >>> batch = BatchedMLLoss(res.problem.models[0], *batch_moments(rows[None]), len(rows))
+        >>> f, g, H, _ = batch.derivatives(res.x[None], np.array([0]), True, False)
+        >>> bool(np.allclose(H[0], res.problem.loss.value_gradient_information(res.x)[2]))
+        True
+        """
+        imp, W, d, covs, f = self._parts(X, which, strict=True)
+        moment = covs if d is None else covs + d[:, :, None] * d[:, None, :]
+        WSW = W @ moment @ W
+        M = W - WSW
+        v = None if d is None else np.einsum("dij,dj->di", W, d)
+        grad = self._gradient(imp, M, v)
+        d_mu = self._mean_jacobian(imp) if d is not None else None
+        mean_part = None
+        if d_mu is not None:
+            mean_part = 2.0 * (d_mu @ W @ d_mu.transpose(0, 2, 1))
+        hess = obs = None
+        if expected:
+            hess = 0.5 * self._trace_products(imp, W, W)
+            if mean_part is not None:
+                hess = hess + mean_part
+        if observed:
+            obs = self._trace_products(imp, WSW - 0.5 * W, W) + self._second_derivative_term(imp, M)
+            if mean_part is not None:
+                mixed = d_mu @ W @ self._dsigma_times(imp, v)
+                obs = obs + mean_part + 2.0 * (mixed + mixed.transpose(0, 2, 1))
+                obs = obs - 2.0 * self._second_derivative_mean_term(imp, v)
+        return f, grad, hess, obs
+
+    # ------------------------------------------------------------------ the terms
+    def _to_parameters_vec(self, g: np.ndarray) -> np.ndarray:
+        return g if self.model.one_to_one else g @ self.model.K
+
+    def _to_parameters(self, H: np.ndarray) -> np.ndarray:
+        K = self.model.K
+        return H if self.model.one_to_one else K.T @ H @ K
+
+    def _padded(self, M: np.ndarray) -> np.ndarray:
+        m = self.model
+        MF = np.zeros((M.shape[0], m.n, m.n))
+        MF[:, : m.p, : m.p] = M
+        return MF
+
+    def _gradient(self, imp, M, v):
+        m = self.model
+        B, C = imp["B"], imp["C"]
+        BtMF = B.transpose(0, 2, 1) @ self._padded(M)
+        a, s = self._a, self._s
+        g = np.empty((len(M), len(m.kind)))
+        g[:, a] = 2.0 * np.einsum("dik,dki->di", BtMF[:, m.i[a], :], C[:, :, m.j[a]])
+        g[:, s] = self._s_coef * np.einsum("dik,dki->di", BtMF[:, m.i[s], :],
+                                           B[:, :, m.j[s]])
+        if v is not None:
+            u = np.einsum("dpi,dp->di", imp["FB"], v)
+            g[:, a] -= 2.0 * u[:, m.i[a]] * imp["Bm"][:, m.j[a]]
+            g[:, self._m] = -2.0 * u[:, m.i[self._m]]
+        return self._to_parameters_vec(g)
+
+    def _Z(self, imp):
+        p = self.model.p
+        return np.concatenate([imp["FB"], imp["C"][:, :p, :]], axis=2)
+
+    def _trace_products(self, imp, P, Q):
+        """tr(P dSigma_k Q dSigma_l) + tr(Q dSigma_k P dSigma_l) (twice T(P, Q) of
+        :meth:`RamModel.trace_products` when ``Q is P``, its symmetric part times two
+        otherwise), from the Gram matrices Z'PZ and Z'QZ over the distinct columns of Z that
+        the entries use (a few dozen instead of one per entry)."""
+        m = self.model
+        Zu = self._Z(imp)[:, :, self._cols]
+        ZuT = Zu.transpose(0, 2, 1)
+        GP = (ZuT @ (P @ Zu)).reshape(len(P), -1)
+        GQ = GP if Q is P else (ZuT @ (Q @ Zu)).reshape(len(Q), -1)
+        P1, P2, P3 = (np.take(GP, idx, axis=1) for idx in self._gram_index)
+        # T(P, Q) = U + U' + V with U = Q1 o P1' and V = Q2 o P3 + Q3 o P2 (symmetric);
+        # in place where an operand is no longer needed (fewer large temporaries)
+        if Q is P:                              # U symmetric, V = 2 P2 o P3: 2 T = 4 (U + P2 o P3)
+            T = P1 * P1.transpose(0, 2, 1)
+            P2 *= P3
+            T += P2
+            T *= 4.0 * m._coef_outer
+        else:
+            Q1, Q2, Q3 = (np.take(GQ, idx, axis=1) for idx in self._gram_index)
+            U = Q1 * P1.transpose(0, 2, 1)
+            T = np.add(U, U.transpose(0, 2, 1), out=Q1)
+            Q2 *= P3
+            Q3 *= P2
+            T += Q2
+            T += Q3
+            T *= 2.0 * m._coef_outer
+        return self._to_parameters(T)
+
+    def _second_derivative_term(self, imp, M):
+        m = self.model
+        B, C = imp["B"], imp["C"]
+        MF = self._padded(M)
+        MFB = MF @ B
+        N = B.transpose(0, 2, 1) @ MFB
+        T = C @ MFB
+        H = np.zeros((len(M), len(m.kind), len(m.kind)))
+        a = self._a
+        if len(a):
+            ia, ja = m.i[a], m.j[a]
+            B_ji = B[:, ja][:, :, ia]
+            T_ji = T[:, ja][:, :, ia]
+            block = 2.0 * (B_ji * T_ji.transpose(0, 2, 1) + B_ji.transpose(0, 2, 1) * T_ji
+                           + C[:, ja][:, :, ja] * N[:, ia][:, :, ia])
+            H[:, a[:, None], a[None, :]] = block
+            s = self._s
+            if len(s):
+                k, l = m.i[s], m.j[s]
+                off = (k != l)[None, None, :]
+                B_j, N_i = B[:, ja], N[:, ia]
+                block = 2.0 * (B_j[:, :, k] * N_i[:, :, l] + off * B_j[:, :, l] * N_i[:, :, k])
+                H[:, a[:, None], s[None, :]] = block
+                H[:, s[:, None], a[None, :]] = block.transpose(0, 2, 1)
+        return self._to_parameters(H)
+
+    def _mean_jacobian(self, imp):
+        m = self.model
+        Bm = imp["Bm"]
+        scale = np.where(m._is_a, Bm[:, m.j], np.where(m._is_m, 1.0, 0.0))
+        d_mu = scale[:, :, None] * imp["FB"][:, :, m._mean_i].transpose(0, 2, 1)
+        return d_mu if m.one_to_one else m.K.T @ d_mu
+
+    def _dsigma_times(self, imp, v):
+        m = self.model
+        Z = self._Z(imp)
+        zv = np.einsum("dpk,dp->dk", Z, v)
+        x, y, c = m.entry_x, m.entry_y, m.entry_coef
+        cols = c * (Z[:, :, x] * zv[:, None, y] + Z[:, :, y] * zv[:, None, x])
+        return cols if m.one_to_one else cols @ m.K
+
+    def _second_derivative_mean_term(self, imp, v):
+        m = self.model
+        B, Bm = imp["B"], imp["Bm"]
+        u = np.einsum("dpi,dp->di", imp["FB"], v)
+        H = np.zeros((len(v), len(m.kind), len(m.kind)))
+        a = self._a
+        if len(a):
+            ia, ja = m.i[a], m.j[a]
+            B_ji = B[:, ja][:, :, ia]                          # [k, l] = B[j_k, i_l]
+            uia, Bmja = u[:, ia], Bm[:, ja]
+            H[:, a[:, None], a[None, :]] = (uia[:, :, None] * B_ji * Bmja[:, None, :]
+                                            + uia[:, None, :] * B_ji.transpose(0, 2, 1)
+                                            * Bmja[:, :, None])
+            mm = self._m
+            if len(mm):
+                block = uia[:, :, None] * B[:, ja][:, :, m.i[mm]]
+                H[:, a[:, None], mm[None, :]] = block
+                H[:, mm[:, None], a[None, :]] = block.transpose(0, 2, 1)
+        return self._to_parameters(H)
