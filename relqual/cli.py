@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 import relqual as rq
+from relqual.options import CONTINUOUS_SE, TESTS
 from relqual.verdicts import judge
 
 EXIT_OK, EXIT_INPUT = 0, 2
@@ -877,16 +878,13 @@ def add_pls_options(parser) -> None:
     Parameters
     ----------
     parser : argparse.ArgumentParser
-
-    Returns
-    -------
-    None
+        The sub-command's parser (``fit`` or ``report``).
 
     Examples
     --------
     >>> import argparse
     >>> from relqual.cli import add_pls_options
-    >>> parser = argparse.ArgumentParser()
+    >>> parser = argparse.ArgumentParser(prog="relqual report")
     >>> add_pls_options(parser)
     >>> parser.parse_args(["--scheme", "centroid"]).scheme
     'centroid'
@@ -908,6 +906,35 @@ def pls_options(args) -> dict:
     """
     scheme = getattr(args, "scheme", None)
     return {} if scheme is None else {"scheme": scheme}
+
+
+def add_se_test_options(parser) -> None:
+    """Add ``--se`` and ``--test`` (lavaan's ``se=`` and ``test=``, :func:`relqual.fit`) to a
+    sub-command's parser; unset, the estimator's defaults.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> from relqual.cli import add_se_test_options, se_test_options
+    >>> parser = argparse.ArgumentParser()
+    >>> add_se_test_options(parser)
+    >>> se_test_options(parser.parse_args(["--se", "robust.sem", "--test", "satorra.bentler"]))
+    {'se': 'robust.sem', 'test': 'satorra.bentler'}
+    >>> se_test_options(parser.parse_args([]))
+    {}
+    """
+    parser.add_argument("--se", default=None, choices=CONTINUOUS_SE + ("bootstrap",),
+                        help="standard errors (lavaan's se=; default: the estimator's, e.g. "
+                             "robust.sem for MLM)")
+    parser.add_argument("--test", default=None, choices=TESTS,
+                        help="test statistic (lavaan's test=; default: the estimator's, e.g. "
+                             "satorra.bentler for MLM)")
+
+
+def se_test_options(args) -> dict:
+    """The ``se`` and ``test`` keyword arguments of ``rq.fit`` the command line gave (see
+    :func:`add_se_test_options` for an example)."""
+    return {k: getattr(args, k) for k in ("se", "test") if getattr(args, k, None) is not None}
 
 
 def cmd_fit(args) -> int:
@@ -948,14 +975,14 @@ def cmd_fit(args) -> int:
     if args.cov:                              # summary statistics (a published table)
         res = run_fit(args.model, None, estimator=args.estimator, missing=args.missing,
                       ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv,
-                      **summary_cli(args))
+                      **summary_cli(args), **se_test_options(args))
     else:
         if args.data is None:
             raise CliError("give a DATA file, or a published table with --cov FILE --nobs N")
         data = read_data(args.data, **survey_options(args))
         res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
                       ordered=parse_ordered(args.ordered), group=args.group, std_lv=args.std_lv,
-                      **pls_options(args))
+                      **pls_options(args), **se_test_options(args))
     if args.json:
         try:
             with open(args.json, "w", encoding="utf-8") as fh:
@@ -1078,16 +1105,13 @@ def add_data_options(parser):
     Parameters
     ----------
     parser : argparse.ArgumentParser
-
-    Returns
-    -------
-    None
+        The sub-command's parser; it gains the argument group "reading the data file".
 
     Examples
     --------
     >>> import argparse
     >>> from relqual.cli import add_data_options
-    >>> parser = argparse.ArgumentParser()
+    >>> parser = argparse.ArgumentParser(prog="relqual fit")
     >>> add_data_options(parser)
     >>> parser.parse_args(["--likert", "1", "5", "--missing-codes=-9,99"])
     Namespace(encoding=None, sheet=None, missing_codes='-9,99', likert=['1', '5'],
@@ -1223,7 +1247,7 @@ def cmd_report(args) -> int:
     """
     if args.cov:                              # summary statistics (a published table)
         res = run_fit(args.model, None, estimator=args.estimator, missing=args.missing,
-                      std_lv=args.std_lv, **summary_cli(args))
+                      std_lv=args.std_lv, **summary_cli(args), **se_test_options(args))
         data, data_code = None, (f"rq.read_cov({args.cov[0]!r})" if len(args.cov) == 1
                                  else None)
     else:
@@ -1232,7 +1256,7 @@ def cmd_report(args) -> int:
         options = survey_options(args)
         data = read_data(args.data, **options)
         res = run_fit(args.model, data, estimator=args.estimator, missing=args.missing,
-                      std_lv=args.std_lv, **pls_options(args))
+                      std_lv=args.std_lv, **pls_options(args), **se_test_options(args))
         data_code = survey_call(args.data, options)
     path = write_cli_report(res, args.out, data, data_code=data_code,
                             draws=args.bootstrap, seed=args.seed, lang=args.lang,
@@ -1464,12 +1488,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="data file: .csv, .tsv, .xlsx, .sav (SPSS), .dta (Stata) or .parquet "
                           "(or --cov FILE --nobs N)")
     fit.add_argument("--estimator", default=None,
-                     help="estimator: ML (default), MLR, WLSMV (the default with --ordered), "
-                          "PLS (PLS-SEM) or PLSc (consistent PLS)")
+                     help="estimator: ML (default), MLR, MLM, MLMV, MLMVS, MLF, ULS, GLS, WLS, "
+                          "DWLS, WLSMV (the default with --ordered), PLS (PLS-SEM) or PLSc "
+                          "(consistent PLS)")
     fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml", "mean"],
                      help="missing-data handling (default listwise; fiml: full-information ML; "
                           "mean: mean replacement, PLS only)")
     add_pls_options(fit)
+    add_se_test_options(fit)
     fit.add_argument("--std-lv", action="store_true",
                      help="scale latent variables by fixing their variances to 1")
     fit.add_argument("--ordered", metavar="all|COLS",
@@ -1508,11 +1534,13 @@ def build_parser() -> argparse.ArgumentParser:
                              "(or --cov FILE --nobs N)")
     add_report_options(report)
     report.add_argument("--estimator", default=None,
-                        help="estimator (default ML; WLSMV with --ordered; PLS or PLSc: the "
-                             "PLS-SEM report of Hair et al. 2019)")
+                        help="estimator (default ML; MLR, MLM, MLMV, MLMVS, MLF, ULS, GLS, WLS, "
+                             "DWLS; WLSMV with --ordered; PLS or PLSc: the PLS-SEM report of "
+                             "Hair et al. 2019)")
     report.add_argument("--missing", default="listwise", choices=["listwise", "fiml", "mean"],
                         help="missing-data handling (default listwise; mean: PLS only)")
     add_pls_options(report)
+    add_se_test_options(report)
     report.add_argument("--std-lv", action="store_true",
                         help="scale latent variables by fixing their variances to 1")
     add_summary_options(report)

@@ -633,9 +633,8 @@ def _pls_checks(result) -> CheckTable:
                     ">= 50%: a general factor dominates"),
                  SOURCES["harman"].cite() + "; " + SOURCES["podsakoff"].cite(),
                  concern=not cut.passes(share))]
-    scores = result.estimate.opt.details["pls_fit"].scores
-    names = list(result.problem.pls["model"].constructs)
-    vif = full_collinearity_vif(scores, names)
+    scores = result.factor_scores()         # a two-stage model: its second stage's constructs
+    vif = full_collinearity_vif(scores.to_numpy(), list(scores.columns))
     worst = float(vif.max())
     vcut = CUTOFFS["fc_vif"]
     bad = [k for k, v in vif.items() if vcut.fails(v)]

@@ -7,6 +7,7 @@ from scipy import stats
 
 from .engine import robustsem
 from .engine.satorra2000 import satorra_2000
+from .options import DEFAULTS
 
 
 def satorra_2000_test(free, constrained) -> dict:
@@ -81,28 +82,46 @@ def check_estimator(estimator: str) -> None:
                                   "available; use 'ML', 'MLR', 'MLM', 'MLMV', 'MLMVS' or 'MLF'")
 
 
-def difference_test_name(estimator: str) -> str:
-    """The name of the difference test :func:`difference_test` uses for ``estimator``.
+def difference_method(estimator: str, test: str | None = None) -> str:
+    """lavaan's ``lavTestLRT`` method for fits by ``estimator`` with the test ``test`` (unset:
+    the estimator's default): "satorra.bentler.2001" after a Satorra-Bentler or Yuan-Bentler
+    scaled test, "satorra.2000" after a mean-and-variance adjusted or scaled-shifted one,
+    "standard" (the plain difference) otherwise.
+
+    Examples
+    --------
+    >>> difference_method("MLM"), difference_method("MLMV"), difference_method("MLF")
+    ('satorra.bentler.2001', 'satorra.2000', 'standard')
+    >>> difference_method("ML", "yuan.bentler"), difference_method("ML", "mean.var.adjusted")
+    ('satorra.bentler.2001', 'satorra.2000')
+    """
+    test = test or DEFAULTS[str(estimator).upper()][1]
+    if test in ("satorra.bentler", "yuan.bentler", "yuan.bentler.mplus"):
+        return "satorra.bentler.2001"
+    if test in ("mean.var.adjusted", "scaled.shifted"):
+        return "satorra.2000"
+    return "standard"
+
+
+def difference_test_name(estimator: str, test: str | None = None) -> str:
+    """The name of the difference test :func:`difference_test` uses for ``estimator`` (and the
+    fits' ``test``, :func:`difference_method`).
 
     Examples
     --------
     >>> difference_test_name("MLM"), difference_test_name("ML")
     ('Satorra-Bentler (2001) scaled difference test', 'chi-square difference test')
     """
-    name = str(estimator).upper()
-    if name in SCALED:
-        return "Satorra-Bentler (2001) scaled difference test"
-    if name in SATORRA_2000:
-        return "Satorra (2000) scaled-shifted difference test"
-    return "chi-square difference test"
+    return {"satorra.bentler.2001": "Satorra-Bentler (2001) scaled difference test",
+            "satorra.2000": "Satorra (2000) scaled-shifted difference test"}.get(
+        difference_method(estimator, test), "chi-square difference test")
 
 
 SUPPORTED = ("ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF")
-SCALED = ("MLR", "MLM")                    # Satorra-Bentler (2001)
-SATORRA_2000 = ("MLMV", "MLMVS")           # Satorra (2000), from the fitted models
 
 
-def difference_test(free, constrained, n: int, ngroups: int, estimator: str) -> dict:
+def difference_test(free, constrained, n: int, ngroups: int, estimator: str,
+                    test: str | None = None) -> dict:
     """Chi-square difference test of ``constrained`` against ``free`` (lavaan ``lavTestLRT``).
 
     ``free`` and ``constrained`` are the two models' fit measures (``Result.fit_measures()``),
@@ -115,7 +134,8 @@ def difference_test(free, constrained, n: int, ngroups: int, estimator: str) -> 
     MLM; the RMSEA of the difference then uses T_d).
 
     MLMV and MLMVS: Satorra's (2000) scaled-shifted difference (:func:`satorra_2000_test`),
-    which needs the fitted models themselves.
+    which needs the fitted models themselves. An explicit ``test`` chooses as lavaan does
+    (:func:`difference_method`; e.g. ML with test="satorra.bentler": Satorra-Bentler 2001).
 
     Parameters
     ----------
@@ -128,6 +148,8 @@ def difference_test(free, constrained, n: int, ngroups: int, estimator: str) -> 
         The number of groups.
     estimator : {"ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF"}
         The models' estimator.
+    test : str, optional
+        The models' ``test`` (unset: the Results' own, else the estimator's default).
 
     Returns
     -------
@@ -148,18 +170,20 @@ def difference_test(free, constrained, n: int, ngroups: int, estimator: str) -> 
     {'delta_chisq': 8.192, 'delta_df': 6.0, 'p_delta': 0.224, 'rmsea_d': 0.049}
     """
     check_estimator(estimator)
-    results = hasattr(free, "fit_measures") and hasattr(constrained, "fit_measures")
-    f0 = free.fit_measures() if results else free
-    f1 = constrained.fit_measures() if results else constrained
+    f0 = free.fit_measures() if hasattr(free, "fit_measures") else free
+    f1 = constrained.fit_measures() if hasattr(constrained, "fit_measures") else constrained
     d_chisq, d_df = f1["chisq"] - f0["chisq"], f1["df"] - f0["df"]
-    if str(estimator).upper() in SATORRA_2000:
-        if not results:
+    if test is None and hasattr(free, "call"):
+        test = free.call.get("test")
+    method = difference_method(estimator, test)
+    if method == "satorra.2000":
+        if not hasattr(free, "problem") or not hasattr(constrained, "problem"):
             raise NotImplementedError(
                 f"the difference test of estimator='{estimator}' (Satorra 2000) needs both "
                 "fitted models, not their fit measures; compare the fits with rq.compare() or "
                 "rq.invariance(), or use estimator='MLM'")
         d_chisq = satorra_2000_test(free, constrained)["delta_chisq"]
-    elif str(estimator).upper() in SCALED and d_df > 0:
+    elif method == "satorra.bentler.2001" and d_df > 0:
         c_d = (f1["df"] * f1["chisq_scaling_factor"] - f0["df"] * f0["chisq_scaling_factor"]) / d_df
         d_chisq = d_chisq / c_d if c_d > 0 else np.nan
     g = ngroups

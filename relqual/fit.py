@@ -43,7 +43,8 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         control: dict | None = None, n_jobs: int = 1, group_partial=(),
         scheme: str = "path", cov=None, cor=None, sd=None, means=None, n_obs=None,
         names=None, interaction: str | None = None, interaction_pairs: str = "all",
-        test: str | None = None, parameterization: str = "delta") -> Result:
+        test: str | None = None, parameterization: str = "delta",
+        hoc: str = "two_stage") -> Result:
     """Fit a structural equation model to data, the way lavaan's ``sem()`` does.
 
     Parameters
@@ -74,7 +75,7 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         B resamples of the rows (``seed``, ``n_jobs`` workers) for standard errors and
         percentile intervals.
     test : {"standard", "satorra.bentler", "mean.var.adjusted", "scaled.shifted", \
-"yuan.bentler.mplus"}, optional
+"yuan.bentler", "yuan.bentler.mplus"}, optional
         lavaan's ``test``; unset: the estimator's default (MLM: "satorra.bentler", MLMV:
         "scaled.shifted", MLMVS: "mean.var.adjusted", MLR: "yuan.bentler.mplus").
     bootstrap : int
@@ -91,6 +92,9 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         ``tol``, default 1e-7, on the summed absolute change of the weights).
     scheme : {"path", "factorial", "centroid"}
         PLS's inner weighting scheme.
+    hoc : {"two_stage", "repeated"}
+        How PLS builds a higher-order construct (``H =~ A + B`` over constructs): seminr's
+        two-stage approach or repeated indicators (:mod:`relqual.plshoc`).
     parameterization : {"delta", "theta"}
         For ordered items (WLSMV), lavaan's: scaling factors (delta) or residual variances
         (theta) of the latent responses as parameters.
@@ -147,7 +151,7 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         group_equal=group_equal, group_partial=group_partial, se=se, bootstrap=bootstrap,
         seed=seed, engine=engine, std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
         control=control, n_jobs=n_jobs, scheme=scheme, test=test,
-        parameterization=parameterization)
+        parameterization=parameterization, hoc=hoc)
     if summary is not None and (options.se_method, options.test_method) != ("standard",
                                                                             "standard"):
         raise SummaryDataError(f"estimator='{options.estimator}' (se='{options.se_method}', "
@@ -186,7 +190,7 @@ def _call(options: FitOptions, problem, est) -> dict:
     call = dict(options.call(), meanstructure=problem.partable.meanstructure)
     if problem.family is PLS:
         call.update(estimator="PLSc" if options.estimator == "PLSC" else "PLS",
-                    scheme=options.scheme)
+                    scheme=options.scheme, hoc=options.hoc)
     if problem.family is WLSMV:
         call.update(ordered=list(problem.ordinal["ordered"]),
                     parameterization=problem.partable.options["parameterization"],

@@ -238,7 +238,7 @@ def invariance(model, data=None, group: str | None = None, levels=None,
         test=("scaled-shifted (WLSMV): chisq, pvalue, cfi, tli and rmsea are the scaled "
               "versions; delta_chisq is lavaan's satorra.2000 scaled difference test; "
               f"identification {WU_ESTABROOK}") if ordinal else
-             difference_test_name(estimator))
+             difference_test_name(estimator, fit_options.get("test")))
     table.attrs["summary"] = _summary_text(table, latent)
     return table
 

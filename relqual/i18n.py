@@ -147,6 +147,60 @@ STRINGS: dict[str, tuple[str, str]] = {
         "AIC 与 BIC 用于比较以同一数据估计的模型。"),
     "note_fit_robust": (" Robust CFI, TLI and RMSEA (lavaan's .robust).",
                         "CFI、TLI 与 RMSEA 为稳健版本（lavaan 的 .robust）。"),
+    # fit table of a latent-interaction fit (LMS, QML): likelihood only, no chi-square
+    "title_fit_interaction": ("Model fit and the test of the interaction",
+                              "模型拟合与交互作用检验"),
+    "row_logl": ("Log-likelihood", "对数似然值"),
+    "row_npar": ("Free parameters", "自由参数个数"),
+    "row_logl_without": ("Log-likelihood without the interaction",
+                         "不含交互项的对数似然值"),
+    "row_lr_test": ("LR test of {term} on {outcome}: χ²({df})",
+                    "{term} 对 {outcome} 的似然比检验：χ²({df})"),
+    "row_r2_with": ("R² of {outcome} with / without {term}", "{outcome} 的 R²（含 / 不含 {term}）"),
+    "interaction_needed": ("Interaction needed (p < {alpha})", "交互作用显著（p < {alpha}）"),
+    "interaction_not_needed": ("Not needed (p ≥ {alpha})", "交互作用不显著（p ≥ {alpha}）"),
+    "note_fit_interaction": (
+        "N = {n}. {method} ({source}), {nodes}: the model with a latent product is not a "
+        "covariance structure, so it has no χ² test of fit and no CFI, TLI, RMSEA or SRMR. The "
+        "interaction is tested by the likelihood ratio against the same model without it, fitted "
+        "by ML to the same rows (Klein & Moosbrugger, 2000); R² without it is that model's. "
+        "AIC and BIC compare models fitted to the same data.",
+        "N = {n}。{method}（{source}），{nodes}：含潜变量乘积项的模型不是协方差结构模型，"
+        "因此没有 χ² 拟合检验，也没有 CFI、TLI、RMSEA 与 SRMR。交互作用以似然比检验判断："
+        "与同一数据上以 ML 估计的不含交互项的同一模型比较（Klein & Moosbrugger, 2000）；"
+        "不含交互项的 R² 即该模型的 R²。AIC 与 BIC 用于比较以同一数据估计的模型。"),
+    "title_slopes": ("Simple slopes of the interaction and the Johnson–Neyman region",
+                     "交互作用的简单斜率与 Johnson–Neyman 区间"),
+    "col_ci95": ("95% CI", "95% 置信区间"),
+    "col_moderator_at": ("Moderator value", "调节变量取值"),
+    "at_minus_sd": ("mean − 1 SD", "均值 − 1 个标准差"),
+    "at_mean": ("mean", "均值"),
+    "at_plus_sd": ("mean + 1 SD", "均值 + 1 个标准差"),
+    "jn_inside": ("between {lower} and {upper}", "介于 {lower} 与 {upper} 之间时"),
+    "jn_outside": ("below {lower} or above {upper}", "低于 {lower} 或高于 {upper} 时"),
+    "jn_everywhere": ("at every value", "取任何值时"),
+    "jn_nowhere": ("at no value", "取任何值时都不"),
+    "jn_sentence": ("{focal} → {outcome}: significant (p < {alpha}) when {moderator} is {region}.",
+                    "{focal} → {outcome}：当 {moderator} {region}显著（p < {alpha}）。"),
+    "note_slopes": (
+        "B = simple slope (unstandardized) of the focal predictor at the moderator's mean and "
+        "± 1 SD (latent moderators: model-implied mean and SD), with its delta-method SE and 95% "
+        "CI (Aiken & West, 1991). Johnson–Neyman regions (Johnson & Neyman, 1936; Bauer & "
+        "Curran, 2005): {regions}",
+        "B = 焦点预测变量在调节变量均值及 ± 1 个标准差处的简单斜率（非标准化；潜变量调节变量取模型"
+        "隐含的均值与标准差），SE 与 95% 置信区间由 delta 法求得（Aiken & West, 1991）。"
+        "Johnson–Neyman 区间（Johnson & Neyman, 1936；Bauer & Curran, 2005）：{regions}"),
+    "figure_slopes": ("Simple slopes: {outcome} predicted by {focal} at {moderator} = mean − 1 SD, "
+                      "mean and mean + 1 SD.",
+                      "简单斜率：{moderator} 取均值 − 1 个标准差、均值与均值 + 1 个标准差时，"
+                      "{focal} 对 {outcome} 的预测。"),
+    "gh_nodes": ("integrated over {nodes} Gauss-Hermite nodes",
+                 "以 {nodes} 个 Gauss-Hermite 积分点数值积分"),
+    "qml_no_nodes": ("no numerical integration", "无需数值积分"),
+    "report_stats_interaction": (
+        "logL = {logl}, AIC = {aic}, BIC = {bic}; likelihood-ratio test of the interaction "
+        "χ²({df}) = {chisq}, {p}",
+        "logL = {logl}，AIC = {aic}，BIC = {bic}；交互作用的似然比检验 χ²({df}) = {chisq}，{p}"),
     # PLS tables
     "title_pls_measurement": ("Measurement model (PLS-SEM)", "测量模型（PLS-SEM）"),
     "title_pls_htmt": ("Discriminant validity (HTMT)", "区分效度（HTMT）"),
@@ -427,6 +481,105 @@ MESSAGES: list[tuple[str, str]] = [
     (r"(?P<factor>\S+) has an improper solution \(see notes\): its reliability and validity are "
      r"not judged\.",
      "{factor} 出现不当解（见说明）：不评价其信度与效度。"),
+    # model syntax (relqual.syntax), each with the line it quotes
+    (r"empty term around '(?P<joiner>[^']+)'(?P<quote>\n  .*)?", "“{joiner}”两侧缺少项{quote}"),
+    (r"nothing on the (?P<side>left|right) of '(?P<op>[^']+)'(?P<quote>\n  .*)?",
+     "“{op}”的{side}边没有内容{quote}"),
+    (r"this line has no operator \(=~, ~, ~~, :=, \.\.\.\)(?P<quote>\n  .*)?",
+     "这一行没有运算符（=~、~、~~、:= 等）{quote}"),
+    (r"a new formula starts here, but the formula on line (?P<line>\d+) is unfinished \(it ends "
+     r"with '\+' or '\*'\)(?P<quote>\n  .*)?",
+     "这里开始了新的公式，但第 {line} 行的公式还没有写完（以“+”或“*”结尾）{quote}"),
+    (r"unbalanced '(?P<paren>[()])'(?P<quote>\n  .*)?", "括号“{paren}”不配对{quote}"),
+    (r"not a valid variable name(?P<quote>\n  .*)?", "不是有效的变量名{quote}"),
+    (r"not a valid interaction term \(write names joined by ':', e\.g\. sat:comp\)"
+     r"(?P<quote>\n  .*)?", "不是有效的交互项（用“:”连接变量名，如 sat:comp）{quote}"),
+    (r"the model syntax contains no formulas", "模型语法中没有任何公式"),
+    # reading a survey file (relqual.survey): notes
+    (r"likert=\((?P<lo>[^,]+), (?P<hi>[^)]+)\) without items=: the range was applied to the "
+     r"(?P<n>\d+) column\(s\) whose values are mostly whole numbers from (?P=lo) to (?P=hi) "
+     r"\((?P<names>[^)]*)\)(?P<skipped>, not to .+?)?(?P<recoded>; \d+ answer\(s\) outside .+?)?"
+     r"\. Pass items= to choose the columns yourself\.",
+     "likert=({lo}, {hi}) 未指定 items=：量表范围用于取值大多为 {lo} 到 {hi} 之间整数的 {n} 列"
+     "（{names}）{skipped}{recoded}。如需自行选择列，请传入 items=。"),
+    (r"'(?P<file>[^']+)' is read with the (?P<sep>comma|semicolon|tab|vertical bar) as the "
+     r"delimiter, which its lines use \(not the (?P<default>.+) its extension implies\)",
+     "“{file}”按各行实际使用的{sep}作为分隔符读取（而不是其扩展名所意味的{default}）"),
+    (r"'(?P<file>[^']+)': the header row is line (?P<line>\d+); the (?P<k>\d+) line\(s\) above "
+     r"it \((?P<shown>.*)\) are not data and were skipped",
+     "“{file}”：表头在第 {line} 行；其上方的 {k} 行（{shown}）不是数据，已跳过"),
+    (r"'(?P<file>[^']+)' uses the decimal comma \(3,5 = 3\.5\), as European Excel writes it; "
+     r"numbers were read that way",
+     "“{file}”使用小数逗号（3,5 = 3.5，欧洲版 Excel 的写法）；数值已按此读取"),
+    (r"'(?P<file>[^']+)' has (?P<n>\d+) sheets \((?P<names>.*)\); the first, '(?P<first>[^']*)', "
+     r"was read \(pass sheet= for another\)",
+     "“{file}”有 {n} 个工作表（{names}）；已读取第一个工作表“{first}”（读取其他工作表请传入 "
+     "sheet=）"),
+    (r"'(?P<file>[^']+)': the header is on row (?P<row>\d+) of sheet '(?P<sheet>[^']*)'; the "
+     r"row\(s\) above it \((?P<above>.*)\) are not data and were skipped",
+     "“{file}”：表头在工作表“{sheet}”的第 {row} 行；其上方的行（{above}）不是数据，已跳过"),
+    (r"'(?P<file>[^']+)': column names repeat in the header: (?P<shown>.+); rename them so each "
+     r"column has its own name",
+     "“{file}”：表头中有重复的列名：{shown}；请改名，使每列都有自己的名称"),
+    (r"'(?P<file>[^']+)': the first (?P<k>\d+) row\(s\) under the header are not answers but "
+     r"question texts \(e\.g\. (?P<example>.+) in column '(?P<column>[^']+)'\), as Qualtrics "
+     r"exports write them; they were dropped and the texts kept as variable_labels",
+     "“{file}”：表头下的前 {k} 行不是答案而是题目文字（如列“{column}”中的 {example}），"
+     "Qualtrics 导出的文件即如此；这些行已删除，题目文字保存在 variable_labels 中"),
+    (r"missing_codes=(?P<codes>.+?) were not applied to identifier-like column\(s\) "
+     r"(?P<parts>.+): an identifier is a respondent's number, not an answer\. To recode one "
+     r"anyway, give the codes per column, e\.g\. missing_codes=(?P<example>.+)",
+     "missing_codes={codes} 未用于类似标识的列 {parts}：标识是受访者的编号，不是答案。"
+     "如仍要重新编码，请按列给出缺失值代码，例如 missing_codes={example}"),
+    (r"'(?P<file>[^']+)' was read as (?P<enc>\S+), as asked, but its bytes look like Chinese "
+     r"text in GB18030/GBK: with encoding='gb18030' the Chinese column names and answers read "
+     r"right instead of as symbols",
+     "“{file}”已按要求以 {enc} 读取，但其字节看起来是 GB18030/GBK 编码的中文：使用 "
+     "encoding='gb18030' 时中文列名和答案才能正确显示，而不是乱码"),
+    # reading a survey file (relqual.survey): errors
+    (r"cannot read '(?P<file>[^']+)': unsupported data format '(?P<suffix>[^']*)'; supported "
+     r"formats: (?P<formats>.+)",
+     "无法读取“{file}”：不支持的数据格式“{suffix}”；支持的格式：{formats}"),
+    (r"cannot read '(?P<file>[^']+)' as (?P<fmt>\S+) \((?P<error>.+)\); supported formats: "
+     r"(?P<formats>.+)",
+     "无法按 {fmt} 格式读取“{file}”（{error}）；支持的格式：{formats}"),
+    (r"cannot read '(?P<file>[^']+)': its first row holds numbers \((?P<shown>.*)\), not column "
+     r"names: the file seems to have no header row\. Add a row of names, or pass header=None to "
+     r"number the columns 0, 1, 2, \.\.\.",
+     "无法读取“{file}”：第一行是数字（{shown}）而不是列名，文件似乎没有表头行。请添加一行列名，"
+     "或传入 header=None 将各列编号为 0, 1, 2, ..."),
+    (r"cannot read '(?P<file>[^']+)': its data lines have (?P<k>\d+) field\(s\) more than its "
+     r"header row has names \((?P<n>\d+)\), so the columns would be shifted; add the missing "
+     r"names to the header row",
+     "无法读取“{file}”：数据行比表头行的 {n} 个列名多 {k} 个字段，各列会错位；"
+     "请在表头行补上缺少的列名"),
+    (r"'(?P<file>[^']+)': (?P<n>\d+) answer\(s\) outside the Likert range in (?P<k>\d+) "
+     r"column\(s\) \(rows are index labels, 0 = first data row\):\n(?P<cells>.*?)"
+     r"(?:\n\((?P<inferred>.+)\))?\nDeclare these values with missing_codes=, pass "
+     r"on_out_of_range='missing' to recode them to NaN, or limit the check with items=\.",
+     "“{file}”：{k} 列中有 {n} 个答案超出李克特量表范围（行号为索引标签，0 = 第一行数据）：\n"
+     "{cells}{inferred}\n请用 missing_codes= 声明这些值，或传入 on_out_of_range='missing' "
+     "将其设为缺失值，或用 items= 限定检查的列。"),
+    (r"reverse: column '(?P<name>[^']+)' is not numeric; declare its text answers with "
+     r"missing_codes= or recode them first",
+     "reverse：列“{name}”不是数值；请先用 missing_codes= 声明其文字答案，或重新编码"),
+    (r"reverse: no Likert range for '(?P<name>[^']+)'; include it in likert= or items=",
+     "reverse：列“{name}”没有李克特量表范围；请把它列入 likert= 或 items="),
+    (r"(?P<arg>reverse|items|missing_codes): '(?P<name>[^']+)' is not a column of the data"
+     r"(?:; did you mean (?P<guess>.+)\?)?",
+     "{arg}：“{name}”不是数据中的列{guess}"),
+    # preparing the data for a fit (relqual.data)
+    (r"variable '(?P<name>[^']+)'(?: \(model line (?P<model_line>\d+)\))? is not a column of "
+     r"the data(?:; did you mean (?P<guess>.+)\?)? \(columns: (?P<columns>.*)\)",
+     "变量“{name}”{model_line}不是数据中的列{guess}（数据的列：{columns}）"),
+    (r"group column '(?P<name>[^']+)' is not a column of the data(?:; did you mean "
+     r"(?P<guess>.+)\?)? \(columns: (?P<columns>.*)\)",
+     "分组列“{name}”不是数据中的列{guess}（数据的列：{columns}）"),
+    (r"column '(?P<name>[^']+)' is not numeric: row (?P<row>.+?) holds (?P<example>.+) "
+     r"\((?P<n>\d+) non-numeric value\(s\)\); recode it as numbers or declare missing codes when "
+     r"reading the file",
+     "列“{name}”不是数值：第 {row} 行为 {example}（共 {n} 个非数值）；请重新编码为数值，"
+     "或在读取文件时声明缺失值代码"),
     # survey data check (relqual.datacheck)
     (r"Column '(?P<name>[^']+)' is needed(?: by the model)? but is not in the data; did you mean "
      r"(?P<close>.+)\?",
@@ -492,6 +645,11 @@ TERMS: dict[str, list[tuple[str, str]]] = {
                "above; rescale the variables), or the model is not identified",
                "可能因为观测变量的方差相差超过 1000 倍（请对变量重新标度），或模型无法识别")],
     "why": [("missing", "缺失")],
+    "side": [("left", "左"), ("right", "右")],
+    "sep": [("comma", "逗号"), ("semicolon", "分号"), ("tab", "制表符"),
+            ("vertical bar", "竖线")],
+    "default": [("comma", "逗号"), ("semicolon", "分号"), ("tab", "制表符"),
+                ("vertical bar", "竖线")],
     "check": [("Harman: principal components", "Harman 单因子检验：主成分分析"),
               ("Harman: one-factor factor analysis", "Harman 单因子检验：单因子因子分析"),
               ("One-factor CFA vs measurement model", "单因子 CFA 与测量模型比较"),
@@ -520,12 +678,28 @@ TERMS: dict[str, list[tuple[str, str]]] = {
 }
 # a group's value in a Chinese frame (an empty value stays empty)
 FRAMES = {"where": "（组 {value}）", "text": "（其余 {value} 个是文字）",
-          "involved": "。涉及的参数：{value}"}
+          "involved": "。涉及的参数：{value}", "guess": "；是否指 {value}？",
+          "model_line": "（模型第 {value} 行）", "inferred": "\n（{value}）"}
+# groups whose value is a message of its own: translated when known, else kept as it is
+NESTED = ("error", "inferred")
+# groups whose value is quoted code (a model line): kept exactly
+VERBATIM = ("quote", "paren", "joiner", "op")
 PHRASES: list[tuple[str, str]] = [
     (r"^missing \((?P<m>[\d.]+%)\) or text \((?P<t>\d+) answers\)$",
      r"缺失（\g<m>）或为文字（\g<t> 个答案）"),
     (r"^ in group (?P<g>.+)$", r"\g<g>"),
-    (r" and (?P<k>\d+) more$", r" 等（另有 \g<k> 个）"),
+    (r"(?m) and (?P<k>\d+) more$", r" 等（另有 \g<k> 个）"),
+    (r"^, not to ", "，未用于 "),
+    (r"^; (?P<n>\d+) answer\(s\) outside (?P<r>\S+) set to NaN in ",
+     r"；\g<r> 之外的 \g<n> 个答案设为缺失值："),
+    (r"\bidentifier: ", "标识列："), (r"named like an identifier", "名称像标识"),
+    (r"all (?P<n>\d+) values are different whole numbers", r"\g<n> 个值均为互不相同的整数"),
+    (r"\bnot numbers\b", "不是数值"), (r"\bno values\b", "没有取值"),
+    (r"values mostly outside (?P<r>\S+)", r"取值大多在 \g<r> 之外"),
+    (r"(?P<n>\d+) cell\(s\) hold a code", r"\g<n> 个单元格为缺失值代码"),
+    (r"copies read as ", "副本读作 "),
+    (r"(?m)^  column '(?P<c>[^']+)' \(scale (?P<s>[^)]+)\): ", r"  列“\g<c>”（量表 \g<s>）："),
+    (r"\brow (?P<r>\d+): ", r"第 \g<r> 行："),
     (r"(?P<a>\S+) on (?P<b>\S+) \(", r"\g<a>（\g<b>）("),
     (r" or ", " 或 "),
     (r" \(group\)", "（组别）"),
@@ -565,10 +739,12 @@ def _value_zh(name: str, value: str | None) -> str:
     """One value of a message in Chinese: its term, or its phrases replaced, in its frame (an
     ``error`` is a message of its own: translated when known, else kept as it is)."""
     import re
-    if not value:
-        return ""
-    if name == "error":
-        return _known(value) or value
+    if not value or name in VERBATIM:
+        return value or ""
+    if name in NESTED:
+        value = _known(value) or value
+        frame = FRAMES.get(name)
+        return frame.format(value=value) if frame else value
     value = dict(TERMS.get(name, ())).get(value, value)
     for pattern, zh in PHRASES:
         value = re.sub(pattern, zh, value)

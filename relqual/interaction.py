@@ -182,7 +182,7 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
         raise TypeError(f"interaction must be a string such as 'dblcent' (got {method!r})")
     if not isinstance(pairs, str) or pairs not in PAIRS:
         raise ValueError(f"interaction_pairs must be 'all' or 'matched' (got {pairs!r})")
-    statements = parse(spec.syntax)
+    statements = parse(spec.syntax) if ":" in spec.syntax else []    # no ':', no product term
     terms = list(dict.fromkeys(s.rhs for s in statements if s.op == "~" and ":" in s.rhs))
     if not terms:
         if method is not None:
@@ -192,9 +192,13 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
     method = None if method is None else method.lower()
     first = terms[0]
     if method in PLANNED:
-        raise NotImplementedError(f"interaction='{method}' ({PLANNED[method]}) is not available "
-                                  f"yet for '{first}'; use interaction='lms', 'qml' or product "
-                                  "indicators: 'dblcent', 'rca' or 'uca'")
+        raise NotImplementedError(
+            f"interaction='{method}' ({PLANNED[method]}) is not available yet for '{first}': it "
+            "fixes the product indicators' loadings, residual variances and the product "
+            "factor's variance to nonlinear functions of other parameters (e.g. "
+            "l_x1z1 == l_x1*l_z1, phi_xz == phi_x*phi_z + cov_xz^2), and relqual's estimator "
+            "takes only 'label == label' and 'label == number' constraints; use "
+            "interaction='lms', 'qml' or product indicators: 'dblcent', 'rca' or 'uca'")
     if method is not None and method not in METHODS:
         raise ValueError(f"unknown interaction method '{method}' for '{first}'; choose from "
                          + ", ".join(METHODS))

@@ -52,6 +52,10 @@ from .syntax import parse
 
 NODES = 96          # Gauss-Hermite nodes per integrated dimension (see the module docstring)
 MAX_DIMENSIONS = 1  # integrated factors (terms must share one factor, e.g. x:z + x:w + x:x)
+EXAMPLE = ("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
+           "x9 ~ visual + textual + visual:textual")
+"""The model of the examples: an observed outcome of the product of two factors (Holzinger &
+Swineford's data, ``rq.datasets.load("holzinger_swineford")``)."""
 COARSE = 32         # the first, coarse optimization
 GTOL = 1e-6         # convergence: the largest gradient element of the mean log-likelihood
 
@@ -267,10 +271,6 @@ class LMSFamily:
                               ("compare_paths", "compare_paths (constrained refits)"),
                               ("common_method", "common-method checks (refits)")):
             out[feature] = f"{what} {_REFIT.format(name=self.name)}"
-        out["report"] = (f"the report is not available for {self.name} fits yet (its fit "
-                         f"section reads a chi-square test, which {self.name} does not have); "
-                         "use res.summary(), res.tables(), res.interaction_test() and the "
-                         "interaction plots")
         for feature, what in (("modindices", "modification indices"),
                               ("factor_scores", "factor scores"),
                               ("measurement_report", "the measurement report")):
@@ -286,9 +286,8 @@ class LMSFamily:
         >>> import relqual as rq
         >>> from relqual.models import resolve_model
         >>> from relqual.options import FitOptions
-        >>> spec = resolve_model("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...                      "x9 ~ visual + textual + visual:textual")
-        >>> problem = LMS.problem(spec, rq.datasets.load("holzinger_swineford"), FitOptions())
+        >>> hs = rq.datasets.load("holzinger_swineford")
+        >>> problem = LMS.problem(resolve_model(EXAMPLE), hs, FitOptions())
         >>> problem.partable.npar, problem.n_obs, type(problem.loss).__name__
         (24, 301, 'LMSLoss')
         """
@@ -312,9 +311,8 @@ class LMSFamily:
         Examples
         --------
         >>> import relqual as rq
-        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...              "x9 ~ visual + textual + visual:textual",
-        ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
         >>> LMS.linear_problem(res.problem).partable.npar
         23
         """
@@ -334,9 +332,8 @@ class LMSFamily:
         Examples
         --------
         >>> import relqual as rq
-        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...              "x9 ~ visual + textual + visual:textual",
-        ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
         >>> LMS.with_data(res.problem.detached(), [res.problem.data.arrays[0][:150]]).n_obs
         150
         """
@@ -354,19 +351,16 @@ class LMSFamily:
         Examples
         --------
         >>> import relqual as rq
-        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...              "x9 ~ visual + textual + visual:textual",
-        ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
         >>> res.estimate.opt.converged
         True
         """
-        from .estimation import estimate
         loss, settings = problem.loss, dict(options.control)
         gtol = settings.get("gtol", GTOL)
         max_iter = settings.get("max_iter", 500)
         if start is None:
-            linear = estimate(self.linear_problem(problem), options, inference=False)
-            start = np.r_[linear.x, np.zeros(len(problem.models[0].terms))]
+            start = self.start(problem, options)
         coarse = LMSLoss(problem.models[0], problem.data.arrays[0], COARSE)
         first = scipy_minimize(coarse.value_and_gradient, start, jac=True, method="BFGS",
                                options=dict(gtol=100 * gtol, maxiter=max_iter))
@@ -377,12 +371,25 @@ class LMSFamily:
             settings["hess_inv0"] = curvature          # keep the coarse run's curvature
         run = scipy_minimize(loss.value_and_gradient, x, jac=True, method="BFGS",
                              options=settings)
-        value, gradient = loss.value_and_gradient(run.x)
-        converged = bool(np.all(np.isfinite(gradient)) and np.max(np.abs(gradient)) < 10 * gtol)
-        return OptimResult(x=run.x, fmin=value, gradient=gradient, information=None,
-                           iterations=int(first.nit + run.nit), converged=converged,
-                           message=f"BFGS ({COARSE} then {loss.nodes} Gauss-Hermite nodes): "
-                                   + str(run.message))
+        return finished(loss, run, int(first.nit + run.nit), gtol,
+                        f"BFGS ({COARSE} then {loss.nodes} Gauss-Hermite nodes)")
+
+    def start(self, problem: Problem, options) -> np.ndarray:
+        """The starting values: the linear model's ML estimates, the interaction terms at 0.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
+        >>> from relqual.options import FitOptions
+        >>> start = LMS.start(res.problem, FitOptions())
+        >>> len(start) == res.problem.partable.npar, float(start[-1])
+        (True, 0.0)
+        """
+        from .estimation import estimate
+        linear = estimate(self.linear_problem(problem), options, inference=False)
+        return np.r_[linear.x, np.zeros(len(problem.models[0].terms))]
 
     def inference(self, problem: Problem, opt, options) -> Inference:
         """Step 5: the inverse observed information (Hessian of minus the log-likelihood).
@@ -390,9 +397,8 @@ class LMSFamily:
         Examples
         --------
         >>> import relqual as rq
-        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...              "x9 ~ visual + textual + visual:textual",
-        ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
         >>> res.estimate.inference.kind
         'observed'
         """
@@ -415,9 +421,8 @@ class LMSFamily:
         Examples
         --------
         >>> import relqual as rq
-        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...              "x9 ~ visual + textual + visual:textual",
-        ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
         >>> res.fit_measures()[["npar", "logl"]].round(3).tolist()
         [24.0, -2916.93]
         """
@@ -446,9 +451,8 @@ class LMSFamily:
         Examples
         --------
         >>> import relqual as rq
-        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...              "x9 ~ visual + textual + visual:textual",
-        ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
         >>> est = res.estimates()
         >>> round(float(est.loc[est.rhs == "visual:textual", "std_all"].iloc[0]), 3)
         0.047
@@ -501,6 +505,26 @@ def model_test_lines(measures) -> list[str]:
             f"  interaction terms: LR chi-square = {measures['interaction_chisq']:.3f}, "
             f"df = {int(measures['interaction_df'])}, p = {measures['interaction_pvalue']:.4f} "
             f"(logL without them {measures['baseline_logl']:.3f})"]
+
+
+def finished(loss, run, iterations: int, gtol: float, method: str) -> OptimResult:
+    """The optimization's result: value and gradient at scipy's optimum ``run``, converged when
+    the largest gradient element is below ``10 gtol``.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> loss = SimpleNamespace(value_and_gradient=lambda x: (float(x @ x), 2 * x))
+    >>> run = SimpleNamespace(x=np.zeros(2), message="done")
+    >>> out = finished(loss, run, 3, 1e-6, "BFGS")
+    >>> out.converged, out.message
+    (True, 'BFGS: done')
+    """
+    value, gradient = loss.value_and_gradient(run.x)
+    converged = bool(np.all(np.isfinite(gradient)) and np.max(np.abs(gradient)) < 10 * gtol)
+    return OptimResult(x=run.x, fmin=value, gradient=gradient, information=None,
+                       iterations=iterations, converged=converged,
+                       message=f"{method}: {run.message}")
 
 
 def _plain_options():

@@ -71,6 +71,10 @@ class LeastSquaresFamily:
         out = {feature: f"{what} is available for the maximum-likelihood estimators only; this "
                         "fit used a least-squares estimator"
                for feature, what in whats.items()}
+        out["bollen_stine"] += (" (lavaan offers it for ULS and DWLS too, bootstrapping their "
+                                "own statistic; relqual does not yet): refit by estimator='ML' "
+                                "and run res.bollen_stine(), or use se='robust.sem' with "
+                                "test='satorra.bentler' for a test robust to non-normality")
         return dict(out, pls=PLS_ONLY)
 
     def problem(self, spec, data: pd.DataFrame, options) -> Problem:

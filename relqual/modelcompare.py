@@ -12,8 +12,9 @@ indices for MLR) and, in ``details["pairs"]``, one row per pair of models:
   Uchino & Fabrigar 1993: the data cannot prefer one). When that fit does not converge the
   relation is "undeterminable".
 * **Nested pairs** get the estimator's chi-square difference test, as lavaan's ``lavTestLRT``:
-  the plain difference for ML, the scaled difference of Satorra & Bentler (2001) for MLR
-  (:func:`relqual.difftest.difference_test`).
+  the plain difference for ML and MLF, the scaled difference of Satorra & Bentler (2001) for
+  MLR and MLM (and a Satorra-Bentler or Yuan-Bentler ``test=``), Satorra's (2000)
+  scaled-shifted difference for MLMV and MLMVS (:func:`relqual.difftest.difference_test`).
 * **Non-nested pairs** (and undeterminable ones) get Vuong's (1989) tests as Merkle, You &
   Preacher (2016) apply them to SEMs (R's ``nonnest2::vuongtest``): from the casewise
   log-likelihoods l_1i, l_2i (:func:`casewise_loglik`, lavaan's
@@ -25,7 +26,8 @@ indices for MLR) and, in ``details["pairs"]``, one row per pair of models:
   Imhof's (1961) method; the **likelihood-ratio test**: z = sum d_i / sqrt(n omega²), one-sided
   normal p-values for "model 1 fits better" and "model 2 fits better". A^-1 is n times the
   covariance of the estimates of an ML fit (as nonnest2; for MLR the inverse observed
-  information, not the sandwich).
+  information, not the sandwich; for MLM, MLMV, MLMVS and MLF, whose estimates are ML's, the
+  inverse expected information, so their Vuong tests are ML's).
 
 Two models with equal chi-square and df get a warning: they are probably equivalent.
 """
@@ -36,6 +38,7 @@ import pandas as pd
 from scipy import integrate, stats
 
 from .conventions import ALPHA, SOURCES, p_text
+from .difftest import SUPPORTED, difference_method
 from .engine.samplestats import SampleStats
 from .estimation import estimate
 from .ml import problem_from_samples
@@ -55,7 +58,8 @@ def compare_results(results, names=None, crit: float = NET_CRIT) -> CheckTable:
     ----------
     results : sequence of Result
         At least two fits of the same rows and observed variables, with the same estimator
-        (ML or MLR; WLSMV fits get the table and the nesting check's refusal).
+        (ML, MLR, MLM, MLMV, MLMVS or MLF; WLSMV and least-squares fits get the table and
+        the nesting check's refusal).
     names : sequence of str, optional
         The models' names in the table (default: their model names, or "Model k").
     crit : float
@@ -291,7 +295,7 @@ def _pairs(results, names, estimator, crit, notes):
             a, b = results[i], results[j]
             row = dict.fromkeys(PAIR_COLUMNS, np.nan)
             row.update(model_1=names[i], model_2=names[j])
-            if estimator not in ("ML", "MLR"):
+            if estimator not in SUPPORTED:
                 row.update(relation="undeterminable", test="",
                            verdict=f"not tested: for estimator='{estimator}' the nesting check, "
                                    "the difference test (lavaan's satorra.2000) and Vuong's "
@@ -320,8 +324,7 @@ def _pairs(results, names, estimator, crit, notes):
                 test = difference(results[general], results[restricted], results[0].n_obs,
                                   results[0].partable.ngroups, estimator)
                 row.update(relation=f"{names[restricted]} within {names[general]}",
-                           test=("scaled chi-square difference (Satorra-Bentler 2001)"
-                                 if estimator == "MLR" else "chi-square difference"),
+                           test=_test_name(estimator, results[general].call.get("test")),
                            statistic=test["delta_chisq"], df=test["delta_df"],
                            pvalue=test["p_delta"])
                 worse = test["p_delta"] < ALPHA
@@ -359,6 +362,13 @@ def _pairs(results, names, estimator, crit, notes):
                                    "which the data cannot tell apart")
             rows.append(row)
     return pd.DataFrame(rows, columns=PAIR_COLUMNS), nesting
+
+
+def _test_name(estimator: str, test) -> str:
+    """The pair's difference test as the table names it (lavaan's ``lavTestLRT`` method)."""
+    return {"satorra.bentler.2001": "scaled chi-square difference (Satorra-Bentler 2001)",
+            "satorra.2000": "scaled-shifted chi-square difference (Satorra 2000)"}.get(
+        difference_method(estimator, test), "chi-square difference")
 
 
 def _vuong_verdict(v, name1, name2, relation) -> str:

@@ -385,7 +385,13 @@ def load(name: str) -> ModelSpec:
         return ModelSpec.from_toml(files[base]).alternative(alternative)
     if name not in files:
         raise KeyError(f"no library model named '{name}'; available: {', '.join(sorted(files))}")
-    return ModelSpec.from_toml(files[name])
+    return copy.deepcopy(_library_spec(files[name]))   # a copy: the caller may change it
+
+
+@lru_cache(maxsize=64)
+def _library_spec(path: Path) -> ModelSpec:
+    """A shipped model file, read once (the package's files do not change while it runs)."""
+    return ModelSpec.from_toml(path)
 
 
 # The encodings a model file may be in, as tried (byte-order marks are read first).

@@ -251,31 +251,17 @@ def modification_indices(res, *, sort: bool = True, minimum_value: float = 0.0,
         H = _expected_hessian(models, res.samples, loss.weights, x_ext,
                               list(partable.roles.ov_x),
                               bool(partable.options.get("fixed_x", True)))
-    m, e = np.arange(npar), np.arange(npar, len(x_ext))
-    try:
-        solved = np.linalg.solve(H[np.ix_(m, m)], H[np.ix_(m, e)])
-    except np.linalg.LinAlgError:
-        raise ValueError("modification indices cannot be computed: the information matrix of "
-                         "the model is singular (is the model identified?)") from None
-    V = np.diag(H)[e] - np.einsum("ij,ij->j", H[np.ix_(m, e)], solved)
+    V = _score_variance(H, npar)
     V = np.where(0.5 * V < _V_TOLERANCE, np.nan, V)
-    g = grad[e]
+    g = grad[npar:]
     N = loss.n_total
     mi = N * g ** 2 / (2.0 * V)
     d = -0.5 * N * g
     d = np.where(np.abs(d) < 1e-15, 1.0, d)
     epc = mi / d
     sepc = _standardized_epc(res, extended, models, x_ext, values, extra, epc)
-    col = extended.col
-    out = pd.DataFrame({"lhs": col["lhs"][extra], "op": col["op"][extra],
-                        "rhs": col["rhs"][extra], "group": col["group"][extra],
-                        "mi": mi, "epc": epc, **sepc})[columns]
-    out = out[np.isfinite(out["mi"])]
-    if minimum_value > 0:
-        out = out[out["mi"] > minimum_value]
-    if sort:
-        out = out.sort_values("mi", ascending=False, kind="stable")
-    return out.reset_index(drop=True)
+    return _mi_table(extended, extra, columns, mi, epc, sepc, np.ones(len(extra), bool),
+                     sort, minimum_value)
 
 
 def _wlsmv_modindices(res, sort: bool, minimum_value: float, x) -> pd.DataFrame:
@@ -299,18 +285,33 @@ def _wlsmv_modindices(res, sort: bool, minimum_value: float, x) -> pd.DataFrame:
     fg = [st.n / N for st in loss.stats]
     info = sum(f_ * D.T @ (w[:, None] * D) for f_, D, w in
                zip(fg, (loss.delta(x_ext, g) for g in range(len(models))), loss.w))
-    m, e = np.arange(npar), np.arange(npar, len(x_ext))
+    V = _score_variance(info, npar)
+    V = np.where(V < _V_TOLERANCE, np.nan, V)
+    g = grad[npar:]
+    mi = N * g ** 2 / V
+    epc = -g / V
+    sepc = _standardized_epc(res, extended, models, x_ext, values, extra, epc)
+    return _mi_table(extended, extra, columns, mi, epc, sepc, keep, sort, minimum_value)
+
+
+def _score_variance(info: np.ndarray, npar: int) -> np.ndarray:
+    """Per added parameter e, the variance of its score: I_ee - I_em I_mm^-1 I_me.
+
+    ``info`` is the information matrix of the model's ``npar`` free parameters followed by the
+    added ones (Sorbom 1989; lavaan's ``modindices``).
+    """
+    m, e = np.arange(npar), np.arange(npar, len(info))
     try:
         solved = np.linalg.solve(info[np.ix_(m, m)], info[np.ix_(m, e)])
     except np.linalg.LinAlgError:
         raise ValueError("modification indices cannot be computed: the information matrix of "
                          "the model is singular (is the model identified?)") from None
-    V = np.diag(info)[e] - np.einsum("ij,ij->j", info[np.ix_(m, e)], solved)
-    V = np.where(V < _V_TOLERANCE, np.nan, V)
-    g = grad[e]
-    mi = N * g ** 2 / V
-    epc = -g / V
-    sepc = _standardized_epc(res, extended, models, x_ext, values, extra, epc)
+    return np.diag(info)[e] - np.einsum("ij,ij->j", info[np.ix_(m, e)], solved)
+
+
+def _mi_table(extended: ParTable, extra: np.ndarray, columns: list[str], mi, epc, sepc: dict,
+              keep: np.ndarray, sort: bool, minimum_value: float) -> pd.DataFrame:
+    """lavaan's modindices table: the added rows kept, finite MI above ``minimum_value``."""
     col = extended.col
     out = pd.DataFrame({"lhs": col["lhs"][extra], "op": col["op"][extra],
                         "rhs": col["rhs"][extra], "group": col["group"][extra],

@@ -20,7 +20,7 @@ SCHEMES = ("path", "factorial", "centroid")
 CONTINUOUS_SE = ("standard", "robust.sem", "robust.huber.white", "first.order")
 TESTS = ("standard", "satorra.bentler", "yuan.bentler", "yuan.bentler.mplus",
          "mean.var.adjusted", "scaled.shifted", "bollen.stine")
-SATORRA_TESTS = ("satorra.bentler", "mean.var.adjusted", "scaled.shifted")
+SATORRA_TESTS = ("satorra.bentler", "yuan.bentler", "mean.var.adjusted", "scaled.shifted")
 DEFAULTS = {                      # estimator -> (se, test), as lavaan 0.6-14's lavOptions
     "ML": ("standard", "standard"), "MLR": ("robust.huber.white", "yuan.bentler.mplus"),
     "MLM": ("robust.sem", "satorra.bentler"), "MLMV": ("robust.sem", "scaled.shifted"),
@@ -194,6 +194,7 @@ class FitOptions:
     control: dict = field(default_factory=dict)
     n_jobs: int = 1
     scheme: str = "path"            # PLS inner weighting scheme
+    hoc: str = "two_stage"          # PLS higher-order constructs (relqual.plshoc)
     parameterization: str = "delta"  # ordered items (WLSMV): lavaan's delta or theta
     test: str | None = None         # None: the estimator's default; "none": no scaled test
 
@@ -235,7 +236,7 @@ class FitOptions:
                        group_equal=(), group_partial=(), se=None, bootstrap=0, seed=None,
                        engine="native", std_lv=False, meanstructure=None, fixed_x=None,
                        control=None, n_jobs=1, scheme="path", test=None,
-                       parameterization="delta") -> FitOptions:
+                       parameterization="delta", hoc="two_stage") -> FitOptions:
         """Check every argument of :func:`relqual.fit` and return the options.
 
         ``estimator=None`` (the default) means ML, or WLSMV when ``ordered`` names items
@@ -286,7 +287,7 @@ class FitOptions:
                       test=test.lower() if test is not None else None,
                       bootstrap=int(bootstrap), seed=seed, engine=engine,
                       std_lv=std_lv, meanstructure=meanstructure, fixed_x=fixed_x,
-                      control=dict(control or {}), n_jobs=int(n_jobs), scheme=scheme,
+                      control=dict(control or {}), n_jobs=int(n_jobs), scheme=scheme, hoc=hoc,
                       parameterization=str(parameterization).lower())
         options.validate()
         return options
@@ -325,6 +326,11 @@ class FitOptions:
         if self.scheme not in SCHEMES:
             raise ValueError(f"unknown PLS weighting scheme '{self.scheme}'; choose from "
                              + ", ".join(SCHEMES))
+        if self.hoc not in ("two_stage", "repeated"):
+            raise ValueError(f"unknown hoc='{self.hoc}'; use 'two_stage' or 'repeated'")
+        if self.hoc != "two_stage" and estimator not in PLS_ESTIMATORS:
+            raise ValueError(f"hoc='{self.hoc}' is an option of estimator='PLS' or 'PLSc' "
+                             f"(this fit uses '{estimator}')")
         if self.scheme != "path" and estimator not in PLS_ESTIMATORS:
             raise ValueError(f"scheme='{self.scheme}' is an option of estimator='PLS' or 'PLSc' "
                              f"(this fit uses '{estimator}')")
@@ -428,17 +434,21 @@ class FitOptions:
                 "test='yuan.bentler.mplus' is available with estimator='MLR' (observed "
                 f"information) only, not with estimator='{estimator}'; use "
                 "test='satorra.bentler' for a mean-scaled test with expected information")
-        if test == "yuan.bentler":
+        if test == "yuan.bentler" and (ls or estimator in ("MLMV", "MLMVS")
+                                       or se == "first.order"):
             raise NotImplementedError(
-                "test='yuan.bentler' (Yuan & Bentler 2000, the variant other than Mplus') is not "
-                "available yet; use test='yuan.bentler.mplus' (estimator='MLR') or "
-                "'satorra.bentler'")
+                f"test='yuan.bentler' is not available with estimator='{estimator}', se='{se}' ("
+                + ("lavaan 0.6-14 refuses it" if estimator not in ("MLMV", "MLMVS") else
+                   f"lavaan 0.6-14 keeps '{DEFAULTS[estimator][1]}' as the test its fit measures "
+                   "use and adds the Yuan-Bentler one beside it; relqual reports one test")
+                + "); use estimator='MLM' or 'ML' with test='yuan.bentler'")
         if test == "bollen.stine":
             raise NotImplementedError(
-                "test='bollen.stine' is not a fit option in relqual: fit the model, then run "
-                "res.bollen_stine(draws=1000, seed=...) for the Bollen-Stine bootstrap p-value "
-                "(ML-family fits); or use test='satorra.bentler' or 'scaled.shifted' for "
-                "non-normal data")
+                f"test='bollen.stine' is not a fit option in relqual (estimator='{estimator}'): "
+                "fit the model by estimator='ML', then run res.bollen_stine(draws=1000, "
+                "seed=...) for the Bollen-Stine bootstrap p-value (lavaan 0.6-14 refuses it "
+                "for MLM, MLMV, MLMVS, MLF and MLR: 'use ML estimator for bootstrap'); or use "
+                "test='satorra.bentler' or 'scaled.shifted' for non-normal data")
         if estimator == "MLR" and ((self.se is not None and se != "bootstrap"
                                     and se != "robust.huber.white")
                                    or test == "standard"):

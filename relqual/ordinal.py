@@ -12,6 +12,10 @@ covariances, where an ordered item's residual variance is fixed (its value is co
 the item's latent response has variance 1), then one scaling row ``item ~*~ item`` fixed at 1
 per ordered item, then the intercepts, fixed at 0 for ordered items (latent means fixed at 0).
 Free parameters are numbered in row order, as lavaan.
+
+Observed variables not named in ``ordered`` are continuous (lavaan's mixed case): they keep
+their free intercepts and residual variances, and their means, variances and Pearson or
+polyserial correlations join the sample statistics (:mod:`relqual.engine.polyserial`).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ from .data import DataError, check_groups_kept, prepare_data
 from .engine import wls
 from .engine.inference import evaluate_defined
 from .engine.polychoric import ordinal_stats
+from .engine.polyserial import mixed_stats
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .engine.threads import single_blas_thread
@@ -78,11 +83,24 @@ class WLSMVFamily:
         out = {feature: f"{what} is available for estimator='ML' (or 'MLR') fits only; this "
                         "fit used estimator='WLSMV', which is not supported yet"
                for feature, what in whats.items()}
+        continuous = [v for v in problem.partable.roles.ov
+                      if v not in problem.ordinal["ordered"]]
+        if continuous:
+            mixed = {"factor_scores": "factor scores (EBM)", "reliability": "reliability",
+                     "htmt": "HTMT"}
+            out.update({feature: f"{what} for a WLSMV fit whose observed variables are not all "
+                                 f"ordered ({', '.join(continuous)} continuous) is not "
+                                 "available yet: it is built and checked against lavaan / "
+                                 "semTools for ordered items only"
+                        for feature, what in mixed.items()})
         return dict(out, pls=PLS_ONLY)
 
     def problem(self, spec, data, options) -> Problem:
         """Listwise rows, thresholds and polychoric correlations with their asymptotic
         covariance per group, lavaan's parameter table for ordered items, the DWLS loss.
+        Observed variables not in ``ordered`` are continuous: their means, variances and
+        Pearson or polyserial correlations join the statistics
+        (:mod:`relqual.engine.polyserial`).
 
         Parameters
         ----------
@@ -101,7 +119,7 @@ class WLSMVFamily:
         Raises
         ------
         NotImplementedError
-            For covariates, or continuous and ordered variables mixed.
+            For observed covariates.
         DataError
             For non-integer codes, one category or more than ``MAX_CATEGORIES``, or a category
             nobody chose in some group.
@@ -131,8 +149,11 @@ class WLSMVFamily:
         names = _ordered_names(options.ordered, roles)
         prepared, levels = _prepare(data, roles, names, group)
         check_groups_kept(data, group, prepared)
+        terms = ["".join(t.split()) for t in other_partial]
+        free_means = [t[:-2] for t in terms if t.endswith("~1")]
         partable = ordinal_partable(base, {v: len(levels[v]) - 1 for v in names},
                                     group_equal=group_equal, threshold_partial=th_partial,
+                                    intercept_partial=free_means,
                                     identification=spec.extra.get("ordinal_identification"),
                                     parameterization=getattr(options, "parameterization",
                                                              "delta"))
@@ -140,9 +161,9 @@ class WLSMVFamily:
         ordinal = dict(levels=levels, ordered=names)
         models = [wls.OrdinalRamModel(partable, g, names) for g in range(1, ngroups + 1)]
         loss, stats = ordinal_loss(models, partable, prepared.arrays, ordinal)
-        moments = sum(st.nth + len(st.pairs[0]) for st in stats)
+        moments = sum(st.nuni + len(st.pairs[0]) for st in stats)
         check_identified(partable, moments)
-        samples = [SampleStats(tuple(ov), st.n, np.zeros(len(ov)), st.cor) for st in stats]
+        samples = [_start_moments(st) for st in stats]
         x0 = starting_values(partable, samples)
         for mp, st in zip(loss.maps, stats):
             free = mp.tau_param >= 0
@@ -239,7 +260,7 @@ class WLSMVFamily:
         ov = problem.partable.roles.ov
         for a in arrays:
             for k, v in enumerate(ov):
-                if len(np.unique(a[:, k])) < len(levels[v]):
+                if v in problem.ordinal["ordered"] and len(np.unique(a[:, k])) < len(levels[v]):
                     raise ValueError("a category is empty in this resample")
         loss, stats = ordinal_loss(problem.models, problem.partable, arrays, problem.ordinal)
         data = replace(problem.data, arrays=list(arrays), n_used=sum(len(a) for a in arrays))
@@ -326,7 +347,9 @@ class WLSMVFamily:
         -------
         dict
             ``th`` (Series), ``cor`` (DataFrame), ``gamma`` (DataFrame) and ``wls_v`` (Series),
-            labelled as lavaan labels them (``x1|t1``, ``x2~~x1``).
+            labelled as lavaan labels them (``x1|t1``, ``x2~~x1``); with continuous variables
+            also their ``mean`` and ``var`` (Series) and the covariances ``cov`` (DataFrame),
+            and Gamma's rows ``x7~1`` (minus the mean, lavaan's order) and ``x7~~x7``.
 
         Examples
         --------
@@ -345,12 +368,21 @@ class WLSMVFamily:
         st = problem.ordinal["stats"][group - 1]
         names = list(st.names)
         th_names = st.threshold_names()
+        is_th = np.array(["|" in t for t in th_names], dtype=bool)
         I, J = st.pairs
-        stat_names = th_names + [f"{names[i]}~~{names[j]}" for i, j in zip(I, J)]
-        return dict(th=pd.Series(st.th, index=th_names, name="th"),
-                    cor=pd.DataFrame(st.cor, index=names, columns=names),
-                    gamma=pd.DataFrame(st.gamma, index=stat_names, columns=stat_names),
-                    wls_v=pd.Series(st.wls_vd, index=stat_names, name="wls_v"))
+        stat_names = ([t if "|" in t else f"{t}~1" for t in th_names]
+                      + [f"{v}~~{v}" for v in st.continuous]
+                      + [f"{names[i]}~~{names[j]}" for i, j in zip(I, J)])
+        out = dict(th=pd.Series(st.th[is_th], index=np.array(th_names)[is_th], name="th"),
+                   cor=pd.DataFrame(st.cor, index=names, columns=names),
+                   gamma=pd.DataFrame(st.gamma, index=stat_names, columns=stat_names),
+                   wls_v=pd.Series(st.wls_vd, index=stat_names, name="wls_v"))
+        if st.continuous:
+            cont = list(st.continuous)
+            out.update(mean=pd.Series(st.th[~is_th], index=cont, name="mean"),
+                       var=pd.Series(st.var[~st.ordered], index=cont, name="var"),
+                       cov=pd.DataFrame(st.cov, index=names, columns=names))
+        return out
 
 
 WLSMV = WLSMVFamily()
@@ -368,13 +400,15 @@ def ordinal_loss(models, partable: ParTable, arrays: list[np.ndarray], ordinal: 
     arrays : list of ndarray
         Per group the rows (category values as in the data).
     ordinal : dict
-        ``levels``: per item its sorted category values (coded 0..K-1 here).
+        ``levels``: per item its sorted category values (coded 0..K-1 here); ``ordered``: the
+        ordered items (the others are continuous).
 
     Returns
     -------
     loss : DWLSLoss
-    stats : list of OrdinalStats
-        Per group thresholds, polychoric correlations and Gamma.
+    stats : list of OrdinalStats or MixedStats
+        Per group thresholds, polychoric correlations and Gamma (MixedStats when some
+        variables are continuous).
 
     Examples
     --------
@@ -385,15 +419,28 @@ def ordinal_loss(models, partable: ParTable, arrays: list[np.ndarray], ordinal: 
     >>> type(loss).__name__, stats[0].nth, stats[0].cor.shape
     ('DWLSLoss', 12, (4, 4))
     """
-    levels = ordinal["levels"]
+    levels, ordered = ordinal["levels"], ordinal["ordered"]
     ov = list(partable.roles.ov)
-    nlevels = [len(levels[v]) for v in ov]
+    is_ord = [v in ordered for v in ov]
     stats = []
     for values in arrays:
-        codes = np.column_stack([np.searchsorted(levels[v], values[:, k])
-                                 for k, v in enumerate(ov)])
-        stats.append(ordinal_stats(codes, nlevels, ov))
+        codes = np.column_stack([np.searchsorted(levels[v], values[:, k]) if o else values[:, k]
+                                 for k, (v, o) in enumerate(zip(ov, is_ord))])
+        if all(is_ord):
+            stats.append(ordinal_stats(codes, [len(levels[v]) for v in ov], ov))
+        else:
+            stats.append(mixed_stats(codes, is_ord, ov))
     return wls.DWLSLoss(models, stats, partable), stats
+
+
+def _start_moments(st) -> SampleStats:
+    """The moments starting values are taken from: correlations, and the continuous
+    variables' means and covariances."""
+    if not st.continuous:
+        return SampleStats(tuple(st.names), st.n, np.zeros(len(st.names)), st.cor)
+    mean = np.zeros(len(st.names))
+    mean[~st.ordered] = st.th[~st.ordered[st.th_item]]
+    return SampleStats(tuple(st.names), st.n, mean, st.cov)
 
 
 def _single_ordinal_indicators(partable: ParTable, names: list[str]) -> list[str]:
@@ -434,12 +481,6 @@ def _ordered_names(ordered, roles) -> list[str]:
             f"observed covariates ({', '.join(roles.ov_x)}) with estimator='WLSMV' are not "
             "available yet (lavaan conditions on them: conditional.x); model them as latent "
             "variables' indicators or use estimator='ML'/'MLR'")
-    continuous = [v for v in ov if v not in names]
-    if continuous:
-        raise NotImplementedError(
-            f"the model mixes ordered and continuous variables ({', '.join(continuous)} "
-            "continuous); polyserial correlations are not available yet, so with WLSMV every "
-            "observed variable must be ordered (ordered=True)")
     return [v for v in ov if v in names]
 
 
@@ -537,7 +578,8 @@ def _check_ordinal_column(name: str, values: np.ndarray, rows, groups) -> None:
 # ------------------------------------------------------------------ parameter table
 
 def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=(),
-                     threshold_partial=(), identification: str | None = None,
+                     threshold_partial=(), intercept_partial=(),
+                     identification: str | None = None,
                      parameterization: str = "delta") -> ParTable:
     """lavaan's parameter table for ordered items (see the module docstring), from ``base``
     (built with a mean structure). ``thresholds``: number of thresholds per ordered item.
@@ -548,6 +590,10 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
     are the latent means (unless "means" is in ``group_equal`` too); equal intercepts free the
     latent means as well (in ``base``). Equality labels on rows fixed here (the ordered items'
     intercepts and residual variances) are dropped.
+
+    Continuous observed variables keep their free intercepts and residual variances; with
+    "thresholds" in ``group_equal`` (and not "intercepts") lavaan equates their intercepts
+    across groups too (a continuous variable's "threshold" is its mean).
 
     ``parameterization="theta"`` (lavaan's): the ordered items' residual variances are
     parameters, fixed at 1 unless the model says otherwise (and, with equal thresholds, free in
@@ -571,6 +617,9 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
         lavaan's ``group.equal`` choices.
     threshold_partial : sequence of str
         Thresholds left free across groups, as ``"item|tK"``.
+    intercept_partial : sequence of str
+        Continuous variables whose intercepts stay free across groups although thresholds are
+        equal (``group_partial="x7~1"``).
     identification : {None, "Wu.Estabrook.2016"}
         None: lavaan's ``group.equal`` defaults; else Wu & Estabrook's (above).
     parameterization : {"delta", "theta"}
@@ -585,7 +634,8 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
     ------
     NotImplementedError
         For a user-given residual variance of an ordered item under the delta
-        parameterization, or Wu & Estabrook's identification under the theta one.
+        parameterization, or Wu & Estabrook's identification under the theta one or with
+        continuous variables.
     ModelSyntaxError
         For an intercept of an ordered item, or thresholds that do not exist.
     ValueError
@@ -640,6 +690,11 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
         raise ValueError(f"parameterization must be 'delta' or 'theta' (got "
                          f"{parameterization!r})")
     theta = parameterization == "theta"
+    if identification == WU_ESTABROOK and len(ordered) < len(
+            [v for v in base.roles.ov if v not in base.roles.ov_x]):
+        raise NotImplementedError("the ordinal invariance sequence (Wu & Estabrook 2016) is "
+                                  "built for models whose observed variables are all ordered; "
+                                  "this one has continuous variables too")
     if theta and identification == WU_ESTABROOK:
         raise NotImplementedError("the ordinal invariance sequence (Wu & Estabrook 2016) is "
                                   "built for the delta parameterization only; fit it with "
@@ -690,6 +745,13 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
         top = int(cols["free"].max()) if len(cols["free"]) else 0
         cols["free"][lv_means] = np.arange(top + 1, top + 1 + int(lv_means.sum()))
         cols["ustart"][lv_means] = np.nan
+    if equal_th and "intercepts" not in group_equal:        # lavaan: a continuous variable's
+        continuous = [v for v in base.roles.ov if v not in ordered and v not in base.roles.ov_x]
+        for v in continuous:                                # intercept counts as its threshold
+            ints = np.flatnonzero((cols["op"] == "~1") & (cols["lhs"] == v) & (cols["free"] > 0)
+                                  & (cols["user"] == 0))
+            if len(ints) > 1 and v not in intercept_partial:
+                cols["free"][ints[1:]] = cols["free"][ints[0]]
     pieces = []
     keys = [k for k in cols if k not in ("id", "plabel", "block")]
 
@@ -747,7 +809,7 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
     out["id"] = np.arange(1, len(free) + 1)
     out["block"] = out["group"]
     out["plabel"] = np.where(out["group"] > 0, [f".p{i}." for i in out["id"]], "")
-    is_th = out["op"] == "|"
+    is_th = (out["op"] == "|") | (out["op"] == "~1")
     shared = is_th & (np.bincount(out["free"], minlength=out["free"].max() + 1)[out["free"]] > 1)
     first_id = {}
     for k in np.flatnonzero(shared):                        # lavaan's label: the group-1 plabel

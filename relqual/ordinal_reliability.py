@@ -54,7 +54,6 @@ def omega_categorical(common: np.ndarray, total: np.ndarray, thresholds: list[np
 
     Examples
     --------
-    >>> import numpy as np
     >>> lam = np.array([0.8, 0.7, 0.6])
     >>> common = np.outer(lam, lam)
     >>> total = common + np.diag(1 - lam ** 2)

@@ -3,10 +3,13 @@
 For a multigroup fit and a path such as ``LOY ~ SAT``: the Wald test of the differences from
 group 1 with their covariance from the inverse information (lavaan's ``lavTestWald()``), and
 the likelihood-ratio test of the model refitted with the path constrained equal (its rows
-sharing one parameter) against the fitted one (``lavTestLRT()``; scaled for MLR). The refit
+sharing one parameter) against the fitted one (``lavTestLRT()``; Satorra-Bentler 2001 for MLR
+and MLM, Satorra 2000 for MLMV and MLMVS, :func:`relqual.difftest.difference_test`). The refit
 runs through the estimation core on the same rows (:mod:`relqual.estimation`).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -142,17 +145,37 @@ def _lrt(result, lhs, op, rhs, rows) -> dict:
                problem_from_rows(constrained_table, result.problem.data,
                                  result.problem.incomplete))
     call = result.call
-    options = FitOptions(estimator=call.get("estimator", "ML"),
-                         control=dict(call.get("control") or {}))
+    options = FitOptions(estimator=call.get("estimator", "ML"), se=call.get("se"),
+                         test=call.get("test"), control=dict(call.get("control") or {}))
     est = estimate(problem, options)
     if not est.converged:
         raise RuntimeError(f"the model with '{_path_text(lhs, op, rhs)}' constrained equal did "
                            f"not converge ({est.opt.message}); the likelihood-ratio test is "
                            "not available")
-    free = result.fit_measures()
-    equal = pd.Series(problem.family.fit_measures(problem, est))
-    test = difference_test(free, equal, result.n_obs, result.partable.ngroups,
+    equal = ConstrainedFit(problem, est, pd.Series(problem.family.fit_measures(problem, est)))
+    test = difference_test(result, equal, result.n_obs, result.partable.ngroups,
                            call.get("estimator", "ML"))
     return {"lrt_chisq": test["delta_chisq"], "lrt_df": test["delta_df"],
-            "lrt_pvalue": test["p_delta"], "chisq_free": float(free["chisq"]),
-            "chisq_equal": float(equal["chisq"])}
+            "lrt_pvalue": test["p_delta"], "chisq_free": float(result.fit_measures()["chisq"]),
+            "chisq_equal": float(equal.fit_measures()["chisq"])}
+
+
+@dataclass(frozen=True)
+class ConstrainedFit:
+    """The refit with the path constrained equal, as much of a Result as the difference tests
+    read (:func:`relqual.difftest.difference_test`: its fit measures; for Satorra's 2000 test
+    of MLMV and MLMVS its problem and estimate).
+
+    Examples
+    --------
+    >>> ConstrainedFit(None, None, pd.Series({"chisq": 1.0})).fit_measures()["chisq"]
+    np.float64(1.0)
+    """
+
+    problem: object
+    estimate: object
+    measures: pd.Series
+
+    def fit_measures(self) -> pd.Series:
+        """The refit's fit measures."""
+        return self.measures

@@ -26,8 +26,10 @@ from .conventions import CI_LEVEL
 from .engine.threads import single_blas_thread
 from .intervals import bootstrap_interval, jackknife_acceleration
 from .options import check_types
-from .pls import PLSModel
+from .pls import PLSModel, standardize
 from .plsbatch import BatchedPLS, resample_correlations, row_counts
+from .plsfit import parameter_vector
+from .plshoc import TwoStage, source
 from .resample import BootstrapDraws, draw_indices, process_context, progress_bar, worker_count
 
 CHUNK_CELLS = 2_000_000      # draws x indicator pairs held at once (16 MB of moments)
@@ -303,7 +305,9 @@ class ParameterRows:
 
     def __init__(self, problem):
         self.problem = problem.detached()
-        self.model: PLSModel = problem.pls["model"]
+        model = problem.pls["model"]
+        self.two_stage = model if isinstance(model, TwoStage) else None
+        self.model: PLSModel = model.combined if self.two_stage else model   # HTMT: its blocks
         self.batch = BatchedPLS(self.model, problem.pls["settings"])
         self.X = problem.data.arrays[0]
         col = problem.partable.col
@@ -313,23 +317,17 @@ class ParameterRows:
                        "htmt": slice(2 * n_rows, 2 * n_rows + n_pairs)}
         self.width = 2 * n_rows + n_pairs     # est and std_all are the same for PLS
         self.defined = bool((col["op"] == ":=").any())
-        c_pos = {c: k for k, c in enumerate(self.model.constructs)}
-        i_pos = {v: k for k, v in enumerate(self.model.indicators)}
         self.free_rows = np.flatnonzero(col["free"] > 0)
-        self.sources = []                     # per free row: (array name, row, column)
-        for k in self.free_rows:
-            lhs, op, rhs = col["lhs"][k], col["op"][k], col["rhs"][k]
-            if op == "=~":
-                self.sources.append(("loadings", i_pos[rhs], c_pos[lhs]))
-            elif op == "<~":
-                self.sources.append(("weights", i_pos[rhs], c_pos[lhs]))
-            else:
-                self.sources.append(("paths", c_pos[rhs], c_pos[lhs]))
+        self.sources = [] if self.two_stage else [   # per free row: (array name, row, column)
+            source(self.model, col["lhs"][k], col["op"][k], col["rhs"][k])
+            for k in self.free_rows]
 
     def run(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The statistics of :attr:`layout` (draws x :attr:`width`, NaN for failed draws) and
         the success mask of the resamples given by row ``counts`` (draws x n)."""
         S, ok = resample_correlations(self.X, counts)
+        if self.two_stage:
+            return self.run_two_stage(counts, ok)
         W = np.full((len(counts), *self.batch.M.shape), np.nan)
         active = np.flatnonzero(ok)
         W[active], settled = self.batch.weights(S[active])
@@ -358,3 +356,20 @@ class ParameterRows:
             out = np.full((n_draws, self.n_rows), np.nan)
             out[:, self.free_rows] = x
         return out, est.solved & np.all(np.isfinite(x), axis=1)
+
+    def run_two_stage(self, counts, ok) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`run` for a two-stage model: both stages refitted draw by draw (the second
+        stage's indicators are the first stage's scores of the resample)."""
+        out = np.full((len(counts), self.width), np.nan)
+        problem, settings = self.problem, self.problem.pls["settings"]
+        for d in np.flatnonzero(ok):
+            X = standardize(np.repeat(self.X, counts[d].astype(int), axis=0))
+            fits = self.two_stage.fit(X, **settings)
+            x = parameter_vector(problem.partable, self.two_stage, fits)
+            ok[d] = fits[0].converged and fits[1].converged and bool(np.all(np.isfinite(x)))
+            if ok[d]:
+                rows = problem.row_values(x)
+                out[d, :2 * self.n_rows] = np.concatenate([rows, rows])
+                Xc = self.two_stage.combined_data(X, fits[0])
+                out[d, 2 * self.n_rows:] = self.batch.htmt((Xc.T @ Xc / (len(X) - 1))[None])[0]
+        return out, ok

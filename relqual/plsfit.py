@@ -28,6 +28,7 @@ from .engine.samplestats import SampleStats
 from .partable import ParTable, VariableRoles, unique_in_order
 from .pls import PLSModel, fit_pls, standardize
 from .plsfitmeasures import fit_measures as pls_fit_measures
+from .plshoc import HOC_APPROACHES, TwoStage, source
 from .problem import Inference, Problem
 from .syntax import ModelSyntaxError, parse
 
@@ -58,21 +59,22 @@ class PLSFamily:
             raise NotImplementedError(f"missing='{options.missing}' is not available with "
                                       f"estimator='{options.estimator}'; use missing='listwise' "
                                       "or 'mean'")
-        model, partable = pls_model(spec.syntax)
-        prepared = prepare_data(data, list(model.indicators),
+        model, partable = pls_model(spec.syntax, options.hoc)
+        items = model.stage1.indicators if isinstance(model, TwoStage) else model.indicators
+        prepared = prepare_data(data, list(items),
                                 first_line=partable.roles.first_line,
                                 missing="fiml" if options.missing == "mean" else "listwise")
         check_groups_kept(data, None, prepared)
         if options.missing == "mean":
-            prepared = mean_replacement(prepared, list(model.indicators))
+            prepared = mean_replacement(prepared, list(items))
         X = standardize(prepared.arrays[0])
         settings = dict(scheme=options.scheme, consistent=options.estimator == "PLSC",
                         tol=float(options.control.get("tol", 1e-7)),
                         max_iter=int(options.control.get("max_iter", 300)))
         return Problem(family=self, partable=partable, data=prepared,
-                       samples=[SampleStats.from_array(X, model.indicators)], models=[],
+                       samples=[SampleStats.from_array(X, items)], models=[],
                        loss=None, x0=np.zeros(partable.npar), moments=0,
-                       notes=tuple(prepared.notes),
+                       notes=tuple(prepared.notes) + partable.options["notes"],
                        pls=dict(model=model, X=X, settings=settings,
                                 estimator="PLSc" if settings["consistent"] else "PLS"))
 
@@ -86,16 +88,24 @@ class PLSFamily:
 
     def optimize(self, problem: Problem, options, start=None) -> OptimResult:
         """Run the PLS algorithm; the parameter vector holds loadings, weights and paths."""
-        fit = fit_pls(problem.pls["X"], problem.pls["model"], **problem.pls["settings"])
-        x = parameter_vector(problem.partable, problem.pls["model"], fit)
         settings = problem.pls["settings"]
+        model = problem.pls["model"]
+        if isinstance(model, TwoStage):         # both stages; the first stage's settle last
+            stages = model.fit(problem.pls["X"], **settings)
+            x = parameter_vector(problem.partable, model, stages)
+            fit = replace(stages[1], converged=stages[0].converged and stages[1].converged)
+            details = dict(pls_fit=fit, pls_stages=stages)
+        else:
+            fit = fit_pls(problem.pls["X"], model, **settings)
+            x = parameter_vector(problem.partable, model, fit)
+            details = dict(pls_fit=fit)
         message = (f"summed absolute weight change below {settings['tol']:g} after "
                    f"{fit.iterations} iterations" if fit.converged else
                    f"the weights did not settle in {settings['max_iter']} iterations (summed "
                    f"absolute change still above {settings['tol']:g})")
         return OptimResult(x=x, fmin=np.nan, gradient=np.zeros(0), information=None,
                            iterations=fit.iterations, converged=fit.converged,
-                           message=message, details=dict(pls_fit=fit))
+                           message=message, details=details)
 
     def inference(self, problem: Problem, opt, options) -> Inference:
         """No analytic standard errors (they come from the bootstrap)."""
@@ -131,8 +141,11 @@ class PLSFamily:
          'd_g_saturated', 'd_g_log_base']
         """
         pls = problem.pls
+        X, model, fit = pls["X"], pls["model"], estimate.opt.details["pls_fit"]
+        if isinstance(model, TwoStage):         # the second stage's model, as SmartPLS
+            X, model = model.stage2_data(X, estimate.opt.details["pls_stages"][0]), model.stage2
         return {"npar": float(problem.partable.npar), "ntotal": float(problem.n_obs),
-                **pls_fit_measures(pls["X"], pls["model"], estimate.opt.details["pls_fit"])}
+                **pls_fit_measures(X, model, fit)}
 
 
 PLS = PLSFamily()
@@ -157,13 +170,16 @@ def mean_replacement(prepared, names: list[str], warn_above: float = 0.05):
     return replace(prepared, arrays=[values], notes=notes)
 
 
-def pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
+def pls_model(syntax: str, hoc: str = "two_stage") -> tuple[PLSModel | TwoStage, ParTable]:
     """The PLS path model and the parameter table of lavaan-style ``syntax``.
 
     ``A =~ a1 + a2``: a Mode A construct; ``B <~ b1 + b2``: a Mode B composite;
     ``C ~ A + B``: paths; an observed variable in a regression is its own single-item
-    construct; ``:=`` may use labels of paths. Fixed values, ``~~``, ``~1``, thresholds and
-    constraints are refused by line.
+    construct; ``:=`` may use labels of paths; ``H =~ A + B`` over constructs: a higher-order
+    construct, built by ``hoc`` (:mod:`relqual.plshoc`: "two_stage" gives a
+    :class:`relqual.plshoc.TwoStage`, "repeated" one model with repeated indicators). A
+    construct's variance fixed at 1 (``H ~~ 1*H``) is what PLS does anyway and is accepted;
+    other fixed values, ``~~``, ``~1``, thresholds and constraints are refused by line.
 
     The parsed model is kept per syntax (the last 64), so refitting the same model (a
     bootstrap, a simulation, a benchmark) does not parse it again; every call gets its own copy
@@ -174,10 +190,16 @@ def pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
     >>> model, table = pls_model("A =~ a1 + a2; B <~ b1 + b2; B ~ A")
     >>> model.constructs, model.modes, table.npar
     (['A', 'B'], ['A', 'B'], 9)
+    >>> model, table = pls_model("A =~ a1 + a2; B =~ b1 + b2; H =~ A + B; Y =~ y; Y ~ H",
+    ...                          hoc="repeated")
+    >>> model.constructs, [len(b) for b in model.blocks]
+    (['A', 'B', 'H', 'Y'], [2, 2, 4, 1])
     """
     if not isinstance(syntax, str):
         raise TypeError(f"model syntax must be a string, not {type(syntax).__name__}")
-    model, partable = _parsed_pls_model(syntax)
+    if hoc not in HOC_APPROACHES:
+        raise ValueError(f"unknown hoc='{hoc}'; choose from " + ", ".join(HOC_APPROACHES))
+    model, partable = _parsed_pls_model(syntax, hoc)
     roles = partable.roles
     return model, replace(partable, col={k: v.copy() for k, v in partable.col.items()},
                           roles=replace(roles, lv=list(roles.lv), ov=list(roles.ov),
@@ -187,17 +209,84 @@ def pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
                           options=dict(partable.options))
 
 
+def _unit_variance(s, measured) -> bool:
+    """``H ~~ 1*H`` for a construct: the unit variance every PLS score has."""
+    modifier = s.modifiers[0] if s.modifiers else None
+    return (s.op == "~~" and s.lhs == s.rhs and s.lhs in measured and modifier is not None
+            and modifier.fixed == 1.0)
+
+
 @lru_cache(maxsize=64)
-def _parsed_pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
+def _parsed_pls_model(syntax: str, hoc: str) -> tuple[PLSModel | TwoStage, ParTable]:
     statements = parse(syntax)
     measured = {s.lhs for s in statements if s.op in ("=~", "<~")}
+    higher = {s.lhs for s in statements if s.op in ("=~", "<~") and s.rhs in measured}
+    notes = tuple(f"line {s.line}: '{s.text.strip()}' fixes a construct's variance at 1, "
+                  "which every PLS construct score has already" for s in statements
+                  if _unit_variance(s, measured))
+    statements = [s for s in statements if not _unit_variance(s, measured)]
     for s in statements:
-        if s.op in ("=~", "<~") and s.rhs in measured:
-            raise ModelSyntaxError(f"'{s.rhs}' is a construct, so '{s.lhs}' is a higher-order "
-                                   "construct; higher-order constructs (repeated indicators, "
-                                   "the two-stage approach) are not available in PLS yet: fit "
-                                   "the model by ML (estimator='ML'), or model the dimensions "
-                                   "as separate constructs", s.line, s.rhs, s.text)
+        if s.op in ("=~", "<~") and s.lhs in higher and s.rhs not in measured:
+            raise ModelSyntaxError(f"'{s.lhs}' is measured by constructs and by the item "
+                                   f"'{s.rhs}'; a higher-order construct's indicators are its "
+                                   "dimensions only", s.line, s.rhs, s.text)
+        if s.op in ("=~", "<~") and s.lhs in higher and s.rhs in higher:
+            raise ModelSyntaxError(f"'{s.rhs}' is a higher-order construct itself; PLS builds "
+                                   "second-order constructs, not third-order ones", s.line,
+                                   s.rhs, s.text)
+    dimensions = unique_in_order(s.rhs for s in statements
+                                 if s.op in ("=~", "<~") and s.lhs in higher)
+    for s in statements:
+        if s.op == "~" and (s.lhs in dimensions or s.rhs in dimensions):
+            name = s.lhs if s.lhs in dimensions else s.rhs
+            raise ModelSyntaxError(f"'{name}' is a dimension of a higher-order construct; its "
+                                   "paths go through the higher-order construct, so it takes "
+                                   "no paths of its own in PLS", s.line, name, s.text)
+    if not higher or hoc == "repeated":
+        model, partable = _build(statements, [], {h: "repeated" for h in higher})
+        partable.options["notes"] = notes
+        return model, partable
+    hoc_paths = [s for s in statements if s.op == "~" and higher & {s.lhs, s.rhs}]
+    lone = sorted(higher - {n for s in hoc_paths for n in (s.lhs, s.rhs)})
+    if lone:
+        line = next(s for s in statements if s.lhs == lone[0])
+        raise ModelSyntaxError(f"'{lone[0]}' takes part in no path; the two-stage approach "
+                               "estimates a higher-order construct through its paths (use "
+                               "hoc='repeated')", line.line, lone[0], line.text)
+    stage1, table1 = _build([s for s in statements if s.lhs not in higher and s.op != ":="
+                             and s not in hoc_paths], _rewired(statements, hoc_paths, higher), {})
+    stage2, table2 = _build(statements, [], {h: "scores" for h in higher})
+    names = list(stage1.indicators) + dimensions     # the parameter table shows both stages
+    shown = [c for c in stage1.constructs if c in dimensions] + list(stage2.constructs)
+    blocks = [stage1.blocks[stage1.constructs.index(c)] if c in dimensions else
+              np.array([names.index(stage2.indicators[k])
+                        for k in stage2.blocks[stage2.constructs.index(c)]]) for c in shown]
+    modes = [stage1.modes[stage1.constructs.index(c)] if c in dimensions else
+             stage2.modes[stage2.constructs.index(c)] for c in shown]
+    both = PLSModel(shown, names, blocks, modes, np.zeros((len(shown),) * 2, dtype=bool))
+    first_line = {**table2.roles.first_line, **table1.roles.first_line}
+    partable = _pls_partable(both, statements, [s for s in statements if s.op == "~"],
+                             first_line, [])
+    partable.roles.ov[:] = list(stage1.indicators)
+    partable.options["notes"] = notes
+    return TwoStage(stage1, stage2, dimensions, both), partable
+
+
+def _rewired(statements, hoc_paths, higher) -> list[tuple[str, str]]:
+    """Stage 1's paths for the HOCs' paths: each HOC replaced by each of its dimensions."""
+    dims = {h: [s.rhs for s in statements if s.op in ("=~", "<~") and s.lhs == h]
+            for h in higher}
+    return [(lhs, rhs) for s in hoc_paths for lhs in dims.get(s.lhs, [s.lhs])
+            for rhs in dims.get(s.rhs, [s.rhs])]
+
+
+def _build(statements, extra_paths, hocs: dict) -> tuple[PLSModel, ParTable]:
+    """The model of ``statements`` (plus ``extra_paths``: (outcome, predictor) pairs).
+
+    ``hocs``: per higher-order construct "repeated" (its dimensions' items are its block, the
+    paths join it to its dimensions) or "scores" (its dimensions are its indicators, as stage
+    2 of the two-stage approach).
+    """
     blocks: dict[str, list[str]] = {}
     modes: dict[str, str] = {}
     paths = []
@@ -219,38 +308,53 @@ def _parsed_pls_model(syntax: str) -> tuple[PLSModel, ParTable]:
             first_line.setdefault(s.rhs, s.line)
         elif s.op == "~":
             paths.append(s)
+    dimensions = {h: list(blocks[h]) for h in hocs}
+    links = [(d, h) if modes[h] == "A" else (h, d) for h, kind in hocs.items()
+             if kind == "repeated" for d in dimensions[h]]
+    for h, kind in hocs.items():
+        if kind == "repeated":
+            blocks[h] = [i for d in dimensions[h] for i in blocks[d]]
+        else:
+            for d in dimensions[h]:
+                del blocks[d]
     constructs = list(blocks)
-    for s in paths:
-        for name in (s.lhs, s.rhs):
+    pairs = [(s.lhs, s.rhs) for s in paths] + list(extra_paths)
+    for outcome, predictor in pairs:
+        for name in (outcome, predictor):
             if name not in blocks:                    # an observed variable: its own construct
                 blocks[name], modes[name] = [name], "A"
                 constructs.append(name)
-                first_line.setdefault(name, s.line)
-    if not paths and len(constructs) < 2:
+                first_line.setdefault(name, next((s.line for s in paths if name in
+                                                  (s.lhs, s.rhs)), 0))
+    if not pairs and len(constructs) < 2:
         raise ModelSyntaxError("a PLS path model needs constructs and paths between them")
     indicators = unique_in_order(i for c in constructs for i in blocks[c])
-    shared = [i for i in indicators if sum(i in blocks[c] for c in constructs) > 1]
+    repeated = {h for h, kind in hocs.items() if kind == "repeated"}
+    shared = [i for i in indicators
+              if sum(i in blocks[c] for c in constructs if c not in repeated) > 1]
     if shared:
         raise ModelSyntaxError(f"indicator '{shared[0]}' belongs to more than one construct; in "
-                               "PLS every indicator measures one construct (repeated indicators "
-                               "of higher-order constructs are planned)", first_line[shared[0]],
-                               shared[0])
+                               "PLS every indicator measures one construct (only a "
+                               "higher-order construct repeats its dimensions' items)",
+                               first_line[shared[0]], shared[0])
     position = {v: k for k, v in enumerate(indicators)}
     P = np.zeros((len(constructs), len(constructs)), dtype=bool)
-    for s in paths:
-        P[constructs.index(s.rhs), constructs.index(s.lhs)] = True
+    for outcome, predictor in pairs + links:
+        P[constructs.index(predictor), constructs.index(outcome)] = True
     model = PLSModel(constructs=constructs, indicators=indicators,
                      blocks=[np.array([position[i] for i in blocks[c]]) for c in constructs],
                      modes=[modes[c] for c in constructs], paths=P)
-    return model, _pls_partable(model, statements, paths, first_line)
+    hoc_rows = [s for s in statements if s.op in ("=~", "<~") and s.lhs in repeated]
+    return model, _pls_partable(model, statements, paths, first_line, hoc_rows)
 
 
-def _pls_partable(model: PLSModel, statements, paths, first_line) -> ParTable:
+def _pls_partable(model: PLSModel, statements, paths, first_line, hoc_rows) -> ParTable:
     rows = []                                     # (lhs, op, rhs, label, line)
     for c, block in zip(model.constructs, model.blocks):
         rows += [(c, "=~", model.indicators[k], "", 0) for k in block]
     for c, block in zip(model.constructs, model.blocks):
         rows += [(c, "<~", model.indicators[k], "", 0) for k in block]
+    rows += [(s.lhs, s.op, s.rhs, "", s.line) for s in hoc_rows]
     for s in paths:
         label = s.modifiers[0].label if s.modifiers and s.modifiers[0].label else ""
         rows.append((s.lhs, "~", s.rhs, label, s.line))
@@ -274,18 +378,17 @@ def _pls_partable(model: PLSModel, statements, paths, first_line) -> ParTable:
                     options=dict(std_lv=True, fixed_x=False))
 
 
-def parameter_vector(partable: ParTable, model: PLSModel, fit) -> np.ndarray:
-    """Loadings, weights and paths of ``fit`` in the parameter table's order."""
+def parameter_vector(partable: ParTable, model: PLSModel | TwoStage, fit) -> np.ndarray:
+    """Loadings, weights and paths of ``fit`` in the parameter table's order (a two-stage
+    model: ``fit`` holds the fits of both stages; :func:`relqual.plshoc.source`)."""
     col = partable.col
-    c_pos = {c: k for k, c in enumerate(model.constructs)}
-    i_pos = {v: k for k, v in enumerate(model.indicators)}
+    free = np.flatnonzero(col["free"] > 0)
     x = np.empty(partable.npar)
-    for k in np.flatnonzero(col["free"] > 0):
+    for k in free:
         lhs, op, rhs = col["lhs"][k], col["op"][k], col["rhs"][k]
-        if op == "=~":
-            x[col["free"][k] - 1] = fit.loadings[i_pos[rhs], c_pos[lhs]]
-        elif op == "<~":
-            x[col["free"][k] - 1] = fit.weights[i_pos[rhs], c_pos[lhs]]
+        if isinstance(model, TwoStage):
+            x[col["free"][k] - 1] = model.value(fit, lhs, op, rhs)
         else:
-            x[col["free"][k] - 1] = fit.paths[c_pos[rhs], c_pos[lhs]]
+            name, i, j = source(model, lhs, op, rhs)
+            x[col["free"][k] - 1] = getattr(fit, name)[i, j]
     return x

@@ -66,6 +66,7 @@ import pandas as pd
 from .engine.threads import single_threaded
 from .pls import PLSFit, PLSModel
 from .plsbatch import BatchedPLS, resample_correlations, row_counts
+from .plshoc import refuse_two_stage
 
 LOG_BASE = 10
 CHUNK_DRAWS = 500          # resamples whose PLS estimates are computed at once
@@ -481,6 +482,7 @@ def fit_test(result, draws: int = 499, seed=None, indices=None,
              inadmissible: str = "keep") -> pd.DataFrame:
     """:func:`exact_fit_test` of a PLS or PLSc :class:`relqual.result.Result`."""
     pls = result.problem.pls
+    refuse_two_stage(pls["model"], "the bootstrap test of exact fit")
     fit = result.estimate.opt.details["pls_fit"]
     if not fit.converged:
         raise ValueError("the PLS weights did not converge, so the test of exact fit has no "

@@ -90,12 +90,8 @@ def plot_ipma(result, target: str, scale=(1, 5), level: str = "construct", ax=No
 
     Parameters
     ----------
-    result : relqual.result.Result
-        A PLS fit.
-    target : str
-        The target construct.
-    scale : tuple of float
-        The items' theoretical answer range.
+    result, target, scale
+        As :func:`ipma_indicators`.
     level : {"construct", "indicator"}
         Map the constructs (:meth:`relqual.result.Result.ipma`) or their items
         (:func:`ipma_indicators`).

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 
 from .pls import fit_pls
+from .plsbatch import BatchedPLS
+from .plshoc import TwoStage
 
 
 def _fit(result):
@@ -33,7 +35,18 @@ def _fit(result):
 
 
 def _model(result):
-    return result.problem.pls["model"]
+    """The model assessed: a two-stage model's second stage (Sarstedt et al. 2019: the
+    higher-order construct is assessed there, its dimensions' scores as its indicators)."""
+    model = result.problem.pls["model"]
+    return model.stage2 if isinstance(model, TwoStage) else model
+
+
+def _data(result) -> np.ndarray:
+    """The standardized indicators of :func:`_model` (second stage: with the scores)."""
+    pls = result.problem.pls
+    if isinstance(pls["model"], TwoStage):
+        return pls["model"].stage2_data(pls["X"], result.estimate.opt.details["pls_stages"][0])
+    return pls["X"]
 
 
 def r2_table(result, adjusted: bool = False) -> pd.Series:
@@ -51,14 +64,24 @@ def r2_table(result, adjusted: bool = False) -> pd.Series:
 
 
 def _item_correlations(result) -> np.ndarray:
-    X = result.problem.pls["X"]
+    X = _data(result)
     return X.T @ X / (len(X) - 1)
 
 
 def reliability_table(result) -> pd.DataFrame:
-    """Per construct: ``n_items alpha rho_a rho_c ave``."""
-    fit, model = _fit(result), _model(result)
-    R = _item_correlations(result)
+    """Per construct: ``n_items alpha rho_a rho_c ave`` (a two-stage model: its dimensions'
+    from stage 1, the other constructs' from stage 2, as Sarstedt et al. 2019 assess them)."""
+    model = result.problem.pls["model"]
+    table = _reliability(_data(result), _model(result), _fit(result))
+    if not isinstance(model, TwoStage):
+        return table
+    first = _reliability(result.problem.pls["X"], model.stage1,
+                         result.estimate.opt.details["pls_stages"][0])
+    return pd.concat([first.loc[[c for c in first.index if c in model.dimensions]], table])
+
+
+def _reliability(X: np.ndarray, model, fit) -> pd.DataFrame:
+    R = X.T @ X / (len(X) - 1)
     rows = []
     for j, (construct, block) in enumerate(zip(model.constructs, model.blocks)):
         k = len(block)
@@ -76,19 +99,18 @@ def reliability_table(result) -> pd.DataFrame:
 
 
 def htmt_matrix(result) -> pd.DataFrame:
-    """HTMT of every pair of constructs (symmetric; 1 on the diagonal)."""
-    model = _model(result)
-    R = np.abs(_item_correlations(result))
-    m = len(model.constructs)
-    within = np.ones(m)
-    for j, block in enumerate(model.blocks):
-        if len(block) > 1:
-            within[j] = R[np.ix_(block, block)][np.triu_indices(len(block), 1)].mean()
-    H = np.eye(m)
-    for a in range(m):
-        for b in range(a + 1, m):
-            between = R[np.ix_(model.blocks[a], model.blocks[b])].mean()
-            H[a, b] = H[b, a] = between / np.sqrt(within[a] * within[b])
+    """HTMT of every pair of constructs (symmetric; 1 on the diagonal;
+    :meth:`relqual.plsbatch.BatchedPLS.htmt`). A two-stage model: of the constructs of both
+    stages, its HOCs' items being their dimensions' scores (as seminr)."""
+    pls = result.problem.pls
+    model, X = pls["model"], pls["X"]
+    if isinstance(model, TwoStage):
+        X = model.combined_data(X, result.estimate.opt.details["pls_stages"][0])
+        model = model.combined
+    batch = BatchedPLS(model, pls["settings"])
+    H = np.eye(len(model.constructs))
+    H[batch.pairs] = batch.htmt((X.T @ X / (len(X) - 1))[None])[0]
+    H.T[batch.pairs] = H[batch.pairs]
     return pd.DataFrame(H, index=model.constructs, columns=model.constructs)
 
 
@@ -114,7 +136,10 @@ def construct_scores(result, method: str = "regression", data=None) -> pd.DataFr
                          "method out)")
     model, fit = _model(result), _fit(result)
     if data is None:
-        return pd.DataFrame(result.problem.pls["X"] @ fit.weights, columns=model.constructs)
+        return pd.DataFrame(_data(result) @ fit.weights, columns=model.constructs)
+    if isinstance(result.problem.pls["model"], TwoStage):
+        raise NotImplementedError("scores of new data are not available for two-stage "
+                                  "higher-order models yet (leave data out for the fit's scores)")
     raw = result.problem.data.arrays[0]
     missing = [v for v in model.indicators if v not in getattr(data, "columns", ())]
     if missing:
@@ -170,7 +195,7 @@ def f2_table(result) -> pd.DataFrame:
         for i in np.flatnonzero(model.paths[:, j]):
             paths = model.paths.copy()
             paths[i, j] = False
-            reduced = fit_pls(problem.pls["X"], type(model)(model.constructs, model.indicators,
+            reduced = fit_pls(_data(result), type(model)(model.constructs, model.indicators,
                                                             model.blocks, model.modes, paths),
                               **problem.pls["settings"])
             r2_excluded = reduced.r2[j] if paths[:, j].any() else 0.0
@@ -203,7 +228,7 @@ def vif_table(result) -> pd.DataFrame:
 def cross_loadings_table(result) -> pd.DataFrame:
     """Correlations of every indicator with every construct's scores."""
     fit, model = _fit(result), _model(result)
-    X = result.problem.pls["X"]
+    X = _data(result)
     C = X.T @ fit.scores / (len(X) - 1)
     return pd.DataFrame(C, index=model.indicators, columns=model.constructs)
 

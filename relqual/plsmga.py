@@ -57,6 +57,7 @@ from .models import resolve_model
 from .options import check_types
 from .pls import SCHEMES, PLSModel, fit_pls, standardize
 from .plsfit import pls_model
+from .plshoc import refuse_two_stage
 from .plspredict import run_tasks
 
 ESTIMATORS = {"PLS": False, "PLSC": True}
@@ -156,6 +157,7 @@ def group_data(model, data, group: str, groups=None, estimator: str = "PLS",
                     max_iter=int(control.get("max_iter", 300)))
     spec = resolve_model(model)
     pls, partable = pls_model(spec.syntax)
+    refuse_two_stage(pls, "PLS-MGA")
     if isinstance(data, dict):
         data = pd.DataFrame(data)
     check_group_column(data, group)

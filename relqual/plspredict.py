@@ -57,6 +57,7 @@ from scipy import stats
 from .engine.threads import single_blas_thread
 from .options import check_types
 from .pls import PLSModel, fit_pls
+from .plshoc import refuse_two_stage
 
 TECHNIQUES = ("earliest", "direct")
 CHUNK = 10
@@ -438,6 +439,7 @@ def pls_predict(result, folds=10, repeats: int = 10, seed=None, technique: str =
         raise ValueError(f"unknown technique '{technique}'; use 'earliest' (from the exogenous "
                          "constructs) or 'direct' (from the direct antecedents)")
     model = pls["model"]
+    refuse_two_stage(model, "PLSpredict")
     if not model.endogenous:
         raise ValueError("PLSpredict needs a structural model (a construct with antecedents)")
     predictor = FoldPredictor.from_result(result, technique)

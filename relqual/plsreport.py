@@ -28,6 +28,7 @@ import pandas as pd
 from .conventions import num
 from .i18n import lang_of
 from .i18n import t as _t
+from .plshoc import TwoStage
 from .plstables import HTMT_CUT, LOADING_CUT, VIF_CUT, pls_tables
 from .tables import Table
 
@@ -196,10 +197,12 @@ def pls_report_parts(result, *, lang: str = "en", draws: int | None = 1000, seed
     if htmt_test is not None:
         tables.append(htmt_test_table(htmt_test, len(boot.converged), decimals, lang))
     tables.append(paths)
-    fit_test = result.fit_test(draws=draws, seed=seed) if draws and result.converged else None
+    two_stage = isinstance(result.problem.pls["model"], TwoStage)   # no fit test, no predict
+    fit_test = (result.fit_test(draws=draws, seed=seed)
+                if draws and result.converged and not two_stage else None)
     tables.append(fit_table(result, fit_test, draws, decimals, lang))
     prediction = None                  # PLSpredict predicts composites: PLS, not PLSc
-    if not result.problem.pls["settings"]["consistent"]:
+    if not result.problem.pls["settings"]["consistent"] and not two_stage:
         prediction = result.predict(seed=seed)
         tables.append(prediction_table(prediction, decimals, lang))
     for k, table in enumerate(tables, 1):

@@ -50,6 +50,7 @@ for covariance structure modeling", *Psychological Methods* 1(2), 130-149), as s
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 
@@ -67,6 +68,7 @@ from .engine.optimize import minimize_batch
 from .engine.samplestats import SampleStats
 from .engine.threads import single_blas_thread
 from .estimation import estimate
+from .interactionpower import check_settings, has_interaction, interaction_power
 from .ml import problem_from_samples
 from .models import resolve_model
 from .options import FitOptions, check_types
@@ -667,7 +669,8 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
           estimator: str = "ML", missing_rate: float = 0.0, likert: int | None = None,
           backend: str = "local", client=None, n_jobs: int | None = None,
           progress: bool | None = None, *, population=None, missing: str = "listwise",
-          std_lv: bool = False, fixed_x: bool = True, target: float = 0.8) -> pd.DataFrame:
+          std_lv: bool = False, fixed_x: bool = True, target: float = 0.8,
+          interaction: str | None = None) -> pd.DataFrame:
     """Monte Carlo power, bias and coverage of every parameter at each sample size in ``n``.
 
     ``model``: a library model name, a ModelSpec or a model file whose ``syntax`` is the model to
@@ -726,6 +729,9 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
         As in :func:`relqual.fit`.
     target : float
         The power that ``attrs["min_n"]`` looks for.
+    interaction : {"lms", "qml", "dblcent", "rca", "uca"}, optional
+        For a model with an interaction term (``y ~ x + z + x:z``): how each replicate estimates
+        it (as in :func:`relqual.fit`; :mod:`relqual.interactionpower`).
 
     Returns
     -------
@@ -775,6 +781,21 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     seed = int(seed)
 
     pop = population_syntax(population) if population is not None else _population_source(spec)
+    if has_interaction(spec.syntax):          # y ~ x:z: one full fit per replicate
+        check_settings(estimator, backend, missing, n_jobs, fixed_x)
+        draw = functools.partial(replicate_data, spec, seed=seed, likert=likert,
+                                 missing_rate=missing_rate, population=pop)
+        table = interaction_power(spec, pop, draw, sizes, int(reps), alpha, interaction, std_lv,
+                                  progress)
+        min_n = smallest_n(table, target=target, hypothesised=table.attrs["hypothesised"])
+        table.attrs.update(min_n={**{_label(r): None if pd.isna(r["min_n"]) else int(r["min_n"])
+                                     for _, r in min_n.iterrows()},
+                                  "overall": min_n.attrs["overall"]},
+                           target=target, seed=seed, reps=int(reps), alpha=alpha, likert=likert,
+                           missing_rate=float(missing_rate))
+        return table
+    if interaction is not None:
+        raise ValueError(f"interaction={interaction!r}: the model has no interaction term")
     job = PowerJob(spec, pop, seed, estimator, missing, likert, missing_rate, std_lv, fixed_x)
     p = len(job.ov)
     if min(sizes) <= p:

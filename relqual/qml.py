@@ -27,8 +27,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize as scipy_minimize
 
+from .engine.lms import LMSLoss
 from .engine.optimize import OptimResult
-from .lms import GTOL, LMSFamily, lms_partable
+from .lms import GTOL, LMSFamily, finished, lms_partable
 from .problem import Problem
 
 LOG_2PI = np.log(2.0 * np.pi)
@@ -98,16 +99,8 @@ class QMLLoss:
                        for a, b in zip(model._a, model._b)]
 
     def loglik_rows(self, x: np.ndarray) -> np.ndarray:
-        """Each row's quasi-log-likelihood (a 2-D ``x``, B x npar: B x N at once).
-
-        Parameters
-        ----------
-        x : ndarray
-
-        Returns
-        -------
-        ndarray
-        """
+        """Each row's quasi-log-likelihood, the three factors of the module's formula (for a
+        2-D ``x``, B x npar, a B x N array: B parameter vectors at once)."""
         model, tr = self.model, (0, 2, 1)
         xb = np.atleast_2d(x)
         parts = [model.matrices(xi) for xi in xb]
@@ -174,12 +167,7 @@ class QMLLoss:
                            / var_y1)
         return out[0] if np.ndim(x) == 1 else out
 
-    def value(self, x: np.ndarray) -> float:
-        """Minus the mean quasi-log-likelihood (``inf`` where it is not defined)."""
-        try:
-            return -float(self.loglik_rows(x).mean())
-        except np.linalg.LinAlgError:
-            return np.inf
+    value = LMSLoss.value      # minus the mean of loglik_rows, inf where it is not defined
 
     def value_and_gradient(self, x: np.ndarray, step: float = 1e-6):
         """The value and its gradient by central differences (one batched evaluation)."""
@@ -224,11 +212,12 @@ class QMLFamily(LMSFamily):
         Examples
         --------
         >>> import relqual as rq
+        >>> from relqual.lms import EXAMPLE
         >>> from relqual.models import resolve_model
         >>> from relqual.options import FitOptions
-        >>> spec = resolve_model("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...                      "x9 ~ visual + textual + visual:textual")
-        >>> QML.problem(spec, rq.datasets.load("holzinger_swineford"), FitOptions()).loss.y_names
+        >>> problem = QML.problem(resolve_model(EXAMPLE), rq.datasets.load("holzinger_swineford"),
+        ...                       FitOptions())
+        >>> problem.loss.y_names
         ['x9']
         """
         from .data import prepare_data
@@ -246,19 +235,13 @@ class QMLFamily(LMSFamily):
 
     def optimize(self, problem: Problem, options, start=None) -> OptimResult:
         """Step 4: BFGS from the linear model's ML estimates (interaction 0)."""
-        from .estimation import estimate
         loss, settings = problem.loss, dict(options.control)
         gtol = settings.get("gtol", GTOL)
         if start is None:
-            linear = estimate(self.linear_problem(problem), options, inference=False)
-            start = np.r_[linear.x, np.zeros(len(problem.models[0].terms))]
+            start = self.start(problem, options)
         run = scipy_minimize(loss.value_and_gradient, start, jac=True, method="BFGS",
                              options=dict(gtol=gtol, maxiter=settings.get("max_iter", 500)))
-        value, gradient = loss.value_and_gradient(run.x)
-        converged = bool(np.all(np.isfinite(gradient)) and np.max(np.abs(gradient)) < 10 * gtol)
-        return OptimResult(x=run.x, fmin=value, gradient=gradient, information=None,
-                           iterations=int(run.nit), converged=converged,
-                           message="BFGS (QML): " + str(run.message))
+        return finished(loss, run, int(run.nit), gtol, "BFGS (QML)")
 
 
 QML = QMLFamily()

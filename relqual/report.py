@@ -30,7 +30,7 @@ import numpy as np
 from .conventions import ALPHA, CUTOFFS, STARS_NOTE, num, p_text
 from .i18n import lang_of, translate_message
 from .i18n import t as _t
-from .tables import CSS, Table, apa_tables
+from .tables import CSS, Table, apa_tables, two_way_terms
 
 FORMATS = (".html", ".htm", ".docx", ".md")
 _MISSING = ("missing_listwise", "missing_ml", "missing_fiml")
@@ -152,7 +152,8 @@ def fit_call(result, model_code: str | None = None, data_code: str | None = None
             model_code = 'model'
     defaults = {"estimator": "ML", "missing": "listwise", "std_lv": False, "group": None,
                 "group_equal": [], "group_partial": [], "engine": "native", "se": "standard",
-                "bootstrap": 0, "ordered": None, "seed": None, "scheme": "path", "control": {}}
+                "bootstrap": 0, "ordered": None, "seed": None, "scheme": "path", "hoc": "two_stage",
+                "control": {}}
     options = []
     for key, value in (result.call or {}).items():
         if key in defaults and value != defaults[key] and not (
@@ -275,6 +276,45 @@ def model_description(spec, lang: str = "en") -> str:
               n_h=len(getattr(spec, "hypotheses", None) or []))
 
 
+def interaction_figures(result, lang: str = "en", first: int = 2) -> list[Block]:
+    """The simple-slopes plot of every two-way interaction term (:func:`two_way_terms`), as
+    report figures numbered from ``first`` (the path diagram is figure 1).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+    >>> [(b.kind, b.caption.split(" ")[:2]) for b in interaction_figures(res)]
+    [('image', ['Figure', '2.'])]
+    """
+    import matplotlib.pyplot as plt
+    blocks = []
+    for k, (outcome, focal, moderator) in enumerate(two_way_terms(result), first):
+        ax = result.plot_interaction(focal, moderator, outcome=outcome)
+        png = io.BytesIO()
+        ax.figure.savefig(png, format="png", dpi=150, facecolor="white")
+        size = tuple(ax.figure.get_size_inches())
+        plt.close(ax.figure)
+        text = _t("figure_slopes", lang, outcome=outcome, focal=focal, moderator=moderator)
+        blocks.append(Block("image", png.getvalue(), caption=_t("figure_n", lang, n=k) + " " + text,
+                            extra={"size": size, "alt": text}))
+    return blocks
+
+
+def estimator_name(call) -> str:
+    """The estimator as the report names it: ``"ML"``, or ``"ML (LMS)"`` for a latent interaction
+    estimated by LMS or QML.
+
+    Examples
+    --------
+    >>> estimator_name({"estimator": "ML", "interaction": "lms"}), estimator_name({})
+    ('ML (LMS)', 'ML')
+    """
+    method = str(call.get("interaction") or "")
+    extra = f" ({method.upper()})" if method.lower() in ("lms", "qml") else ""
+    return str(call.get("estimator", "ML")) + extra
+
+
 def build_report(result, *, data=None, data_code: str | None = None,
                  model_code: str | None = None, lang: str = "en", indirect_ci: str | None = None,
                  draws: int | None = 1000, seed=1, decimals: int = 3, title: str | None = None,
@@ -283,8 +323,11 @@ def build_report(result, *, data=None, data_code: str | None = None,
     """The report as blocks (format-free), its tables, and the warnings raised while making it."""
     spec = result.spec
     summary = getattr(result, "summary_data", None)
-    if indirect_ci is None:                  # no rows to resample in summary statistics
-        indirect_ci = "bootstrap" if summary is None else "montecarlo"
+    problem = getattr(result, "problem", None)
+    refused = problem.family.unsupported(problem) if problem is not None else {}
+    if indirect_ci is None:                  # no rows to resample in summary statistics, and
+        indirect_ci = ("bootstrap" if summary is None and "bootstrap" not in refused  # LMS
+                       else "montecarlo")
     if data is not None:
         check_fitted_data(result, data)
     caught: list[str] = []
@@ -315,7 +358,7 @@ def build_report(result, *, data=None, data_code: str | None = None,
                 caught.append(f"data check failed: {exc}")
         mreport = None
         if pls is None and hasattr(result, "measurement_report") and any(
-                t.name == "measurement" for t in tables):
+                t.name == "measurement" for t in tables) and "measurement_report" not in refused:
             try:
                 mreport = result.measurement_report()
             except Exception as exc:
@@ -331,12 +374,18 @@ def build_report(result, *, data=None, data_code: str | None = None,
     n_input = result.n_input
     fitted_to = (_t("fitted_rows", lang, n=result.n_obs, n_input=n_input) if summary is None
                  else _t("fitted_summary", lang, n=result.n_obs))
-    stats = pls.stats if pls is not None else (
-        f"\u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, {p_text(fm['pvalue'])}, "
-        f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
-        f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}")
+    if pls is not None:
+        stats = pls.stats
+    elif "interaction_chisq" in fm.index:       # LMS, QML: a likelihood, no chi-square
+        stats = _t("report_stats_interaction", lang, logl=f"{fm['logl']:.2f}",
+                   aic=f"{fm['aic']:.1f}", bic=f"{fm['bic']:.1f}", df=int(fm["interaction_df"]),
+                   chisq=f"{fm['interaction_chisq']:.2f}", p=p_text(fm["interaction_pvalue"]))
+    else:
+        stats = (f"\u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, {p_text(fm['pvalue'])}, "
+                 f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
+                 f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}")
     blocks.append(Block("p", _t(
-        "report_summary", lang, model=spec.name, estimator=result.call.get("estimator", "ML"),
+        "report_summary", lang, model=spec.name, estimator=estimator_name(result.call),
         fitted_to=fitted_to, status=_t("converged" if result.converged else "not_converged", lang),
         iterations=result.iterations, stats=stats,
         n_warnings=len(result.warnings) + len(caught))))
@@ -413,6 +462,8 @@ def build_report(result, *, data=None, data_code: str | None = None,
         if t.name == "measurement" and mreport is not None:
             blocks.append(Block("list", [translate_message(s, lang) for s in mreport.statements],
                                 caption=_t("measurement_quality", lang)))
+    if pls is None:
+        blocks += interaction_figures(result, lang)
     if pls is not None:
         blocks.append(Block("list", pls.checklist, caption=pls.caption))
     if not hasattr(result, "reliability"):

@@ -421,8 +421,9 @@ def difference(free, constrained, n: int, ngroups: int, estimator: str) -> dict:
         The less and the more restricted fit.
     n, ngroups : int
         The number of rows and groups.
-    estimator : {"ML", "MLR"}
-        The estimator (MLR: the Satorra-Bentler scaled difference).
+    estimator : {"ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF"}
+        The estimator (MLR, MLM: the Satorra-Bentler 2001 scaled difference; MLMV, MLMVS:
+        Satorra 2000).
 
     Returns
     -------
@@ -439,7 +440,7 @@ def difference(free, constrained, n: int, ngroups: int, estimator: str) -> dict:
     78.868
     """
     fm_free, fm_con = free.fit_measures(), constrained.fit_measures()
-    test = difference_test(fm_free, fm_con, n, ngroups, estimator)
+    test = difference_test(free, constrained, n, ngroups, estimator)
     if (test["delta_df"] > 0 and abs(fm_con["chisq"] - fm_free["chisq"])
             <= 1e-8 * max(1.0, fm_con["chisq"])):
         test.update(delta_chisq=0.0, p_delta=1.0, rmsea_d=0.0)

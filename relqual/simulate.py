@@ -32,6 +32,7 @@ drawn from a random stream separate from the responses, so the complete values d
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -257,11 +258,24 @@ def population_moments(model) -> tuple[pd.DataFrame, pd.Series]:
     >>> mean.tolist()
     [0.0, 0.0, 0.0]
     """
-    partable, ram = population_model(model)
-    imp, mu = _moments(ram, partable.meanstructure)
+    partable, ram, terms = _population_parts(model)
+    if terms:
+        mean, cov = interaction_moments(ram, terms)
+        sigma, mu = cov[: ram.p, : ram.p], mean[: ram.p]
+    else:
+        imp, mu = _moments(ram, partable.meanstructure)
+        sigma = imp.sigma
     names = ram.ov_names
-    return (pd.DataFrame(imp.sigma, index=names, columns=names),
+    return (pd.DataFrame(sigma, index=names, columns=names),
             pd.Series(mu, index=names, name="mean"))
+
+
+def _population_parts(model):
+    """The linear part's parameter table and RAM model, and the interaction regressions."""
+    source = model if isinstance(model, list) else population_syntax(model)
+    linear, terms = linear_statements(source) if isinstance(source, str) else (source, [])
+    partable, ram = population_model(linear)
+    return partable, ram, terms
 
 
 def population_values(model) -> pd.DataFrame:
@@ -296,15 +310,42 @@ def population_values(model) -> pd.DataFrame:
     6  x3  ~~  x3  0.5    0.581
     """
 
-    partable, ram = population_model(model)
+    partable, ram, terms = _population_parts(model)
     col = partable.col
     x = np.zeros(0)
     values = np.full(len(col["op"]), np.nan)
     values[ram.rows] = ram.row_values(*ram.matrices(x))
-    std = standardize(col, [ram], x, values, "std.all")
+    if terms:          # total variances include the interactions' share
+        mean, cov = interaction_moments(ram, terms)
+        std = standardize(col, [_TotalMoments(ram, mean, cov)], x, values, "std.all")
+    else:
+        std = standardize(col, [ram], x, values, "std.all")
     keep = np.isin(col["op"], ["=~", "~", "~~", "~1"])
-    return pd.DataFrame({"lhs": col["lhs"][keep], "op": col["op"][keep], "rhs": col["rhs"][keep],
-                         "est": values[keep], "std_all": std[keep]})
+    out = pd.DataFrame({"lhs": col["lhs"][keep], "op": col["op"][keep], "rhs": col["rhs"][keep],
+                        "est": values[keep], "std_all": std[keep]})
+    if terms:          # y ~ x:z, standardized by SD(x) SD(z) / SD(y) (as LMS and modsem)
+        sd = dict(zip(ram.names, np.sqrt(np.diag(cov))))
+        rows = [dict(lhs=t.lhs, op="~", rhs=t.rhs, est=t.modifiers[0].fixed,
+                     std_all=t.modifiers[0].fixed * np.prod([sd[f] for f in t.rhs.split(":")])
+                     / sd[t.lhs]) for t in terms]
+        out = pd.concat([out, pd.DataFrame(rows)], ignore_index=True)
+    return out
+
+
+class _TotalMoments:
+    """A population RAM model whose implied moments are the total ones of a model with
+    interaction terms (:func:`interaction_moments`), for :func:`standardize`."""
+
+    def __init__(self, ram: RamModel, mean: np.ndarray, cov: np.ndarray):
+        self._ram, self._mean, self._cov = ram, mean, cov
+
+    def __getattr__(self, name):
+        return getattr(self._ram, name)
+
+    def implied(self, x):
+        p = self._ram.p
+        return replace(self._ram.implied(x), sigma=self._cov[:p, :p], mu=self._mean[:p],
+                       C=self._cov, Bm=self._mean)
 
 
 # --------------------------------------------------------------------------- simulate
@@ -404,11 +445,27 @@ def _draw_with_interactions(ram: RamModel, terms, n: int, rng) -> np.ndarray:
     case (standard normal draws times a factor of ``S``).
     """
     A, S, m = ram.matrices(np.zeros(0))
+    checked = _checked_terms(ram, terms)
+    inverse = np.linalg.inv(np.eye(ram.n) - A)
+    u = rng.standard_normal((n, ram.n)) @ _cov_factor(S, ram.names).T
+    linear = (m + u) @ inverse.T
+    extra = np.zeros_like(u)
+    for y, factors, w in checked:
+        extra[:, y] += w * np.prod([linear[:, f] for f in factors], axis=0)
+    return ((m + u + extra) @ inverse.T)[:, : ram.p]
+
+
+def _checked_terms(ram: RamModel, terms) -> list[tuple[int, list[int], float]]:
+    """The interaction terms as ``(outcome, factors, coefficient)`` positions in ``ram.names``,
+    refused (naming the term) when a coefficient is free, a factor is not a variable of the
+    model or depends on an interaction's outcome."""
+    A = ram.matrices(np.zeros(0))[0]
     index = {name: k for k, name in enumerate(ram.names)}
     parents: dict[str, set] = {}
     for k in np.flatnonzero(A.any(axis=1)):
         parents[ram.names[k]] = {ram.names[j] for j in np.flatnonzero(A[k])}
     outcomes = {s.lhs for s in terms}
+    out = []
     for s in terms:
         fixed = s.modifiers[0].fixed
         if fixed is None:
@@ -423,14 +480,66 @@ def _draw_with_interactions(ram: RamModel, terms, n: int, rng) -> np.ndarray:
                 raise ValueError(f"interaction term '{s.rhs}': '{f}' depends on an "
                                  "interaction's outcome; the population model needs the "
                                  "factors of a product to be predicted linearly only")
+        out.append((index[s.lhs], [index[f] for f in s.rhs.split(":")], float(fixed)))
+    return out
+
+
+def interaction_moments(ram: RamModel, terms) -> tuple[np.ndarray, np.ndarray]:
+    """Exact means and covariances of all variables of a population model with two-way
+    interaction terms (the model :func:`_draw_with_interactions` draws from).
+
+    With ``L = (I - A)^-1 (m + u)`` normal (mean ``mu``, covariance ``C``) and the products
+    ``p_t = L_a L_b``, the variables are ``v = L + U p`` (``U``'s column ``t``: ``w_t`` times
+    column ``y_t`` of ``(I - A)^-1``). For normal variables (Isserlis' theorem)
+    ``E p_t = mu_a mu_b + C_ab``, ``Cov(L, p_t) = mu_a C_.b + mu_b C_.a`` and
+    ``Cov(p_t, p_s) = C_ac C_bd + C_ad C_bc + mu_a mu_c C_bd + mu_a mu_d C_bc + mu_b mu_c C_ad
+    + mu_b mu_d C_ac`` (terms ``a:b`` and ``c:d``), so
+    ``E v = mu + U E p`` and ``Cov v = C + U Cov(L, p)' + Cov(L, p) U' + U Cov(p) U'``.
+
+    Parameters
+    ----------
+    ram : RamModel
+        The linear part of the population model (no free parameters).
+    terms : list of Statement
+        The interaction regressions (``y ~ w*x:z``, fixed ``w``).
+
+    Returns
+    -------
+    mean : ndarray
+        All variables (n).
+    cov : ndarray
+        n x n.
+
+    Examples
+    --------
+    >>> from relqual.lms import linear_statements
+    >>> linear, terms = linear_statements("y ~ 0.5*x + 0.4*x:z; x ~~ 1*x; z ~~ 1*z; "
+    ...                                   "x ~~ 0.3*z; y ~~ 1*y")
+    >>> _, ram = population_model(linear)
+    >>> mean, cov = interaction_moments(ram, terms)
+    >>> names = ram.names
+    >>> round(float(cov[names.index("y"), names.index("y")]), 4)    # .25 + .16 (1 + .09) + 1
+    1.4244
+    >>> round(float(mean[names.index("y")]), 4)                      # .4 Cov(x, z)
+    0.12
+    """
+    A, S, m = ram.matrices(np.zeros(0))
+    checked = _checked_terms(ram, terms)
+    for (_, factors, _), s in zip(checked, terms):
+        if len(factors) != 2:
+            raise NotImplementedError(f"interaction term '{s.rhs}': the population moments "
+                                      "are given for two-way terms only")
     inverse = np.linalg.inv(np.eye(ram.n) - A)
-    u = rng.standard_normal((n, ram.n)) @ _cov_factor(S, ram.names).T
-    linear = (m + u) @ inverse.T
-    extra = np.zeros_like(u)
-    for s in terms:
-        product = np.prod([linear[:, index[f]] for f in s.rhs.split(":")], axis=0)
-        extra[:, index[s.lhs]] += s.modifiers[0].fixed * product
-    return ((m + u + extra) @ inverse.T)[:, : ram.p]
+    mu, C = inverse @ m, inverse @ S @ inverse.T
+    U = np.stack([w * inverse[:, y] for y, _, w in checked], axis=1)
+    pairs = [tuple(factors) for _, factors, _ in checked]
+    e_p = np.array([mu[a] * mu[b] + C[a, b] for a, b in pairs])
+    c_lp = np.stack([mu[a] * C[:, b] + mu[b] * C[:, a] for a, b in pairs], axis=1)
+    c_pp = np.array([[C[a, c] * C[b, d] + C[a, d] * C[b, c] + mu[a] * mu[c] * C[b, d]
+                      + mu[a] * mu[d] * C[b, c] + mu[b] * mu[c] * C[a, d]
+                      + mu[b] * mu[d] * C[a, c] for c, d in pairs] for a, b in pairs])
+    cov = C + U @ c_lp.T + c_lp @ U.T + U @ c_pp @ U.T
+    return mu + U @ e_p, cov
 
 
 def _generators(seed) -> tuple[np.random.Generator, np.random.Generator]:

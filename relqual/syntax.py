@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Longest operators first, so that "=~" is not read as "=" and "~~" not as "~".
 _OPERATOR_RE = re.compile(r"=~|<~|~~|:=|==|<=|>=|~|<|>|\|")
@@ -234,6 +235,14 @@ def parse(syntax: str) -> list[Statement]:
     """
     if not isinstance(syntax, str):
         raise TypeError(f"model syntax must be a string, not {type(syntax).__name__}")
+    # copies of the cached statements: callers may change theirs
+    return [Statement(s.lhs, s.op, s.rhs, s.line, s.text, list(s.modifiers))
+            for s in _parse_cached(syntax)]
+
+
+@lru_cache(maxsize=256)
+def _parse_cached(syntax: str) -> tuple[Statement, ...]:
+    """:func:`parse` once per syntax string (its modifiers are never changed in place)."""
     # a byte-order mark left by a file read as text; "˜" (U+02DC) as lavaan reads it: '~'
     syntax = syntax.lstrip("\ufeff").replace("\u02dc", "~")
     statements: list[Statement] = []
@@ -241,7 +250,7 @@ def parse(syntax: str) -> list[Statement]:
         statements.extend(_parse_formula(text, line_no))
     if not statements:
         raise ModelSyntaxError("the model syntax contains no formulas")
-    return statements
+    return tuple(statements)
 
 
 def _logical_lines(syntax: str) -> list[tuple[int, str]]:

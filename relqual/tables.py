@@ -32,6 +32,7 @@ from .conventions import (  # noqa: F401 - parse_num: public here too
     SOURCES,
     STARS_NOTE,
     num,
+    p_text,
     parse_num,
     pval,
     stars,
@@ -758,17 +759,15 @@ def fit_table(result, decimals: int = 3, lang: str = "en") -> Table:
     ('\u2265 .95', 'Good')
     """
     fm = result.fit_measures()
+    if "interaction_chisq" in fm.index:        # LMS, QML: a likelihood, no chi-square
+        return interaction_fit_table(result, decimals, lang)
     robust = "cfi_robust" in fm.index and np.isfinite(fm.get("cfi_robust", np.nan))
     scaled = "chisq_scaled" in fm.index and np.isfinite(fm.get("chisq_scaled", np.nan))
     suffix = "_robust" if robust else ""
     chisq = fm["chisq_scaled"] if scaled else fm["chisq"]
     df = fm["df_scaled"] if scaled and "df_scaled" in fm else fm["df"]
     p = fm["pvalue_scaled"] if scaled else fm["pvalue"]
-    rows, data = [], []
-
-    def add(index, value_text, cutoff="", verdict="", value=np.nan):
-        rows.append([index, value_text, cutoff, verdict])
-        data.append({"index": index, "value": value, "cutoff": cutoff, "verdict": verdict})
+    rows, data, add = fit_rows()
 
     def judged(key, value):
         if not np.isfinite(value):
@@ -810,9 +809,8 @@ def fit_table(result, decimals: int = 3, lang: str = "en") -> Table:
     if robust:
         note += _t("note_fit_robust", lang)
     note += estimation_note(result.call, lang)        # which estimator and scaled test
-    return Table("fit", _t("title_fit", lang),
-                 [_t(k, lang) for k in ("col_index", "col_value", "col_cutoff", "col_verdict")],
-                 rows, note, "lrcl", pd.DataFrame(data), lang=lang)
+    return Table("fit", _t("title_fit", lang), fit_columns(lang), rows, note, "lrcl",
+                 pd.DataFrame(data), lang=lang)
 
 
 def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "delta",
@@ -836,7 +834,8 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
     seed : int, optional
         Their seed.
     include : list of str, optional
-        The tables to make, of "fit", "measurement", "discriminant", "paths", "indirect".
+        The tables to make, of "fit", "measurement", "discriminant", "paths", "slopes" (the
+        simple slopes of interaction terms), "indirect".
     checks : list of CheckTable, optional
         Reviewer checks (``res.common_method()``, ``rq.compare()``, ``rq.nonresponse()``);
         ``res.tables(checks=["cmb", "compare"])`` also takes their names.
@@ -855,7 +854,7 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
     >>> [(t.number, t.name) for t in apa_tables(res, include=["fit", "paths"])]
     [(1, 'fit'), (2, 'paths')]
     """
-    wanted = include or ["fit", "measurement", "discriminant", "paths", "indirect"]
+    wanted = include or ["fit", "measurement", "discriminant", "paths", "slopes", "indirect"]
     has_loadings = bool((result.estimates()["op"] == "=~").any())
     has_paths = bool((result.estimates()["op"] == "~").any())
     out = []
@@ -868,6 +867,10 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
             out.append(discriminant_table(result, decimals, lang))
         elif name == "paths" and has_paths:
             out.append(paths_table(result, decimals, lang))
+        elif name == "slopes" and has_paths:         # interaction terms: simple slopes, JN
+            t = simple_slopes_table(result, decimals, lang)
+            if t.body():
+                out.append(t)
         elif name == "indirect" and has_paths:
             t = indirect_table(result, decimals, ci=indirect_ci, n=draws, seed=seed, lang=lang)
             if t.body():
@@ -886,6 +889,169 @@ def apa_tables(result, decimals: int = 3, lang: str = "en", indirect_ci: str = "
             t.number = len(out) + 1
             out.append(t)
     return out
+
+
+INTERACTION_SOURCES = {"lms": "Klein & Moosbrugger, 2000", "qml": "Klein & Muthén, 2007"}
+
+
+def interaction_fit_table(result, decimals: int = 3, lang: str = "en") -> Table:
+    """Table: the fit of a latent-interaction model (LMS, QML), which has a likelihood but no
+    chi-square test: log-likelihood, free parameters, AIC, BIC, the log-likelihood without the
+    interaction and, per term, its likelihood-ratio test and R² with and without it
+    (:func:`relqual.interactiontest.interaction_test`; Klein & Moosbrugger 2000, p. 469).
+
+    Parameters
+    ----------
+    result : relqual.Result
+        An ``interaction="lms"`` or ``"qml"`` fit.
+    decimals, lang
+        As in :func:`fit_table`.
+
+    Returns
+    -------
+    Table
+        The columns of :func:`fit_columns`.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.lms import EXAMPLE
+    >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+    ...              interaction="lms")
+    >>> t = interaction_fit_table(res)
+    >>> t.cell("Log-likelihood", "Value")
+    '\u22122916.930'
+    >>> t.cell("LR test of visual:textual on x9: \u03c7\u00b2(1)", "Verdict")
+    'Not needed (p \u2265 .05)'
+    """
+    fm, tests = result.fit_measures(), result.interaction_test()
+    rows, data, add = fit_rows()
+
+    add(_t("row_logl", lang), num(fm["logl"], decimals), value=fm["logl"])
+    add(_t("row_npar", lang), f"{int(fm['npar'])}", value=fm["npar"])
+    for key, name in (("aic", "AIC"), ("bic", "BIC")):
+        add(name, num(fm[key], 1), _t("lower_better", lang), value=fm[key])
+    add(_t("row_logl_without", lang), num(fm["baseline_logl"], decimals),
+        value=fm["baseline_logl"])
+    alpha = num(ALPHA, 2, bounded=True)
+    for _, r in tests.iterrows():
+        verdict = ("" if not result.converged else _t(
+            "interaction_needed" if r["pvalue"] < ALPHA else "interaction_not_needed", lang,
+            alpha=alpha))
+        add(_t("row_lr_test", lang, term=r["term"], outcome=r["outcome"], df=int(r["df"])),
+            f"{num(r['chisq'], decimals)}, {p_text(r['pvalue'])}", f"p < {alpha}", verdict,
+            value=r["chisq"])
+        add(_t("row_r2_with", lang, term=r["term"], outcome=r["outcome"]),
+            f"{num(r['r2'], decimals, True)} / {num(r['r2_without'], decimals, True)}",
+            value=r["r2"])
+    method = str(result.call.get("interaction", "lms")).lower()
+    nodes = (_t("gh_nodes", lang, nodes=result.problem.loss.nodes) if method == "lms"
+             else _t("qml_no_nodes", lang))
+    note = _t("note_fit_interaction", lang, n=result.n_obs, method=method.upper(),
+              source=INTERACTION_SOURCES.get(method, ""), nodes=nodes)
+    return Table("fit", _t("title_fit_interaction", lang), fit_columns(lang), rows, note,
+                 "lrcl", pd.DataFrame(data), lang=lang)
+
+
+def simple_slopes_table(result, decimals: int = 3, lang: str = "en") -> Table:
+    """Table: the simple slopes of every two-way interaction ``y ~ x:z`` (of ``x`` at the mean
+    and ± 1 SD of ``z``; :meth:`relqual.Result.simple_slopes`), with the Johnson–Neyman region
+    of each in the note (:meth:`relqual.Result.johnson_neyman`).
+
+    Parameters
+    ----------
+    result : relqual.Result
+        A fit with interaction terms.
+    decimals, lang
+        As in :func:`fit_table`.
+
+    Returns
+    -------
+    Table
+        ``Effect  Moderator value  B  SE  95% CI  p``; no rows without a two-way term.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+    >>> t = simple_slopes_table(res)
+    >>> [row[1].split(" = ")[0] for row in t.rows]
+    ['x8', 'x8', 'x8']
+    >>> "significant (p < .05) when x8 is" in t.note
+    True
+    """
+    alpha = num(ALPHA, 2, bounded=True)
+    rows, data, regions = [], [], []
+    for outcome, focal, moderator in two_way_terms(result):
+        slopes = result.simple_slopes(focal, moderator=moderator, outcome=outcome)
+        for key, (_, r) in zip(("at_minus_sd", "at_mean", "at_plus_sd"), slopes.iterrows()):
+            rows.append([f"{focal} \u2192 {outcome}",
+                         f"{moderator} = {_t(key, lang)} ({num(r['moderator_value'], 2)})",
+                         num(r["est"], decimals), num(r["se"], decimals),
+                         f"[{num(r['ci_lower'], decimals)}, {num(r['ci_upper'], decimals)}]",
+                         pval(r["pvalue"])])
+            data.append(dict(outcome=outcome, focal=focal, moderator=moderator, **r))
+        jn = result.johnson_neyman(focal, moderator, outcome=outcome)
+        region = _t("jn_" + jn["significant"], lang, lower=num(jn["lower"], 2),
+                    upper=num(jn["upper"], 2))
+        regions.append(_t("jn_sentence", lang, focal=focal, outcome=outcome,
+                          moderator=moderator, region=region, alpha=alpha))
+    cols = [_t("col_effect", lang), _t("col_moderator_at", lang), "B", "SE",
+            _t("col_ci95", lang), "p"]
+    return Table("slopes", _t("title_slopes", lang), cols, rows,
+                 _t("note_slopes", lang, regions=" ".join(regions)), "llrrcr",
+                 pd.DataFrame(data), lang=lang)
+
+
+def two_way_terms(result) -> list[tuple[str, str, str]]:
+    """``(outcome, focal, moderator)`` of every two-way interaction term ``y ~ x:z`` of a fit
+    (quadratic terms ``x:x`` and higher-order terms left out).
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("x9 ~ x7 + x8 + x7:x8 + x7:x7", rq.datasets.load("holzinger_swineford"))
+    >>> two_way_terms(res)
+    [('x9', 'x7', 'x8')]
+    """
+    est = result.estimates()
+    terms = est[(est["op"] == "~") & est["rhs"].str.contains(":", regex=False)]
+    out = []
+    for outcome, rhs in zip(terms["lhs"], terms["rhs"]):
+        factors = rhs.split(":")
+        if len(factors) == 2 and factors[0] != factors[1]:
+            out.append((outcome, factors[0], factors[1]))
+    return out
+
+
+def fit_rows():
+    """The rows of a fit table, the numbers behind them, and ``add(index, value_text, cutoff,
+    verdict, value)`` that appends one to both.
+
+    Examples
+    --------
+    >>> rows, data, add = fit_rows()
+    >>> add("AIC", "12.0", value=12.0)
+    >>> rows, data[0]["value"]
+    ([['AIC', '12.0', '', '']], 12.0)
+    """
+    rows, data = [], []
+
+    def add(index, value_text, cutoff="", verdict="", value=np.nan):
+        rows.append([index, value_text, cutoff, verdict])
+        data.append({"index": index, "value": value, "cutoff": cutoff, "verdict": verdict})
+    return rows, data, add
+
+
+def fit_columns(lang: str = "en") -> list:
+    """The columns of a fit table: ``Index Value Cut-off Verdict``.
+
+    Examples
+    --------
+    >>> fit_columns("zh")
+    ['指标', '数值', '判断标准', '结论']
+    """
+    return [_t(k, lang) for k in ("col_index", "col_value", "col_cutoff", "col_verdict")]
 
 
 def fit_status(result, lang: str = "en") -> tuple[str, str] | None:

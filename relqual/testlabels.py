@@ -12,6 +12,8 @@ TESTS = {
     "standard": ("chi-square", "χ²"),
     "satorra.bentler": ("Satorra-Bentler scaled chi-square (S-B χ²; Satorra & Bentler, 1994)",
                         "Satorra-Bentler 校正卡方（S-B χ²；Satorra & Bentler, 1994）"),
+    "yuan.bentler": ("Yuan-Bentler scaled chi-square (Yuan & Bentler, 2000)",
+                     "Yuan-Bentler 校正卡方（Yuan & Bentler, 2000）"),
     "yuan.bentler.mplus": ("Yuan-Bentler scaled chi-square (Mplus variant; Yuan & Bentler, 2000)",
                            "Yuan-Bentler 校正卡方（Mplus 版本；Yuan & Bentler, 2000）"),
     "mean.var.adjusted": ("mean- and variance-adjusted chi-square (Satterthwaite; Satorra & "

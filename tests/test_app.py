@@ -45,7 +45,9 @@ def ml_fit(survey):
 def test_every_text_has_english_and_chinese():
     for key, (en, zh) in STRINGS.items():
         assert en.strip() and zh.strip(), key
-        if CJK.search(en) is None and en not in ("p", "ρA", "AVE", "p < .05", "n"):
+        words = re.sub(r"\{\w+\}", "", en)          # a template of names only: no words
+        if CJK.search(en) is None and en not in ("p", "ρA", "AVE", "p < .05", "n") \
+                and re.search("[A-Za-z]", words):
             assert CJK.search(zh) or zh == en, f"{key}: no Chinese text in {zh!r}"
 
 
@@ -390,3 +392,171 @@ def test_command_line(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "shiny", None)
     assert main(["app", "--no-browser"]) == 2
     assert 'pip install "relqual[app]"' in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------- round 2
+MODERATED = """SAT =~ sat1 + sat2 + sat3 + sat4
+TR =~ tr1 + tr2 + tr3 + tr4
+CF =~ cf1 + cf2 + cf3 + cf4
+TR ~ SAT + CF + SAT:CF
+"""
+UNTRANSLATED = "程序的英文提示"          # the lead of a sentence the catalog does not know
+
+
+def test_read_notes_are_in_the_catalog(tmp_path, survey):
+    from relqual.i18n import translate_message
+    path = tmp_path / "0.csv"
+    path.write_text("Customer survey, spring\n\nq1;q2;q3\n1,5;2;3\n2;3,5;4\n4;5;1\n",
+                    encoding="utf-8")
+    loaded = logic.load_upload(path, "europe.csv")
+    assert len(loaded.notes) == 3 and all("europe.csv" in n for n in loaded.notes)
+    zh = [translate_message(n, "zh") for n in loaded.notes]
+    assert not any(UNTRANSLATED in n for n in zh), zh
+    assert zh[0].startswith("“europe.csv”按各行实际使用的分号作为分隔符读取")
+    assert "表头在第 3 行" in zh[1] and "小数逗号" in zh[2]
+    assert [translate_message(n, "en") for n in loaded.notes] == loaded.notes
+    bundled = logic.load_bundled("relationship_quality", likert=(1, 5))
+    (note,) = bundled.notes
+    assert translate_message(note, "zh").startswith("likert=(1, 5) 未指定 items=：量表范围用于")
+
+
+@pytest.mark.parametrize("content, name, expected", [
+    (b"1,2,5\n3,4,5\n", "numbers.csv", "无法读取“numbers.csv”：第一行是数字"),
+    (b"a,b\n1,2,3\n3,4,5\n", "shifted.csv", "数据行比表头行的 2 个列名多 1 个字段"),
+])
+def test_read_errors_in_chinese(tmp_path, content, name, expected):
+    path = tmp_path / ("0" + Path(name).suffix)
+    path.write_bytes(content)
+    with pytest.raises(AppError) as info:
+        logic.load_upload(path, name, lang="zh")
+    assert info.value.english and expected in info.value.text("zh")
+    assert info.value.text("en") == str(info.value) and "cannot read" in str(info.value)
+
+
+def test_likert_range_errors_in_chinese(survey):
+    with pytest.raises(AppError) as info:
+        logic.load_bundled("relationship_quality", "zh", likert=(1, 4))
+    text = info.value.text("zh")
+    assert UNTRANSLATED not in text and "超出李克特量表范围" in text
+    assert "列“cf1”（量表 1-4）：第 1 行：5" in text and "请用 missing_codes= 声明这些值" in text
+    assert "（likert=(1, 4) 未指定 items=" in text         # the inferred scale's note, inside
+
+
+@pytest.mark.parametrize("model, change, expected", [
+    ("f =~ sat1 + sat2 + nope", None, "变量“nope”（模型第 1 行）不是数据中的列（数据的列："),
+    ("f =~ sat1 + sat2 + sat3x", None, "不是数据中的列；是否指 'sat3'"),
+    ("relationship_quality", ("sat1", "good"),
+     "列“sat1”不是数值：第 3 行为 'good'（共 1 个非数值）"),
+])
+def test_fit_errors_in_chinese(survey, model, change, expected):
+    df = survey.copy()
+    if change:
+        df[change[0]] = df[change[0]].astype(object)
+        df.loc[3, change[0]] = change[1]
+    out = logic.run_fit(model, df, lang="zh")
+    assert expected in out.error_text("zh"), out.error_text("zh")
+    assert out.error_text("en") == out.error
+
+
+def test_app_messages_in_chinese():
+    with pytest.raises(AppError, match="Bootstrap 抽样次数：请输入 0 到 5000"):
+        logic.fit_options("ML", draws=6000, lang="zh")
+    with pytest.raises(AppError, match="交互项估计方法“pi”不在"):
+        logic.fit_options("ML", interaction="pi", lang="zh")
+    with pytest.raises(AppError, match="没有名为“nothing”的内置数据集"):
+        logic.load_bundled("nothing", "zh")
+    with pytest.raises(AppError, match="样本量"):
+        logic.simulate_and_fit("relationship_quality", 5, lang="zh")
+
+
+@pytest.mark.filterwarnings("ignore::relqual.RelqualWarning")
+def test_report_reuses_the_bootstrap_draws(tmp_path, survey, monkeypatch):
+    import relqual.result
+    out = logic.run_fit("relationship_quality", survey, draws=30, seed=4)
+    res = out.result
+    fresh = rq.fit("relationship_quality", survey).bootstrap(30, seed=4)
+    cached = res.bootstrap(30, seed=4)
+    assert cached is res.boot and np.array_equal(cached.values, fresh.values, equal_nan=True)
+
+    def refit(*args, **kwargs):
+        raise AssertionError("the report refitted the bootstrap resamples")
+    monkeypatch.setattr(relqual.result, "run_bootstrap", refit)
+    path = logic.write_report(res, survey, tmp_path / "r.html", "zh", draws=30, seed=4)
+    text = path.read_text(encoding="utf-8")
+    assert "Bootstrap" in text and "30 次抽样，种子 4" in text
+    with pytest.raises(AssertionError, match="refitted"):     # other draws are new resamples
+        logic.write_report(res, survey, tmp_path / "s.html", draws=31, seed=4)
+
+
+@pytest.mark.filterwarnings("ignore::relqual.RelqualWarning")
+def test_pls_report_reuses_the_bootstrap_draws(tmp_path, survey, monkeypatch):
+    import relqual.plsboot
+    res = logic.run_fit("relationship_quality", survey, "PLS", draws=40, seed=2).result
+
+    def refit(*args, **kwargs):
+        raise AssertionError("the report refitted the bootstrap resamples")
+    monkeypatch.setattr(relqual.plsboot, "run_pls_bootstrap", refit)
+    path = logic.write_report(res, survey, tmp_path / "r.html", draws=40, seed=2)
+    assert "40" in path.read_text(encoding="utf-8")          # the PLS report reads res.boot
+
+
+def test_interaction_method_and_test_table(survey):
+    assert logic.has_interaction(MODERATED) and not logic.has_interaction("relationship_quality")
+    assert logic.fit_options("ML") == {"estimator": "ML"}           # auto: rq.fit's default
+    assert logic.fit_options("MLR", interaction="dblcent") == {"estimator": "MLR",
+                                                               "interaction": "dblcent"}
+    for method, expected in (("auto", "lms"), ("dblcent", "dblcent"), ("qml", "qml")):
+        out = logic.run_fit(MODERATED, survey, interaction=method)
+        assert out.error is None, out.error
+        test = out.result.interaction_test()
+        assert test["method"].tolist() == [expected]
+        rows = logic.interaction_rows(out.result, "zh")
+        assert rows.columns.tolist() == ["结果变量", "交互项", "估计方法", "Δχ²", "df", "p 值",
+                                         "R²", "不含交互项的 R²", "B（非标准化系数）",
+                                         "β（标准化系数）"]
+        r = test.iloc[0]
+        assert rows.iloc[0].tolist() == [
+            "对企业的信任感", "SAT:CF", expected, f"{r['chisq']:.3f}", "1",
+            f"{r['pvalue']:.3f}".replace("0.", ".", 1), f"{r['r2']:.3f}",
+            f"{r['r2_without']:.3f}", f"{r['est']:.3f}", f"{r['std_est']:.3f}"]
+        code = logic.python_code(MODERATED, "data", out.options)
+        assert (f"interaction={method!r}" in code) == (method != "auto")
+    lms = logic.run_fit(MODERATED, survey, estimator="MLR", interaction="lms")
+    assert lms.result is None and "LMS" in lms.error
+
+
+def test_slider_labels_name_the_constructs():
+    paths = logic.population_paths("relationship_quality")
+    labels = logic.path_labels("relationship_quality")
+    zh = logic.path_labels("relationship_quality", "zh")
+    assert len(labels) == len(zh) == len(paths)
+    for r, en_label, zh_label in zip(paths.itertuples(), labels, zh):
+        assert en_label.endswith(f"({r.lhs})") and f"({r.rhs}) → " in en_label
+        assert zh_label.endswith(f"（{r.lhs}）") and f"（{r.rhs}）→ " in zh_label
+    assert zh[0] == "商业友谊（CF）→ 顾客满意感（SAT）"
+
+
+def test_interaction_terms_are_not_items():
+    assert logic.model_items(MODERATED) == [f"{c}{k}" for c in ("sat", "tr", "cf")
+                                            for k in range(1, 5)]
+    assert logic.model_items("x9 ~ x7 + x8 + x7:x8") == ["x9", "x7", "x8"]
+
+
+def test_product_factors_are_not_constructs(survey):
+    res = logic.run_fit(MODERATED, survey, interaction="dblcent").result
+    assert "SAT:CF" in res.reliability()["factor"].tolist()
+    rows = logic.reliability_rows(res)
+    assert rows["Construct"].tolist() == ["Satisfaction", "Trust in the firm",
+                                          "Commercial friendship"]
+    assert logic.check_syntax(MODERATED)["ov"] == 12
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("f =~ x1 + x2\ng ~ f +", "“+”两侧缺少项\n  g ~ f +"),
+    ("f =~ \n", "“=~”的右边没有内容\n  f =~"),
+    ("f =~ x1 +\ng =~ x2", "第 1 行的公式还没有写完（以“+”或“*”结尾）\n  g =~ x2"),
+    ("f =~ x(1 + x2", "括号“(”不配对\n  f =~ x(1 + x2"),           # the quoted line kept as is
+])
+def test_syntax_errors_in_chinese(text, expected):
+    from relqual.i18n import translate_message
+    assert expected in translate_message(logic.check_syntax(text)["message"], "zh")

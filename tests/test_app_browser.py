@@ -343,3 +343,126 @@ def test_a_long_bootstrap_shows_progress_and_can_be_cancelled(page):
     page.check("input[name=missing][value=listwise]")
     estimate(page)                                             # and the app goes on working
     assert page.locator("table.rq-fit").count() == 1
+
+
+# ---------------------------------------------------------------------------- round 2
+MODERATED = """SAT =~ sat1 + sat2 + sat3 + sat4
+TR =~ tr1 + tr2 + tr3 + tr4
+CF =~ cf1 + cf2 + cf3 + cf4
+TR ~ SAT + CF + SAT:CF
+"""
+
+
+def test_file_notes_and_errors_in_chinese(page, tmp_path):
+    page.check("input[name=lang][value=zh]")
+    page.wait_for_selector("a[data-value=data]:has-text('1 数据')")
+    europe = tmp_path / "europe.csv"
+    europe.write_text("Customer survey, spring\n\nq1;q2;q3\n1,5;2;3\n2;3,5;4\n4;5;1\n",
+                      encoding="utf-8")
+    upload(page, europe)
+    page.wait_for_selector("#data_status .rq-note")
+    notes = page.inner_text("#data_status .rq-note")
+    assert "“europe.csv”按各行实际使用的分号作为分隔符读取" in notes
+    assert "表头在第 3 行" in notes and "小数逗号" in notes and "程序的英文提示" not in notes
+    shot(page, "1_data_notes_zh")
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_bytes(b"1,2,5\n3,4,5\n")
+    page.set_input_files("#upload", str(numbers))
+    page.wait_for_selector("#data_status .rq-error")
+    error = page.inner_text("#data_status .rq-error")
+    assert "无法读取该文件" in error and "无法读取“numbers.csv”：第一行是数字" in error
+    shot(page, "1_data_error_zh")
+
+    df = rq.datasets.load("relationship_quality").astype({"sat2": object})
+    df.loc[5, "sat2"] = "agree"
+    text = tmp_path / "text.csv"
+    df.to_csv(text, index=False)
+    page.set_input_files("#upload", str(text))
+    page.wait_for_selector("#data_status .rq-ok:has-text('text.csv')")
+    estimate(page)
+    error = page.inner_text("#results .rq-error")
+    assert "模型无法估计" in error and "列“sat2”不是数值：第 5 行为 'agree'" in error
+    page.check("input[name=lang][value=en]")                   # and back, with the language
+    page.wait_for_selector("#results .rq-error:has-text(\"column 'sat2' is not numeric\")")
+    shot(page, "3_results_error_en")
+
+
+def test_slider_labels_name_the_constructs_in_both_languages(page):
+    tab(page, "simulate")
+    page.wait_for_selector("#sim_sliders input.js-range-slider")
+    labels = page.locator("#sim_sliders label").all_inner_texts()
+    assert labels[0] == "Commercial friendship (CF) → Satisfaction (SAT)"
+    assert labels[1] == "Satisfaction (SAT) → Trust in the firm (TR)"
+    slider = page.locator("#sim_sliders input.js-range-slider").first
+    slider.evaluate("el => $(el).data('ionRangeSlider').update({from: 0.8})")
+    page.check("input[name=lang][value=zh]")
+    page.wait_for_selector("#sim_sliders label:has-text('商业友谊（CF）→ 顾客满意感（SAT）')")
+    assert page.locator("#sim_sliders label").nth(1).inner_text() == \
+        "顾客满意感（SAT）→ 对企业的信任感（TR）"
+    assert slider.evaluate("el => $(el).data('ionRangeSlider').result.from") == 0.8   # kept
+    page.click("#sim_run")
+    page.wait_for_function(
+        "() => { const c = document.querySelector('table.rq-sim tbody tr td:nth-child(2)');"
+        " return c && c.textContent === '0.80'; }")
+    shot(page, "5_simulate_sliders_zh")
+
+
+def test_report_after_a_bootstrap_has_its_draws(page, tmp_path):
+    tab(page, "estimate")
+    page.fill("#draws", "100")
+    estimate(page)
+    assert page.locator("#results .rq-error").count() == 0, page.inner_text("#results")
+    with page.expect_download() as info:
+        page.click("#dl_html")
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "bootstrap (perc) 95% interval (100 draws, seed 1)" in html
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality"))
+        effects = res.indirect(ci="bootstrap", n=100, seed=1)
+    first = effects.query("effect == 'indirect'").iloc[0]
+    assert f"[{first['ci_lower']:.3f}, {first['ci_upper']:.3f}]" in html
+
+
+def test_interaction_method_and_test_table(page):
+    tab(page, "model")
+    page.check("input[name=model_source][value=syntax]")
+    page.fill("#syntax", MODERATED)
+    page.wait_for_selector("#syntax_status .rq-ok")
+    tab(page, "estimate")
+    page.wait_for_selector("#interaction")
+    assert page.input_value("#interaction") == "auto"
+    options = page.locator("#interaction option").all_inner_texts()
+    assert options[0].startswith("LMS (default") and len(options) == 6
+    page.select_option("#interaction", "dblcent")
+    estimate(page)
+    assert page.locator("#results .rq-error").count() == 0, page.inner_text("#results")
+    page.wait_for_selector("#res-interaction")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = rq.fit(MODERATED, rq.datasets.load("relationship_quality"), interaction="dblcent")
+    test = res.interaction_test().iloc[0]
+    assert cell(page, "table.rq-interaction", "SAT:CF", 2) == "dblcent"
+    assert cell(page, "table.rq-interaction", "SAT:CF", 3) == f"{test['chisq']:.3f}"
+    assert cell(page, "table.rq-interaction", "SAT:CF", 9) == f"{test['std_est']:.3f}"
+    page.locator("#res-interaction").scroll_into_view_if_needed()
+    shot(page, "3_results_interaction")
+    page.check("input[name=lang][value=zh]")
+    page.wait_for_selector("#res-interaction:has-text('交互项：似然比检验')")
+    assert page.input_value("#interaction") == "dblcent"              # kept across languages
+    with page.expect_download() as info:
+        page.click("#dl_code")
+    assert "interaction='dblcent'" in Path(info.value.path()).read_text(encoding="utf-8")
+    shot(page, "3_results_interaction_zh")
+
+
+def test_syntax_error_in_chinese(page):
+    page.check("input[name=lang][value=zh]")
+    tab(page, "model")
+    page.check("input[name=model_source][value=syntax]")
+    page.fill("#syntax", "SAT =~ sat1 + sat2 + sat3\nTR =~ tr1 + tr2 + tr3\nTR ~ SAT +\n")
+    page.wait_for_selector("#syntax_status .rq-error")
+    status = page.inner_text("#syntax_status")
+    assert "第 3 行有语法错误" in status and "“+”两侧缺少项" in status
+    assert "TR ~ SAT +" in status and "empty term" not in status
+    shot(page, "2_model_syntax_error_zh")

@@ -3,6 +3,7 @@ derivative equals the one-sample loss's, and a batched bootstrap gives the draws
 one-by-one path for the same seed, failures included."""
 import numpy as np
 import pytest
+from test_power import MEDIATION_POP
 
 import relqual as rq
 from relqual.engine.batched import BatchedMLLoss, batch_moments, supports
@@ -169,25 +170,6 @@ def test_what_is_not_batched_says_why():
 
 
 # --------------------------------------------------------------------------- power replicates
-MEDIATION_POP = """
-X =~ 0.75*x1 + 0.75*x2 + 0.75*x3
-M =~ 0.75*m1 + 0.75*m2 + 0.75*m3
-Y =~ 0.75*y1 + 0.75*y2 + 0.75*y3
-M ~ 0.4*X
-Y ~ 0.35*M + 0.1*X
-X ~~ 1*X
-M ~~ 0.84*M
-Y ~~ 0.8395*Y
-x1 ~~ 0.4375*x1
-x2 ~~ 0.4375*x2
-x3 ~~ 0.4375*x3
-m1 ~~ 0.4375*m1
-m2 ~~ 0.4375*m2
-m3 ~~ 0.4375*m3
-y1 ~~ 0.4375*y1
-y2 ~~ 0.4375*y2
-y3 ~~ 0.4375*y3
-"""
 MEDIATION = ("X =~ x1 + x2 + x3\nM =~ m1 + m2 + m3\nY =~ y1 + y2 + y3\nM ~ a*X\n"
              "Y ~ b*M + X\nab := a*b")
 

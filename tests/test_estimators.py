@@ -7,6 +7,7 @@ Tolerances: est and se within 1e-4 (relative above 1; the largest differences ar
 not be reported by relqual either.
 """
 import json
+import re
 import warnings
 
 import numpy as np
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 import relqual as rq
+from relqual import testlabels
 from relqual.difftest import difference_test
 from relqual.options import FitOptions
 
@@ -74,15 +76,22 @@ def test_combinations_not_reproduced_are_refused(name):
         fit(CASES[name])
 
 
-def test_estimates_and_standard_errors(fitted):
-    case, res = fitted
+def merged_estimates(case, res) -> tuple[pd.DataFrame, int]:
+    """lavaan's estimates and ours side by side (``est_lavaan``, ``est``, ...), and the number
+    of lavaan's rows (constraints ``==`` left out)."""
     theirs = pd.DataFrame(case["estimates"])
     theirs = theirs[theirs["op"] != "=="]
     ours = res.estimates()
     if "group" not in ours.columns:
         ours = ours.assign(group=1)
-    merged = theirs.merge(ours, on=["lhs", "op", "rhs", "group"], suffixes=("_lavaan", ""))
-    assert len(merged) == len(theirs)
+    return (theirs.merge(ours, on=["lhs", "op", "rhs", "group"], suffixes=("_lavaan", "")),
+            len(theirs))
+
+
+def test_estimates_and_standard_errors(fitted):
+    case, res = fitted
+    merged, expected = merged_estimates(case, res)
+    assert len(merged) == expected
     assert close(merged["est"], merged["est_lavaan"], EST_TOL).all(), case["name"]
     assert close(merged["se"], merged["se_lavaan"], SE_TOL).all(), merged[["lhs", "op", "rhs",
                                                                         "se", "se_lavaan"]]
@@ -127,8 +136,40 @@ def test_scaled_difference_tests(lrt):
     assert close(d[1:3], lrt["chisq_diff"][1:3], 1e-4).all()
 
 
-def test_compare_paths_scaled_difference():
-    ref = REF["compare_path"]
+@pytest.mark.parametrize("name, test", [("hs_mlm_lrt", "satorra.bentler"),
+                                        ("hs_mlm_lrt", "yuan.bentler"),
+                                        ("hs_mlmv_lrt", "scaled.shifted")])
+def test_invariance_with_ml_and_a_scaled_test(name, test):
+    # lavTestLRT chooses its method from the test (ML + satorra.bentler = MLM's differences)
+    lrt = {c["name"]: c for c in REF["lrt"]}[name]
+    data = pd.read_csv(ROOT / lrt["data"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = rq.invariance(lrt["model"], data, group=lrt["group"], estimator="ML", test=test)
+    assert ("Satorra (2000)" if test == "scaled.shifted" else "Satorra-Bentler (2001)") in \
+        table.attrs["test"]
+    d = table["delta_chisq"].to_numpy(dtype=float)
+    assert close(d[1:3], lrt["chisq_diff"][1:3], 1e-4).all()
+
+
+@pytest.mark.parametrize("estimator", ["MLM", "MLMV", "MLF"])
+def test_compare_non_nested_robust_fits_get_mls_vuong_tests(estimator):
+    # their estimates and log-likelihoods are ML's; A^-1 the inverse expected information
+    data = pd.read_csv(ROOT / "data" / "holzinger_swineford.csv")
+    one = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6"
+    two = "visual =~ x1 + x2 + x3 + x4\ntextual =~ x5 + x6"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = rq.compare(rq.fit(one, data, estimator=estimator),
+                          rq.fit(two, data, estimator=estimator)).details["pairs"]
+        ml = rq.compare(rq.fit(one, data), rq.fit(two, data)).details["pairs"]
+    assert ours["test"].iloc[0].startswith("Vuong")
+    columns = ["statistic", "omega2", "p_omega2", "vuong_z", "p_1_better"]
+    assert np.allclose(ours[columns].to_numpy(float), ml[columns].to_numpy(float), rtol=1e-8)
+
+
+@pytest.mark.parametrize("ref", REF["compare_paths"], ids=lambda r: r["estimator"])
+def test_compare_paths_scaled_difference(ref):
     data = pd.read_csv(ROOT / ref["data"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -139,13 +180,24 @@ def test_compare_paths_scaled_difference():
     assert close(table["lrt_pvalue"].iloc[0], ref["p"], 1e-4)
 
 
-def test_compare_paths_refuses_satorra_2000():
-    data = pd.read_csv(ROOT / "data" / "holzinger_swineford.csv")
+@pytest.mark.parametrize("ref", REF["compare"],
+                         ids=lambda r: r["estimator"] + "-" + str(r["test"]))
+def test_compare_uses_lavaans_difference_test(ref):
+    data = pd.read_csv(ROOT / ref["data"])
+    kwargs = dict(estimator=ref["estimator"], test=ref["test"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = rq.fit("visual =~ x1 + x2 + x3", data, estimator="MLMV", group="school")
-    with pytest.raises(NotImplementedError, match="Satorra 2000"):
-        res.compare_paths("visual =~ x2")
+        table = rq.compare(rq.fit(ref["general"], data, **kwargs),
+                           rq.fit(ref["restricted"], data, **kwargs),
+                           names=["general", "restricted"])
+    pair = table.details["pairs"].iloc[0]
+    assert pair["relation"] == "restricted within general"
+    method = ("Satorra 2000" if "satorra.2000" in ref["method"] else
+              "Satorra-Bentler 2001" if "satorra.bentler.2001" in ref["method"] else "(")
+    assert (method in pair["test"]) == (method != "("), (pair["test"], ref["method"])
+    assert close(pair["statistic"], ref["chisq_diff"], 1e-4)
+    assert pair["df"] == ref["df_diff"]
+    assert close(pair["pvalue"], ref["p"], 1e-4)
 
 
 @pytest.mark.parametrize("refusal", REF["refusals"],
@@ -154,6 +206,8 @@ def test_refused_like_lavaan(refusal):
     opts = dict(refusal["options"])
     if opts.pop("missing", None) == "ml":
         opts["missing"] = "fiml"
+    else:       # (lavaan 0.6-14 lets DWLS through with missing = "ml")
+        assert refusal["message"], "lavaan accepts this combination"
     with pytest.raises((ValueError, NotImplementedError)) as err:
         FitOptions.from_arguments(estimator=refusal["estimator"], **opts)
     assert refusal["estimator"] in str(err.value)
@@ -167,25 +221,62 @@ def test_difference_test_uses_the_scaled_statistics():
     assert out["delta_chisq"] == pytest.approx(10.0 / c_d)
 
 
-def test_bad_options_are_refused_with_names():
-    with pytest.raises(NotImplementedError, match="res.bollen_stine"):
-        FitOptions.from_arguments(estimator="ML", test="bollen.stine")
-    with pytest.raises(ValueError, match="unknown test='sb'"):
-        FitOptions.from_arguments(estimator="MLM", test="sb")
-    with pytest.raises(ValueError, match="unknown se='robust'"):
-        FitOptions.from_arguments(estimator="MLM", se="robust")
-    with pytest.raises(ValueError, match="se='robust.sem' needs complete data"):
-        FitOptions.from_arguments(estimator="ML", se="robust.sem", missing="fiml")
-    with pytest.raises(TypeError, match="test must be a string"):
-        FitOptions.from_arguments(estimator="MLM", test=1)
-    with pytest.raises(NotImplementedError, match="estimator='MLR' with se='standard'"):
-        FitOptions.from_arguments(estimator="MLR", se="standard")
-    with pytest.raises(NotImplementedError, match="test='yuan.bentler.mplus' is available"):
-        FitOptions.from_arguments(estimator="MLM", test="yuan.bentler.mplus")
-    with pytest.raises(NotImplementedError, match="yuan.bentler"):
-        FitOptions.from_arguments(estimator="ML", test="yuan.bentler")
-    with pytest.raises(NotImplementedError, match="engine='semopy' fits"):
-        FitOptions.from_arguments(estimator="MLM", engine="semopy")
+BAD_OPTIONS = [
+    (NotImplementedError, "res.bollen_stine", dict(estimator="ML", test="bollen.stine")),
+    (ValueError, "unknown test='sb'", dict(estimator="MLM", test="sb")),
+    (ValueError, "unknown se='robust'", dict(estimator="MLM", se="robust")),
+    (ValueError, "se='robust.sem' needs complete data",
+     dict(estimator="ML", se="robust.sem", missing="fiml")),
+    (ValueError, "test='yuan.bentler' needs complete data",
+     dict(estimator="ML", test="yuan.bentler", missing="fiml")),
+    (TypeError, "test must be a string", dict(estimator="MLM", test=1)),
+    (NotImplementedError, "estimator='MLR' with se='standard'", dict(estimator="MLR",
+                                                                     se="standard")),
+    (NotImplementedError, "test='yuan.bentler.mplus' is available",
+     dict(estimator="MLM", test="yuan.bentler.mplus")),
+    (NotImplementedError, "keeps 'scaled.shifted'", dict(estimator="MLMV", test="yuan.bentler")),
+    (NotImplementedError, "keeps 'mean.var.adjusted'",
+     dict(estimator="MLMVS", test="yuan.bentler")),
+    (NotImplementedError, "estimator='MLR'", dict(estimator="MLR", test="yuan.bentler")),
+    (NotImplementedError, "engine='semopy' fits", dict(estimator="MLM", engine="semopy")),
+]
+
+
+@pytest.mark.parametrize("error, message, arguments", BAD_OPTIONS,
+                         ids=[m for _, m, _ in BAD_OPTIONS])
+def test_bad_options_are_refused_with_names(error, message, arguments):
+    with pytest.raises(error, match=re.escape(message)):
+        FitOptions.from_arguments(**arguments)
+
+
+def test_yuan_bentler_equals_satorra_bentler_with_complete_data():
+    data = pd.read_csv(ROOT / "data" / "holzinger_swineford.csv")
+    model = CASES["hs_mlm"]["model"]
+    yb = rq.fit(model, data, estimator="ML", test="yuan.bentler")
+    sb = rq.fit(model, data, estimator="ML", test="satorra.bentler")
+    assert yb.call["test"] == "yuan.bentler"
+    assert "Yuan-Bentler" in testlabels.test_label(yb.call)
+    keys = [k for k in sb.fit_measures().index if np.isfinite(sb.fit_measures()[k])]
+    assert np.allclose(yb.fit_measures()[keys], sb.fit_measures()[keys], rtol=1e-12)
+    assert np.allclose(yb.estimates()["se"], rq.fit(model, data).estimates()["se"])
+
+
+def test_bollen_stine_refused_for_least_squares_fits():
+    data = pd.read_csv(ROOT / "data" / "holzinger_swineford.csv")
+    res = rq.fit("f =~ x1 + x2 + x3 + x4", data, estimator="ULS")
+    with pytest.raises(NotImplementedError, match="Bollen-Stine.*estimator='ML'"):
+        res.bollen_stine(draws=10, seed=1)
+
+
+@pytest.mark.parametrize("estimator", ["MLM", "MLMV"])
+def test_bollen_stine_of_robust_ml_fits_is_mls(estimator):
+    # lavaan refuses the bootstrap for MLM/MLMV ("use ML estimator for bootstrap"): their
+    # estimates and standard chi-square are ML's, so relqual's is the ML fit's Bollen-Stine
+    data = pd.read_csv(ROOT / "data" / "holzinger_swineford.csv")
+    model = "f =~ x1 + x2 + x3 + x4"
+    ours = rq.fit(model, data, estimator=estimator).bollen_stine(draws=20, seed=3)
+    ml = rq.fit(model, data).bollen_stine(draws=20, seed=3)
+    assert ours.equals(ml)
 
 
 def test_summary_statistics_refuse_robust_estimators():
@@ -207,12 +298,7 @@ def largest_differences() -> dict:
     for name in sorted(set(CASES) - REFUSED):
         case = CASES[name]
         res = fit(case)
-        theirs = pd.DataFrame(case["estimates"])
-        theirs = theirs[theirs["op"] != "=="]
-        ours = res.estimates()
-        if "group" not in ours.columns:
-            ours = ours.assign(group=1)
-        m = theirs.merge(ours, on=["lhs", "op", "rhs", "group"], suffixes=("_lavaan", ""))
+        m = merged_estimates(case, res)[0]
         fm = res.fit_measures()
         fit_diff = max(abs(fm[k.replace(".", "_")] - case["fit"][k]) for k in MEASURES
                        if case["fit"].get(k) is not None)

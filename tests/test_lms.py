@@ -174,23 +174,23 @@ def test_interaction_test_of_lms_is_against_the_linear_model(oneint, oneint_lms)
 
 
 # ------------------------------------------------------------------------------ recovery
-POPULATION = """X =~ 1*x1 + 0.8*x2 + 0.7*x3
-Z =~ 1*z1 + 0.8*z2 + 0.7*z3
-Y =~ 1*y1 + 0.8*y2 + 0.7*y3
-X ~~ 1*X
+
+def _population(factors: str, structure: str) -> str:
+    """A population model: three indicators per factor (loadings 1, .8, .7, residual variances
+    .4; factor ``X`` measured by ``x1 x2 x3``), then ``structure``."""
+    indicators = [(f, f.lower() + str(k), w) for f in factors for k, w in ((1, 1), (2, 0.8),
+                                                                          (3, 0.7))]
+    loadings = [f"{f} =~ " + " + ".join(f"{w}*{i}" for g, i, w in indicators if g == f)
+                for f in factors]
+    residuals = [f"{i} ~~ 0.4*{i}" for _, i, _ in indicators]
+    return "\n".join(loadings + [structure] + residuals)
+
+
+POPULATION = _population("XZY", """X ~~ 1*X
 Z ~~ 1*Z
 X ~~ 0.3*Z
 Y ~ 0.4*X + 0.3*Z + 0.25*X:Z
-Y ~~ 0.6*Y
-x1 ~~ 0.4*x1
-x2 ~~ 0.4*x2
-x3 ~~ 0.4*x3
-z1 ~~ 0.4*z1
-z2 ~~ 0.4*z2
-z3 ~~ 0.4*z3
-y1 ~~ 0.4*y1
-y2 ~~ 0.4*y2
-y3 ~~ 0.4*y3"""
+Y ~~ 0.6*Y""")
 
 
 def test_lms_recovers_a_simulated_latent_interaction():
@@ -279,8 +279,6 @@ def test_an_lms_fit_displays_without_a_chi_square(oneint_lms):
     assert np.isnan(oneint_lms.fit_measures()["chisq"])
     effects = oneint_lms.effects()
     assert effects["from"].tolist() == ["X", "Z"]          # the linear paths, at Z = X = 0
-    with pytest.raises(NotImplementedError, match="report is not available for LMS fits"):
-        oneint_lms.report("unused.html")
 
 
 def test_plots_read_an_lms_fit(oneint_lms):
@@ -294,17 +292,9 @@ def test_plots_read_an_lms_fit(oneint_lms):
     plt.close("all")
 
 
-QUADRATIC = """X =~ 1*x1 + 0.8*x2 + 0.7*x3
-Y =~ 1*y1 + 0.8*y2 + 0.7*y3
-X ~~ 1*X
+QUADRATIC = _population("XY", """X ~~ 1*X
 Y ~ 0.4*X + 0.2*X:X
-Y ~~ 0.6*Y
-x1 ~~ 0.4*x1
-x2 ~~ 0.4*x2
-x3 ~~ 0.4*x3
-y1 ~~ 0.4*y1
-y2 ~~ 0.4*y2
-y3 ~~ 0.4*y3"""
+Y ~~ 0.6*Y""")
 
 
 def test_lms_recovers_a_simulated_quadratic_term():
@@ -319,29 +309,13 @@ def test_lms_recovers_a_simulated_quadratic_term():
     assert slopes["est"].tolist() == pytest.approx([b - 2 * b2, b + 2 * b2])
 
 
-MEDIATION = """X =~ 1*x1 + 0.8*x2 + 0.7*x3
-W =~ 1*w1 + 0.8*w2 + 0.7*w3
-M =~ 1*m1 + 0.8*m2 + 0.7*m3
-Y =~ 1*y1 + 0.8*y2 + 0.7*y3
-X ~~ 1*X
+MEDIATION = _population("XWMY", """X ~~ 1*X
 W ~~ 1*W
 X ~~ 0.2*W
 M ~ 0.4*X + 0.2*W + 0.2*X:W
 M ~~ 0.6*M
 Y ~ 0.5*M + 0.1*X
-Y ~~ 0.6*Y
-x1 ~~ 0.4*x1
-x2 ~~ 0.4*x2
-x3 ~~ 0.4*x3
-w1 ~~ 0.4*w1
-w2 ~~ 0.4*w2
-w3 ~~ 0.4*w3
-m1 ~~ 0.4*m1
-m2 ~~ 0.4*m2
-m3 ~~ 0.4*m3
-y1 ~~ 0.4*y1
-y2 ~~ 0.4*y2
-y3 ~~ 0.4*y3"""
+Y ~~ 0.6*Y""")
 
 
 def test_first_stage_moderated_mediation_with_a_defined_conditional_indirect_effect():

@@ -101,7 +101,7 @@ def test_spec_constructs_match_the_syntax(name):
     for cid in set(spec.constructs) - set(roles.lv):
         assert [i["id"] for i in spec.constructs[cid]["items"]] == [cid.lower()]
     items = {i["id"]: cid for cid, c in spec.constructs.items() for i in c["items"]}
-    assert set(roles.ov) == set(items)
+    assert {v for v in roles.ov if ":" not in v} == set(items)      # x:z is a product term
     assert not any(i["reverse"] for c in spec.constructs.values() for i in c["items"])
     for _cid, c in spec.constructs.items():
         assert c["label"] and c["label_zh"] and c["source"]
@@ -185,7 +185,8 @@ def recovery():
 def test_parameter_recovery(recovery, name):
     res, merged = recovery[name]
     assert res.converged and not res.warnings
-    assert res.fit_measures()["rmsea"] < 0.01
+    fm = res.fit_measures()
+    assert fm["rmsea"] < 0.01 or "interaction_chisq" in fm.index   # LMS: no chi-square
     assert (merged["_merge"] == "both").all(), merged
     error = (merged["std_all"] - merged["std_all_pop"]).abs()
     assert error.max() < RECOVERY_TOL, merged.assign(error=error)

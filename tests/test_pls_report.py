@@ -130,13 +130,6 @@ def test_cli_refuses_a_scheme_without_pls(capsys, tmp_path):
     assert code == 2 and "scheme='factorial' is an option of estimator='PLS'" in err
 
 
-def test_higher_order_constructs_are_refused_by_line():
-    spec = rq.models.load("relationship_quality_second_order")
-    with pytest.raises(rq.ModelSyntaxError,
-                       match="line 8: 'SAT' is a construct, so 'RQ' is a higher-order"):
-        rq.fit(spec, DATA, estimator="PLS")
-
-
 def test_construct_scores_are_standardized_items_times_weights():
     res = _fit()
     scores = res.factor_scores()

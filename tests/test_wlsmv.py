@@ -264,8 +264,6 @@ def test_wlsmv_needs_ordered_and_ordered_needs_wlsmv(ordinal):
 
 
 def test_not_yet_available_model_features(ordinal):
-    with pytest.raises(NotImplementedError, match="polyserial"):
-        rq.fit(HS_MODEL, ordinal, estimator="WLSMV", ordered=["x1", "x2"])
     with pytest.raises(NotImplementedError, match="observed covariates"):
         rq.fit(HS_MODEL + "\nvisual ~ ageyr", ordinal, estimator="WLSMV", ordered=True)
     with pytest.raises(NotImplementedError, match="delta parameterization"):

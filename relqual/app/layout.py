@@ -156,6 +156,7 @@ def estimate_page() -> ui.Tag:
     estimators = {e: label(f"est_{e}") for e in logic.ESTIMATORS}
     sidebar = ui.sidebar(
         ui.input_radio_buttons("estimator", label("estimator"), estimators, selected="ML"),
+        ui.output_ui("interaction_choice"),
         ui.input_radio_buttons("missing", label("missing"),
                                {"listwise": label("miss_listwise"), "fiml": label("miss_fiml")},
                                selected="listwise"),

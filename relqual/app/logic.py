@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 import relqual as rq
+from relqual.i18n import translate_message
 from relqual.models import construct_label, resolve_model
 from relqual.report import model_description
 from relqual.verdicts import judge
@@ -41,13 +42,32 @@ from .i18n import t
 
 # the largest upload read, in MB (RELQUAL_APP_MAX_UPLOAD_MB overrides it, e.g. for tests)
 MAX_UPLOAD_MB = float(os.environ.get("RELQUAL_APP_MAX_UPLOAD_MB", "50"))
-ESTIMATORS = ("ML", "MLR", "WLSMV", "PLS")
+ESTIMATORS = ("ML", "MLR", "MLM", "MLMV", "ULS", "DWLS", "WLSMV", "PLS")
+# how a latent interaction is estimated: "auto" is rq.fit's default (LMS where it applies, else
+# double-mean-centred product indicators); then rq.fit's interaction= methods
+INTERACTIONS = ("auto", "lms", "qml", "dblcent", "rca", "uca")
 MAX_DRAWS = 5000
 STEP = 25             # bootstrap draws between two looks at the progress and the Cancel button
 
 
 class AppError(Exception):
-    """A problem with the user's input, with a message ready to show in the page."""
+    """A problem with the user's input: a message in the user's language, or (``english=True``)
+    one of relqual's own English sentences, shown through :func:`relqual.i18n.translate_message`.
+
+    Examples
+    --------
+    >>> AppError("reverse: no Likert range for 'q1'; include it in likert= or items=",
+    ...          english=True).text("zh")
+    'reverse：列“q1”没有李克特量表范围；请把它列入 likert= 或 items='
+    """
+
+    def __init__(self, message: str, english: bool = False):
+        super().__init__(message)
+        self.english = english
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang``."""
+        return translate_message(str(self), lang) if self.english else str(self)
 
 
 class Refused(AppError):
@@ -67,12 +87,20 @@ class Loaded:
 
 @dataclass
 class FitOutcome:
-    """A fit, or the message saying why there is none."""
+    """A fit, or the message saying why there is none (:meth:`error_text` in the user's
+    language)."""
 
     result: object | None = None
     error: str | None = None
     seconds: float = 0.0
     options: dict = field(default_factory=dict)
+    english: bool = True
+
+    def error_text(self, lang: str = "en") -> str | None:
+        """The error in ``lang`` (relqual's English sentences through the message catalog)."""
+        if self.error is None or not self.english:
+            return self.error
+        return translate_message(self.error, lang)
 
 
 # ---------------------------------------------------------------------------- data
@@ -150,10 +178,10 @@ def _read(path: str | Path, shown: str, lang: str, *, missing_codes=None, likert
                  if issubclass(w.category, SurveyWarning)]
     except (rq.DataError, ImportError, FileNotFoundError, UnicodeError, ValueError,
             TypeError, KeyError, OSError) as exc:
-        raise AppError(str(exc).replace(str(path), shown)) from None
+        raise AppError(str(exc).replace(str(path), shown), english=True) from None
     except Exception as exc:      # a reader's own error on a damaged file: shown, not a traceback
-        raise AppError(f"{t('read_error', lang)}: {type(exc).__name__}: "
-                       f"{str(exc).replace(str(path), shown)}") from None
+        raise AppError(f"{type(exc).__name__}: {str(exc).replace(str(path), shown)}",
+                       english=True) from None
     if df.shape[1] < 2:
         raise AppError(t("err_one_column", lang, col=str(df.columns[0]) if df.shape[1] else ""))
     if len(df) == 0:
@@ -180,7 +208,7 @@ def load_bundled(name: str, lang: str = "en", *, missing_codes=None, likert=None
     (301, 15)
     """
     if name not in rq.datasets.list():
-        raise AppError(f"no bundled dataset '{name}'")
+        raise AppError(t("err_dataset", lang, name=name))
     if not (missing_codes or likert or reverse):
         return Loaded(rq.datasets.load(name), name, f"rq.datasets.load({name!r})")
     path = rq.datasets._files()[name]
@@ -273,6 +301,8 @@ def check_syntax(text: str) -> dict:
     --------
     >>> check_syntax("f =~ x1 + x2 + x3")["ok"]
     True
+    >>> check_syntax("y ~ x + z + x:z")["ov"]
+    3
     >>> bad = check_syntax("f =~ x1 + x2\\ng ~ f +")
     >>> bad["ok"], bad["line"]
     (False, 2)
@@ -294,7 +324,7 @@ def check_syntax(text: str) -> dict:
         return {"ok": False, "line": None, "message": str(exc), "lv": 0, "ov": 0, "paths": 0}
     paths = sum(1 for s in statements if s.op == "~")
     return {"ok": True, "line": None, "message": "", "lv": len(pt.roles.lv),
-            "ov": len(pt.roles.ov), "paths": paths}
+            "ov": len(_observed(pt.roles)), "paths": paths}
 
 
 def model_items(model) -> list[str]:
@@ -304,9 +334,36 @@ def model_items(model) -> list[str]:
     --------
     >>> model_items("f =~ q1 + q2 + q3")
     ['q1', 'q2', 'q3']
+
+    An interaction term ``x:z`` is made from its parts: their observed ones are the items.
+
+    >>> model_items("y ~ x + x:z")
+    ['y', 'x', 'z']
     """
     from relqual.partable import build_partable
-    return [str(v) for v in build_partable(resolve_model(model).syntax).roles.ov]
+    return _observed(build_partable(resolve_model(model).syntax).roles)
+
+
+def _observed(roles) -> list[str]:
+    """The observed variables of a parameter table's roles, interaction terms split."""
+    items: list[str] = []
+    for name in map(str, roles.ov):
+        for part in name.split(":"):
+            if part not in items and part not in set(map(str, roles.lv)):
+                items.append(part)
+    return items
+
+
+def has_interaction(model) -> bool:
+    """Whether a model regresses on an interaction term (``y ~ x + z + x:z``).
+
+    Examples
+    --------
+    >>> has_interaction("y ~ x + z + x:z"), has_interaction("relationship_quality")
+    (True, False)
+    """
+    return any(s.op == "~" and ":" in str(s.rhs)
+               for s in rq.parse(resolve_model(model).syntax))
 
 
 def model_overview(name: str, lang: str = "en") -> dict:
@@ -395,7 +452,7 @@ def apply_mapping(df: pd.DataFrame, mapping: dict[str, str | None], lang: str = 
 
 # ---------------------------------------------------------------------------- fitting
 def fit_options(estimator: str = "ML", missing: str = "listwise", draws: int = 0,
-                seed: int | None = 1) -> dict:
+                seed: int | None = 1, interaction: str = "auto", lang: str = "en") -> dict:
     """``rq.fit``'s keyword arguments for the app's choices.
 
     Examples
@@ -405,13 +462,20 @@ def fit_options(estimator: str = "ML", missing: str = "listwise", draws: int = 0
     >>> fit_options("ML", "fiml", 200, 7)
     {'estimator': 'ML', 'missing': 'fiml', 'se': 'bootstrap', 'bootstrap': 200, 'seed': 7, \
 'n_jobs': 1}
+    >>> fit_options("ML", interaction="qml")
+    {'estimator': 'ML', 'interaction': 'qml'}
     """
     if estimator not in ESTIMATORS:
-        raise AppError(f"unknown estimator {estimator!r}")
+        raise AppError(t("err_estimator", lang, est=estimator))
     draws = int(draws or 0)
     if draws < 0 or draws > MAX_DRAWS:
-        raise AppError(f"bootstrap draws: give 0 to {MAX_DRAWS}")
+        raise AppError(t("err_draws", lang, max=MAX_DRAWS))
+    if interaction not in INTERACTIONS:
+        raise AppError(t("err_interaction", lang, method=interaction,
+                         methods=", ".join(INTERACTIONS)))
     options: dict = {"estimator": estimator}
+    if interaction != "auto":
+        options["interaction"] = interaction
     if estimator == "WLSMV":
         options["ordered"] = True
     if missing == "fiml":
@@ -493,13 +557,17 @@ def bootstrap_draws(res, draws: int, seed=None, job: Progress | None = None):
 
 
 def run_fit(model, df: pd.DataFrame, estimator: str = "ML", missing: str = "listwise",
-            draws: int = 0, seed: int | None = 1, job: Progress | None = None) -> FitOutcome:
+            draws: int = 0, seed: int | None = 1, job: Progress | None = None,
+            interaction: str = "auto", lang: str = "en") -> FitOutcome:
     """Fit ``model`` to ``df``; any problem becomes ``FitOutcome.error`` (never raises but
     :class:`Cancelled`).
 
     With bootstrap ``draws`` the model is fitted first and then resampled by
     :func:`bootstrap_draws` (what ``rq.fit(..., se="bootstrap")`` does in one call), so ``job``
-    can show the progress and cancel.
+    can show the progress and cancel. The draws are also kept as the Result's
+    ``res.bootstrap(draws, seed)`` (they are the same resamples), so the report's bootstrap
+    intervals of indirect effects (:func:`write_report` with the same draws and seed) reuse them
+    instead of refitting every resample again.
 
     Examples
     --------
@@ -507,23 +575,26 @@ def run_fit(model, df: pd.DataFrame, estimator: str = "ML", missing: str = "list
     ...               rq.datasets.load("political_democracy"))
     >>> out.result is None, "nothing1" in out.error
     (True, True)
+    >>> out.error_text("zh").startswith("变量“nothing1”（模型第 1 行）不是数据中的列")
+    True
     """
     start = time.perf_counter()
     try:
-        options = fit_options(estimator, missing, draws, seed)
+        options = fit_options(estimator, missing, draws, seed, interaction, lang)
         first = {k: v for k, v in options.items()
                  if k not in ("se", "bootstrap", "seed", "n_jobs")}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             res = rq.fit(model, df, **first)
             if draws:
-                res = res.with_bootstrap(bootstrap_draws(res, draws, options["seed"], job))
+                boot = bootstrap_draws(res, draws, options["seed"], job)
+                res = res.with_bootstrap(boot)
+                # Result.bootstrap's cache, keyed as it keys it: these are its draws
+                res._resamples[("ordinary", int(draws), options["seed"])] = boot
     except Cancelled:
         raise
     except AppError as exc:
-        return FitOutcome(error=str(exc))
-    except NotImplementedError as exc:
-        return FitOutcome(error=f"not available yet: {exc}")
+        return FitOutcome(error=str(exc), english=exc.english)
     except Exception as exc:     # DataError, ModelSyntaxError, ValueError, numerical failures
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
         return FitOutcome(error=str(message) or type(exc).__name__)
@@ -639,13 +710,38 @@ def _verdict(est, pvalue, sign, lang) -> str:
     return t("opposite" if "opposite" in reason else "not_supported", lang)
 
 
+def interaction_rows(res, lang: str = "en") -> pd.DataFrame:
+    """The likelihood-ratio test of each interaction term (``res.interaction_test()``), in
+    ``lang``: outcome, term, method, the test (Δχ², df, p), R² with and without the terms, and
+    the unstandardized and standardized coefficients.
+
+    Examples
+    --------
+    >>> out = run_fit("x9 ~ x7 + x8 + x7:x8", rq.datasets.load("holzinger_swineford"))
+    >>> interaction_rows(out.result).iloc[0].tolist()
+    ['x9', 'x7:x8', 'product', '1.391', '1', '.238', '0.225', '0.221', '-0.050', '-0.054']
+    """
+    test = res.interaction_test()
+    spec = res.spec
+    label = lambda name: construct_label(str(name), lang, spec.constructs)
+    rows = [[label(r["outcome"]), str(r["term"]), str(r["method"]), _fmt(r["chisq"]),
+             f"{int(r['df'])}", _p(r["pvalue"]), _fmt(r["r2"]), _fmt(r["r2_without"]),
+             _fmt(r["est"]), _fmt(r["std_est"])] for _, r in test.iterrows()]
+    cols = [t(k, lang) for k in ("col_outcome", "col_term", "col_method", "col_chisq_diff",
+                                 "col_df", "col_p", "col_r2", "col_r2_without", "col_b",
+                                 "col_beta")]
+    return pd.DataFrame(rows, columns=cols)
+
+
 RELIABILITY_COLUMNS = (("n_items", "col_n_items", 0), ("alpha", "col_alpha", 3),
                        ("omega", "col_omega", 3), ("rho_a", "col_rho_a", 3),
                        ("rho_c", "col_rho_c", 3), ("ave", "col_ave", 3))
 
 
 def reliability_rows(res, lang: str = "en") -> pd.DataFrame:
-    """Reliability and AVE per construct (the columns the estimator gives), in ``lang``.
+    """Reliability and AVE per construct (the columns the estimator gives), in ``lang``; the
+    product factors of an interaction (``x:z``, measured by product indicators) are not
+    constructs of the model and are left out.
 
     Examples
     --------
@@ -656,6 +752,7 @@ def reliability_rows(res, lang: str = "en") -> pd.DataFrame:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rel = res.reliability()
+    rel = rel[~rel["factor"].astype(str).str.contains(":", regex=False)]
     spec = res.spec
     out = pd.DataFrame({t("construct", lang): [construct_label(str(f), lang, spec.constructs)
                                               for f in rel["factor"]]})
@@ -808,6 +905,23 @@ def population_paths(model: str) -> pd.DataFrame:
     return paths.reset_index(drop=True)
 
 
+def path_labels(model: str, lang: str = "en") -> list[str]:
+    """Labels of the structural paths of :func:`population_paths` (same order): the construct
+    names in ``lang`` with their abbreviations.
+
+    Examples
+    --------
+    >>> path_labels("relationship_quality", "zh")[0]
+    '商业友谊（CF）→ 顾客满意感（SAT）'
+    >>> path_labels("relationship_quality")[0]
+    'Commercial friendship (CF) → Satisfaction (SAT)'
+    """
+    constructs = rq.models.load(model).constructs
+    name = lambda cid: construct_label(cid, lang, constructs)
+    return [t("sim_path", lang, rhs=name(r.rhs), rhs_id=r.rhs, lhs=name(r.lhs), lhs_id=r.lhs)
+            for r in population_paths(model).itertuples()]
+
+
 def population_with_paths(model: str, paths: dict[tuple[str, str], float] | None = None) -> str:
     """Population syntax of a library model with some standardized paths changed: loadings,
     paths and covariances as standardized values, residual variances solved so every variable
@@ -831,11 +945,11 @@ def population_with_paths(model: str, paths: dict[tuple[str, str], float] | None
     try:
         return complete_population("\n".join(lines))
     except ValueError as exc:
-        raise AppError(str(exc)) from None
+        raise AppError(str(exc), english=True) from None
 
 
 def simulate_and_fit(model: str, n: int, seed: int = 1, likert: int | None = None,
-                     paths: dict | None = None) -> tuple:
+                     paths: dict | None = None, lang: str = "en") -> tuple:
     """Simulate ``n`` respondents from the (changed) population of a library model and fit the
     model: ``(result, truth)``, ``truth`` the population's structural paths (``lhs rhs
     std_all``, with the changes).
@@ -848,7 +962,7 @@ def simulate_and_fit(model: str, n: int, seed: int = 1, likert: int | None = Non
     """
     n = int(n)
     if n < 20 or n > 100_000:
-        raise AppError("n: give 20 to 100000 respondents")
+        raise AppError(t("err_sim_n", lang))
     population = population_with_paths(model, paths) if paths else model
     try:
         data = rq.simulate(population, n, seed=int(seed), likert=likert)
@@ -856,7 +970,7 @@ def simulate_and_fit(model: str, n: int, seed: int = 1, likert: int | None = Non
             warnings.simplefilter("ignore")
             res = rq.fit(model, data)
     except Exception as exc:
-        raise AppError(str(exc)) from None
+        raise AppError(str(exc), english=True) from None
     truth = population_paths(model)
     if paths:
         truth["std_all"] = [float(paths.get((r.lhs, r.rhs), r.std_all))

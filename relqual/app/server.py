@@ -63,6 +63,7 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
                              selected=input.library_model())
             ui.update_select("sim_model", choices=logic.library_models(L),
                              selected=input.sim_model())
+            _relabel_sliders(L)
 
     # ------------------------------------------------------------------ data
     refused = reactive.value(None)        # a file the page refused to send (too large)
@@ -109,7 +110,7 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
             return ui.p(t("no_data", L))
         if isinstance(d, Exception):
             title = t("upload_refused" if isinstance(d, logic.Refused) else "read_error", L)
-            return _box("error", ui.strong(title), ui.br(), _msg(str(d)))
+            return _box("error", ui.strong(title), ui.br(), _msg(d.text(L)))
         parts = [_box("ok", ui.strong(d.name), ": ", t("n_rows", L, n=len(d.df),
                                                           k=d.df.shape[1]))]
         if d.notes:
@@ -194,7 +195,7 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
             f'<div{" class=bad" if k == check["line"] else ""}><span class="ln">{k}</span>'
             f"{escape(line) or '&nbsp;'}</div>"
             for k, line in enumerate(m["text"].splitlines(), 1))
-        return _box("error", ui.strong(title), ": ", _msg(check["message"]),
+        return _box("error", ui.strong(title), ": ", _msg(translate_message(check["message"], L)),
                     _html(f'<div class="rq-syntax">{listing}</div>'))
 
     @reactive.calc
@@ -279,9 +280,31 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
 
     @ui.bind_task_button(button_id="estimate")
     @reactive.extended_task
-    async def fit_task(model, df, estimator, missing, draws, seed, job):
+    async def fit_task(model, df, estimator, missing, draws, seed, job, interaction, L):
         return await asyncio.to_thread(logic.run_fit, model, df, estimator, missing, draws,
-                                       seed, job)
+                                       seed, job, interaction, L)
+
+    @reactive.calc
+    def interaction_model() -> bool:
+        """Whether the chosen model has an interaction term."""
+        m = model_choice()
+        try:
+            return m.get("model") is not None and logic.has_interaction(m["model"])
+        except Exception:                 # a model the syntax check let through
+            return False
+
+    @render.ui
+    def interaction_choice():
+        """The interaction method, offered when the model has an interaction term."""
+        L = lang()
+        if not interaction_model():
+            return None
+        with reactive.isolate():
+            current = input.interaction() if "interaction" in input else "auto"
+        choices = {m: t(f"int_{m}", L) for m in logic.INTERACTIONS}
+        return ui.TagList(ui.input_select("interaction", t("interaction", L), choices,
+                                          selected=current),
+                          ui.p(t("interaction_help", L), class_="rq-note"))
 
     @reactive.effect
     @reactive.event(input.estimate)
@@ -289,7 +312,7 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         L, d, m = lang(), loaded(), model_choice()
         problems = []
         if not isinstance(d, logic.Loaded):
-            problems.append(t("need_data", L) if not isinstance(d, Exception) else str(d))
+            problems.append(t("need_data", L) if not isinstance(d, Exception) else d.text(L))
         if m.get("model") is None:
             problems.append(t("need_model", L))
         df, mapping = None, {}
@@ -298,7 +321,7 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
             try:
                 df = logic.apply_mapping(d.df, mapping, L)
             except logic.AppError as exc:
-                problems.append(str(exc))
+                problems.append(exc.text(L))
         if problems:
             problem.set({"click": input.estimate(), "messages": problems})
             return
@@ -308,8 +331,10 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         context.set({"model": m["model"], "df": df, "code": d.code, "mapping": mapping,
                      "draws": draws, "seed": seed})
         jobs[-1] = logic.Progress()
+        interaction = (input.interaction() if interaction_model() and "interaction" in input
+                       else "auto")
         fit_task.invoke(m["model"], df, input.estimator(), input.missing(), draws, seed,
-                        jobs[-1])
+                        jobs[-1], interaction, L)
 
     @reactive.effect
     @reactive.event(input.cancel)
@@ -359,7 +384,8 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
             return _box("error", t("fit_error", L))
         outcome = fit_task.result()
         if outcome.error:
-            return _box("error", ui.strong(t("fit_error", L)), ui.br(), _msg(outcome.error))
+            return _box("error", ui.strong(t("fit_error", L)), ui.br(),
+                        _msg(outcome.error_text(L)))
         res = outcome.result
         try:
             return _results_page(res, outcome, L)
@@ -399,6 +425,9 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
                       ui.p(t("rel_note", L), class_="rq-note")]
         except Exception:
             pass
+        if logic.has_interaction(res.spec):
+            parts += [ui.h4(t("res_interaction", L), id="res-interaction"),
+                      _interaction_table(res, L)]
         if res.warnings:
             parts += [ui.h4(t("res_warnings", L)),
                       ui.tags.ul(*[ui.tags.li(translate_message(w, L)) for w in res.warnings],
@@ -408,6 +437,15 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         except Exception:
             pass
         return ui.TagList(*parts)
+
+    def _interaction_table(res, L):
+        """The interaction test, or why a fit has none (e.g. MLR, FIML: not available yet)."""
+        try:
+            table = logic.interaction_rows(res, L)
+        except (NotImplementedError, ValueError) as exc:
+            return ui.p(translate_message(str(exc), L), class_="rq-note")
+        return ui.TagList(_html(logic.html_table(table, "rq-table rq-interaction")),
+                          ui.p(t("interaction_note", L), class_="rq-note"))
 
     def _fit_for_download():
         res, ctx = current()
@@ -460,15 +498,24 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
     def _slider_id(k: int) -> str:
         return f"sp_{_key(input.sim_model())}_{k}"
 
+    def _relabel_sliders(L: str) -> None:
+        """The sliders' labels in ``L`` (their values stay where the user put them)."""
+        if sim_paths() is None:
+            return
+        for k, text in enumerate(logic.path_labels(input.sim_model(), L)):
+            ui.update_slider(_slider_id(k), label=text)
+
     @render.ui
     def sim_sliders():
         paths = sim_paths()
         if paths is None:
             return None
+        with reactive.isolate():          # a language switch relabels them (_relabel_sliders)
+            labels = logic.path_labels(input.sim_model(), lang())
         return ui.TagList(*[
-            ui.input_slider(_slider_id(k), f"{r.rhs} \u2192 {r.lhs}", min=-0.5, max=0.9,
+            ui.input_slider(_slider_id(k), text, min=-0.5, max=0.9,
                             value=round(float(r.std_all), 2), step=0.05)
-            for k, r in enumerate(paths.itertuples())])
+            for k, (r, text) in enumerate(zip(paths.itertuples(), labels))])
 
     simulated = reactive.value(None)
 
@@ -488,10 +535,10 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         seed = 1 if seed is None else int(seed)
         try:
             res, truth = logic.simulate_and_fit(input.sim_model(), input.sim_n(), seed,
-                                                likert, changed or None)
+                                                likert, changed or None, lang())
             simulated.set({"res": res, "truth": truth, "n": input.sim_n(), "seed": seed})
         except logic.AppError as exc:
-            simulated.set({"error": str(exc)})
+            simulated.set({"error": exc})
 
     @render.ui
     def sim_results():
@@ -499,7 +546,8 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
         if s is None:
             return ui.p(t("sim_press", L))
         if "error" in s:
-            return _box("error", ui.strong(t("sim_error", L)), ui.br(), _msg(s["error"]))
+            return _box("error", ui.strong(t("sim_error", L)), ui.br(),
+                        _msg(s["error"].text(L)))
         res = s["res"]
         fm = res.fit_measures()
         info = t("sim_info", L, n=s["n"], seed=s["seed"], df=int(fm["df"]), chisq=fm["chisq"],

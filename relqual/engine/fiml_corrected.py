@@ -25,6 +25,7 @@ from .loss import MLLoss, Piece
 from .matrices import RamModel
 from .robust import observed_information, saturated_start
 from .samplestats import SampleStats
+from .threads import single_threaded
 
 
 def _saturated(sample: SampleStats, pieces: list[Piece] | None):
@@ -52,14 +53,17 @@ def _complete_chisq(models, x, samples) -> float:
 
 
 def _k(blocks, Delta, A_inv, version: str) -> float:
+    """k of the module docstring; with Q = W_m^-1 W_c W_m^-1 (block diagonal, formed per group)
+    and U, Q, Gamma symmetric, tr(W_c W_m^-1 U W_m^-1) = sum(U * Q) and
+    tr(U Q U Gamma) = sum((U Q U) * Gamma), so no product of full matrices is formed twice."""
     Wm = _bdiag([b["Wm"] * b["f"] for b in blocks])
-    Wmi = _bdiag([b["Wmi"] / b["f"] for b in blocks])
-    Wc = _bdiag([b["Wc"] * b["f"] for b in blocks])
-    U = Wm - Wm @ Delta @ A_inv @ Delta.T @ Wm
+    Q = _bdiag([b["Wmi"] @ b["Wc"] @ b["Wmi"] / b["f"] for b in blocks])
+    WmD = Wm @ Delta
+    U = Wm - WmD @ A_inv @ WmD.T
     if version == "V6":
-        return float(np.trace(Wc @ Wmi @ U @ Wmi))
+        return float(np.sum(U * Q))
     Gamma = _bdiag([b["Wmi"] @ b["Jm"] @ b["Wmi"] / b["f"] for b in blocks])
-    return float(np.trace(U @ Wmi @ Wc @ Wmi @ U @ Gamma))
+    return float(np.sum((U @ Q @ U) * Gamma))
 
 
 def _bdiag(mats):
@@ -73,6 +77,7 @@ def _bdiag(mats):
     return out
 
 
+@single_threaded                 # called from fit_measures, after the fit's own limit
 def fiml_corrected(models: list[RamModel], x: np.ndarray, samples: list[SampleStats],
                    data: list[np.ndarray], pieces: list[Piece], df: int, baseline,
                    version: str) -> dict:

@@ -558,7 +558,7 @@ def satorra_measures(m: dict, model_test: dict, baseline_test: dict) -> dict:
     out["rmsea_pvalue_scaled"] = (1.0 - special.chndtr(X2_rmsea, df_rmsea,
                                                        n * df_rmsea * 0.05 ** 2 / G)
                                   if df_rmsea > 0 else np.nan)
-    if test == "satorra.bentler":
+    if test in ("satorra.bentler", "yuan.bentler"):
         out.update(robust_measures(m, X2, c, X2_null, c_null))
     elif test == "scaled.shifted":
         c3 = c * (df - model_test["shift_parameter"]) / df
@@ -577,7 +577,7 @@ def _saturated_scaled(test: str) -> dict:
     zero = dict(zip(("", "_ci_lower", "_ci_upper", "_pvalue"), (0.0, 0.0, 0.0, np.nan)))
     nan = dict.fromkeys(zero, np.nan)
     out = {f"rmsea{k}_scaled": v for k, v in (zero if test == "scaled.shifted" else nan).items()}
-    if test in ("satorra.bentler", "scaled.shifted"):
+    if test in ("satorra.bentler", "yuan.bentler", "scaled.shifted"):
         out.update({f"rmsea{k}_robust": v for k, v in zero.items()})
         value = 1.0 if test == "scaled.shifted" else np.nan
         out.update(dict.fromkeys(("cfi_robust", "tli_robust", "nnfi_robust", "rni_robust"),

@@ -166,9 +166,9 @@ class LMSModel(RamModel):
         Examples
         --------
         >>> import relqual as rq
-        >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-        ...              "x9 ~ visual + textual + visual:textual",
-        ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+        >>> from relqual.lms import EXAMPLE
+        >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+        ...              interaction="lms")
         >>> model = res.problem.models[0]
         >>> mu, cov = model.conditional(res.x, np.array([[-1.0], [1.0]]), observed=True)
         >>> mu.shape, cov.shape
@@ -239,9 +239,9 @@ class LMSLoss:
     Examples
     --------
     >>> import relqual as rq
-    >>> res = rq.fit("visual =~ x1 + x2 + x3; textual =~ x4 + x5 + x6; "
-    ...              "x9 ~ visual + textual + visual:textual",
-    ...              rq.datasets.load("holzinger_swineford"), interaction="lms")
+    >>> from relqual.lms import EXAMPLE
+    >>> res = rq.fit(EXAMPLE, rq.datasets.load("holzinger_swineford"),
+    ...              interaction="lms")
     >>> loss = res.problem.loss
     >>> loss.nodes, len(loss.z), loss.n_total
     (96, 48, 301)
@@ -295,7 +295,8 @@ class LMSLoss:
         return _logsumexp_rows(logphi + self._logw[None])
 
     def value(self, x: np.ndarray) -> float:
-        """Minus the mean log-likelihood; ``inf`` where a covariance is not positive definite."""
+        """Minus the mean of :meth:`loglik_rows`; ``inf`` where it is not defined (a covariance
+        not positive definite)."""
         try:
             return -float(self.loglik_rows(x).mean())
         except np.linalg.LinAlgError:

@@ -20,6 +20,11 @@ Expected second derivative (2/N times the Fisher information):
     E[d2F/dtheta_k dtheta_l] = tr(W dSigma_k W dSigma_l) + 2 dmu_k' W dmu_l
 
 and the observed one adds the terms in :meth:`MLLoss.value_gradient_information`.
+
+Under FIML the patterns of a group are handled by pattern blocks (:class:`PatternBlock`):
+Sigma_oo is inverted once per pattern size for all patterns of that size, and the sums over
+patterns in the gradient and the Hessians are batched products of matrices padded to p x p
+with zeros outside each pattern's observed variables (Z_o' P_oo Z_o = Z' P_pad Z).
 """
 from __future__ import annotations
 
@@ -160,13 +165,164 @@ class Piece:
         return Piece(group, self.obs, self.n, self.mean, self.cov, self.constant, self.rows)
 
 
+@dataclass(frozen=True)
+class PatternBlock:
+    """Missing-data patterns of one group as a block: their matrices padded to p x p (zero
+    outside each pattern's observed variables) and stacked, so that sums over patterns are
+    batched products (FIML by pattern blocks). A group with many patterns and variables is cut
+    into several blocks, which bounds the memory of the stacks.
+
+    Parameters
+    ----------
+    group : int
+        The group's position.
+    members : ndarray of int
+        The positions of the group's pieces in the loss's piece list.
+    p : int
+        The group's number of observed variables.
+    obs : list of ndarray
+        Per pattern the observed positions (all p for complete rows).
+    flat : list of ndarray
+        Per pattern the positions of its observed block in a flattened p x p matrix.
+    weights : ndarray
+        Per pattern its weight n_k / N.
+    cov : ndarray
+        K x p x p: the patterns' sample covariance matrices, padded.
+    sizes : list of tuple
+        Per number of observed variables s: ``(pieces, O, cov, mean, constant)``, the
+        positions of its patterns in the piece list, their observed positions (n_s x s) and
+        their stacked moments, for batched inverses of Sigma_oo.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+    >>> loss = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml").problem.loss
+    >>> [block] = PatternBlock.of_group(0, 4, loss.pieces, loss.weights)
+    >>> len(block.members), block.cov.shape, block.obs[1].tolist()
+    (9, (9, 4, 4), [1, 2, 3])
+    >>> float(block.cov[1, 0].sum())                 # x1 is not observed in pattern 2
+    0.0
+    """
+
+    group: int
+    members: np.ndarray
+    p: int
+    obs: list
+    flat: list
+    weights: np.ndarray
+    cov: np.ndarray
+    sizes: list
+
+    @classmethod
+    def of_group(cls, group: int, p: int, pieces: list[Piece], weights: list[float],
+                 max_cells: int = 2 ** 22) -> list[PatternBlock]:
+        """The blocks of ``group``'s pieces, each with at most ``max_cells`` cells in a
+        K x p x p stack (32 MB; at least one pattern).
+
+        Parameters
+        ----------
+        group : int
+            The group's position.
+        p : int
+            Its number of observed variables.
+        pieces : list of Piece
+            The loss's pieces (of every group).
+        weights : list of float
+            Their weights.
+        max_cells : int
+            The largest K p^2 of a block.
+
+        Returns
+        -------
+        list of PatternBlock
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> loss = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford")
+        ...               ).problem.loss
+        >>> PatternBlock.of_group(0, 3, loss.pieces, loss.weights)[0].weights
+        array([1.])
+        >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+        >>> loss = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml").problem.loss
+        >>> [len(b.members) for b in PatternBlock.of_group(0, 4, loss.pieces, loss.weights, 64)]
+        [4, 4, 1]
+        """
+        members = [k for k, piece in enumerate(pieces) if piece.group == group]
+        per_block = max(1, max_cells // (p * p))
+        return [cls._block(group, p, pieces, weights, members[start:start + per_block])
+                for start in range(0, len(members), per_block)]
+
+    @classmethod
+    def _block(cls, group: int, p: int, pieces: list[Piece], weights: list[float],
+               members: list[int]) -> PatternBlock:
+        obs = [np.arange(p) if pieces[k].obs is None else pieces[k].obs for k in members]
+        flat = [(o[:, None] * p + o[None, :]).ravel() for o in obs]
+        sizes = []
+        for size in sorted({len(o) for o in obs}):
+            same = [(k, o) for k, o in zip(members, obs) if len(o) == size]
+            ks = [k for k, _ in same]
+            sizes.append((ks, np.array([o for _, o in same]),
+                          np.stack([pieces[k].cov for k in ks]),
+                          np.stack([pieces[k].mean for k in ks]),
+                          np.array([pieces[k].constant for k in ks])))
+        return cls(group, np.array(members), p, obs, flat,
+                   np.array([weights[k] for k in members]),
+                   _padded([pieces[k].cov for k in members], flat, p), sizes)
+
+    def stacks(self, parts: list, meanstructure: bool):
+        """The padded stacks of W = Sigma_oo^-1, d = ybar - mu_o and S* = S + d d'.
+
+        Parameters
+        ----------
+        parts : list of tuple
+            Per piece ``(F, W, d)`` as :meth:`MLLoss.evaluate` gives them.
+        meanstructure : bool
+            Whether there are mean residuals d.
+
+        Returns
+        -------
+        tuple
+            ``(W, d, S*)``: K x p x p, K x p (None without means), K x p x p.
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml")
+        >>> loss = res.problem.loss
+        >>> [block] = PatternBlock.of_group(0, 4, loss.pieces, loss.weights)
+        >>> W, d, moment = block.stacks(loss.evaluate(res.x)[1], True)
+        >>> W.shape, d.shape, float(abs(W[1, 0]).sum() + abs(d[1, 0]))
+        ((9, 4, 4), (9, 4), 0.0)
+        """
+        W = _padded([parts[k][1] for k in self.members], self.flat, self.p)
+        if not meanstructure:
+            return W, None, self.cov
+        d = np.zeros((len(self.members), self.p))
+        for row, k, o in zip(d, self.members, self.obs):
+            row[o] = parts[k][2]
+        return W, d, self.cov + d[:, :, None] * d[:, None, :]
+
+
+def _padded(matrices: list[np.ndarray], flat: list[np.ndarray], p: int) -> np.ndarray:
+    """Stack pattern matrices as K x p x p, each placed at its ``flat`` positions."""
+    out = np.zeros((len(matrices), p * p))
+    for row, where, M in zip(out, flat, matrices):
+        row[where] = M.ravel()
+    return out.reshape(len(matrices), p, p)
+
+
 def _inverse_and_logdet(sigma: np.ndarray):
+    """Sigma^-1 and log|Sigma| by Cholesky, for one matrix or a stack (... x p x p)."""
     try:
         chol = np.linalg.cholesky(sigma)
     except np.linalg.LinAlgError:
         raise NotPositiveDefinite from None
     inv_chol = np.linalg.inv(chol)
-    return inv_chol.T @ inv_chol, 2.0 * np.log(np.diag(chol)).sum()
+    return (np.swapaxes(inv_chol, -1, -2) @ inv_chol,
+            2.0 * np.log(np.diagonal(chol, axis1=-2, axis2=-1)).sum(axis=-1))
 
 
 class MLLoss:
@@ -212,6 +368,10 @@ class MLLoss:
         self.weights = [piece.n / self.n_total for piece in pieces]
         self.meanstructure = models[0].meanstructure
         self._last: tuple[bytes, tuple] | None = None
+        # FIML: the patterns of each group as one block of padded stacks (None: complete data)
+        self._blocks = ([block for g in range(len(models))
+                         for block in PatternBlock.of_group(g, models[g].p, pieces, self.weights)]
+                        if any(piece.obs is not None for piece in pieces) else None)
 
     def evaluate(self, x: np.ndarray):
         """Implied moments per model and, per piece, (F, W, d), remembered for the last ``x``
@@ -248,19 +408,39 @@ class MLLoss:
         if self._last is not None and self._last[0] == key:
             return self._last[1]
         imps = [model.implied(x) for model in self.models]
+        parts = self._piece_parts(imps) if self._blocks is None else self._block_parts(imps)
+        self._last = (key, (imps, parts))
+        return imps, parts
+
+    def _piece_parts(self, imps):
+        """(F, W, d) of complete-data pieces, one by one."""
         parts = []
         for piece in self.pieces:
-            imp, o = imps[piece.group], piece.obs
-            sigma = imp.sigma if o is None else imp.sigma[np.ix_(o, o)]
-            W, logdet = _inverse_and_logdet(sigma)
+            imp = imps[piece.group]
+            W, logdet = _inverse_and_logdet(imp.sigma)
             f = logdet + np.sum(piece.cov * W) - piece.constant
             d = None
             if self.meanstructure:
-                d = piece.mean - (imp.mu if o is None else imp.mu[o])
+                d = piece.mean - imp.mu
                 f += d @ W @ d
             parts.append((f, W, d))
-        self._last = (key, (imps, parts))
-        return imps, parts
+        return parts
+
+    def _block_parts(self, imps):
+        """(F, W, d) of missing-data patterns, with one batched inverse per pattern size."""
+        parts = [None] * len(self.pieces)
+        for block in self._blocks:
+            imp = imps[block.group]
+            for ks, O, cov, mean, constant in block.sizes:
+                W, logdet = _inverse_and_logdet(imp.sigma[O[:, :, None], O[:, None, :]])
+                f = logdet + np.sum(cov * W, axis=(1, 2)) - constant
+                d = [None] * len(ks)
+                if self.meanstructure:
+                    d = mean - imp.mu[O]
+                    f += np.einsum("ka,kab,kb->k", d, W, d)
+                for k, f_k, W_k, d_k in zip(ks, f, W, d):
+                    parts[k] = (f_k, W_k, d_k)
+        return parts
 
     def value(self, x: np.ndarray) -> float:
         """sum_pieces w F; +inf where an implied covariance is not positive definite.
@@ -289,21 +469,30 @@ class MLLoss:
 
     def _accumulate(self, imps, parts):
         """Per model: sum_pieces w M (embedded in p x p) and w W d (embedded in p)."""
-        M_sum = [np.zeros((m.p, m.p)) for m in self.models]
+        if self._blocks is not None:
+            return self._accumulate_blocks(self._stacks(parts))
+        M_sum = [np.zeros((m.p, m.p)) for m in self.models]    # complete data: one piece
         v_sum = [np.zeros(m.p) for m in self.models] if self.meanstructure else None
         for piece, w, (_f, W, d) in zip(self.pieces, self.weights, parts):
             moment = piece.cov if d is None else piece.cov + np.outer(d, d)
-            M = W - W @ moment @ W
-            o = piece.obs
-            if o is None:
-                M_sum[piece.group] += w * M
-            else:
-                M_sum[piece.group][np.ix_(o, o)] += w * M
+            M_sum[piece.group] += w * (W - W @ moment @ W)
             if d is not None:
-                if o is None:
-                    v_sum[piece.group] += w * (W @ d)
-                else:
-                    v_sum[piece.group][o] += w * (W @ d)
+                v_sum[piece.group] += w * (W @ d)
+        return M_sum, v_sum
+
+    def _stacks(self, parts):
+        """Per group (FIML): the pattern block's padded W, d and S + d d' stacks."""
+        return [block.stacks(parts, self.meanstructure) for block in self._blocks]
+
+    def _accumulate_blocks(self, stacks):
+        """:meth:`_accumulate` over pattern blocks: sum_k w_k (W_k - W_k S*_k W_k) and
+        sum_k w_k W_k d_k with padded stacks, one batched product per group."""
+        M_sum = [np.zeros((m.p, m.p)) for m in self.models]
+        v_sum = [np.zeros(m.p) for m in self.models] if self.meanstructure else None
+        for block, (W, d, moment) in zip(self._blocks, stacks):
+            M_sum[block.group] += np.tensordot(block.weights, W - W @ moment @ W, axes=1)
+            if d is not None:
+                v_sum[block.group] += block.weights @ np.einsum("kab,kb->ka", W, d)
         return M_sum, v_sum
 
     def value_and_gradient(self, x: np.ndarray):
@@ -404,32 +593,17 @@ class MLLoss:
         :meth:`RamModel.second_derivative_mean_term`).
         """
         imps, parts = self.evaluate(x)
-        M_sum, v_sum = self._accumulate(imps, parts)
         npar = len(x)
         grad = np.zeros(npar)
-        hess = np.zeros((npar, npar)) if expected else None
-        obs_hess = np.zeros((npar, npar)) if observed else None
         d_mus = [m.mean_jacobian(imp) for m, imp in zip(self.models, imps)] \
             if self.meanstructure else None
-        for piece, w, (_f, W, d) in zip(self.pieces, self.weights, parts):
-            model, imp, o = self.models[piece.group], imps[piece.group], piece.obs
-            if d is not None:
-                d_mu = d_mus[piece.group] if o is None else d_mus[piece.group][:, o]
-                mean_part = 2.0 * (d_mu @ W @ d_mu.T)
-            if expected:
-                hess += w * model.trace_products(imp, W, W, o)
-                if d is not None:
-                    hess += w * mean_part
-            if observed:
-                moment = piece.cov if d is None else piece.cov + np.outer(d, d)
-                half = model.trace_products(imp, W @ moment @ W - 0.5 * W, W, o)
-                obs_hess += w * (half + half.T)
-                if d is not None:
-                    v = W @ d
-                    v_full = v if o is None else _embed(v, o, model.p)
-                    dsig_v = model.dsigma_times(imp, v_full)
-                    mixed = d_mu @ W @ (dsig_v if o is None else dsig_v[o])   # mu_k' W dS_l W d
-                    obs_hess += w * (mean_part + 2.0 * (mixed + mixed.T))
+        if self._blocks is None:
+            M_sum, v_sum = self._accumulate(imps, parts)
+            hess, obs_hess = self._piece_hessians(imps, parts, d_mus, npar, expected, observed)
+        else:
+            stacks = self._stacks(parts)
+            M_sum, v_sum = self._accumulate_blocks(stacks)
+            hess, obs_hess = self._block_hessians(imps, stacks, d_mus, npar, expected, observed)
         for g, (model, imp) in enumerate(zip(self.models, imps)):
             v = None if v_sum is None else v_sum[g]
             grad += model.gradient(imp, M_sum[g], v)
@@ -440,6 +614,51 @@ class MLLoss:
         total = sum(w * f for w, (f, _, _) in zip(self.weights, parts))
         return total, grad, hess, obs_hess
 
+
+    def _piece_hessians(self, imps, parts, d_mus, npar, expected, observed):
+        """The Hessian terms of :meth:`_derivatives` piece by piece (complete data)."""
+        hess = np.zeros((npar, npar)) if expected else None
+        obs_hess = np.zeros((npar, npar)) if observed else None
+        for piece, w, (_f, W, d) in zip(self.pieces, self.weights, parts):
+            model, imp = self.models[piece.group], imps[piece.group]
+            if d is not None:
+                d_mu = d_mus[piece.group]
+                mean_part = 2.0 * (d_mu @ W @ d_mu.T)
+            if expected:
+                hess += w * model.trace_products(imp, W, W)
+                if d is not None:
+                    hess += w * mean_part
+            if observed:
+                moment = piece.cov if d is None else piece.cov + np.outer(d, d)
+                half = model.trace_products(imp, W @ moment @ W - 0.5 * W, W)
+                obs_hess += w * (half + half.T)
+                if d is not None:
+                    mixed = d_mu @ W @ model.dsigma_times(imp, W @ d)   # mu_k' W dS_l W d
+                    obs_hess += w * (mean_part + 2.0 * (mixed + mixed.T))
+        return hess, obs_hess
+
+    def _block_hessians(self, imps, stacks, d_mus, npar, expected, observed):
+        """The Hessian terms of :meth:`_derivatives` over pattern blocks (FIML): the same sums
+        as :meth:`_piece_hessians`, with padded stacks (zero outside each pattern's observed
+        variables), so that every pattern of a group enters one batched trace product."""
+        hess = np.zeros((npar, npar)) if expected else None
+        obs_hess = np.zeros((npar, npar)) if observed else None
+        for block, (W, d, moment) in zip(self._blocks, stacks):
+            g = block.group
+            model, imp, w = self.models[g], imps[g], block.weights
+            mean_part = 0.0
+            if d is not None:                 # 2 dmu' (sum_k w_k W_k) dmu
+                mean_part = 2.0 * (d_mus[g] @ np.tensordot(w, W, axes=1) @ d_mus[g].T)
+            if expected:
+                hess += model.trace_products_sum(imp, W, W, w) + mean_part
+            if observed:
+                half = model.trace_products_sum(imp, W @ moment @ W - 0.5 * W, W, w)
+                obs_hess += half + half.T + mean_part
+                if d is not None:             # sum_k w_k mu_k' W_k dS_l W_k d_k
+                    mixed = model.dsigma_times_sum(imp, d_mus[g] @ W,
+                                                   np.einsum("kab,kb->ka", W, d), w)
+                    obs_hess += 2.0 * (mixed + mixed.T)
+        return hess, obs_hess
 
     def casewise_scores(self, x: np.ndarray, data: list[np.ndarray]) -> list[np.ndarray]:
         """Per group, the scores of every row's log-likelihood (rows x npar).
@@ -486,9 +705,3 @@ class MLLoss:
                 s = s + E @ model.mean_jacobian(imp)[:, o].T
             scores[piece.group][rows] += s
         return scores
-
-
-def _embed(v: np.ndarray, obs: np.ndarray, p: int) -> np.ndarray:
-    full = np.zeros(p)
-    full[obs] = v
-    return full

@@ -383,24 +383,21 @@ class RamModel:
         KT = self.K.T
         return (KT @ d_sigma.reshape(n_entries, p * p)).reshape(self.npar, p, p), KT @ d_mu
 
-    def trace_products(self, imp: Implied, P: np.ndarray, Q: np.ndarray,
-                       obs: np.ndarray | None = None) -> np.ndarray:
+    def trace_products(self, imp: Implied, P: np.ndarray, Q: np.ndarray) -> np.ndarray:
         """tr(P dSigma_k Q dSigma_l) for all parameter pairs, from Gram matrices.
 
         Every entry's derivative is dSigma_k = c_k (x_k y_k' + y_k x_k') with x_k, y_k columns of
         Z = [FB, C F'] (A entry (i, j): x = (FB)_i, y = (CF')_j; S entry: x = (FB)_i, y = (FB)_j),
         so with Z'PZ and Z'QZ each trace is a sum of four products of their elements:
         c_k c_l [Q(y_k,x_l) P(y_l,x_k) + Q(y_k,y_l) P(x_l,x_k) + Q(x_k,x_l) P(y_l,y_k)
-        + Q(x_k,y_l) P(x_l,y_k)]. Cost O(n^2 p + m^2) instead of O(m p^2). With ``obs`` (a
-        missing-data pattern) P and Q are over the observed variables and Sigma is Sigma_oo.
+        + Q(x_k,y_l) P(x_l,y_k)]. Cost O(n^2 p + m^2) instead of O(m p^2). One term of
+        :meth:`trace_products_sum`.
 
         Parameters
         ----------
         imp : Implied
         P, Q : ndarray
-            Symmetric matrices over the observed variables (of the pattern, with ``obs``).
-        obs : ndarray, optional
-            Positions of the observed variables of a missing-data pattern.
+            Symmetric p x p matrices.
 
         Returns
         -------
@@ -420,30 +417,101 @@ class RamModel:
         >>> np.allclose(model.trace_products(imp, W, W), direct)
         True
         """
-        if self._moments_only:
-            # only variances, covariances and means of observed variables (a saturated or an
-            # independence model): Z is the identity, so the Gram matrices are P and Q themselves
-            x, y = self.entry_x, self.entry_y
-            if obs is not None:                 # entries outside the pattern contribute zero
-                where = np.full(self.p, -1)
-                where[obs] = np.arange(len(obs))
-                x, y = where[x], where[y]
-                P, Q = _pad(P), _pad(Q)
-            P1, P2, P3 = P[np.ix_(y, x)], P[np.ix_(y, y)], P[np.ix_(x, x)]
-            Q1, Q2, Q3 = (P1, P2, P3) if Q is P else (Q[np.ix_(y, x)], Q[np.ix_(y, y)],
-                                                      Q[np.ix_(x, x)])
-        else:
-            Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
-            if obs is not None:
-                Z = Z[obs]
-            Zx, Zy = Z[:, self.entry_x], Z[:, self.entry_y]
-            PZx, PZy = P @ Zx, P @ Zy
-            QZx, QZy = (PZx, PZy) if Q is P else (Q @ Zx, Q @ Zy)
-            P1, P2, P3 = Zy.T @ PZx, Zy.T @ PZy, Zx.T @ PZx
-            Q1, Q2, Q3 = (P1, P2, P3) if Q is P else (Zy.T @ QZx, Zy.T @ QZy, Zx.T @ QZx)
-        T = Q1 * P1.T + Q2 * P3 + Q3 * P2 + Q1.T * P1
+        stack = P[None]
+        return self.trace_products_sum(imp, stack, stack if Q is P else Q[None], np.ones(1))
+
+    def trace_products_sum(self, imp: Implied, P: np.ndarray, Q: np.ndarray,
+                           weights: np.ndarray) -> np.ndarray:
+        """sum_k w_k tr(P_k dSigma_k Q_k dSigma_l): :meth:`trace_products` over a stack of
+        missing-data patterns at once (FIML by pattern blocks).
+
+        Each P_k, Q_k is p x p with zero rows and columns outside pattern k's observed
+        variables, so that Z' P_k Z equals the pattern's Gram matrix Z_o' P_oo Z_o and one
+        batched product serves every pattern; patterns are taken in chunks that bound memory.
+
+        Parameters
+        ----------
+        imp : Implied
+        P, Q : ndarray
+            K x p x p stacks (zero outside each pattern's observed variables).
+        weights : ndarray
+            The K weights w_k.
+
+        Returns
+        -------
+        ndarray
+            npar x npar.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> imp = model.implied(np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0]))
+        >>> obs = np.array([0, 2])                       # a pattern without x2
+        >>> W = np.linalg.inv(imp.sigma[np.ix_(obs, obs)])
+        >>> padded = np.zeros((1, 3, 3)); padded[0][np.ix_(obs, obs)] = W
+        >>> d_sigma = model.jacobian(imp)[0][:, obs][:, :, obs]      # dSigma_oo
+        >>> direct = np.einsum("kab,bc,lcd,da->kl", d_sigma, W, d_sigma, W)
+        >>> np.allclose(model.trace_products_sum(imp, padded, padded, np.array([2.0])), 2 * direct)
+        True
+        """
+        x, y = self.entry_x, self.entry_y
+        Z = None if self._moments_only else np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
+        T = np.zeros((len(x), len(x)))
+        chunk = max(1, 2 ** 21 // max(1, len(x) ** 2))      # K x E x E arrays of ~16 MB
+        for start in range(0, len(weights), chunk):
+            part = slice(start, start + chunk)
+            w = weights[part][:, None, None]
+            P1, P2, P3 = _gram_blocks(P[part], Z, x, y)
+            Q1, Q2, Q3 = ((P1, P2, P3) if Q is P else _gram_blocks(Q[part], Z, x, y))
+            T += (w * (Q1 * P1.transpose(0, 2, 1) + Q2 * P3 + Q3 * P2
+                       + Q1.transpose(0, 2, 1) * P1)).sum(axis=0)
         T *= self._coef_outer
         return self.to_parameters(T)
+
+    def dsigma_times_sum(self, imp: Implied, U: np.ndarray, V: np.ndarray,
+                         weights: np.ndarray) -> np.ndarray:
+        """sum_k w_k U_k (dSigma_l v_k) for every parameter l: :meth:`dsigma_times` over a stack
+        of missing-data patterns at once.
+
+        With Z = [FB, C F'] and z_k = Z' v_k, column e of dSigma v_k is
+        c_e (Z[:, x_e] z_k[y_e] + Z[:, y_e] z_k[x_e]), so U_k dSigma v_k needs only U_k Z.
+
+        Parameters
+        ----------
+        imp : Implied
+        U : ndarray
+            K x q x p.
+        V : ndarray
+            K x p: the vectors v_k.
+        weights : ndarray
+            The K weights w_k.
+
+        Returns
+        -------
+        ndarray
+            q x npar.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.partable import build_partable
+        >>> model = RamModel(build_partable("f =~ x1 + x2 + x3"), 1)
+        >>> imp = model.implied(np.array([0.8, 0.6, 0.5, 0.5, 0.5, 1.0]))
+        >>> rng = np.random.default_rng(1)
+        >>> U, V, w = rng.normal(size=(2, 4, 3)), rng.normal(size=(2, 3)), np.array([0.3, 0.7])
+        >>> direct = sum(wk * Uk @ model.dsigma_times(imp, vk) for wk, Uk, vk in zip(w, U, V))
+        >>> np.allclose(model.dsigma_times_sum(imp, U, V, w), direct)
+        True
+        """
+        Z = np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
+        x, y, c = self.entry_x, self.entry_y, self.entry_coef
+        UZ = (U * weights[:, None, None]) @ Z                      # K x q x z
+        ZV = V @ Z                                                 # K x z
+        cols = c * (np.einsum("kqe,ke->qe", UZ[:, :, x], ZV[:, y])
+                    + np.einsum("kqe,ke->qe", UZ[:, :, y], ZV[:, x]))
+        return cols if self.one_to_one else cols @ self.K
 
     def to_parameters(self, H: np.ndarray) -> np.ndarray:
         """Entries x entries -> parameters x parameters (sums over entries sharing a label).
@@ -685,9 +753,13 @@ class RamModel:
         return self.to_parameters(H)
 
 
-def _pad(M: np.ndarray) -> np.ndarray:
-    """M with an extra zero row and column, so that index -1 (a variable outside the
-    missing-data pattern) reads 0."""
-    out = np.zeros((M.shape[0] + 1, M.shape[1] + 1))
-    out[:-1, :-1] = M
-    return out
+def _gram_blocks(P: np.ndarray, Z: np.ndarray | None, x: np.ndarray, y: np.ndarray):
+    """The blocks (Z'PZ)[y, x], (Z'PZ)[y, y], (Z'PZ)[x, x] of a stack P (K x p x p) of
+    :meth:`RamModel.trace_products_sum`; Z None = the identity (a moments-only model)."""
+    if Z is None:
+        G = P
+    else:                                   # G_k = Z' P_k Z by two large products
+        K, p, z = len(P), Z.shape[0], Z.shape[1]
+        PZ = (P.reshape(K * p, p) @ Z).reshape(K, p, z)
+        G = (Z.T @ PZ.transpose(1, 0, 2).reshape(p, K * z)).reshape(z, K, z).transpose(1, 0, 2)
+    return G[:, y[:, None], x], G[:, y[:, None], y], G[:, x[:, None], x]

@@ -173,33 +173,30 @@ def em_saturated(values: np.ndarray, patterns: list[Pattern], tol: float = 1e-10
     n, p = values.shape
     mu = np.nanmean(values, axis=0)
     sigma = np.diag(np.nanvar(values, axis=0))
-    # per pattern: sums of y_o and y_o y_o' over its rows
-    sums = [(pat.n * pat.mean, pat.n * (pat.cov + np.outer(pat.mean, pat.mean)))
-            for pat in patterns]
-    # per pattern, once: its missing positions and the index blocks (o, o), (o, m), (m, o), (m, m)
-    blocks = []
+    # the observed parts of T1 and T2 (sums of y_o and y_o y_o') do not change: summed once
+    T1_obs, T2_obs = np.zeros(p), np.zeros((p, p))
     for pat in patterns:
-        o = pat.obs
-        m = np.setdiff1d(np.arange(p), o, assume_unique=True)
-        blocks.append((o, m, np.ix_(o, o), np.ix_(o, m), np.ix_(m, o), np.ix_(m, m)))
+        T1_obs[pat.obs] += pat.n * pat.mean
+        T2_obs[np.ix_(pat.obs, pat.obs)] += pat.n * (pat.cov + np.outer(pat.mean, pat.mean))
+    blocks = _em_blocks(patterns, p)
     for iteration in range(1, max_iter + 1):
-        T1 = np.zeros(p)
-        T2 = np.zeros((p, p))
-        for pat, (s1, s2), (o, m, oo, om, mo, mm) in zip(patterns, sums, blocks):
-            T1[o] += s1
-            T2[oo] += s2
-            if len(m) == 0:
-                continue
-            B = np.linalg.solve(sigma[oo], sigma[om]).T                             # m x o
-            c = mu[m] - B @ mu[o]
-            Bs1 = B @ s1
-            T1[m] += pat.n * c + Bs1
-            cross = np.outer(c, s1) + B @ s2                                        # sum y_m y_o'
-            T2[mo] += cross
-            T2[om] += cross.T
+        T1, T2 = T1_obs.copy(), T2_obs.copy()
+        for O, M, n_k, s1, s2 in blocks:      # the patterns with the same number missing
+            oo, om = (O[:, :, None], O[:, None, :]), (O[:, :, None], M[:, None, :])
+            mo, mm = (M[:, :, None], O[:, None, :]), (M[:, :, None], M[:, None, :])
+            B = np.swapaxes(np.linalg.solve(sigma[oo], sigma[om]), 1, 2)         # K x m x o
+            c = mu[M] - np.einsum("kmo,ko->km", B, mu[O])
+            Bs1 = np.einsum("kmo,ko->km", B, s1)
+            np.add.at(T1, M, n_k[:, None] * c + Bs1)
+            Bs2 = B @ s2
+            cross = c[:, :, None] * s1[:, None, :] + Bs2                          # sum y_m y_o'
+            np.add.at(T2, mo, cross)
+            np.add.at(T2, om, np.swapaxes(cross, 1, 2))
             resid = sigma[mm] - B @ sigma[om]
-            T2[mm] += (pat.n * np.outer(c, c) + np.outer(c, Bs1) + np.outer(Bs1, c)
-                       + B @ s2 @ B.T + pat.n * resid)
+            cBs1 = c[:, :, None] * Bs1[:, None, :]
+            np.add.at(T2, mm, (n_k[:, None, None] * (c[:, :, None] * c[:, None, :] + resid)
+                               + cBs1 + np.swapaxes(cBs1, 1, 2)
+                               + Bs2 @ np.swapaxes(B, 1, 2)))
         new_mu = T1 / n
         new_sigma = T2 / n - np.outer(new_mu, new_mu)
         change = max(np.max(np.abs(new_mu - mu)), np.max(np.abs(new_sigma - sigma)))
@@ -207,6 +204,23 @@ def em_saturated(values: np.ndarray, patterns: list[Pattern], tol: float = 1e-10
         if change < tol:
             return mu, sigma, iteration
     return mu, sigma, max_iter
+
+
+def _em_blocks(patterns: list[Pattern], p: int) -> list[tuple]:
+    """The incomplete patterns of :func:`em_saturated` grouped by their number of observed
+    variables: ``(O, M, n, s1, s2)`` with the observed and missing positions (K x o, K x m),
+    the row counts, and the sums of y_o and y_o y_o' stacked."""
+    out = []
+    incomplete = [pat for pat in patterns if len(pat.obs) < p]
+    for size in sorted({len(pat.obs) for pat in incomplete}):
+        same = [pat for pat in incomplete if len(pat.obs) == size]
+        out.append((np.array([pat.obs for pat in same]),
+                    np.array([np.setdiff1d(np.arange(p), pat.obs, assume_unique=True)
+                              for pat in same]),
+                    np.array([float(pat.n) for pat in same]),
+                    np.array([pat.n * pat.mean for pat in same]),
+                    np.array([pat.n * (pat.cov + np.outer(pat.mean, pat.mean)) for pat in same])))
+    return out
 
 
 def independence_loglik(values: np.ndarray, patterns: list[Pattern],

@@ -102,16 +102,21 @@ def baseline_satorra(names: list[str], x_names: list[str], samples, arrays: list
     Returns
     -------
     dict
-        As :func:`relqual.engine.robustsem.robust_sem`.
+        The baseline's ``trace_ug`` and ``trace_ug2`` (its scaled tests'), with ``vcov``,
+        ``E_inv`` and ``nobs`` (:func:`relqual.engine.robustsem.robust_sem`).
 
     Examples
     --------
+    The baseline's Satorra-Bentler scaling factor is tr(U Gamma) / df:
+
     >>> import relqual as rq
-    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
-    >>> p = res.problem
-    >>> round(baseline_satorra(list(p.partable.roles.ov), [], p.samples, p.data.arrays,
-    ...                        False)["trace_ug"], 4)
-    6.8962
+    >>> mlm = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"),
+    ...              estimator="MLM")
+    >>> base = baseline_satorra(["x1", "x2", "x3", "x4"], [], mlm.problem.samples,
+    ...                         mlm.problem.data.arrays, False)
+    >>> fm = mlm.fit_measures()
+    >>> round(base["trace_ug"], 4), round(float(fm["baseline_chisq_scaling_factor"]) * 6, 4)
+    (6.8962, 6.8962)
     """
     table = independence_partable(names, x_names, meanstructure, len(samples))
     models = [RamModel(table, g + 1, s) for g, s in enumerate(samples)]

@@ -164,8 +164,24 @@ def _bvnu_high(h, k, r, hk):
 
 # ------------------------------------------------------------------ sample statistics
 
+class WLSStatistics:
+    """What the sample statistics of a WLSMV fit share: ``th`` (the thresholds) and ``gamma``
+    (the asymptotic covariance of all statistics); see :class:`OrdinalStats` and
+    :class:`relqual.engine.polyserial.MixedStats`."""
+
+    @property
+    def nth(self) -> int:
+        """The number of thresholds (with the continuous variables' means, if any)."""
+        return len(self.th)
+
+    @property
+    def wls_vd(self) -> np.ndarray:
+        """The DWLS weights, 1 / diag(gamma) (lavaan's ``WLS.VD``)."""
+        return 1.0 / np.diag(self.gamma)
+
+
 @dataclass
-class OrdinalStats:
+class OrdinalStats(WLSStatistics):
     """Thresholds, polychoric correlations and Gamma of one group's ordinal items.
 
     ``codes``: rows x items, categories coded 0..K-1. ``wls_obs`` = (thresholds, correlations in
@@ -217,19 +233,19 @@ class OrdinalStats:
     empty_cell_pairs: list
 
     @property
-    def nth(self) -> int:
-        """The number of thresholds."""
+    def nuni(self) -> int:
+        """The number of univariate statistics (the thresholds), which precede the others."""
         return len(self.th)
+
+    @property
+    def continuous(self) -> tuple:
+        """No continuous variables (see :class:`relqual.engine.polyserial.MixedStats`)."""
+        return ()
 
     @property
     def wls_obs(self) -> np.ndarray:
         """The sample statistics in lavaan's ``WLS.obs`` order: thresholds, then correlations."""
         return np.concatenate([self.th, self.cor[self.pairs]])
-
-    @property
-    def wls_vd(self) -> np.ndarray:
-        """The DWLS weights, 1 / diag(gamma) (lavaan's ``WLS.VD``)."""
-        return 1.0 / np.diag(self.gamma)
 
     def threshold_names(self) -> list[str]:
         """lavaan's threshold labels, ``item|t1``, ``item|t2``, ...
@@ -306,37 +322,71 @@ def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> Ordi
     n, p = codes.shape
     nlevels = np.asarray(nlevels, dtype=np.intp)
     kmax = int(nlevels.max())
-    # step 1: thresholds, and each item's category boundaries padded with +inf to kmax + 1
-    bounds = np.full((p, kmax + 1), np.inf)
-    bounds[:, 0] = -np.inf
-    th_list = []
-    for i in range(p):
-        counts = np.bincount(codes[:, i], minlength=nlevels[i])
-        th_i = special.ndtri(np.cumsum(counts)[:-1] / n)
-        bounds[i, 1:nlevels[i]] = th_i
-        th_list.append(th_i)
+    # step 1: thresholds
+    th_list = [special.ndtri(np.cumsum(np.bincount(codes[:, i], minlength=nlevels[i]))[:-1] / n)
+               for i in range(p)]
+    bounds = category_bounds(th_list, kmax)
     nth_item = nlevels - 1
     th_start = np.concatenate([[0], np.cumsum(nth_item)[:-1]])
     th = np.concatenate(th_list)
     th_item = np.repeat(np.arange(p), nth_item)
     I, J = lower_pairs(p)
-    npairs = len(I)
-    # bivariate frequency tables (pairs x kmax x kmax), rows = item I
-    cell = codes[:, I] * kmax + codes[:, J]
-    flat = (np.arange(npairs) * kmax * kmax)[None, :] + cell
-    freq = np.bincount(flat.ravel(), minlength=npairs * kmax * kmax).reshape(npairs, kmax, kmax)
-    freq = freq.astype(float)
+    freq, flat = _tables(codes, kmax, I, J)
     used = ((np.arange(kmax)[None, :, None] < nlevels[I][:, None, None])
             & (np.arange(kmax)[None, None, :] < nlevels[J][:, None, None]))
     empty = [(names[I[q]], names[J[q]])
              for q in np.flatnonzero((used & (freq == 0)).any(axis=(1, 2)))]
-    with np.errstate(all="ignore"):
-        start = np.corrcoef(codes, rowvar=False)[I, J]           # Pearson, as lavaan
-    rho = _polychoric(freq.copy(), bounds[I], bounds[J], nlevels[I], nlevels[J], start)
+    rho = np.zeros(0)
+    if p > 1:
+        with np.errstate(all="ignore"):
+            start = np.corrcoef(codes, rowvar=False)[I, J]           # Pearson, as lavaan
+        rho = _polychoric(freq.copy(), bounds[I], bounds[J], nlevels[I], nlevels[J], start)
     cor = np.eye(p)
     cor[I, J] = cor[J, I] = rho
-    G = _gamma(codes, bounds, nlevels, th, th_start, I, J, rho, freq, flat) if gamma else None
-    return OrdinalStats(tuple(names), n, nlevels, th, th_item, th_start, cor, (I, J), G, empty)
+    stats = OrdinalStats(tuple(names), n, nlevels, th, th_item, th_start, cor, (I, J), None,
+                         empty)
+    if gamma:
+        SC_TH, SC_COR, A21 = ordinal_scores(stats, codes)
+        blocks = [np.arange(th_start[i], th_start[i] + nth_item[i]) for i in range(p)]
+        stats.gamma = sandwich_gamma(SC_TH, blocks, SC_COR, A21)
+    return stats
+
+
+def category_bounds(th_list: list[np.ndarray], kmax: int) -> np.ndarray:
+    """Each item's category boundaries (-inf, tau_1, ..., tau_K-1, +inf), padded with +inf.
+
+    Parameters
+    ----------
+    th_list : list of ndarray
+        Per item its thresholds.
+    kmax : int
+        The largest number of categories.
+
+    Returns
+    -------
+    ndarray
+        items x (kmax + 1).
+
+    Examples
+    --------
+    >>> category_bounds([np.array([0.0]), np.array([-1.0, 1.0])], 3)
+    array([[-inf,   0.,  inf,  inf],
+           [-inf,  -1.,   1.,  inf]])
+    """
+    bounds = np.full((len(th_list), kmax + 1), np.inf)
+    bounds[:, 0] = -np.inf
+    for i, th_i in enumerate(th_list):
+        bounds[i, 1:len(th_i) + 1] = th_i
+    return bounds
+
+
+def _tables(codes: np.ndarray, kmax: int, I: np.ndarray, J: np.ndarray):
+    """Bivariate frequency tables (pairs x kmax x kmax, rows = item I) and each row's cell."""
+    npairs = len(I)
+    cell = codes[:, I] * kmax + codes[:, J]
+    flat = (np.arange(npairs) * kmax * kmax)[None, :] + cell
+    freq = np.bincount(flat.ravel(), minlength=npairs * kmax * kmax).reshape(npairs, kmax, kmax)
+    return freq.astype(float), flat
 
 
 def _diff2(F: np.ndarray) -> np.ndarray:
@@ -460,8 +510,41 @@ def _two_by_two(table: np.ndarray, t1: float, t2: float):
     return None
 
 
-def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho, cell_freq, flat):
-    """lavaan's NACOV of (thresholds, polychoric correlations) for complete data (muthen1984)."""
+def ordinal_scores(stats: OrdinalStats, codes: np.ndarray):
+    """Casewise scores of the thresholds and polychoric correlations, and A21 (muthen1984).
+
+    Parameters
+    ----------
+    stats : OrdinalStats
+        The items' thresholds and correlations.
+    codes : ndarray
+        Rows x items, categories 0..K-1, as given to :func:`ordinal_stats`.
+
+    Returns
+    -------
+    SC_TH : ndarray
+        Rows x thresholds: d log P(y_i) / d tau.
+    SC_COR : ndarray
+        Rows x pairs: d log P(y_i, y_j) / d rho_ij (pairs in ``stats.pairs`` order).
+    A21 : ndarray
+        Pairs x thresholds: sum over rows of SC_COR * d SC_COR / d tau.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> codes = rq.datasets.load("holzinger_swineford_ordinal")[["x1", "x2"]].to_numpy() - 1
+    >>> stats = ordinal_stats(codes, [4, 4], ["x1", "x2"], gamma=False)
+    >>> [a.shape for a in ordinal_scores(stats, codes)]
+    [(301, 6), (301, 1), (1, 6)]
+    >>> round(float(ordinal_scores(stats, codes)[1].sum()), 6)   # the score at the estimate
+    0.0
+    """
+    codes = np.asarray(codes, dtype=np.intp)
+    nlevels, th, th_start = stats.nlevels, stats.th, stats.th_start
+    I, J = stats.pairs
+    rho = stats.cor[I, J]
+    bounds = category_bounds(np.split(th, th_start[1:]), int(nlevels.max()))
+    cell_freq, flat = _tables(codes, int(nlevels.max()), I, J)
     n, p = codes.shape
     nth, npairs = len(th), len(I)
     # univariate scores: d log P(y_i = c) / d tau_ik
@@ -509,18 +592,48 @@ def _gamma(codes, bounds, nlevels, th, th_start, I, J, rho, cell_freq, flat):
         i, j = I[q], J[q]
         A21[q, th_start[i]:th_start[i] + nlevels[i] - 1] = row_part[q, :nlevels[i] - 1]
         A21[q, th_start[j]:th_start[j] + nlevels[j] - 1] = col_part[q, :nlevels[j] - 1]
-    # Gamma = n B^-1 (S'S) B^-T = n T'T with T = S B^-T, B^-1 = [[A11^-1, 0], [C, D]],
-    # C = -D A21 A11^-1, D = A22^-1 (diagonal): T_th = S_th A11^-1 (A11 block diagonal, per item
-    # S_th,i'S_th,i), T_cor = (S_cor - T_th A21') D
-    T_th = np.empty_like(SC_TH)
-    for i in range(p):
-        s = slice(th_start[i], th_start[i] + nlevels[i] - 1)
-        block = SC_TH[:, s]
-        T_th[:, s] = block @ np.linalg.inv(block.T @ block)
-    d = 1.0 / np.einsum("ij,ij->j", SC_COR, SC_COR)
-    T_cor = (SC_COR - T_th @ A21.T) * d[None, :]
-    T = np.concatenate([T_th, T_cor], axis=1)
-    return n * (T.T @ T)
+    return SC_TH, SC_COR, A21
+
+
+def sandwich_gamma(S_uni: np.ndarray, blocks: list[np.ndarray], S_cor: np.ndarray,
+                   A21: np.ndarray) -> np.ndarray:
+    """The two-step sandwich of muthen1984: Gamma = N B^-1 (S'S) B^-T.
+
+    B is lower block-triangular: A11 block diagonal (per variable, the cross-products of its
+    univariate scores), A21, and A22 = diag(S_cor'S_cor). With B^-1 = [[A11^-1, 0], [C, D]],
+    C = -D A21 A11^-1, D = A22^-1, Gamma = N T'T for T = S B^-T: T_uni = S_uni A11^-1 and
+    T_cor = (S_cor - T_uni A21') D.
+
+    Parameters
+    ----------
+    S_uni : ndarray
+        Rows x univariate parameters (thresholds, means, variances).
+    blocks : list of ndarray
+        Per variable the columns of ``S_uni`` that are its parameters.
+    S_cor : ndarray
+        Rows x pairs: the correlations' scores.
+    A21 : ndarray
+        Pairs x univariate parameters.
+
+    Returns
+    -------
+    ndarray
+        The asymptotic covariance of (univariate parameters, correlations).
+
+    Examples
+    --------
+    >>> S = np.array([[1.0], [-1.0], [2.0], [-2.0]])       # one parameter: N / (s's)
+    >>> sandwich_gamma(S, [np.array([0])], np.zeros((4, 0)), np.zeros((0, 1)))
+    array([[0.4]])
+    """
+    T_uni = np.empty_like(S_uni)
+    for cols in blocks:
+        block = S_uni[:, cols]
+        T_uni[:, cols] = block @ np.linalg.inv(block.T @ block)
+    d = 1.0 / np.einsum("ij,ij->j", S_cor, S_cor)
+    T_cor = (S_cor - T_uni @ A21.T) * d[None, :]
+    T = np.concatenate([T_uni, T_cor], axis=1)
+    return len(S_uni) * (T.T @ T)
 
 
 def _diff_last(F):

@@ -6,7 +6,10 @@ Model (delta parameterization, scaling factors fixed to 1; Muthen & Asparouhov 2
 responses y* follow the RAM model of :mod:`relqual.engine.matrices` with their residual variances
 set so that every y* has variance 1, theta_ii = 1 - (B S B')_ii (theta excluded). The implied
 statistics of a group are sigma(theta) = (tau - mu*, the off-diagonal elements of Sigma*), in the
-order of :class:`relqual.engine.polychoric.OrdinalStats`.
+order of :class:`relqual.engine.polychoric.OrdinalStats`. With continuous variables as well
+(:class:`relqual.engine.polyserial.MixedStats`, lavaan's order): -mu_i for each continuous
+variable among the thresholds (a "threshold" fixed at 0), then their variances Sigma_ii, then
+all covariances (scaled by Delta for ordered items only).
 
 * DWLS discrepancy (lavaan ``estimator.DWLS`` and ``lav_model_objective``): per group
   F_g = sum_k w_k (s_k - sigma_k)^2 with w = 1 / diag(Gamma_g); the objective is
@@ -204,6 +207,8 @@ class GroupMap:
         Model variable position of each threshold's item.
     I, J : ndarray
         Correlation pairs, model variable positions.
+    V : ndarray
+        Model variable positions of the continuous variables (their variances are statistics).
 
     Examples
     --------
@@ -223,6 +228,7 @@ class GroupMap:
     tau_item: np.ndarray         # model variable position of each threshold's item
     I: np.ndarray                # correlation pairs, model variable positions
     J: np.ndarray
+    V: np.ndarray                # continuous variables (variances), model variable positions
 
 
 def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> list[GroupMap]:
@@ -233,8 +239,9 @@ def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> l
     partable : ParTable
     models : list of RamModel
         Per group.
-    stats : list of OrdinalStats
-        Per group.
+    stats : list of OrdinalStats or MixedStats
+        Per group. A continuous variable's entry among the thresholds (minus its mean) is a
+        "threshold" fixed at 0: its implied value is -mu.
 
     Returns
     -------
@@ -264,6 +271,8 @@ def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> l
         param = np.full(st.nth, -1)
         fixed = np.zeros(st.nth)
         for t, label in enumerate(st.threshold_names()):
+            if "|" not in label:                  # a continuous variable: -mu
+                continue
             item, tk = label.split("|")
             r = row_of.get((item, tk))
             if r is None:
@@ -276,7 +285,8 @@ def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> l
         names = np.array(st.names)
         maps.append(GroupMap(param, fixed, np.array([pos[v] for v in names[st.th_item]]),
                              np.array([pos[v] for v in names[I]]),
-                             np.array([pos[v] for v in names[J]])))
+                             np.array([pos[v] for v in names[J]]),
+                             np.array([pos[v] for v in st.continuous], dtype=int)))
     return maps
 
 
@@ -349,7 +359,8 @@ class DWLSLoss:
         tau = np.where(mp.tau_param >= 0, x[np.maximum(mp.tau_param, 0)], mp.tau_fixed)
         th = tau - imp.mu[mp.tau_item] if self.meanstructure else tau
         d = model.scales(x, imp)
-        return np.concatenate([d[mp.tau_item] * th, d[mp.I] * d[mp.J] * imp.sigma[mp.I, mp.J]])
+        return np.concatenate([d[mp.tau_item] * th, imp.sigma[mp.V, mp.V],
+                               d[mp.I] * d[mp.J] * imp.sigma[mp.I, mp.J]])
 
     def delta(self, x: np.ndarray, g: int, imp=None) -> np.ndarray:
         """d sigma_g / d theta' (statistics x parameters).
@@ -387,25 +398,28 @@ class DWLSLoss:
         Z = np.concatenate([imp.FB, imp.C[: model.p, :]], axis=1)
         Zx, Zy = Z[:, model.entry_x], Z[:, model.entry_y]
         D_cor = model.entry_coef * (Zx[mp.I] * Zy[mp.J] + Zy[mp.I] * Zx[mp.J])
+        D_var = 2.0 * model.entry_coef * Zx[mp.V] * Zy[mp.V]     # continuous variances
         if not model.one_to_one:
             D_cor = D_cor @ model.K
+            D_var = D_var @ model.K
         # scaling factors: th = d (tau - mu*), cor = d_i d_j Sigma*_ij
         d, sp = model.scales(x, imp), model.scale_param
         if not model.theta and np.all(d == 1.0) and np.all(sp < 0):
-            return np.vstack([D_th, D_cor])
+            return np.vstack([D_th, D_var, D_cor])
         D_th *= d[mp.tau_item][:, None]
         D_cor *= (d[mp.I] * d[mp.J])[:, None]
         tau = np.where(mp.tau_param >= 0, x[np.maximum(mp.tau_param, 0)], mp.tau_fixed)
         th = tau - imp.mu[mp.tau_item] if self.meanstructure else tau
         sig = imp.sigma[mp.I, mp.J]
         if model.theta:       # d_i = Sigma*_ii^(-1/2): d d_i = -d_i^3 / 2 d Sigma*_ii
-            D_var = 2.0 * model.entry_coef * Zx * Zy
+            D_all = 2.0 * model.entry_coef * Zx * Zy
             if not model.one_to_one:
-                D_var = D_var @ model.K
-            D_d = -0.5 * (d ** 3)[:, None] * D_var[: model.p]
+                D_all = D_all @ model.K
+            D_d = np.zeros((model.p, D_all.shape[1]))      # continuous variables: d = 1
+            D_d[model.ord] = -0.5 * (d[model.ord] ** 3)[:, None] * D_all[model.ord]
             D_th += th[:, None] * D_d[mp.tau_item]
             D_cor += (sig * d[mp.J])[:, None] * D_d[mp.I] + (sig * d[mp.I])[:, None] * D_d[mp.J]
-            return np.vstack([D_th, D_cor])
+            return np.vstack([D_th, D_var, D_cor])
         rows = np.arange(nth)
         free = sp[mp.tau_item] >= 0
         np.add.at(D_th, (rows[free], sp[mp.tau_item][free]), th[free])
@@ -413,7 +427,7 @@ class DWLSLoss:
         for a, b in ((mp.I, mp.J), (mp.J, mp.I)):
             free = sp[a] >= 0
             np.add.at(D_cor, (rows[free], sp[a][free]), d[b][free] * sig[free])
-        return np.vstack([D_th, D_cor])
+        return np.vstack([D_th, D_var, D_cor])
 
     def evaluate(self, x: np.ndarray):
         """Implied moments, residuals and the objective at ``x`` (remembered for the last x).
@@ -561,9 +575,10 @@ class DWLSLoss:
             hess += 2.0 * c * (D.T @ (w[:, None] * D))
             if exact:
                 model = self.models[g]
-                nth = len(mp.tau_param)
+                nth, nv = len(mp.tau_param), len(mp.V)
                 M = np.zeros((model.p, model.p))
-                np.add.at(M, (mp.I, mp.J), 0.5 * wr[nth:])
+                np.add.at(M, (mp.I, mp.J), 0.5 * wr[nth + nv:])
+                M[mp.V, mp.V] += 0.5 * wr[nth:nth + nv]
                 M = M + M.T
                 second = model.second_derivative_term(imp, M)
                 if self.meanstructure:
@@ -721,11 +736,11 @@ def baseline_test(loss: DWLSLoss) -> dict:
     """
     chisq, tr1, tr2, df = 0.0, 0.0, 0.0, 0
     for st, w in zip(loss.stats, loss.w):
-        nth = st.nth
-        wc = w[nth:]
-        r = st.wls_obs[nth:]
+        nuni = st.nuni                    # thresholds, means and variances fit exactly
+        wc = w[nuni:]
+        r = st.wls_obs[nuni:]
         chisq += (st.n - 1) * np.sum(wc * r * r)
-        UG = wc[:, None] * st.gamma[nth:, nth:]
+        UG = wc[:, None] * st.gamma[nuni:, nuni:]
         tr1 += float(np.trace(UG))
         tr2 += float(np.sum(UG * UG.T))
         df += len(wc)
@@ -741,8 +756,9 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
     DWLS estimates, XX3 = sum_g N_g F_ML, with the scaling c = tr(WiU' V WiU Gamma_c) / df
     (V: the ML information of the correlations, WiU = I - Delta_c E^-1 Delta_c' W_c), and the
     independence model's XX3_null = -sum_g N_g log|R_g| with c_null = tr(Gamma_c) / df_null.
-    NaN when a polychoric matrix is not positive definite, or when thresholds are shared
-    across groups (lavaan's catML model then refers to removed threshold rows and fails).
+    NaN when a polychoric matrix is not positive definite, when thresholds are shared
+    across groups (lavaan's catML model then refers to removed threshold rows and fails), or
+    when some variables are continuous (lavaan 0.6-14 gives NA there).
 
     Parameters
     ----------
@@ -775,6 +791,8 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
     th_params = np.concatenate([mp.tau_param[mp.tau_param >= 0] for mp in loss.maps])
     if len(np.unique(th_params)) < len(th_params):
         return nan             # thresholds equal across groups: lavaan's catML refit fails too
+    if any(len(st.continuous) for st in loss.stats):
+        return nan             # continuous variables too: lavaan 0.6-14 reports no robust indices
     imps, _, _ = loss.evaluate(x)
     N = loss.n_total
     XX3, XX3_null = 0.0, 0.0
@@ -963,16 +981,32 @@ def srmr_ordinal(loss: DWLSLoss, x: np.ndarray) -> dict:
     """
     imps, resid, _ = loss.evaluate(x)
     N = loss.n_total
-    out = dict(srmr_bentler=0.0, srmr_bentler_nomean=0.0, crmr=0.0, crmr_nomean=0.0)
-    for st, r in zip(loss.stats, resid):
-        p, nth = len(st.names), st.nth
-        ss_cor = np.sum(r[nth:] ** 2)
-        ss_all = ss_cor + np.sum(r[:nth] ** 2)
+    out = dict(srmr_bentler=0.0, srmr_bentler_nomean=0.0, crmr=0.0, crmr_nomean=0.0, rmr=0.0,
+               rmr_nomean=0.0)
+    for g, (st, r) in enumerate(zip(loss.stats, resid)):
+        p, nth, nuni = len(st.names), st.nth, st.nuni
         f_ = st.n / N
-        out["srmr_bentler_nomean"] += f_ * np.sqrt(ss_cor / (p * (p + 1) / 2))
-        out["srmr_bentler"] += f_ * np.sqrt(ss_all / (p * (p + 1) / 2 + nth))
-        out["crmr_nomean"] += f_ * np.sqrt(ss_cor / (p * (p - 1) / 2))
-        out["crmr"] += f_ * np.sqrt(ss_all / (p * (p - 1) / 2 + nth))
+        summaries = {"rmr": (r[:nth], r[nth:], p * (p + 1) / 2)}
+        if st.continuous:          # standardized by the observed (Bentler) or both (Bollen) SDs
+            sd = np.sqrt(st.var)
+            I, J = st.pairs
+            cont = ~st.ordered
+            implied = loss.implied(x, g, imps[g])
+            sd_m = np.ones(p)
+            sd_m[cont] = np.sqrt(implied[nth:nuni])
+            cov_s, cov_m = st.wls_obs[nuni:], implied[nuni:]
+            th = st.ordered[st.th_item]            # lavaan counts the thresholds, not the means
+            summaries["rmr"] = (r[:nth][th], r[nth:], p * (p + 1) / 2)
+            summaries["srmr_bentler"] = (r[:nth][th], np.concatenate(
+                [r[nth:nuni] / st.var[cont], r[nuni:] / (sd[I] * sd[J])]), p * (p + 1) / 2)
+            summaries["crmr"] = (r[:nth][th], cov_s / (sd[I] * sd[J])
+                                 - cov_m / (sd_m[I] * sd_m[J]), p * (p - 1) / 2)
+        else:
+            summaries["srmr_bentler"] = summaries["rmr"]
+            summaries["crmr"] = (r[:nth], r[nth:], p * (p - 1) / 2)
+        for name, (means, cov, count) in summaries.items():
+            out[name] += f_ * np.sqrt((np.sum(cov ** 2) + np.sum(means ** 2))
+                                      / (count + len(means)))
+            out[f"{name}_nomean"] += f_ * np.sqrt(np.sum(cov ** 2) / count)
     out["srmr"] = out["srmr_bentler_nomean"]
-    out["rmr"], out["rmr_nomean"] = out["srmr_bentler"], out["srmr_bentler_nomean"]
     return out

@@ -1,10 +1,11 @@
 # lavaan reference for the continuous estimators other than ML/MLR and their se= / test= options
 # (issue 15, item 5): MLM, MLMV, MLMVS, MLF, ULS, GLS, WLS, DWLS, lavaan's defaults and
-# explicit se/test combinations, on the Holzinger-Swineford CFA and the bundled
+# explicit se/test combinations (test = "yuan.bentler" with ML and MLM too), on the Holzinger-Swineford CFA and the bundled
 # relationship-quality survey model (listwise, as lavaan's default), single group and by group
 # (HS by school, the survey by competition, with equal loadings); lavTestLRT() of the
 # invariance sequence under MLM (Satorra-Bentler 2001) and MLMV / MLMVS (Satorra 2000), one
-# path constrained equal across groups under MLM (compare_paths), and the combinations lavaan
+# path constrained equal across groups under MLM, MLMV and MLMVS (compare_paths), a nested
+# pair of models under each ML-family estimator (rq.compare), and the combinations lavaan
 # refuses.
 #
 # Usage (from the repository root): Rscript tests/reference/estimators_reference.R
@@ -13,7 +14,9 @@
 #     group.equal, meanstructure, fixed.x}, lavaan_options: {se, test, meanstructure, fixed.x},
 #     estimates: {lhs, op, rhs, group, est, se}, fit: {fitMeasures() with '.' names}}],
 #   lrt: [{name, data, model, estimator, group, levels, chisq_diff, df_diff, p}],
-#   compare_path: {data, model, estimator, group, path, chisq_diff, df_diff, p},
+#   compare_path: {data, model, estimator, group, path, chisq_diff, df_diff, p} (MLM),
+#   compare_paths: [the same under MLM, MLMV, MLMVS],
+#   compare: [{data, general, restricted, estimator, test, method, chisq_diff, df_diff, p}],
 #   refusals: [{estimator, options, message}]
 suppressPackageStartupMessages({ library(lavaan); library(jsonlite) })
 if (!file.exists("models/relationship_quality.toml")) stop("run from the repository root")
@@ -61,6 +64,12 @@ cases <- list(
   case("hs_ml_sb", HS, hs_model, "ML", test = "satorra.bentler"),
   case("hs_ml_mva", HS, hs_model, "ML", test = "mean.var.adjusted"),
   case("hs_ml_ss", HS, hs_model, "ML", se = "robust.sem", test = "scaled.shifted"),
+  case("hs_ml_yb", HS, hs_model, "ML", test = "yuan.bentler"),
+  case("hs_mlm_yb", HS, hs_model, "MLM", test = "yuan.bentler"),
+  case("hs_mlm_mg_yb", HS, hs_model, "MLM", test = "yuan.bentler", group = "school",
+       group.equal = "loadings"),
+  case("hs_mimic_mlm_yb", HS, mimic, "MLM", test = "yuan.bentler"),
+  case("rq_ml_yb", RQ, rq_model, "ML", test = "yuan.bentler", meanstructure = TRUE),
   case("hs_mlm_mg_metric", HS, hs_model, "MLM", group = "school", group.equal = "loadings"),
   case("hs_mlmv_mg", HS, hs_model, "MLMV", group = "school"),
   case("hs_mlmvs_mg_metric", HS, hs_model, "MLMVS", group = "school",
@@ -142,16 +151,41 @@ lrts <- list(
   lrt_case("hs_mlmvs_lrt", HS, hs_model, "MLMVS", "school"),
   lrt_case("rq_mlm_lrt", RQ, rq_model, "MLM", "competition"))
 
-# compare_paths: the HS CFA by school under MLM against the same model with the loading of x2
-# equal across schools (lavTestLRT: Satorra-Bentler 2001)
-path_free <- sem(hs_model, hs, estimator = "MLM", group = "school")
-path_equal <- sem("visual =~ x1 + c(a, a)*x2 + x3
+# compare_paths: the HS CFA by school against the same model with the loading of x2 equal
+# across schools (lavTestLRT: Satorra-Bentler 2001 under MLM, Satorra 2000 under MLMV/MLMVS)
+path_case <- function(estimator) {
+  free <- sem(hs_model, hs, estimator = estimator, group = "school")
+  equal <- sem("visual =~ x1 + c(a, a)*x2 + x3
 textual =~ x4 + x5 + x6
-speed =~ x7 + x8 + x9", hs, estimator = "MLM", group = "school")
-path_lrt <- as.data.frame(lavTestLRT(path_free, path_equal))
-compare_path <- list(data = HS, model = hs_model, estimator = "MLM", group = "school",
-                     path = "visual =~ x2", chisq_diff = path_lrt[["Chisq diff"]][2],
-                     df_diff = path_lrt[["Df diff"]][2], p = path_lrt[["Pr(>Chisq)"]][2])
+speed =~ x7 + x8 + x9", hs, estimator = estimator, group = "school")
+  lrt <- as.data.frame(lavTestLRT(free, equal))
+  list(data = HS, model = hs_model, estimator = estimator, group = "school",
+       path = "visual =~ x2", chisq_diff = lrt[["Chisq diff"]][2],
+       df_diff = lrt[["Df diff"]][2], p = lrt[["Pr(>Chisq)"]][2])
+}
+compare_path <- path_case("MLM")
+compare_paths <- lapply(c("MLM", "MLMV", "MLMVS"), path_case)
+
+# rq.compare: the HS CFA against its orthogonal version (nested), lavTestLRT for each
+# estimator and test
+hs_orthogonal <- paste(hs_model, "visual ~~ 0*textual
+visual ~~ 0*speed
+textual ~~ 0*speed", sep = "\n")
+compare_case <- function(estimator, test = NULL) {
+  args <- list(data = hs, estimator = estimator)
+  if (!is.null(test)) args$test <- test
+  general <- do.call("sem", c(list(model = hs_model), args))
+  restricted <- do.call("sem", c(list(model = hs_orthogonal), args))
+  lrt <- lavTestLRT(general, restricted)
+  tab <- as.data.frame(lrt)
+  list(data = HS, general = hs_model, restricted = hs_orthogonal, estimator = estimator,
+       test = test, method = attr(lrt, "heading"), chisq_diff = tab[["Chisq diff"]][2],
+       df_diff = tab[["Df diff"]][2], p = tab[["Pr(>Chisq)"]][2])
+}
+compares <- list(compare_case("MLM"), compare_case("MLMV"), compare_case("MLMVS"),
+                 compare_case("MLF"), compare_case("ML", "satorra.bentler"),
+                 compare_case("ML", "yuan.bentler"), compare_case("ML", "scaled.shifted"),
+                 compare_case("MLM", "yuan.bentler"))
 
 hsm <- read.csv("data/holzinger_swineford_missing.csv")
 refusal <- function(estimator, ...) {
@@ -165,10 +199,16 @@ refusals <- list(
   refusal("GLS", missing = "ml"), refusal("WLS", missing = "ml"),
   refusal("DWLS", missing = "ml"), refusal("ULS", se = "robust.huber.white"),
   refusal("GLS", se = "first.order"), refusal("GLS", se = "robust.sem"),
-  refusal("GLS", test = "satorra.bentler"), refusal("WLS", test = "satorra.bentler"))
+  refusal("GLS", test = "satorra.bentler"), refusal("WLS", test = "satorra.bentler"),
+  refusal("ULS", test = "yuan.bentler"), refusal("DWLS", test = "yuan.bentler"),
+  refusal("MLF", test = "yuan.bentler"), refusal("GLS", test = "yuan.bentler"),
+  refusal("MLM", se = "bootstrap", test = "bollen.stine", bootstrap = 10L),
+  refusal("MLMV", se = "bootstrap", test = "bollen.stine", bootstrap = 10L),
+  refusal("MLR", se = "bootstrap", test = "bollen.stine", bootstrap = 10L))
 
 out <- list(lavaan_version = as.character(packageVersion("lavaan")), R_version = R.version.string,
-            cases = out_cases, lrt = lrts, compare_path = compare_path, refusals = refusals)
+            cases = out_cases, lrt = lrts, compare_path = compare_path,
+            compare_paths = compare_paths, compare = compares, refusals = refusals)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null", null = "null"),
            "tests/reference/estimators.json")
 cat("wrote tests/reference/estimators.json\n")

@@ -20,6 +20,7 @@ if [ "$#" -eq 0 ]; then
   Rscript tests/reference/interaction_reference.R tests/reference/interaction.json
   Rscript tests/reference/reviewer_reference.R tests/reference/reviewer_checks.json
   Rscript tests/reference/ordinal_reference.R tests/reference/ordinal.json
+  Rscript tests/reference/ordinal_mixed_reference.R tests/reference/ordinal_mixed.json
   # PROCESS references need pyprocessmacro 2.2.0 in its own venv (see tests/reference/README.md)
   if [ -x /tmp/process-venv/bin/python ]; then
     /tmp/process-venv/bin/python tests/reference/process_reference.py tests/reference/process.json

@@ -1,0 +1,45 @@
+"""A PLS fit's report through the web app's download path (relqual/app/logic.py: run_fit ->
+write_report, what the HTML and Word download buttons call), for a first-order library model
+and for the second-order one (two-stage approach)."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import relqual as rq
+from relqual.app import logic
+from relqual.cli import main
+from relqual.i18n import t
+
+HOC_DATA = pd.read_csv(Path(__file__).parent / "reference" / "pls_data" / "rq_second_order.csv")
+
+
+@pytest.mark.parametrize("model, data, lang", [
+    ("relationship_quality", rq.datasets.load("relationship_quality"), "zh"),
+    ("relationship_quality_second_order", HOC_DATA, "en"),
+])
+def test_pls_report_downloads_as_html_and_word(tmp_path, model, data, lang):
+    out = logic.run_fit(model, data, estimator="PLS", draws=30, seed=1)
+    assert out.error is None and out.result.call["estimator"] == "PLS"
+    html = logic.write_report(out.result, data, tmp_path / "report.html", lang, 30, 1)
+    text = html.read_text(encoding="utf-8")
+    assert t("title_pls_measurement", lang) in text
+    for construct in out.result.problem.partable.roles.lv:
+        assert construct in text
+    docx = logic.write_report(out.result, data, tmp_path / "report.docx", lang, 30, 1)
+    with zipfile.ZipFile(docx) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert t("title_pls_measurement", lang) in body
+
+
+def test_cli_reports_the_second_order_model_by_pls(tmp_path):
+    data = tmp_path / "rq2.csv"
+    HOC_DATA.to_csv(data, index=False)
+    out = tmp_path / "report.html"
+    code = main(["report", "relationship_quality_second_order", str(data), "--estimator", "PLS",
+                 "--bootstrap", "20", "--out", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert code == 0 and t("title_pls_measurement", "en") in text and "RQ" in text
