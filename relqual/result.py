@@ -75,6 +75,18 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return out
 
 
+def _drawn_by_seed(boot, sizes: list[int]) -> bool:
+    """Whether ``boot`` holds the ordinary resamples that ``seed`` draws
+    (:func:`relqual.resample.draw_indices`), not replayed or Bollen-Stine ones."""
+    if boot.kind != "ordinary" or boot.seed is None or boot.indices is None:
+        return False
+    from .resample import draw_indices
+    expected = draw_indices(sizes, len(boot.converged), boot.seed)
+    return len(expected) == len(boot.indices) and all(
+        len(a) == len(b) and all(np.array_equal(x, y) for x, y in zip(a, b))
+        for a, b in zip(expected, boot.indices))
+
+
 class Result:
     """An immutable fitted model (see the module docstring).
 
@@ -420,7 +432,12 @@ class Result:
         ('bootstrap', False)
         """
         call = dict(self.call, se="bootstrap", bootstrap=len(boot.converged), seed=boot.seed)
-        return Result(spec=self.spec, estimate=self.estimate, call=call, boot=boot)
+        result = Result(spec=self.spec, estimate=self.estimate, call=call, boot=boot)
+        if _drawn_by_seed(boot, [len(a) for a in self.problem.data.arrays]):
+            # they are also the new Result's ``bootstrap(draws, seed)``: indirect-effect
+            # intervals and reports with the same draws and seed reuse them
+            result._resamples[("ordinary", len(boot.converged), boot.seed)] = boot
+        return result
 
     def evaluated_at(self, x: np.ndarray) -> Result:
         """A new Result with the same problem and inference but the free parameters at ``x``

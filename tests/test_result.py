@@ -105,3 +105,17 @@ def test_multigroup_vcov_names_are_unique_and_dict_data_with_groups(hs):
     res = rq.fit(HS_MODEL, {c: hs[c] for c in hs.columns}, group="school")
     names = res.vcov().index
     assert names.is_unique and "visual=~x2.g2" in names
+
+
+def test_with_bootstrap_keeps_seeded_draws_as_its_own_bootstrap():
+    """Indirect-effect intervals and reports with the same draws and seed reuse the draws of
+    se="bootstrap" instead of refitting every resample; replayed draws are not taken for
+    seeded ones."""
+    hs = rq.datasets.load("holzinger_swineford")
+    res = rq.fit("visual =~ x1 + x2 + x3", hs)
+    boot = res.bootstrap(draws=15, seed=3)
+    assert res.with_bootstrap(boot).bootstrap(draws=15, seed=3) is boot
+    assert rq.fit("visual =~ x1 + x2 + x3", hs, se="bootstrap", bootstrap=15,
+                  seed=3).bootstrap(draws=15, seed=3).values.shape == (15, boot.values.shape[1])
+    replayed = res.bootstrap(0, indices=boot.indices[::-1])
+    assert res.with_bootstrap(replayed).bootstrap(draws=15, seed=3) is not replayed

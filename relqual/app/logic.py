@@ -588,9 +588,7 @@ def run_fit(model, df: pd.DataFrame, estimator: str = "ML", missing: str = "list
             res = rq.fit(model, df, **first)
             if draws:
                 boot = bootstrap_draws(res, draws, options["seed"], job)
-                res = res.with_bootstrap(boot)
-                # Result.bootstrap's cache, keyed as it keys it: these are its draws
-                res._resamples[("ordinary", int(draws), options["seed"])] = boot
+                res = res.with_bootstrap(boot)     # also its res.bootstrap(draws, seed)
     except Cancelled:
         raise
     except AppError as exc:
