@@ -116,8 +116,7 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         raise ValueError(f"unknown missing='{missing}'; use 'listwise' or 'fiml'")
     fiml = missing in FIML_NAMES
     _check_columns_present(data, variables + ([group] if group else []), first_line or {})
-    # rows x variables (C order), via one transposing copy: ~3x faster than column_stack
-    values = np.stack([_numeric_column(data, v) for v in variables]).T.copy()
+    values = _numeric_values(data, variables)
     infinite = np.isinf(values)
     if infinite.any():
         row, col = np.argwhere(infinite)[0]
@@ -305,6 +304,22 @@ def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: di
         raise DataError(f"variable '{name}'{where} is not a column of the data{hint} "
                         f"(columns: {', '.join(columns[:12])}"
                         f"{' ...' if len(columns) > 12 else ''})")
+
+
+def _numeric_values(data: pd.DataFrame, variables: list[str]) -> np.ndarray:
+    """The variables' values as a rows x variables float array (C order, a copy).
+
+    When every column of a not much wider frame is a plain numpy number, one conversion of the
+    whole frame replaces a pandas lookup per column (the values are the same).
+    """
+    if data.columns.is_unique and data.shape[1] <= 2 * len(variables):
+        if all(isinstance(d, np.dtype) and d.kind in "fiu" for d in data.dtypes.tolist()):
+            position = {c: i for i, c in enumerate(data.columns.tolist())}
+            if all(v in position for v in variables):
+                whole = data.to_numpy(dtype=float)
+                return np.ascontiguousarray(whole[:, [position[v] for v in variables]])
+    # rows x variables (C order), via one transposing copy: ~3x faster than column_stack
+    return np.stack([_numeric_column(data, v) for v in variables]).T.copy()
 
 
 def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:

@@ -354,6 +354,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "v_better": ("{model} fits better", "{model} 更优"),
     "v_indistinct": ("Not distinguishable", "无法区分"),
     "msg_original": ("{text}", "程序的英文提示（未翻译，保留原文）：（{text}）"),
+    "user_model": ("user model", "自定义模型"),
     "model_overview": ("The model has {n_lv} constructs ({constructs}) and {n_h} hypotheses.",
                        "模型包含 {n_lv} 个构念（{constructs}）与 {n_h} 条研究假设。"),
 }

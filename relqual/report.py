@@ -367,8 +367,9 @@ def build_report(result, *, data=None, data_code: str | None = None,
         if text not in caught and text not in result.warnings:
             caught.append(text)
 
+    shown = _t("user_model", lang) if spec.name == "user model" else spec.name   # syntax
     name = (spec.title_zh if lang == "zh" and getattr(spec, "title_zh", "") else spec.title) \
-        or spec.name
+        or shown
     blocks = [Block("h1", title or _t("report_title", lang, name=name))]
     fm = result.fit_measures()
     n_input = result.n_input
@@ -385,7 +386,7 @@ def build_report(result, *, data=None, data_code: str | None = None,
                  f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
                  f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}")
     blocks.append(Block("p", _t(
-        "report_summary", lang, model=spec.name, estimator=estimator_name(result.call),
+        "report_summary", lang, model=shown, estimator=estimator_name(result.call),
         fitted_to=fitted_to, status=_t("converged" if result.converged else "not_converged", lang),
         iterations=result.iterations, stats=stats,
         n_warnings=len(result.warnings) + len(caught))))

@@ -287,3 +287,12 @@ def test_reviewer_check_tables_in_chinese(ml_fit):
     english_check = rq.compare(one, two).apa_tables()[1]
     assert english_check.title == "Competing models: tests of each pair"
     assert english_check.columns[-1] == "Verdict" and "restrictions" in english_check.body()[0][-1]
+
+
+def test_a_model_written_as_syntax_is_named_in_chinese(tmp_path):
+    """rq.fit on syntax names the model 'user model'; the Chinese report calls it 自定义模型."""
+    res = rq.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6",
+                 rq.datasets.load("holzinger_swineford"))
+    res.report(tmp_path / "r.html", lang="zh")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "user model" not in html and "自定义模型" in html

@@ -227,6 +227,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 # app texts that are the report's too: app key -> key of relqual.i18n's catalog (one translation
 # of each term for the app and the reports)
 SHARED: dict[str, str] = {
+    "user_model": "user_model",
     "item_stats": "title_items",
     "stat_n": "stat_n",
     "stat_missing": "stat_missing",

@@ -395,6 +395,8 @@ def server(input, output, session):  # noqa: C901 - one closure per session, by 
 
     def _results_page(res, outcome, L):
         name = res.spec.name if res.spec.name else "model"
+        if name == "user model":                 # rq.models.resolve_model's name for syntax
+            name = t("user_model", L)
         info = t("fit_info", L, model=name, est=outcome.options.get("estimator", "ML"),
                  n=res.n_obs, n_input=res.prepared.n_input,
                  status=t("converged" if res.converged else "not_converged", L),
