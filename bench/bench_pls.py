@@ -1,11 +1,13 @@
 """PLS-SEM speed: relqual against seminr 0.2.1 (the PyPI port of R's seminr) in the same run.
 
     python bench/bench_pls.py [--seminr-python /tmp/seminr-venv/bin/python] [--draws 5000]
+                              [--fit-only]
 
 1. One PLS fit of the ECSI model on mobi (250 x 24; median of ``--reps`` fits).
 2. ``--draws`` bootstrap resamples of the relationship-quality model on the bundled survey
    (537 complete rows, 20 items): relqual on 1 and 2 worker processes; seminr's
-   ``bootstrap_model`` on ``--seminr-draws`` resamples, scaled to ``--draws``.
+   ``bootstrap_model`` on ``--seminr-draws`` resamples, scaled to ``--draws`` (left out with
+   ``--fit-only``).
 
 seminr is GPL-3.0 and never a dependency of relqual: it runs in its own virtual environment
 (``python3 -m venv /tmp/seminr-venv && /tmp/seminr-venv/bin/pip install seminr==0.2.1``), in a
@@ -59,6 +61,9 @@ for clock, key in ((time.perf_counter, "fit_ms"), (time.process_time, "fit_cpu_m
         estimate_pls(mobi, mm, sm, inner_weights=path_weighting)
         times.append(clock() - start)
     out[key] = 1000 * statistics.median(times)
+if spec["fit_only"]:
+    print(json.dumps(out))
+    sys.exit()
 survey = pd.read_csv(spec["survey"])[spec["rq"]["items"]].dropna()
 mm, sm = model(spec["rq"]["blocks"], spec["rq"]["regressions"])
 fitted = estimate_pls(survey, mm, sm, inner_weights=path_weighting, missing=na_omit)
@@ -81,14 +86,14 @@ def blocks_and_regressions(syntax: str) -> dict:
                 items=list(model.indicators))
 
 
-def seminr_timings(python: str, reps: int, draws: int) -> dict | None:
+def seminr_timings(python: str, reps: int, draws: int, fit_only: bool) -> dict | None:
     if not Path(python).exists():
         return None
     ecsi_syntax = json.loads(ECSI.read_text())["cases"]["ecsi_mobi_path"]["model"]
     spec = dict(mobi=str(MOBI), survey=str(ROOT / "data" / "relationship_quality.csv"),
                 ecsi=blocks_and_regressions(ecsi_syntax),
                 rq=blocks_and_regressions(rq.models.load("relationship_quality").syntax),
-                reps=reps, seminr_draws=draws)
+                reps=reps, seminr_draws=draws, fit_only=fit_only)
     out = subprocess.run([python, "-c", SEMINR_TIMING, json.dumps(spec)], capture_output=True,
                          text=True)
     if out.returncode != 0:
@@ -103,6 +108,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=50)
     parser.add_argument("--draws", type=int, default=5000)
     parser.add_argument("--seminr-draws", type=int, default=200)
+    parser.add_argument("--fit-only", action="store_true", help="time only the single fit")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     ecsi_syntax = json.loads(ECSI.read_text())["cases"]["ecsi_mobi_path"]["model"]
@@ -110,6 +116,16 @@ def main() -> None:
     fit = {clock_name: median_ms(lambda: rq.fit(ecsi_syntax, mobi, estimator="PLS"), args.reps,
                                  clock=clock)
            for clock_name, clock in (("wall", time.perf_counter), ("cpu", time.process_time))}
+    other = seminr_timings(args.seminr_python, args.reps, args.seminr_draws, args.fit_only)
+    print("PLS-SEM: relqual vs seminr 0.2.1 (wall clock; CPU time in brackets)")
+    print(f"  ECSI on mobi, one fit:   relqual {fit['wall']:7.2f} ms [{fit['cpu']:6.2f}]", end="")
+    if other:
+        print(f"   seminr {other['fit_ms']:7.2f} ms [{other['fit_cpu_ms']:6.2f}]   ratio "
+              f"{other['fit_ms'] / fit['wall']:5.1f}x [{other['fit_cpu_ms'] / fit['cpu']:5.1f}x]")
+    else:
+        print()
+    if args.fit_only:
+        return
     survey = rq.datasets.load("relationship_quality")
     res = rq.fit("relationship_quality", survey, estimator="PLS")
     wall, cpu = time.perf_counter(), time.process_time()
@@ -118,14 +134,6 @@ def main() -> None:
     start = time.perf_counter()
     res.bootstrap(args.draws, seed=2, n_jobs=2, progress=False)
     boot["wall2"] = time.perf_counter() - start
-    other = seminr_timings(args.seminr_python, args.reps, args.seminr_draws)
-    print("PLS-SEM: relqual vs seminr 0.2.1 (wall clock; CPU time in brackets)")
-    print(f"  ECSI on mobi, one fit:   relqual {fit['wall']:7.2f} ms [{fit['cpu']:6.2f}]", end="")
-    if other:
-        print(f"   seminr {other['fit_ms']:7.2f} ms [{other['fit_cpu_ms']:6.2f}]   ratio "
-              f"{other['fit_ms'] / fit['wall']:5.1f}x [{other['fit_cpu_ms'] / fit['cpu']:5.1f}x]")
-    else:
-        print()
     print(f"  {args.draws} bootstrap resamples of relationship_quality:")
     print(f"    relqual, 1 worker : {boot['wall']:7.2f} s [{boot['cpu']:6.2f}]")
     print(f"    relqual, 2 workers: {boot['wall2']:7.2f} s")

@@ -74,9 +74,25 @@ class PLSModel:
         predictor, outcome, same = self.regressions
         B = np.zeros_like(R)
         if len(predictor):
-            system = np.where(same, R[np.ix_(predictor, predictor)], 0.0)
+            system = np.where(same, R[self._predictor_square], 0.0)
             B[predictor, outcome] = np.linalg.solve(system, R[predictor, outcome])
         return B
+
+    @cached_property
+    def construct_position(self) -> dict[str, int]:
+        """Construct name -> its position in ``constructs``."""
+        return {c: k for k, c in enumerate(self.constructs)}
+
+    @cached_property
+    def indicator_position(self) -> dict[str, int]:
+        """Indicator name -> its position in ``indicators``."""
+        return {v: k for k, v in enumerate(self.indicators)}
+
+    @cached_property
+    def _predictor_square(self) -> tuple[np.ndarray, np.ndarray]:
+        """The index of the predictors' rows and columns (``np.ix_``), built once."""
+        predictor = self.regressions[0]
+        return np.ix_(predictor, predictor)
 
     @cached_property
     def endogenous(self) -> list[int]:

@@ -382,13 +382,14 @@ def parameter_vector(partable: ParTable, model: PLSModel | TwoStage, fit) -> np.
     """Loadings, weights and paths of ``fit`` in the parameter table's order (a two-stage
     model: ``fit`` holds the fits of both stages; :func:`relqual.plshoc.source`)."""
     col = partable.col
-    free = np.flatnonzero(col["free"] > 0)
+    rows = [(free - 1, lhs, op, rhs) for free, lhs, op, rhs in
+            zip(col["free"].tolist(), col["lhs"].tolist(), col["op"].tolist(),
+                col["rhs"].tolist()) if free > 0]
     x = np.empty(partable.npar)
-    for k in free:
-        lhs, op, rhs = col["lhs"][k], col["op"][k], col["rhs"][k]
+    for k, lhs, op, rhs in rows:
         if isinstance(model, TwoStage):
-            x[col["free"][k] - 1] = model.value(fit, lhs, op, rhs)
+            x[k] = model.value(fit, lhs, op, rhs)
         else:
             name, i, j = source(model, lhs, op, rhs)
-            x[col["free"][k] - 1] = getattr(fit, name)[i, j]
+            x[k] = getattr(fit, name)[i, j]
     return x

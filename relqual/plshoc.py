@@ -53,12 +53,12 @@ def source(model: PLSModel, lhs: str, op: str, rhs: str) -> tuple[str, int, int]
     >>> source(model, "F", "=~", "a2"), source(model, "G", "~", "F")
     (('loadings', 1, 0), ('paths', 0, 1))
     """
-    c = model.constructs.index
+    c = model.construct_position
     if op == "~":
-        return "paths", c(rhs), c(lhs)
-    if rhs in model.indicators:
-        return ("loadings" if op == "=~" else "weights"), model.indicators.index(rhs), c(lhs)
-    return ("paths", c(lhs), c(rhs)) if op == "=~" else ("paths", c(rhs), c(lhs))
+        return "paths", c[rhs], c[lhs]
+    if rhs in model.indicator_position:
+        return ("loadings" if op == "=~" else "weights"), model.indicator_position[rhs], c[lhs]
+    return ("paths", c[lhs], c[rhs]) if op == "=~" else ("paths", c[rhs], c[lhs])
 
 
 def refuse_two_stage(model, what: str) -> None:
