@@ -191,6 +191,13 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
         return None
     method = None if method is None else method.lower()
     first = terms[0]
+    if options.estimator in ("PLS", "PLSC"):          # two-stage: relqual.plsinteraction
+        if options.estimator == "PLSC" or method not in (None, "two_stage"):
+            raise NotImplementedError(
+                f"the interaction term '{first}' in PLS is estimated with interaction="
+                f"'two_stage' and estimator='PLS' (got interaction={method!r}, estimator="
+                f"'{options.estimator}'); product indicators and PLSc are planned")
+        return None
     if method in PLANNED:
         raise NotImplementedError(
             f"interaction='{method}' ({PLANNED[method]}) is not available yet for '{first}': it "
@@ -505,6 +512,11 @@ def _coefficients(res, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
 
 def _slope_parts(res, focal, moderator, outcome):
     """b_focal, b_term, their covariance, the moderator's moments and the term's multiplier."""
+    if res.problem.pls is not None:
+        raise NotImplementedError("simple slopes and Johnson-Neyman regions of a PLS "
+                                  "interaction are not available yet (they need bootstrap "
+                                  "covariances of the paths); the slope of the focal construct "
+                                  "at a moderator score m is b_focal + b_term m")
     info = _term_info(res)
     y, term, k_main, k_int = _find_term(res, focal, moderator, outcome)
     info_term = None

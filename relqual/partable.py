@@ -23,7 +23,7 @@ import ast
 import difflib
 import warnings
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -218,6 +218,44 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     >>> two.npar, two.col["free"][two.col["op"] == "=~"].tolist()
     (10, [0, 1, 2, 0, 1, 2])
     """
+    if isinstance(model, str) and not group_partial:
+        try:
+            template, repeats = _cached_build(model, ngroups, std_lv, meanstructure, fixed_x,
+                                              tuple(group_equal))
+        except TypeError:                   # unhashable options: build without the cache
+            pass
+        else:
+            for message in repeats:
+                warnings.warn(message, stacklevel=2)
+            return _copy(template)
+    table, repeats = _build(model, ngroups, std_lv, meanstructure, fixed_x, group_equal,
+                            group_partial)
+    for message in repeats:
+        warnings.warn(message, stacklevel=2)
+    return table
+
+
+@lru_cache(maxsize=64)
+def _cached_build(model: str, ngroups, std_lv, meanstructure, fixed_x, group_equal: tuple):
+    """``_build`` once per syntax and options (the template is only ever copied, never
+    handed out)."""
+    return _build(model, ngroups, std_lv, meanstructure, fixed_x, group_equal, ())
+
+
+def _copy(table: ParTable) -> ParTable:
+    """A copy of ``table`` that shares no mutable part with it."""
+    roles = table.roles
+    return ParTable(col={name: values.copy() for name, values in table.col.items()},
+                    roles=VariableRoles(list(roles.lv), list(roles.ov), list(roles.ov_ind),
+                                        list(roles.ov_x), list(roles.lv_x),
+                                        dict(roles.first_line)),
+                    meanstructure=table.meanstructure, ngroups=table.ngroups,
+                    options=dict(table.options))
+
+
+def _build(model, ngroups, std_lv, meanstructure, fixed_x, group_equal, group_partial
+           ) -> tuple[ParTable, list[str]]:
+    """``build_partable``'s work: the table, and the warnings about repeated statements."""
     unknown = set(group_equal) - set(GROUP_EQUAL)
     if unknown:
         raise ValueError(f"unknown group_equal choice(s) {sorted(unknown)}; choose from "
@@ -240,7 +278,7 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
         if len(s.modifiers) > 1 and len(s.modifiers) != ngroups:
             raise ModelSyntaxError(f"c(...) has {len(s.modifiers)} values but the model has "
                                    f"{ngroups} group(s)", s.line, s.rhs, s.text)
-    user = _merge_duplicates(param_statements)
+    user, repeats = _merge_duplicates(param_statements)
     lv_names = {s.lhs for s in user if s.op == "=~"}
     for s in user:              # lavaan writes a latent-observed covariance latent first
         if s.op == "~~" and s.rhs in lv_names and s.lhs not in lv_names:
@@ -296,26 +334,28 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
     cols["block"] = cols["group"]
     cols["plabel"] = np.where(cols["group"] > 0, [f".p{i}." for i in cols["id"]], "")
     return ParTable(col=cols, roles=roles, meanstructure=meanstructure, ngroups=ngroups,
-                    options=dict(std_lv=std_lv, fixed_x=fixed_x))
+                    options=dict(std_lv=std_lv, fixed_x=fixed_x)), repeats
 
 
-def _merge_duplicates(statements: list[Statement]) -> list[Statement]:
-    """Keep one statement per parameter; repeated ones merge their modifiers (with a warning)."""
+def _merge_duplicates(statements: list[Statement]) -> tuple[list[Statement], list[str]]:
+    """Keep one statement per parameter; repeated ones merge their modifiers (and are named in
+    the warnings returned)."""
     seen: dict[tuple, Statement] = {}
     out: list[Statement] = []
+    repeats: list[str] = []
     for s in statements:
         key = _param_key(s.lhs, s.op, s.rhs)
         if key in seen:
             first = seen[key]
-            warnings.warn(f"line {s.line}: '{s.lhs} {s.op} {s.rhs}' repeats line {first.line}; "
-                          "the two are merged into one parameter", stacklevel=3)
+            repeats.append(f"line {s.line}: '{s.lhs} {s.op} {s.rhs}' repeats line {first.line}; "
+                           "the two are merged into one parameter")
             n = max(len(first.modifiers), len(s.modifiers))
             first.modifiers = [first.modifiers[min(i, len(first.modifiers) - 1)].merge(
                 s.modifiers[min(i, len(s.modifiers) - 1)]) for i in range(n)]
             continue
         seen[key] = s
         out.append(s)
-    return out
+    return out, repeats
 
 
 def _param_key(lhs: str, op: str, rhs: str) -> tuple:
@@ -480,7 +520,7 @@ def _check_partial(cols, n_base, group_equal, group_partial, lv: set) -> set[str
         if names[key] not in group_equal:
             warnings.warn(f"group_partial term '{term}' has no effect: it is a "
                           f"{names[key]} parameter, which group_equal="
-                          f"{list(group_equal)} does not constrain", stacklevel=4)
+                          f"{list(group_equal)} does not constrain", stacklevel=5)
         out.add(key)
         if "~~" in key:
             a, b = key.split("~~")

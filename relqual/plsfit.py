@@ -29,6 +29,7 @@ from .partable import ParTable, VariableRoles, unique_in_order
 from .pls import PLSModel, fit_pls, standardize
 from .plsfitmeasures import fit_measures as pls_fit_measures
 from .plshoc import HOC_APPROACHES, TwoStage, source
+from .plsinteraction import InteractionTwoStage
 from .problem import Inference, Problem
 from .syntax import ModelSyntaxError, parse
 
@@ -143,7 +144,10 @@ class PLSFamily:
         pls = problem.pls
         X, model, fit = pls["X"], pls["model"], estimate.opt.details["pls_fit"]
         if isinstance(model, TwoStage):         # the second stage's model, as SmartPLS
-            X, model = model.stage2_data(X, estimate.opt.details["pls_stages"][0]), model.stage2
+            first = estimate.opt.details["pls_stages"][0]
+            if isinstance(model, InteractionTwoStage):     # its standardized product terms
+                fit = model.rescaled(fit, 1 / model.scales(first))
+            X, model = model.stage2_data(X, first), model.stage2
         return {"npar": float(problem.partable.npar), "ntotal": float(problem.n_obs),
                 **pls_fit_measures(X, model, fit)}
 
@@ -177,7 +181,9 @@ def pls_model(syntax: str, hoc: str = "two_stage") -> tuple[PLSModel | TwoStage,
     ``C ~ A + B``: paths; an observed variable in a regression is its own single-item
     construct; ``:=`` may use labels of paths; ``H =~ A + B`` over constructs: a higher-order
     construct, built by ``hoc`` (:mod:`relqual.plshoc`: "two_stage" gives a
-    :class:`relqual.plshoc.TwoStage`, "repeated" one model with repeated indicators). A
+    :class:`relqual.plshoc.TwoStage`, "repeated" one model with repeated indicators);
+    ``Y ~ X + M + X:M`` with constructs ``X`` and ``M``: an interaction term, estimated by the
+    two-stage approach (:class:`relqual.plsinteraction.InteractionTwoStage`). A
     construct's variance fixed at 1 (``H ~~ 1*H``) is what PLS does anyway and is accepted;
     other fixed values, ``~~``, ``~1``, thresholds and constraints are refused by line.
 
@@ -225,6 +231,9 @@ def _parsed_pls_model(syntax: str, hoc: str) -> tuple[PLSModel | TwoStage, ParTa
                   "which every PLS construct score has already" for s in statements
                   if _unit_variance(s, measured))
     statements = [s for s in statements if not _unit_variance(s, measured)]
+    terms = [s for s in statements if s.op == "~" and ":" in s.rhs]
+    if terms:
+        return _interaction_model(statements, terms, measured, higher, notes)
     for s in statements:
         if s.op in ("=~", "<~") and s.lhs in higher and s.rhs not in measured:
             raise ModelSyntaxError(f"'{s.lhs}' is measured by constructs and by the item "
@@ -270,6 +279,29 @@ def _parsed_pls_model(syntax: str, hoc: str) -> tuple[PLSModel | TwoStage, ParTa
     partable.roles.ov[:] = list(stage1.indicators)
     partable.options["notes"] = notes
     return TwoStage(stage1, stage2, dimensions, both), partable
+
+
+def _interaction_model(statements, terms, measured, higher, notes):
+    """The two-stage interaction model (:mod:`relqual.plsinteraction`) of ``statements``
+    whose regressions ``terms`` have a product ``X:M`` of constructs on their right."""
+    pairs = {}
+    for s in terms:
+        factors = s.rhs.split(":")
+        if higher:
+            raise ModelSyntaxError("interaction terms with higher-order constructs are not "
+                                   "available in PLS yet", s.line, s.rhs, s.text)
+        bad = [f for f in factors if f not in measured]
+        if len(factors) != 2 or bad:
+            raise ModelSyntaxError(f"the interaction term '{s.rhs}' must be the product of two "
+                                   "constructs measured in the model (=~ or <~)"
+                                   + (f"; '{bad[0]}' is not one" if bad else ""),
+                                   s.line, s.rhs, s.text)
+        pairs[s.rhs] = tuple(factors)
+    stage1, _ = _build([s for s in statements if s not in terms and s.op != ":="], [], {})
+    stage2, partable = _build(statements, [], {})
+    partable.roles.ov[:] = list(stage1.indicators)
+    partable.options["notes"] = notes
+    return InteractionTwoStage(stage1, stage2, [], stage2, pairs), partable
 
 
 def _rewired(statements, hoc_paths, higher) -> list[tuple[str, str]]:

@@ -63,7 +63,8 @@ def source(model: PLSModel, lhs: str, op: str, rhs: str) -> tuple[str, int, int]
 
 def refuse_two_stage(model, what: str) -> None:
     """Raise NotImplementedError naming ``what`` when ``model`` is a :class:`TwoStage` model
-    (the analyses that need one model of the data's items).
+    (the analyses that need one model of the data's items): higher-order constructs, or
+    interaction terms (:class:`relqual.plsinteraction.InteractionTwoStage`).
 
     Examples
     --------
@@ -74,9 +75,12 @@ def refuse_two_stage(model, what: str) -> None:
     ...
     NotImplementedError: PLSpredict is not available for two-stage higher-order models yet; ...
     """
-    if isinstance(model, TwoStage):
+    if isinstance(model, TwoStage) and model.dimensions:
         raise NotImplementedError(f"{what} is not available for two-stage higher-order models "
                                   "yet; fit with hoc='repeated' (repeated indicators) for it")
+    if isinstance(model, TwoStage):
+        raise NotImplementedError(f"{what} is not available for models with interaction terms "
+                                  "(two-stage approach) yet")
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,15 @@ from .verdicts import judge
 ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pvalue",
                     "ci_lower", "ci_upper", "std_lv", "std_all"]
 
+TEXT_COLUMNS = ("lhs", "op", "rhs", "label")
+
+
+@functools.lru_cache(maxsize=256)
+def _text_column(values: tuple):
+    """A column of names as pandas' string array, converted once per distinct column (the same
+    model's tables repeat them; a DataFrame built from it holds a copy)."""
+    return pd.array(values, dtype="str")
+
 
 def requires(feature: str):
     """Refuse a Result method that the fit's estimator family does not support.
@@ -553,11 +562,13 @@ class Result:
                 lo[k], hi[k] = bootstrap_interval(draws[:, k], est[k])
         group = (np.where(op == ":=", 1, col["group"]) if self.partable.ngroups == 1
                  else col["group"])
-        columns = {"lhs": col["lhs"], "op": op, "rhs": col["rhs"], "group": group,
-                   "label": col["label"], "est": est, "se": se, "z": z, "pvalue": p,
+        columns = {"group": group, "est": est, "se": se, "z": z, "pvalue": p,
                    "ci_lower": np.where(free, lo, est), "ci_upper": np.where(free, hi, est),
                    "std_lv": self._std["std.lv"], "std_all": self._std["std.all"]}
-        return pd.DataFrame({name: columns[name][keep] for name in ESTIMATE_COLUMNS})
+        for name in TEXT_COLUMNS:
+            columns[name] = _text_column(tuple(col[name][keep]))
+        return pd.DataFrame({name: columns[name] if name in TEXT_COLUMNS else columns[name][keep]
+                             for name in ESTIMATE_COLUMNS})
 
     @single_threaded
     def standardized_solution(self, kind: str = "std.all") -> pd.DataFrame:

@@ -236,7 +236,8 @@ def test_bootstrap_refits_the_product_indicator_model(oneint):
 # ------------------------------------------------------------------------------ bad input
 @pytest.mark.parametrize("change, error, match", [
     (dict(ordered=True), NotImplementedError, "'X:Z' cannot be estimated with estimator='WLSMV'"),
-    (dict(estimator="PLS"), NotImplementedError, "'X:Z' cannot be estimated with estimator='PLS'"),
+    (dict(estimator="PLSc"), NotImplementedError,
+     "'X:Z' in PLS is estimated with interaction='two_stage' and estimator='PLS'"),
     (dict(model=ONEINT_MODEL.replace("X:Z", "X:W")), ModelSyntaxError,
      "'X:W': 'W' is neither a latent variable"),
     (dict(model="X =~ x1 + x2 + x3\nY =~ y1 + y2 + y3\nY ~ X + w + X:w", w=True), rq.DataError,
