@@ -20,6 +20,7 @@ from .models import resolve_model
 from .options import FitOptions
 from .ordinal import WLSMV
 from .plsfit import PLS
+from .plsinteraction import InteractionTwoStage
 from .result import RelqualWarning, Result
 from .summary import (
     DATA_LABEL,
@@ -107,13 +108,14 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         structure) and N ``n_obs``; a DataFrame, or an array with ``names``; dicts keyed by
         group label for several groups. ML only; the covariance matrix is rescaled by
         (N - 1) / N as lavaan's ``sample.cov.rescale``.
-    interaction : {"lms", "qml", "dblcent", "rca", "uca"}, optional
+    interaction : {"lms", "qml", "dblcent", "rca", "uca", "two_stage"}, optional
         How a latent interaction term (``y ~ x + z + x:z``) is estimated: LMS (the default for
         latent x latent terms under ML with complete rows; :mod:`relqual.lms`), QML
         (:mod:`relqual.qml`), or product
         indicators, double-mean-centred (the default otherwise), residual-centred or
         unconstrained (:mod:`relqual.interaction`); a product of observed variables is a plain
-        product column.
+        product column. With ``estimator="PLS"``: the two-stage approach (the only one, so the
+        default; :mod:`relqual.plsinteraction`).
     interaction_pairs : {"all", "matched"}
         Every product of the two factors' indicators, or indicators paired in order.
 
@@ -176,6 +178,8 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
     if products is not None:
         info = result_spec.extra["interaction"]
         call.update(interaction=info["method"], interaction_pairs=info["pairs"])
+    elif problem.pls is not None and isinstance(problem.pls["model"], InteractionTwoStage):
+        call.update(interaction="two_stage")           # PLS: relqual.plsinteraction
     result = Result(spec=result_spec, estimate=est, call=call)
     if options.se == "bootstrap":
         result = result.with_bootstrap(result.bootstrap(options.bootstrap, seed=options.seed,

@@ -165,3 +165,16 @@ def test_what_is_not_built_yet_is_refused(estimator, interaction):
     with pytest.raises(NotImplementedError, match="'A:B' in PLS is estimated with interaction="
                                                   "'two_stage' and estimator='PLS'"):
         rq.fit(BASE + "Y ~ A + B + A:B", SMALL, estimator=estimator, interaction=interaction)
+
+
+def test_the_call_records_the_two_stage_approach():
+    """res.call says how the interaction was estimated, as for covariance-based fits."""
+    import warnings
+
+    import relqual as rq
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")                   # rows with missing answers
+        res = rq.fit("SAT =~ sat1 + sat2 + sat3 + sat4\nTR =~ tr1 + tr2 + tr3 + tr4\n"
+                     "AC =~ ac1 + ac2 + ac3 + ac4\nAC ~ SAT + TR + SAT:TR",
+                     rq.datasets.load("relationship_quality"), estimator="PLS")
+    assert res.call["interaction"] == "two_stage"
