@@ -873,7 +873,7 @@ def parse_ordered(value: str | None):
 
 
 def add_pls_options(parser) -> None:
-    """Add the PLS-SEM options (``--scheme``) to a sub-command's parser.
+    """Add the PLS-SEM options (``--scheme``, ``--hoc``) to a sub-command's parser.
 
     Parameters
     ----------
@@ -892,20 +892,25 @@ def add_pls_options(parser) -> None:
     parser.add_argument("--scheme", default=None, choices=["path", "factorial", "centroid"],
                         help="PLS inner weighting scheme (with --estimator PLS or PLSc; default "
                              "path)")
+    parser.add_argument("--hoc", default=None, choices=["two_stage", "repeated"],
+                        help="PLS higher-order constructs: two-stage approach or repeated "
+                             "indicators (with --estimator PLS or PLSc; default two_stage)")
 
 
 def pls_options(args) -> dict:
-    """The PLS keyword arguments of ``rq.fit`` that the command line gave (``--scheme``; none
-    when it was not given, so that a non-PLS fit refuses only what was asked for).
+    """The PLS keyword arguments of ``rq.fit`` that the command line gave (``--scheme``,
+    ``--hoc``; none when not given, so that a non-PLS fit refuses only what was asked for).
 
     Examples
     --------
     >>> import argparse
-    >>> pls_options(argparse.Namespace(scheme="factorial")), pls_options(argparse.Namespace())
-    ({'scheme': 'factorial'}, {})
+    >>> pls_options(argparse.Namespace(scheme="factorial", hoc=None))
+    {'scheme': 'factorial'}
+    >>> pls_options(argparse.Namespace(hoc="repeated")), pls_options(argparse.Namespace())
+    ({'hoc': 'repeated'}, {})
     """
-    scheme = getattr(args, "scheme", None)
-    return {} if scheme is None else {"scheme": scheme}
+    given = {name: getattr(args, name, None) for name in ("scheme", "hoc")}
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def add_se_test_options(parser) -> None:

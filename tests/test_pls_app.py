@@ -43,3 +43,33 @@ def test_cli_reports_the_second_order_model_by_pls(tmp_path):
                  "--bootstrap", "20", "--out", str(out)])
     text = out.read_text(encoding="utf-8")
     assert code == 0 and t("title_pls_measurement", "en") in text and "RQ" in text
+
+
+def test_cli_fits_higher_order_constructs_by_repeated_indicators(tmp_path, capsys):
+    """--hoc picks the higher-order approach as rq.fit's hoc= does; without PLS it is refused."""
+    import json
+    import warnings
+
+    data = tmp_path / "rq2.csv"
+    HOC_DATA.to_csv(data, index=False)
+    out_json = tmp_path / "fit.json"
+    code = main(["fit", "relationship_quality_second_order", str(data), "--estimator", "PLS",
+                 "--hoc", "repeated", "--json", str(out_json)])
+    assert code == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = rq.fit("relationship_quality_second_order", HOC_DATA, estimator="PLS",
+                     hoc="repeated")
+    assert res.call["hoc"] == "repeated"
+    rows = {(r["lhs"], r["op"], r["rhs"]): r["est"]
+            for r in json.loads(out_json.read_text())["estimates"]}
+    est = res.estimates().set_index(["lhs", "op", "rhs"])["est"]
+    assert rows[("RQ", "=~", "SAT")] == pytest.approx(est[("RQ", "=~", "SAT")], abs=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        two_stage = rq.fit("relationship_quality_second_order", HOC_DATA, estimator="PLS")
+    assert abs(two_stage.estimates().set_index(["lhs", "op", "rhs"])["est"][
+        ("RQ", "=~", "SAT")] - rows[("RQ", "=~", "SAT")]) > 1e-3      # the other approach
+    capsys.readouterr()
+    code = main(["fit", "relationship_quality_second_order", str(data), "--hoc", "repeated"])
+    assert code == 2 and "hoc" in capsys.readouterr().err
