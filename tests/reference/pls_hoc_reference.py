@@ -30,33 +30,27 @@ Run from the repository root: ``/tmp/seminr-venv/bin/python tests/reference/pls_
 from __future__ import annotations
 
 import json
-import math
 from importlib.metadata import version
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import tomllib
 from seminr import (
     composite,
     constructs,
-    estimate_pls,
     higher_composite,
     mode_A,
-    na_omit,
-    path_weighting,
     paths,
     reflective,
     relationships,
 )
 from seminr.evaluate import htmt, reliability_table
+from seminr_common import bootstrap, clean, estimate
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_FILE = ROOT / "tests" / "reference" / "pls_hoc.json"
 RQ_CSV = ROOT / "tests" / "reference" / "pls_data" / "rq_second_order.csv"
 RQ_TOML = ROOT / "models" / "relationship_quality_second_order.toml"
-N_BOOT = 100
-BOOT_SEED = 2024
 
 DIMENSIONS = {"SAT": ["sat1", "sat2", "sat3", "sat4"], "TR": ["tr1", "tr2", "tr3", "tr4"],
               "AC": ["ac1", "ac2", "ac3", "ac4"], "CF": ["cf1", "cf2", "cf3", "cf4"]}
@@ -84,10 +78,6 @@ def repeated_model(plsc: bool = False):
                     composite("RQ", repeated, weights=mode_A))
     sm = relationships(paths(from_="RQ", to=[*DIMENSIONS, "LOY", "WOM"]))
     return mm, sm
-
-
-def clean(x):
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
 def measurement(m) -> list[dict]:
@@ -128,27 +118,6 @@ def named_matrix(m) -> dict:
             "data": [[clean(m.get(r, c)) for c in m.cols] for r in m.rows]}
 
 
-def estimate(data, mm, sm):
-    return estimate_pls(data, mm, sm, inner_weights=path_weighting, missing=na_omit,
-                        max_it=300, stop_criterion=7)
-
-
-def bootstrap(data, mm, sm) -> dict:
-    n = len(data)
-    indices = np.random.default_rng(BOOT_SEED).integers(0, n, size=(N_BOOT, n))
-    draws = [results(estimate(data.iloc[rows].reset_index(drop=True), mm, sm))
-             for rows in indices]
-    out = {}
-    for key in ("paths", "weights", "loadings"):
-        est = np.array([[r["est"] for r in d[key]] for d in draws])
-        out[key] = [dict(rec, boot_mean=float(m), boot_sd=float(s))
-                    for rec, m, s in zip(draws[0][key], est.mean(0), est.std(0, ddof=1))]
-        for rec in out[key]:
-            del rec["est"]
-    return {"B": N_BOOT, "generator": f"numpy.random.default_rng({BOOT_SEED}).integers(0, n, "
-            "size=(B, n))", "indices_base": 0, **out, "indices": indices.tolist()}
-
-
 def main() -> None:
     raw = pd.read_csv(RQ_CSV)
     keep = ~raw[ITEMS].isna().any(axis=1)
@@ -168,7 +137,7 @@ def main() -> None:
         cases[name] = {"seminr_model": note, "estimator": "PLSc" if plsc else "PLS",
                        "results": results(model)}
         if not plsc:
-            cases[name]["bootstrap"] = bootstrap(data, mm, sm)
+            cases[name]["bootstrap"] = bootstrap(data, mm, sm, results)
     out = {"generator": f"seminr {version('seminr')} (reference generator only)",
            "library_model": "relationship_quality_second_order",
            "syntax": tomllib.loads(RQ_TOML.read_text(encoding="utf-8"))["syntax"],

@@ -20,31 +20,25 @@ tests/reference/pls_interaction_reference.py`` (writes tests/reference/pls_inter
 from __future__ import annotations
 
 import json
-import math
 from importlib.metadata import version
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from seminr import (
     composite,
     constructs,
-    estimate_pls,
     interaction_term,
     mode_A,
-    na_omit,
-    path_weighting,
     paths,
     relationships,
     two_stage,
 )
 from seminr.evaluate import htmt, reliability_table
+from seminr_common import bootstrap, clean, estimate
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_FILE = ROOT / "tests" / "reference" / "pls_interaction.json"
 CSV = ROOT / "data" / "relationship_quality.csv"
-N_BOOT = 100
-BOOT_SEED = 2024
 BLOCKS = {c: [f"{c.lower()}{k}" for k in range(1, 5)] for c in ("SAT", "TR", "CF", "AC")}
 ITEMS = [i for block in BLOCKS.values() for i in block]
 SYNTAX = ("SAT =~ sat1 + sat2 + sat3 + sat4; TR =~ tr1 + tr2 + tr3 + tr4; "
@@ -62,10 +56,6 @@ def model():
 def relqual_name(name: str) -> str:
     """seminr's interaction names (construct ``SAT*TR``, item ``SAT*TR_intxn``) as relqual's."""
     return name.removesuffix("_intxn").replace("*", ":")
-
-
-def clean(x):
-    return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
 
 
 def measurement(m) -> list[dict]:
@@ -96,27 +86,6 @@ def assessment(fit) -> dict:
                      "data": [[clean(h.get(r, c)) for c in h.cols] for r in h.rows]}}
 
 
-def estimate(data, mm, sm):
-    return estimate_pls(data, mm, sm, inner_weights=path_weighting, missing=na_omit,
-                        max_it=300, stop_criterion=7)
-
-
-def bootstrap(data, mm, sm) -> dict:
-    n = len(data)
-    indices = np.random.default_rng(BOOT_SEED).integers(0, n, size=(N_BOOT, n))
-    draws = [results(estimate(data.iloc[rows].reset_index(drop=True), mm, sm))
-             for rows in indices]
-    out = {}
-    for key in ("paths", "weights", "loadings"):
-        est = np.array([[r["est"] for r in d[key]] for d in draws])
-        out[key] = [dict(rec, boot_mean=float(m), boot_sd=float(s))
-                    for rec, m, s in zip(draws[0][key], est.mean(0), est.std(0, ddof=1))]
-        for rec in out[key]:
-            del rec["est"]
-    return {"B": N_BOOT, "generator": f"numpy.random.default_rng({BOOT_SEED}).integers(0, n, "
-            "size=(B, n))", "indices_base": 0, **out, "indices": indices.tolist()}
-
-
 def main() -> None:
     raw = pd.read_csv(CSV)
     keep = ~raw[ITEMS].isna().any(axis=1)
@@ -125,7 +94,8 @@ def main() -> None:
     fit = estimate(data, mm, sm)
     case = {"seminr_model": "composite() Mode A blocks, interaction_term('SAT', 'TR', "
             "method=two_stage); paths SAT, TR, CF, SAT*TR -> AC", "interaction": "two_stage",
-            "results": {**results(fit), **assessment(fit)}, "bootstrap": bootstrap(data, mm, sm)}
+            "results": {**results(fit), **assessment(fit)},
+            "bootstrap": bootstrap(data, mm, sm, results)}
     out = {"generator": f"seminr {version('seminr')} (reference generator only)",
            "syntax": SYNTAX,
            "data": {"file": "data/relationship_quality.csv", "n_rows": len(raw),
