@@ -1496,9 +1496,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="estimator: ML (default), MLR, MLM, MLMV, MLMVS, MLF, ULS, GLS, WLS, "
                           "DWLS, WLSMV (the default with --ordered), PLS (PLS-SEM) or PLSc "
                           "(consistent PLS)")
-    fit.add_argument("--missing", default="listwise", choices=["listwise", "fiml", "mean"],
+    fit.add_argument("--missing", default="listwise",
+                     choices=["listwise", "fiml", "pairwise", "mean"],
                      help="missing-data handling (default listwise; fiml: full-information ML; "
-                          "mean: mean replacement, PLS only)")
+                          "pairwise: pairwise polychorics, with --ordered; mean: mean "
+                          "replacement, PLS only)")
     add_pls_options(fit)
     add_se_test_options(fit)
     fit.add_argument("--std-lv", action="store_true",
@@ -1542,8 +1544,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="estimator (default ML; MLR, MLM, MLMV, MLMVS, MLF, ULS, GLS, WLS, "
                              "DWLS; WLSMV with --ordered; PLS or PLSc: the PLS-SEM report of "
                              "Hair et al. 2019)")
-    report.add_argument("--missing", default="listwise", choices=["listwise", "fiml", "mean"],
-                        help="missing-data handling (default listwise; mean: PLS only)")
+    report.add_argument("--missing", default="listwise",
+                        choices=["listwise", "fiml", "pairwise", "mean"],
+                        help="missing-data handling (default listwise; pairwise: with "
+                             "--ordered; mean: PLS only)")
     add_pls_options(report)
     add_se_test_options(report)
     report.add_argument("--std-lv", action="store_true",

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.linalg.lapack import dpotrf as _potrf
+from scipy.linalg.lapack import dtrtri as _trtri
 
 
 class DataError(ValueError):
@@ -70,7 +72,8 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
                  missing: str = "listwise", group: str | None = None,
                  scales: dict | None = None) -> PreparedData:
     """Select and check the model's observed variables; complete them listwise, or (FIML:
-    ``missing="fiml"``, lavaan's "ml") keep every row with at least one observed value.
+    ``missing="fiml"``, lavaan's "ml"; ``missing="pairwise"``, WLSMV's pairwise deletion) keep
+    every row with at least one observed value.
 
     Parameters
     ----------
@@ -80,8 +83,8 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         The model's observed variables, in model order.
     first_line : dict, optional
         Variable -> model line, named in the error for a missing column.
-    missing : {"listwise", "fiml", "ml", "direct"}
-        Listwise deletion or full-information ML.
+    missing : {"listwise", "fiml", "ml", "direct", "pairwise"}
+        Listwise deletion, full-information ML or pairwise deletion.
     group : str, optional
         The column that defines the groups (rows without a group are dropped).
 
@@ -107,14 +110,16 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
     >>> prepare_data(hsm, ["x1", "x2", "x3"], missing="fiml").notes
     ['full-information ML: 301 rows used, 45 of them incomplete, 5 missing-data patterns, 5.2% of
     their cells missing']
+    >>> prepare_data(hsm, ["x1", "x2", "x3"], missing="pairwise").notes[0][:46]
+    'pairwise deletion: 301 rows used, 45 of them i'
     """
     if isinstance(data, dict):
         data = pd.DataFrame(data)
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame (got {type(data).__name__})")
-    if missing not in ("listwise",) + FIML_NAMES:
+    if missing not in ("listwise", "pairwise") + FIML_NAMES:
         raise ValueError(f"unknown missing='{missing}'; use 'listwise' or 'fiml'")
-    fiml = missing in FIML_NAMES
+    fiml = missing in FIML_NAMES or missing == "pairwise"      # keep incomplete rows
     _check_columns_present(data, variables + ([group] if group else []), first_line or {})
     values = _numeric_values(data, variables)
     infinite = np.isinf(values)
@@ -128,11 +133,12 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
     if group is not None:
         dropped |= data[group].isna().to_numpy()
     notes = []
-    per_column = {v: int(n) for v, n in zip(variables, missing_cells.sum(axis=0)) if n}
-    detail = ", ".join(f"{v}: {n}" for v, n in per_column.items())
-    if group is not None and data[group].isna().any():
-        detail += (", " if detail else "") + f"{group} (group): {int(data[group].isna().sum())}"
     if dropped.any():
+        per_column = {v: int(n) for v, n in zip(variables, missing_cells.sum(axis=0)) if n}
+        detail = ", ".join(f"{v}: {n}" for v, n in per_column.items())
+        if group is not None and data[group].isna().any():
+            detail += ((", " if detail else "")
+                       + f"{group} (group): {int(data[group].isna().sum())}")
         why = ("no observed value in any model variable (or no group)" if fiml
                else "missing values (listwise deletion)")
         notes.append(f"{int(dropped.sum())} of {n_input} rows dropped because of {why}; "
@@ -140,7 +146,8 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
     if fiml and missing_cells[~dropped].any():
         kept = missing_cells[~dropped]
         n_patterns = len(np.unique(kept, axis=0))
-        notes.append(f"full-information ML: {int((~dropped).sum())} rows used, "
+        method = "pairwise deletion" if missing == "pairwise" else "full-information ML"
+        notes.append(f"{method}: {int((~dropped).sum())} rows used, "
                      f"{int(kept.any(axis=1).sum())} of them incomplete, {n_patterns} missing-data "
                      f"patterns, {kept.mean():.1%} of their cells missing")
     complete = values[~dropped] if dropped.any() else values    # no second copy at large N
@@ -229,6 +236,8 @@ def suspicious_codes(values: np.ndarray, variables: list[str]) -> list[str]:
     """
     if values.size == 0:
         return []
+    if not np.fmax.reduce(values, axis=None) - np.fmin.reduce(values, axis=None) > 10:
+        return []                             # no column spans more than 10 points
     with np.errstate(all="ignore"):           # only columns that can hold a far-off code
         low, high = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
     candidate = ((high >= 9) | (low <= -9)) & (high - low > 10)
@@ -280,7 +289,12 @@ def scale_differences(values: np.ndarray, variables: list[str], factor: float = 
     """
     if len(values) < 2:
         return []
-    variances = values.var(axis=0) if not np.isnan(values).any() else np.nanvar(values, axis=0)
+    if np.isnan(values).any():
+        variances = np.nanvar(values, axis=0)
+    else:                                     # column sums by BLAS: faster than numpy's var
+        ones = np.ones(len(values))
+        centred = values - ones @ values / len(values)
+        variances = ones @ (centred * centred) / len(values)
     if not np.all(variances > 0):
         return []
     ratio = variances.max() / variances.min()
@@ -294,10 +308,11 @@ def scale_differences(values: np.ndarray, variables: list[str], factor: float = 
 
 
 def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: dict[str, int]):
-    columns = [str(c) for c in data.columns]
+    present = data.columns
     for name in needed:
-        if name in data.columns:
+        if name in present:
             continue
+        columns = [str(c) for c in present]
         where = f" (model line {first_line[name]})" if name in first_line else ""
         close = difflib.get_close_matches(name, columns, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
@@ -309,17 +324,23 @@ def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: di
 def _numeric_values(data: pd.DataFrame, variables: list[str]) -> np.ndarray:
     """The variables' values as a rows x variables float array (C order, a copy).
 
-    When every column of a not much wider frame is a plain numpy number, one conversion of the
-    whole frame replaces a pandas lookup per column (the values are the same).
+    The frame's column types are read once: plain numpy number columns are copied as they are
+    (all at once when every column of a not much wider frame is one), any other column goes
+    through :func:`_numeric_column`'s conversion and checks (the values are the same either way).
     """
-    if data.columns.is_unique and data.shape[1] <= 2 * len(variables):
-        if all(isinstance(d, np.dtype) and d.kind in "fiu" for d in data.dtypes.tolist()):
-            position = {c: i for i, c in enumerate(data.columns.tolist())}
-            if all(v in position for v in variables):
-                whole = data.to_numpy(dtype=float)
-                return np.ascontiguousarray(whole[:, [position[v] for v in variables]])
-    # rows x variables (C order), via one transposing copy: ~3x faster than column_stack
-    return np.stack([_numeric_column(data, v) for v in variables]).T.copy()
+    if not data.columns.is_unique:            # _numeric_column names the repeated column
+        return np.stack([_numeric_column(data, v) for v in variables]).T.copy()
+    names = data.columns.tolist()
+    plain = [isinstance(d, np.dtype) and d.kind in ("f", "i", "u") for d in data.dtypes.tolist()]
+    position = {c: i for i, c in enumerate(names)}
+    if all(plain) and len(names) <= 2 * len(variables):
+        whole = data.to_numpy(dtype=float)
+        return np.ascontiguousarray(whole[:, [position[v] for v in variables]])
+    out = np.empty((len(data), len(variables)))
+    for j, v in enumerate(variables):
+        out[:, j] = (data[v].to_numpy(dtype=float) if plain[position[v]]
+                     else _numeric_column(data, v))
+    return out
 
 
 def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
@@ -355,28 +376,54 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
         kind = "usable" if fiml else "complete"
         raise DataError(f"only {n} {kind} rows{where} for {p} observed variables: the sample "
                         f"covariance matrix is singular; at least {p + 1} are needed{merge}")
-    counts = (~np.isnan(values)).sum(axis=0)
-    for v, count in zip(variables, counts):
-        if count < 2:
-            raise DataError(f"column '{v}' has {count} observed value(s){where}; it cannot be "
-                            "modelled")
-    if fiml:
+    if fiml:                                  # listwise: n > p complete rows in every column
+        counts = (~np.isnan(values)).sum(axis=0)
+        for v, count in zip(variables, counts):
+            if count < 2:
+                raise DataError(f"column '{v}' has {count} observed value(s){where}; it cannot "
+                                "be modelled")
         sd = np.nanstd(values, axis=0)
     else:                                     # listwise: no NaN left; one pass for sd and corr
-        cov = np.cov(values, rowvar=False)
+        ones = np.ones(n)                     # column sums by BLAS: faster than numpy's sum
+        centred = values - ones @ values / n
+        cov = centred.T @ centred / (n - 1)
         sd = np.sqrt(np.diag(cov))
-    for v, s in zip(variables, sd):
-        if not s > 0:
-            first = values[~np.isnan(values[:, variables.index(v)]), variables.index(v)][0]
-            raise DataError(f"column '{v}' has no variance{where} (every value is "
-                            f"{first:g}); remove it from the model")
+    if not np.all(sd > 0):
+        k = next(k for k, s in enumerate(sd) if not s > 0)
+        first = values[~np.isnan(values[:, k]), k][0]
+        raise DataError(f"column '{variables[k]}' has no variance{where} (every value is "
+                        f"{first:g}); remove it from the model")
     if fiml:
         return                      # the EM step reports a singular saturated covariance
+    if _smallest_eigenvalue_above(cov / np.outer(sd, sd), 1e-10):
+        return
     corr = np.clip(cov / np.outer(sd, sd), -1, 1)      # as np.corrcoef
     eigvals = np.linalg.eigvalsh(corr)
     if eigvals.min() < 1e-10:
         raise DataError(f"the sample covariance matrix{where} is singular: some observed variables "
                         f"are exact linear combinations of others ({_collinear(corr, variables)})")
+
+
+def _smallest_eigenvalue_above(corr: np.ndarray, bound: float) -> bool:
+    """Whether the smallest eigenvalue of the positive definite ``corr`` provably exceeds
+    ``bound``, from its Cholesky factor L (a few microseconds, against an eigendecomposition):
+    ``1 / lambda_min <= sum(1 / lambda_i) = trace(corr^-1) = ||L^-1||_F^2`` (the eigenvalues of
+    ``corr^-1 = L^-T L^-1`` are the positive ``1 / lambda_i``). False when corr is not positive
+    definite or the bound is not met; then the eigenvalues decide.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _smallest_eigenvalue_above(np.array([[1, .5], [.5, 1]]), 1e-10)
+    True
+    >>> _smallest_eigenvalue_above(np.array([[1, 1], [1, 1.]]), 1e-10)
+    False
+    """
+    factor, info = _potrf(corr, lower=1)
+    if info != 0:
+        return False
+    inverse, info = _trtri(factor, lower=1)
+    return bool(info == 0 and 1.0 / (inverse * inverse).sum() > bound)
 
 
 def _collinear(corr: np.ndarray, variables: list[str]) -> str:

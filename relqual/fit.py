@@ -17,7 +17,7 @@ from .interaction import prepare as prepare_interaction
 from .lsfamily import LS
 from .ml import ML
 from .models import resolve_model
-from .options import FitOptions
+from .options import FitOptions, wants_ordered
 from .ordinal import WLSMV
 from .plsfit import PLS
 from .plsinteraction import InteractionTwoStage
@@ -33,7 +33,8 @@ from .summary import (
 
 FAMILIES = {"ML": ML, "MLR": ML, "MLM": ML, "MLMV": ML, "MLMVS": ML, "MLF": ML,
             "ULS": LS, "GLS": LS, "WLS": LS, "DWLS": LS,
-            "WLSMV": WLSMV, "PLS": PLS, "PLSC": PLS}
+            "WLSMV": WLSMV, "WLSM": WLSMV, "WLSMVS": WLSMV, "ULSM": WLSMV, "ULSMV": WLSMV,
+            "PLS": PLS, "PLSC": PLS}
 
 
 @single_threaded
@@ -58,11 +59,14 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
         Maximum likelihood, robust ML (sandwich SEs, Yuan-Bentler scaled test; MLM:
         robust.sem SEs and the Satorra-Bentler scaled test; MLMV and MLMVS: lavaan's
         scaled-shifted and mean-and-variance-adjusted tests; MLF: first-order SEs), WLSMV for
-        ordered items, or PLS-SEM (``=~`` Mode A, ``<~`` Mode B; :mod:`relqual.plsfit`) and
-        consistent PLS. Unset: ML, or WLSMV when ``ordered`` names items (lavaan's default);
-        ``ordered`` with an explicit ``"ML"``/``"MLR"`` is an error, as in lavaan.
-    missing : {"listwise", "fiml"}
-        Listwise deletion or full-information ML (lavaan's ``missing = "ml"``).
+        ordered items (also WLSM, WLSMVS, ULSM, ULSMV, and DWLS, ULS, WLS with ``ordered``:
+        lavaan's estimators for them, :mod:`relqual.engine.wls`), or PLS-SEM (``=~`` Mode A,
+        ``<~`` Mode B; :mod:`relqual.plsfit`) and consistent PLS. Unset: ML, or WLSMV when
+        ``ordered`` names items (lavaan's default); ``ordered`` with an explicit
+        ``"ML"``/``"MLR"`` is an error, as in lavaan.
+    missing : {"listwise", "fiml", "pairwise"}
+        Listwise deletion, full-information ML (lavaan's ``missing = "ml"``), or for ordered
+        items pairwise deletion (lavaan's ``missing = "pairwise"``).
     ordered : list of str or True, optional
         The ordered (Likert) items; True for every observed variable but covariates.
     group : str, optional
@@ -169,7 +173,8 @@ def fit(model, data=None, estimator: str | None = None, missing: str = "listwise
     if products is not None:       # product indicators: an augmented model and data set
         spec, data, options, result_spec = (products.spec, products.data, products.options,
                                             products.result_spec)
-    family = FAMILIES[options.estimator] if summary is None else SummaryFamily(summary)
+    family = (SummaryFamily(summary) if summary is not None
+              else WLSMV if wants_ordered(options.ordered) else FAMILIES[options.estimator])
     if products is not None and products.family is not None:       # LMS
         family = products.family
     problem = family.problem(spec, data, options)
@@ -198,7 +203,7 @@ def _call(options: FitOptions, problem, est) -> dict:
     if problem.family is WLSMV:
         call.update(ordered=list(problem.ordinal["ordered"]),
                     parameterization=problem.partable.options["parameterization"],
-                    se="robust.sem", test="scaled.shifted")
+                    se=options.se_method, test=problem.family.test_method(options))
     call.update(getattr(est.opt, "call", {}))          # what the optimizer adds (semopy)
     if isinstance(problem.family, SummaryFamily):
         call.update(data=DATA_LABEL, source=problem.family.summary.describe())

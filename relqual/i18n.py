@@ -256,6 +256,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "missing_listwise": ("listwise", "列删除（listwise）"),
     "missing_ml": ("ml", "全信息最大似然（FIML）"),
     "missing_fiml": ("fiml", "全信息最大似然（FIML）"),
+    "missing_pairwise": ("pairwise", "成对删除（pairwise）"),
     "observed_vars": ("Observed variables", "观测变量数"),
     "data": ("Data", "数据"),
     "observed_of": ("{k} of the {n} in the matrix", "矩阵中 {n} 个中的 {k} 个"),
@@ -435,6 +436,10 @@ MESSAGES: list[tuple[str, str]] = [
     (r"full-information ML: (?P<n>\d+) rows used, (?P<k>\d+) of them incomplete, "
      r"(?P<patterns>\d+) missing-data patterns, (?P<share>[\d.]+%) of their cells missing",
      "全信息最大似然（FIML）：使用 {n} 行，其中 {k} 行不完整，共 {patterns} 种缺失模式，"
+     "这些行中 {share} 的单元格缺失"),
+    (r"pairwise deletion: (?P<n>\d+) rows used, (?P<k>\d+) of them incomplete, "
+     r"(?P<patterns>\d+) missing-data patterns, (?P<share>[\d.]+%) of their cells missing",
+     "成对删除：使用 {n} 行，其中 {k} 行不完整，共 {patterns} 种缺失模式，"
      "这些行中 {share} 的单元格缺失"),
     # fit (relqual.estimation, relqual.resample)
     (r"the optimizer did not converge \((?P<message>.*)\): estimates are not trustworthy",

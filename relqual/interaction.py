@@ -45,12 +45,14 @@ import pandas as pd
 from scipy import stats
 
 from .data import FIML_NAMES, DataError, _numeric_column
+from .plsslopes import simple_slopes as pls_simple_slopes
 from .syntax import ModelSyntaxError, parse
 
 METHODS = ("lms", "qml", "dblcent", "rca", "uca")
 PLANNED = {"ca": "the constrained approach (Algina & Moulder 2001)",
            "constrained": "the constrained approach (Algina & Moulder 2001)"}
 PAIRS = ("all", "matched")
+PLS_METHODS = (None, "two_stage", "product_indicator", "orthogonal")  # relqual.plsinteraction
 
 
 @dataclass(frozen=True)
@@ -191,13 +193,21 @@ def prepare(spec, data, options, method: str | None = None, pairs: str = "all",
         return None
     method = None if method is None else method.lower()
     first = terms[0]
-    if options.estimator in ("PLS", "PLSC"):          # two-stage: relqual.plsinteraction
-        if options.estimator == "PLSC" or method not in (None, "two_stage"):
+    if options.estimator in ("PLS", "PLSC"):          # relqual.plsinteraction
+        if options.estimator == "PLSC" or method not in PLS_METHODS:
             raise NotImplementedError(
                 f"the interaction term '{first}' in PLS is estimated with interaction="
-                f"'two_stage' and estimator='PLS' (got interaction={method!r}, estimator="
-                f"'{options.estimator}'); product indicators and PLSc are planned")
-        return None
+                "'two_stage' and estimator='PLS' (or interaction='product_indicator' or "
+                f"'orthogonal'; got interaction={method!r}, estimator='{options.estimator}'); "
+                "PLSc is planned")
+        if pairs != "all":
+            raise ValueError(f"interaction_pairs='{pairs}' is not available in PLS: seminr's "
+                             "product indicators use every product of the two constructs' items")
+        if method in (None, "two_stage"):
+            return None
+        spec = replace(spec, extra={**spec.extra, "pls_interaction": method,
+                                    "interaction": {"method": method, "pairs": pairs}})
+        return Prepared(spec=spec, data=data, options=options, result_spec=spec)
     if method in PLANNED:
         raise NotImplementedError(
             f"interaction='{method}' ({PLANNED[method]}) is not available yet for '{first}': it "
@@ -510,13 +520,19 @@ def _coefficients(res, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
     return values, cov
 
 
+def _refuse_pls(res) -> None:
+    """Johnson-Neyman regions and interaction plots of PLS fits are refused (their simple
+    slopes: :mod:`relqual.plsslopes`)."""
+    if res.problem.pls is not None:
+        raise NotImplementedError("Johnson-Neyman regions and interaction plots of a PLS "
+                                  "interaction are not available yet; res.simple_slopes() gives "
+                                  "the slope b_focal + b_term m of the focal construct at "
+                                  "moderator scores m with bootstrap intervals")
+
+
 def _slope_parts(res, focal, moderator, outcome):
     """b_focal, b_term, their covariance, the moderator's moments and the term's multiplier."""
-    if res.problem.pls is not None:
-        raise NotImplementedError("simple slopes and Johnson-Neyman regions of a PLS "
-                                  "interaction are not available yet (they need bootstrap "
-                                  "covariances of the paths); the slope of the focal construct "
-                                  "at a moderator score m is b_focal + b_term m")
+    _refuse_pls(res)
     info = _term_info(res)
     y, term, k_main, k_int = _find_term(res, focal, moderator, outcome)
     info_term = None
@@ -613,7 +629,9 @@ def simple_slopes(res, focal: str, moderator: str, at=None, outcome: str | None 
     the mean for a centred observed one, 0 for a raw product); its variance is V_ff + 2 w'
     V_ft + w'^2 V_tt (w' = w - c; the value is treated as fixed, as semTools' ``probe2WayMC``).
     A quadratic term (``x:x``) gives the slope b_x + 2 b_xx x. Residual centring (``"rca"``)
-    moves the coefficients to the uncentred metric first (semTools' ``probe2WayRC``).
+    moves the coefficients to the uncentred metric first (semTools' ``probe2WayRC``). A PLS fit
+    goes to :func:`relqual.plsslopes.simple_slopes` (bootstrap intervals, moderator scores in
+    SDs).
 
     Parameters
     ----------
@@ -649,6 +667,8 @@ def simple_slopes(res, focal: str, moderator: str, at=None, outcome: str | None 
     mean         0.300  0.078
     mean + 1 SD  0.369  0.111
     """
+    if res.problem.pls is not None:             # bootstrap intervals (relqual.plsslopes)
+        return pls_simple_slopes(res, focal, moderator, at=at, outcome=outcome, level=level)
     p = _slope_parts(res, focal, moderator, outcome)
     if at is None:
         values = np.array([p["mean"] - p["sd"], p["mean"], p["mean"] + p["sd"]])
@@ -786,6 +806,7 @@ def interaction_lines(res, focal: str, moderator: str, at=None, outcome: str | N
     >>> list(lines["lines"]), lines["x"].shape
     (['mean - 1 SD', 'mean', 'mean + 1 SD'], (50,))
     """
+    _refuse_pls(res)
     slopes = simple_slopes(res, focal, moderator, at=at, outcome=outcome)
     y = slopes.attrs["outcome"]
     info = _term_info(res)

@@ -26,7 +26,7 @@ from .engine.inference import vcov_from_information
 from .engine.loss import MLLoss, NotPositiveDefinite, Piece
 from .engine.matrices import RamModel
 from .engine.missing import IncompleteData, missing_patterns
-from .engine.mlm import baseline_satorra, first_order_vcov, satorra_ml
+from .engine.mlm import baseline_satorra, first_order_vcov, satorra_ml, yuan_bentler_fiml
 from .engine.robust import fit_baseline, robust_ml, sandwich
 from .engine.robustsem import scaled_test
 from .engine.samplestats import SampleStats
@@ -203,6 +203,9 @@ class MLFamily:
         """
         if getattr(opt, "vcov", None) is not None:        # an optimizer that brings its own
             return Inference(opt.vcov, opt.vcov_invertible, "semopy", opt.information)
+        if options.test_method == "yuan.bentler.mplus" and (options.estimator != "MLR" or (
+                options.se_method in ("standard", "robust.sem") and not problem.fiml)):
+            return yuan_bentler_inference(problem, opt, options)
         if options.estimator != "MLR" and (options.se_method != "standard"
                                            or options.test_method != "standard"):
             return satorra_inference(problem, opt, options)
@@ -233,6 +236,8 @@ class MLFamily:
         except np.linalg.LinAlgError:
             return Inference(np.full_like(vcov, np.nan), False, "robust.huber.white",
                              information)
+        if options.se_method == "standard":        # MLR under FIML: observed-information SEs
+            return Inference(vcov, True, "standard", information, robust=robust)
         return Inference(robust["vcov"], True, "robust.huber.white", information, robust=robust)
 
     def fit_measures(self, problem: Problem, estimate) -> dict:
@@ -335,6 +340,8 @@ def satorra_inference(problem: Problem, opt, options) -> Inference:
     npar = len(x)
     nan = np.full((npar, npar), np.nan)
     observed = problem.fiml or se == "robust.huber.white"     # lavaan's information then
+    if observed and test in SATORRA_TESTS:
+        _refuse_h1_covariates(problem, test)
     roles, fixed_x = problem.partable.roles, problem.partable.options["fixed_x"]
     x_pos = [roles.ov.index(v) for v in roles.ov_x] if fixed_x else None
     try:
@@ -349,8 +356,13 @@ def satorra_inference(problem: Problem, opt, options) -> Inference:
         return Inference(vcov, False, se, information)
     sat = None
     try:
-        if se == "robust.sem" or test in SATORRA_TESTS:
-            sat = satorra_ml(problem.models, x, arrays, meanstructure, x_pos)
+        # the tests' weights: lavaan's observed information in its "h1" form with
+        # se="robust.huber.white" (observed.information = c("hessian", "h1"))
+        kind = "h1" if observed else "expected"
+        if problem.fiml and test in SATORRA_TESTS:     # yuan.bentler (options refuse others)
+            sat = yuan_bentler_fiml(problem.loss, x, problem.samples, arrays)
+        elif se == "robust.sem" or test in SATORRA_TESTS:
+            sat = satorra_ml(problem.models, x, arrays, meanstructure, x_pos, information=kind)
         if se == "robust.sem":
             vcov = sat["vcov"]
         elif se == "robust.huber.white":
@@ -362,19 +374,108 @@ def satorra_inference(problem: Problem, opt, options) -> Inference:
     robust = dict(vcov=vcov, se=se, test=test, model_test=None, baseline_test=None,
                   scaling_factor=np.nan, baseline_scaling_factor=np.nan)
     if test in SATORRA_TESTS:
-        chisq = problem.n_obs * opt.fmin
+        x_names = list(problem.partable.roles.ov_x)
+        base_df = fitindices.baseline_df(problem.samples, x_names)
+        if problem.fiml:            # likelihood ratios against EM's H1 (no covariates here)
+            chisq, base_chisq = _fiml_chisqs(problem, x)
+            _, base_loss, x_base = fit_baseline(list(roles.ov), problem.samples, arrays,
+                                                problem.loss.pieces, meanstructure)
+            base = yuan_bentler_fiml(base_loss, x_base, problem.samples, arrays)
+        else:
+            chisq = problem.n_obs * opt.fmin
+            base_chisq = fitindices.baseline_chisq(problem.samples, x_names)
+            base = baseline_satorra(list(roles.ov), x_names, problem.samples, arrays,
+                                    meanstructure, bool(fixed_x), information=kind)
         robust["model_test"] = scaled_test(chisq, problem.df, sat["trace_ug"],
                                            sat["trace_ug2"], test)
-        x_names = list(problem.partable.roles.ov_x)
-        base = baseline_satorra(list(roles.ov), x_names, problem.samples, arrays,
-                                meanstructure, bool(fixed_x))
-        base_df = fitindices.baseline_df(problem.samples, x_names)
-        base_chisq = fitindices.baseline_chisq(problem.samples, x_names)
         robust["baseline_test"] = scaled_test(base_chisq, base_df, base["trace_ug"],
                                               base["trace_ug2"], test)
         robust["scaling_factor"] = robust["model_test"]["scaling_factor"]
         robust["baseline_scaling_factor"] = robust["baseline_test"]["scaling_factor"]
     return Inference(vcov, True, se, information, robust=robust)
+
+
+def yuan_bentler_inference(problem: Problem, opt, options) -> Inference:
+    """The Yuan-Bentler (Mplus) test with the information lavaan 0.6-14 switches to: ML with
+    ``test="yuan.bentler.mplus"``, or MLR with ``se="robust.sem"`` or ``"standard"`` on
+    complete data.
+
+    lavaan computes the scaling factor c = [tr(A1^-1 B1) - tr(A^-1 B0)] / df of MLR
+    (:mod:`relqual.engine.robust`) with the model information A expected (``se`` "standard"
+    or "robust.sem", complete data) or, with ``se="robust.huber.white"`` or under FIML,
+    observed in its "h1" form (:func:`relqual.engine.robust.model_information`), not MLR's
+    Hessian; the standard errors are ``se``'s (the sandwich around the Hessian for
+    robust.huber.white; the observed information under FIML for "standard").
+
+    Parameters
+    ----------
+    problem : Problem
+    opt : OptimResult
+    options : FitOptions
+
+    Returns
+    -------
+    Inference
+        ``kind`` the ``se`` method; ``robust`` as :func:`relqual.engine.robust.robust_ml`'s.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.options import FitOptions
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> options = FitOptions.from_arguments(test="yuan.bentler.mplus")
+    >>> inf = yuan_bentler_inference(res.problem, res.estimate.opt, options)
+    >>> inf.kind, round(inf.robust["scaling_factor"], 4)
+    ('standard', 1.1752)
+    """
+    se = options.se_method
+    x, loss = opt.x, problem.loss
+    _refuse_h1_covariates(problem, "yuan.bentler.mplus")
+    npar = len(x)
+    observed = problem.fiml or se == "robust.huber.white"     # lavaan's information then
+    try:
+        information = (loss.observed_hessian(x)[2] if problem.fiml else
+                       loss.value_gradient_information(x)[2])
+    except NotPositiveDefinite:
+        return Inference(np.full((npar, npar), np.nan), False, se, None)
+    vcov, invertible = vcov_from_information(information, loss.n_total)
+    if not invertible:
+        return Inference(vcov, False, se, information)
+    kind = "h1" if observed else "expected"
+    try:
+        robust = robust_ml(loss, x, problem.samples, problem.data.arrays, problem.df,
+                           with_baseline=not problem.partable.roles.ov_x, information=kind)
+        if se == "robust.huber.white":
+            vcov = robust["vcov"]
+        elif se == "robust.sem":
+            vcov = satorra_ml(problem.models, x, problem.data.arrays,
+                              problem.partable.meanstructure)["vcov"]
+    except np.linalg.LinAlgError:
+        return Inference(np.full_like(vcov, np.nan), False, se, information)
+    return Inference(vcov, True, se, information, robust=robust)
+
+
+def _fiml_chisqs(problem: Problem, x: np.ndarray) -> tuple[float, float]:
+    """The FIML chi-squares of the model and of the independence model against EM's H1
+    (without observed covariates)."""
+    logl = logl_base = logl_h1 = 0.0
+    for inc, model in zip(problem.incomplete, problem.models):
+        imp = model.implied(x)
+        logl += inc.loglik(imp.sigma, imp.mu)
+        logl_h1 += inc.h1_loglik
+        logl_base += inc.independence_loglik([])
+    return 2.0 * (logl_h1 - logl), 2.0 * (logl_h1 - logl_base)
+
+
+def _refuse_h1_covariates(problem: Problem, test: str) -> None:
+    """The tests with lavaan's expected or "h1" information are checked without observed
+    covariates only."""
+    if problem.partable.roles.ov_x:
+        raise NotImplementedError(
+            f"test='{test}' with this se= and observed covariates "
+            f"({', '.join(problem.partable.roles.ov_x)}) is not available yet (lavaan's "
+            "information for it is not reproduced with covariates); use estimator='MLR' or "
+            "'MLM' with their default se")
 
 
 def _fiml_robust_measures(problem: Problem, x: np.ndarray, measures: dict, mlr: bool) -> dict:

@@ -279,11 +279,11 @@ def _wlsmv_modindices(res, sort: bool, minimum_value: float, x) -> pd.DataFrame:
     npar = partable.npar
     x_ext = np.concatenate([x, start])
     models = [wls.OrdinalRamModel(extended, g, ordered) for g in range(1, partable.ngroups + 1)]
-    loss = wls.DWLSLoss(models, res.problem.loss.stats, extended)
+    loss = wls.DWLSLoss(models, res.problem.loss.stats, extended, res.problem.loss.weight)
     _, grad = loss.value_and_gradient(x_ext)
     N = loss.n_total
     fg = [st.n / N for st in loss.stats]
-    info = sum(f_ * D.T @ (w[:, None] * D) for f_, D, w in
+    info = sum(f_ * D.T @ wls.weigh(w, D) for f_, D, w in
                zip(fg, (loss.delta(x_ext, g) for g in range(len(models))), loss.w))
     V = _score_variance(info, npar)
     V = np.where(V < _V_TOLERANCE, np.nan, V)

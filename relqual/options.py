@@ -14,7 +14,9 @@ from .data import FIML_NAMES
 
 ML_ESTIMATORS = ("ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF")
 LS_ESTIMATORS = ("ULS", "GLS", "WLS", "DWLS")
-ESTIMATORS = ML_ESTIMATORS + LS_ESTIMATORS + ("WLSMV", "PLS", "PLSC")
+ORDINAL_ONLY = ("WLSMV", "WLSM", "WLSMVS", "ULSM", "ULSMV")   # relqual: for ordered items only
+ORDINAL_ESTIMATORS = ORDINAL_ONLY + ("DWLS", "ULS", "WLS")      # lavaan's, for ordered items
+ESTIMATORS = ML_ESTIMATORS + LS_ESTIMATORS + ORDINAL_ONLY + ("PLS", "PLSC")
 PLS_ESTIMATORS = ("PLS", "PLSC")
 SCHEMES = ("path", "factorial", "centroid")
 CONTINUOUS_SE = ("standard", "robust.sem", "robust.huber.white", "first.order")
@@ -27,10 +29,24 @@ DEFAULTS = {                      # estimator -> (se, test), as lavaan 0.6-14's 
     "MLMVS": ("robust.sem", "mean.var.adjusted"), "MLF": ("first.order", "standard"),
     "ULS": ("standard", "standard"), "GLS": ("standard", "standard"),
     "WLS": ("standard", "standard"), "DWLS": ("standard", "standard"),
-    "WLSMV": ("robust.sem", "scaled.shifted"), "PLS": ("standard", "standard"),
+    "WLSMV": ("robust.sem", "scaled.shifted"), "WLSM": ("robust.sem", "satorra.bentler"),
+    "WLSMVS": ("robust.sem", "mean.var.adjusted"), "ULSM": ("robust.sem", "satorra.bentler"),
+    "ULSMV": ("robust.sem", "scaled.shifted"), "PLS": ("standard", "standard"),
     "PLSC": ("standard", "standard")}
 CONTROL_KEYS = ("max_iter", "gtol")
 ENGINES = ("native", "semopy")
+
+
+def ordinal_weight(estimator: str) -> str:
+    """The weight matrix an estimator for ordered items uses: "ULS" (ULS, ULSM, ULSMV), "WLS"
+    (the full inverse of Gamma) or "DWLS" (its diagonal: DWLS, WLSM, WLSMVS, WLSMV).
+
+    Examples
+    --------
+    >>> ordinal_weight("WLSMV"), ordinal_weight("ULSMV"), ordinal_weight("WLS")
+    ('DWLS', 'ULS', 'WLS')
+    """
+    return "ULS" if estimator.startswith("ULS") else "WLS" if estimator == "WLS" else "DWLS"
 
 
 def wants_ordered(ordered) -> bool:
@@ -277,7 +293,8 @@ class FitOptions:
         if estimator is None:                   # lavaan's default: WLSMV for ordered data
             estimator = "WLSMV" if wants_ordered(ordered) else "ML"
         if fixed_x is None:                     # lavaan: fixed.x = FALSE for ULS, GLS, WLS, DWLS
-            fixed_x = str(estimator).upper() not in LS_ESTIMATORS
+            fixed_x = (str(estimator).upper() not in LS_ESTIMATORS    # (of continuous data;
+                       or wants_ordered(ordered))                      # ordered: conditional.x)
         if estimator.upper() in PLS_ESTIMATORS and bootstrap and se in (None, "standard"):
             se = "bootstrap"                    # PLS has no other standard errors
         options = cls(estimator=estimator.upper(), missing=missing.lower(), ordered=ordered,
@@ -320,9 +337,9 @@ class FitOptions:
         if self.parameterization not in ("delta", "theta"):
             raise ValueError(f"unknown parameterization '{self.parameterization}'; use 'delta' "
                              "or 'theta' (lavaan's, for ordered items)")
-        if self.parameterization != "delta" and estimator != "WLSMV":
+        if self.parameterization != "delta" and not wants_ordered(ordered):
             raise ValueError(f"parameterization='{self.parameterization}' is for ordered items "
-                             f"(estimator='WLSMV'); this fit uses '{estimator}'")
+                             "(name them with ordered=[...])")
         if self.scheme not in SCHEMES:
             raise ValueError(f"unknown PLS weighting scheme '{self.scheme}'; choose from "
                              + ", ".join(SCHEMES))
@@ -334,30 +351,38 @@ class FitOptions:
         if self.scheme != "path" and estimator not in PLS_ESTIMATORS:
             raise ValueError(f"scheme='{self.scheme}' is an option of estimator='PLS' or 'PLSc' "
                              f"(this fit uses '{estimator}')")
-        if self.missing not in ("listwise", "mean") + FIML_NAMES:
+        if self.missing not in ("listwise", "mean", "pairwise") + FIML_NAMES:
             raise ValueError(f"unknown missing='{self.missing}'; use 'listwise' or 'fiml' "
                              "('mean' replacement with estimator='PLS')")
+        if self.missing == "pairwise" and not wants_ordered(ordered):
+            raise ValueError("missing='pairwise' (pairwise deletion, as lavaan) is offered for "
+                             "ordered items (estimator='WLSMV') only; use missing='fiml' for "
+                             "maximum likelihood with missing data")
         if self.missing == "mean" and estimator not in PLS_ESTIMATORS:
             raise ValueError("missing='mean' (mean replacement) is offered for PLS only; use "
                              "missing='fiml' for maximum likelihood with missing data")
-        if estimator == "WLSMV":
-            if not wants_ordered(ordered):
-                raise NotImplementedError(
-                    "estimator='WLSMV' for continuous data is not available yet; it is for "
-                    "ordinal items: name them with ordered=[...] or ordered=True (for "
-                    "continuous non-normal data use estimator='MLR')")
+        if estimator in ORDINAL_ONLY and not wants_ordered(ordered):
+            raise NotImplementedError(
+                f"estimator='{estimator}' for continuous data is not available yet; it is for "
+                "ordinal items: name them with ordered=[...] or ordered=True (for continuous "
+                "non-normal data use estimator='MLR', or 'DWLS'/'ULS' with se='robust.sem')")
+        if wants_ordered(ordered):
+            if estimator not in ORDINAL_ESTIMATORS:
+                raise ValueError(
+                    "ordered (categorical) indicators need estimator='WLSMV' (lavaan's default "
+                    "for ordered data) or another of lavaan's least-squares estimators for them "
+                    f"({', '.join(ORDINAL_ESTIMATORS[1:])}), not '{estimator}' (lavaan 0.6-14 "
+                    "refuses it too); leave estimator unset, or drop ordered= to treat the "
+                    "items as continuous")
             if self.fiml:
                 raise NotImplementedError(
                     "missing='fiml' is not available with estimator='WLSMV' (lavaan's WLSMV uses "
-                    "listwise deletion, or pairwise with missing='pairwise', which relqual does "
-                    "not offer yet); use missing='listwise'")
+                    "listwise deletion, or pairwise deletion with missing='pairwise'; full "
+                    "information with ordered items needs marginal ML, which relqual does not "
+                    "offer); use missing='listwise' or 'pairwise'")
             if self.engine != "native":
-                raise NotImplementedError("estimator='WLSMV' is available with engine='native' "
-                                          "only; semopy has no WLSMV")
-        elif wants_ordered(ordered):
-            raise ValueError(f"ordered (categorical) indicators need estimator='WLSMV' (lavaan's "
-                             f"default for ordered data), not '{estimator}'; leave estimator "
-                             "unset, or drop ordered= to treat the items as continuous")
+                raise NotImplementedError(f"ordered items (estimator='{estimator}') are fitted "
+                                          "with engine='native' only; semopy has no WLSMV")
         if (self.group_equal or self.group_partial) and self.group is None:
             name = "group_equal" if self.group_equal else "group_partial"
             raise ValueError(f"{name} needs group= (the column that defines the groups)")
@@ -392,7 +417,10 @@ class FitOptions:
         """The ``se=`` and ``test=`` combinations lavaan 0.6-14 accepts that relqual offers;
         a clear refusal naming why for the rest (called by :meth:`validate`)."""
         estimator, se, test = self.estimator, self.se_method, self.test_method
-        if estimator in PLS_ESTIMATORS + ("WLSMV",):
+        if wants_ordered(self.ordered):
+            self._validate_ordinal_se_test()
+            return
+        if estimator in PLS_ESTIMATORS:
             if self.se not in (None, "standard", "bootstrap") or self.test not in (None, "none"):
                 raise NotImplementedError(
                     f"se= and test= choices are not available with estimator='{estimator}' "
@@ -424,16 +452,22 @@ class FitOptions:
                              "lavaan: its robust standard errors and tests need complete data); "
                              "use missing='listwise', or estimator='MLR' for robust ML with "
                              "missing data")
-        if self.fiml and (se == "robust.sem" or test in SATORRA_TESTS):
+        if self.fiml and (se == "robust.sem" or (test in SATORRA_TESTS
+                                                 and test != "yuan.bentler")):
             what = f"se='{se}'" if se == "robust.sem" else f"test='{test}'"
             raise ValueError(f"{what} needs complete data (lavaan would switch to listwise "
                              "deletion); use missing='listwise', or estimator='MLR' for robust "
                              "ML with missing data")
-        if test == "yuan.bentler.mplus" and estimator != "MLR":
+        if test == "yuan.bentler.mplus" and estimator not in ("ML", "MLR"):
             raise NotImplementedError(
-                "test='yuan.bentler.mplus' is available with estimator='MLR' (observed "
-                f"information) only, not with estimator='{estimator}'; use "
-                "test='satorra.bentler' for a mean-scaled test with expected information")
+                "test='yuan.bentler.mplus' is available with estimator='ML' or 'MLR' only, not "
+                f"with estimator='{estimator}'; use test='satorra.bentler' for a mean-scaled "
+                "test with expected information")
+        if test == "yuan.bentler.mplus" and (se == "first.order" or (
+                se == "bootstrap" and estimator != "MLR")):
+            raise NotImplementedError(
+                f"test='yuan.bentler.mplus' with se='{se}' is not available; use se="
+                "'robust.huber.white' (MLR's), 'robust.sem' or 'standard'")
         if test == "yuan.bentler" and (ls or estimator in ("MLMV", "MLMVS")
                                        or se == "first.order"):
             raise NotImplementedError(
@@ -449,28 +483,55 @@ class FitOptions:
                 "seed=...) for the Bollen-Stine bootstrap p-value (lavaan 0.6-14 refuses it "
                 "for MLM, MLMV, MLMVS, MLF and MLR: 'use ML estimator for bootstrap'); or use "
                 "test='satorra.bentler' or 'scaled.shifted' for non-normal data")
-        if estimator == "MLR" and ((self.se is not None and se != "bootstrap"
-                                    and se != "robust.huber.white")
-                                   or test == "standard"):
+        if estimator == "MLR" and test not in ("yuan.bentler.mplus", "none"):
             raise NotImplementedError(
-                f"estimator='MLR' with se='{se}', test='{test}' is not available (lavaan then "
-                "changes the information matrix behind the test); leave se and test unset for "
-                "MLR, or use estimator='ML' or 'MLM' with the se= / test= you need")
-        if estimator == "MLR" and test in SATORRA_TESTS:
+                f"test='{test}' with estimator='MLR' is not available: lavaan 0.6-14 adds it "
+                "beside 'yuan.bentler.mplus' (whose numbers its fit measures report) and "
+                "switches every test to the 'h1' form of the observed information, which "
+                "changes MLR's Yuan-Bentler numbers and which relqual does not reproduce yet; "
+                "leave test unset for MLR, or use estimator='ML' (test='standard') or 'MLM', "
+                "'MLMV', 'MLMVS' (Satorra-Bentler type tests)")
+
+    def _validate_ordinal_se_test(self) -> None:
+        """``se=`` and ``test=`` with ordered items, as lavaan 0.6-14 accepts them: se
+        standard or robust.sem, test standard or one of the Satorra-Bentler family (not for
+        WLS). The robust estimators (WLSM, WLSMV, WLSMVS, ULSM, ULSMV) keep their own test:
+        given another, lavaan adds it beside theirs and its fit measures still use theirs."""
+        estimator, se, test = self.estimator, self.se_method, self.test_method
+        if se not in CONTINUOUS_SE + ("bootstrap",) or test not in TESTS + ("none",):
+            what, choices = ((f"se='{se}'", CONTINUOUS_SE + ("bootstrap",))
+                             if se not in CONTINUOUS_SE + ("bootstrap",) else
+                             (f"test='{test}'", TESTS))
+            raise ValueError(f"unknown {what}; choose from " + ", ".join(choices))
+        if se not in ("standard", "robust.sem", "bootstrap"):
+            raise ValueError(
+                f"se='{se}' is not available with ordered items (estimator='{estimator}'; "
+                "lavaan 0.6-14 accepts se='standard' or 'robust.sem' for them); use one of "
+                "these, or se='bootstrap'")
+        ordinal_tests = ("standard", "satorra.bentler", "mean.var.adjusted", "scaled.shifted")
+        if test not in ordinal_tests + ("none",):
+            raise ValueError(
+                f"test='{test}' is not available with ordered items (estimator='{estimator}'; "
+                "lavaan 0.6-14 refuses it for categorical data); choose from "
+                + ", ".join(ordinal_tests))
+        if estimator == "WLS" and test not in ("standard", "none"):
+            raise ValueError(f"test='{test}' is not available for estimator='WLS' (its "
+                             "chi-square is already distribution free; lavaan accepts "
+                             "test='standard' only)")
+        if ordinal_weight(estimator) == "ULS" and se == "standard" and test not in (
+                "standard", "none"):
+            raise ValueError(
+                f"se='standard' with test='{test}' is not available for estimator="
+                f"'{estimator}' (with ULS weights lavaan 0.6-14 then gives an infinite scaled "
+                "statistic or stops); use se='robust.sem' (the default of ULSM and ULSMV)")
+        default = DEFAULTS[estimator][1]
+        if estimator in ORDINAL_ONLY and test not in (default, "none"):
+            base = "ULS" if estimator.startswith("ULS") else "DWLS"
             raise NotImplementedError(
-                f"test='{test}' with estimator='MLR' (observed information) is not available; "
-                "use estimator='MLM', 'MLMV' or 'MLMVS' (expected information) for "
-                "Satorra-Bentler type tests")
-        if se == "robust.huber.white" and test in SATORRA_TESTS:
-            raise NotImplementedError(
-                f"test='{test}' with se='robust.huber.white' is not available (lavaan then "
-                "computes the test from the observed information of the saturated model, which "
-                "relqual does not reproduce yet); use se='robust.sem' with this test, or "
-                "estimator='MLR'")
-        if estimator == "MLR" and se in ("robust.sem", "first.order"):
-            raise NotImplementedError(
-                f"se='{se}' with estimator='MLR' is not available; use estimator='MLM' "
-                "(robust.sem) or 'MLF' (first.order)")
+                f"test='{test}' with estimator='{estimator}': lavaan 0.6-14 keeps "
+                f"'{default}' as the test its fit measures use and adds the other beside it; "
+                f"relqual reports one test: use estimator='{base}' with se='robust.sem', "
+                f"test='{test}' (the same estimates and standard errors)")
 
     def call(self) -> dict:
         """The options as the ``call`` dictionary a Result reports (and a refit reuses).

@@ -16,23 +16,34 @@ Free parameters are numbered in row order, as lavaan.
 Observed variables not named in ``ordered`` are continuous (lavaan's mixed case): they keep
 their free intercepts and residual variances, and their means, variances and Pearson or
 polyserial correlations join the sample statistics (:mod:`relqual.engine.polyserial`).
+
+Observed exogenous covariates (``F ~ age + male``, ``y1 ~ age``) are conditioned on, as lavaan's
+``conditional.x = TRUE`` (its default for categorical data): the statistics are the items'
+thresholds and probit slopes on the covariates and their residual polychoric correlations
+(:mod:`relqual.engine.probit_regression`); the model implies the slopes as the covariates' total
+effects on the latent responses, and the covariates' variances, covariances and means are fixed
+at their sample values (n - 1 denominator), as lavaan reports them.
 """
 from __future__ import annotations
 
+import copy
 import warnings
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from scipy.linalg import block_diag
 
 from .data import DataError, check_groups_kept, prepare_data
 from .engine import wls
 from .engine.inference import evaluate_defined
 from .engine.polychoric import ordinal_stats
 from .engine.polyserial import mixed_stats
+from .engine.probit_regression import conditional_stats
 from .engine.samplestats import SampleStats
 from .engine.start import starting_values
 from .engine.threads import single_blas_thread
+from .options import DEFAULTS, ordinal_weight
 from .partable import ParTable, build_partable
 from .problem import PLS_ONLY, Inference, Problem, check_identified, count_groups
 from .syntax import ModelSyntaxError
@@ -80,8 +91,9 @@ class WLSMVFamily:
                  "fornell_larcker": "the Fornell-Larcker criterion",
                  "measurement_report": "the measurement report",
                  "compare_paths": "compare_paths()"}
+        estimator = problem.ordinal.get("estimator", "WLSMV")
         out = {feature: f"{what} is available for estimator='ML' (or 'MLR') fits only; this "
-                        "fit used estimator='WLSMV', which is not supported yet"
+                        f"fit used estimator='{estimator}', which is not supported yet"
                for feature, what in whats.items()}
         continuous = [v for v in problem.partable.roles.ov
                       if v not in problem.ordinal["ordered"]]
@@ -93,6 +105,17 @@ class WLSMVFamily:
                                  "available yet: it is built and checked against lavaan / "
                                  "semTools for ordered items only"
                         for feature, what in mixed.items()})
+        covariates = problem.ordinal.get("covariates") if problem.ordinal else None
+        if covariates:
+            given = {"factor_scores": "factor scores (EBM)", "reliability": "reliability",
+                     "htmt": "HTMT", "modindices": "modification indices",
+                     "item_diagnostics": "item diagnostics",
+                     "measurement_report": "the measurement report"}
+            out.update({feature: f"{what} for a {estimator} fit with covariates "
+                                 f"({', '.join(covariates)}; lavaan's conditional.x) is not "
+                                 "available yet: it is built and checked against lavaan / "
+                                 "semTools for models without covariates only"
+                        for feature, what in given.items()})
         return dict(out, pls=PLS_ONLY)
 
     def problem(self, spec, data, options) -> Problem:
@@ -100,7 +123,8 @@ class WLSMVFamily:
         covariance per group, lavaan's parameter table for ordered items, the DWLS loss.
         Observed variables not in ``ordered`` are continuous: their means, variances and
         Pearson or polyserial correlations join the statistics
-        (:mod:`relqual.engine.polyserial`).
+        (:mod:`relqual.engine.polyserial`). Observed exogenous covariates are conditioned on
+        (probit slopes and residual correlations, :mod:`relqual.engine.probit_regression`).
 
         Parameters
         ----------
@@ -119,10 +143,12 @@ class WLSMVFamily:
         Raises
         ------
         NotImplementedError
-            For observed covariates.
+            For an ordered covariate, or covariates with continuous indicators, pairwise
+            deletion or ``fixed_x=False``.
         DataError
-            For non-integer codes, one category or more than ``MAX_CATEGORIES``, or a category
-            nobody chose in some group.
+            For non-integer codes, one category or more than ``MAX_CATEGORIES``, a category
+            nobody chose in some group, or a covariate that is not numeric or has missing
+            values.
 
         Examples
         --------
@@ -147,7 +173,8 @@ class WLSMVFamily:
                               group_partial=other_partial if ngroups > 1 else ())
         roles = base.roles
         names = _ordered_names(options.ordered, roles)
-        prepared, levels = _prepare(data, roles, names, group)
+        covariates = _check_covariates(data, roles, names, options)
+        prepared, levels = _prepare(data, roles, names, group, options.missing)
         check_groups_kept(data, group, prepared)
         terms = ["".join(t.split()) for t in other_partial]
         free_means = [t[:-2] for t in terms if t.endswith("~1")]
@@ -158,12 +185,16 @@ class WLSMVFamily:
                                     parameterization=getattr(options, "parameterization",
                                                              "delta"))
         ov = list(roles.ov)
-        ordinal = dict(levels=levels, ordered=names)
+        ordinal = dict(levels=levels, ordered=names, weight=ordinal_weight(options.estimator),
+                       estimator=options.estimator, covariates=covariates)
         models = [wls.OrdinalRamModel(partable, g, names) for g in range(1, ngroups + 1)]
         loss, stats = ordinal_loss(models, partable, prepared.arrays, ordinal)
+        if covariates:                           # for the joint (standardized) moments
+            for model, st in zip(models, stats):
+                model.set_covariates(st.x_names, st.x_cov)
         moments = sum(st.nuni + len(st.pairs[0]) for st in stats)
         check_identified(partable, moments)
-        samples = [_start_moments(st) for st in stats]
+        samples = [_start_moments(st, ov) for st in stats]
         x0 = starting_values(partable, samples)
         for mp, st in zip(loss.maps, stats):
             free = mp.tau_param >= 0
@@ -176,8 +207,8 @@ class WLSMVFamily:
             where = f" in group {prepared.group_labels[g]!r}" if ngroups > 1 else ""
             for i, j in zip(*st.pairs):
                 if abs(st.cor[i, j]) > 0.99:
-                    notes.append(f"the polychoric correlation of '{ov[i]}' and '{ov[j]}'{where} "
-                                 f"is {st.cor[i, j]:.3f}, (nearly) 1")
+                    notes.append(f"the polychoric correlation of '{st.names[i]}' and "
+                                 f"'{st.names[j]}'{where} is {st.cor[i, j]:.3f}, (nearly) 1")
         notes += _single_ordinal_indicators(partable, names)
         return Problem(family=self, partable=partable, data=prepared, samples=samples,
                        models=models, loss=loss, x0=x0, moments=moments,
@@ -219,14 +250,21 @@ class WLSMVFamily:
             values[rows] = [d[model.ov_names.index(v)] for v in col["lhs"][rows]]
         fixed_th = (col["op"] == "|") & (col["free"] == 0)
         values[fixed_th] = col["ustart"][fixed_th]
+        for g, st in enumerate(problem.ordinal["stats"], start=1):
+            for k in np.flatnonzero((col["group"] == g) & (col["exo"] == 1)):
+                if getattr(st, "x_names", ()):     # covariates: fixed at their sample moments
+                    i = st.x_names.index(col["lhs"][k])
+                    values[k] = (st.x_mean[i] if col["op"][k] == "~1" else
+                                 st.x_cov[i, st.x_names.index(col["rhs"][k])])
         free = col["free"]
         values[free > 0] = x[free[free > 0] - 1]
         return evaluate_defined(col, values)
 
     def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
         """New thresholds, polychoric correlations and DWLS weights for other rows (as
-        lavaan's bootstrap recomputes them); a resample in which a category of some item is
-        empty cannot be fitted (``ValueError``).
+        lavaan's bootstrap recomputes them; with covariates the probit slopes, residual
+        correlations and the covariates' moments); a resample in which a category of some item
+        is empty cannot be fitted (``ValueError``).
 
         Parameters
         ----------
@@ -260,28 +298,54 @@ class WLSMVFamily:
         ov = problem.partable.roles.ov
         for a in arrays:
             for k, v in enumerate(ov):
-                if v in problem.ordinal["ordered"] and len(np.unique(a[:, k])) < len(levels[v]):
+                answers = a[:, k][~np.isnan(a[:, k])]
+                if v in problem.ordinal["ordered"] and len(np.unique(answers)) < len(levels[v]):
                     raise ValueError("a category is empty in this resample")
-        loss, stats = ordinal_loss(problem.models, problem.partable, arrays, problem.ordinal)
+        models = problem.models
+        if problem.ordinal.get("covariates"):        # the resample's covariate moments
+            models = [copy.copy(m) for m in models]
+        loss, stats = ordinal_loss(models, problem.partable, arrays, problem.ordinal)
+        if problem.ordinal.get("covariates"):
+            for model, st in zip(models, stats):
+                model.set_covariates(st.x_names, st.x_cov)
         data = replace(problem.data, arrays=list(arrays), n_used=sum(len(a) for a in arrays))
-        return replace(problem, data=data, loss=loss, ordinal=dict(problem.ordinal, stats=stats))
+        return replace(problem, data=data, models=models, loss=loss,
+                       ordinal=dict(problem.ordinal, stats=stats))
+
+    def test_method(self, options) -> str:
+        """The test a fit reports: ``options.test_method``, the estimator's default for
+        ``test="none"`` (None: WLSMV's scaled.shifted).
+
+        Examples
+        --------
+        >>> from relqual.options import FitOptions
+        >>> WLSMV.test_method(FitOptions.from_arguments(ordered=True, estimator="ULSM"))
+        'satorra.bentler'
+        """
+        if options is None:
+            return DEFAULTS["WLSMV"][1]
+        test = options.test_method
+        return DEFAULTS[options.estimator][1] if test == "none" else test
 
     def inference(self, problem: Problem, opt, options) -> Inference:
-        """Robust ("robust.sem") covariance and the scaled-shifted test (lavaan's WLSMV).
+        """Robust ("robust.sem") covariance and the scaled-shifted test (lavaan's WLSMV), or
+        the estimator's ``se`` and ``test`` (:func:`relqual.engine.wls.inference`).
 
         Parameters
         ----------
         problem : Problem
         opt : OptimResult
             The optimum.
-        options : FitOptions
-            Not used (WLSMV has one kind of inference).
+        options : FitOptions or None
+            ``se`` and ``test`` (None: WLSMV's; ``se="bootstrap"``: the estimator's default
+            for the fit itself).
 
         Returns
         -------
         Inference
-            ``kind="robust.sem"``, ``wls`` the :class:`relqual.engine.wls.WLSInference`; when it
-            is not invertible, ``information`` is the DWLS information sum_g Delta' W Delta.
+            ``kind`` the standard errors ("robust.sem" or "standard"), ``wls`` the
+            :class:`relqual.engine.wls.WLSInference`; when it is not invertible,
+            ``information`` is the DWLS information sum_g Delta' W Delta.
 
         Examples
         --------
@@ -292,14 +356,18 @@ class WLSMVFamily:
         >>> inf.kind, inf.vcov.shape, round(float(inf.wls.chisq_scaled), 3)
         ('robust.sem', (16, 16), 8.643)
         """
-        inf = wls.inference(problem.loss, opt.x, problem.df)
+        se = "robust.sem" if options is None else options.se_method
+        if se == "bootstrap":
+            se = DEFAULTS[options.estimator][0]
+        inf = wls.inference(problem.loss, opt.x, problem.df, se=se,
+                            test=self.test_method(options))
         information = None
         if not inf.invertible:
             loss = problem.loss
-            information = sum(D.T @ (w[:, None] * D) for D, w in
+            information = sum(D.T @ wls.weigh(w, D) for D, w in
                               zip((loss.delta(opt.x, g) for g in range(len(loss.models))),
                                   loss.w))
-        return Inference(inf.vcov, inf.invertible, "robust.sem", information, wls=inf)
+        return Inference(inf.vcov, inf.invertible, se, information, wls=inf)
 
     def fit_measures(self, problem: Problem, estimate) -> dict:
         """The scaled-shifted test and lavaan's standard, scaled and robust indices.
@@ -326,12 +394,13 @@ class WLSMVFamily:
         """
         loss, x, inf = problem.loss, estimate.x, estimate.inference.wls
         with single_blas_thread():
-            base = wls.baseline_test(loss)
-            robust = wls.catml_robust(loss, x, inf, inf.df)
+            base = wls.baseline_test(loss, inf.test)
+            robust = (wls.catml_robust(loss, x, inf, inf.df)
+                      if inf.test in ("satorra.bentler", "scaled.shifted") else {})
             return wls.wlsmv_fit_measures(
                 inf=inf, base=base, robust=robust, npar=problem.partable.npar,
                 n=problem.n_obs, ngroups=len(problem.samples),
-                srmr_parts=wls.srmr_ordinal(loss, x))
+                srmr_parts=wls.srmr_ordinal(loss, x), weight=loss.weight)
 
     def sample_statistics(self, problem: Problem, group: int) -> dict:
         """Thresholds ``th``, polychoric correlations ``cor``, Gamma ``gamma`` and the DWLS
@@ -349,7 +418,10 @@ class WLSMVFamily:
             ``th`` (Series), ``cor`` (DataFrame), ``gamma`` (DataFrame) and ``wls_v`` (Series),
             labelled as lavaan labels them (``x1|t1``, ``x2~~x1``); with continuous variables
             also their ``mean`` and ``var`` (Series) and the covariances ``cov`` (DataFrame),
-            and Gamma's rows ``x7~1`` (minus the mean, lavaan's order) and ``x7~~x7``.
+            and Gamma's rows ``x7~1`` (minus the mean, lavaan's order) and ``x7~~x7``; with
+            covariates (``th`` and ``cor`` then given them, lavaan's ``res.th`` and ``res.cov``)
+            the probit ``slopes`` (DataFrame, items x covariates; Gamma's rows ``x1~age``)
+            and the covariates' ``x_mean`` and ``x_cov``.
 
         Examples
         --------
@@ -370,13 +442,19 @@ class WLSMVFamily:
         th_names = st.threshold_names()
         is_th = np.array(["|" in t for t in th_names], dtype=bool)
         I, J = st.pairs
-        stat_names = ([t if "|" in t else f"{t}~1" for t in th_names]
+        slope_names = st.slope_names() if hasattr(st, "slope_names") else []
+        stat_names = ([t if "|" in t else f"{t}~1" for t in th_names] + slope_names
                       + [f"{v}~~{v}" for v in st.continuous]
                       + [f"{names[i]}~~{names[j]}" for i, j in zip(I, J)])
         out = dict(th=pd.Series(st.th[is_th], index=np.array(th_names)[is_th], name="th"),
                    cor=pd.DataFrame(st.cor, index=names, columns=names),
                    gamma=pd.DataFrame(st.gamma, index=stat_names, columns=stat_names),
                    wls_v=pd.Series(st.wls_vd, index=stat_names, name="wls_v"))
+        if slope_names:                          # covariates: lavaan's res.slopes, cov.x
+            out.update(slopes=pd.DataFrame(st.slopes, index=names, columns=list(st.x_names)),
+                       x_mean=pd.Series(st.x_mean, index=list(st.x_names), name="mean"),
+                       x_cov=pd.DataFrame(st.x_cov, index=list(st.x_names),
+                                          columns=list(st.x_names)))
         if st.continuous:
             cont = list(st.continuous)
             out.update(mean=pd.Series(st.th[~is_th], index=cont, name="mean"),
@@ -401,14 +479,16 @@ def ordinal_loss(models, partable: ParTable, arrays: list[np.ndarray], ordinal: 
         Per group the rows (category values as in the data).
     ordinal : dict
         ``levels``: per item its sorted category values (coded 0..K-1 here); ``ordered``: the
-        ordered items (the others are continuous).
+        ordered items (the others are continuous); ``covariates`` (optional): the observed
+        exogenous covariates the items are conditioned on
+        (:mod:`relqual.engine.probit_regression`).
 
     Returns
     -------
     loss : DWLSLoss
-    stats : list of OrdinalStats or MixedStats
+    stats : list of OrdinalStats, MixedStats or ConditionalStats
         Per group thresholds, polychoric correlations and Gamma (MixedStats when some
-        variables are continuous).
+        variables are continuous, ConditionalStats given covariates).
 
     Examples
     --------
@@ -421,21 +501,41 @@ def ordinal_loss(models, partable: ParTable, arrays: list[np.ndarray], ordinal: 
     """
     levels, ordered = ordinal["levels"], ordinal["ordered"]
     ov = list(partable.roles.ov)
+    weight = ordinal.get("weight", "DWLS")
+    covariates = list(ordinal.get("covariates", ()))
+    if covariates:                     # conditional.x: items given the covariates
+        y = [k for k, v in enumerate(ov) if v not in covariates]
+        x = [ov.index(v) for v in covariates]
+        stats = [conditional_stats(
+            np.column_stack([np.searchsorted(levels[ov[k]], values[:, k]) for k in y]),
+            values[:, x], [len(levels[ov[k]]) for k in y], [ov[k] for k in y], covariates)
+            for values in arrays]
+        return wls.DWLSLoss(models, stats, partable, weight), stats
     is_ord = [v in ordered for v in ov]
     stats = []
     for values in arrays:
-        codes = np.column_stack([np.searchsorted(levels[v], values[:, k]) if o else values[:, k]
+        codes = np.column_stack([np.where(np.isnan(values[:, k]), -1,
+                                          np.searchsorted(levels[v], values[:, k]))
+                                 if o else values[:, k]
                                  for k, (v, o) in enumerate(zip(ov, is_ord))])
         if all(is_ord):
             stats.append(ordinal_stats(codes, [len(levels[v]) for v in ov], ov))
         else:
-            stats.append(mixed_stats(codes, is_ord, ov))
-    return wls.DWLSLoss(models, stats, partable), stats
+            stats.append(mixed_stats(codes, is_ord, ov, pairwise=True))   # NaN: pairwise
+    return wls.DWLSLoss(models, stats, partable, ordinal.get("weight", "DWLS")), stats
 
 
-def _start_moments(st) -> SampleStats:
+def _start_moments(st, ov) -> SampleStats:
     """The moments starting values are taken from: correlations, and the continuous
-    variables' means and covariances."""
+    variables' means and covariances (with covariates: the residual correlations and the
+    covariates' moments, in the model's order ``ov``)."""
+    x_names = getattr(st, "x_names", ())
+    if x_names:
+        names = list(st.names) + list(x_names)
+        cov = block_diag(st.cor, st.x_cov)
+        mean = np.concatenate([np.zeros(len(st.names)), st.x_mean])
+        order = [names.index(v) for v in ov]
+        return SampleStats(tuple(ov), st.n, mean[order], cov[np.ix_(order, order)])
     if not st.continuous:
         return SampleStats(tuple(st.names), st.n, np.zeros(len(st.names)), st.cor)
     mean = np.zeros(len(st.names))
@@ -476,12 +576,63 @@ def _ordered_names(ordered, roles) -> list[str]:
             raise ValueError(f"ordered= names {', '.join(repr(v) for v in unknown)}, which "
                              f"{'is' if len(unknown) == 1 else 'are'} not observed variables of "
                              f"the model (its observed variables: {', '.join(ov)})")
-    if roles.ov_x:
+    ordered_x = [v for v in names if v in roles.ov_x]
+    if ordered_x:
         raise NotImplementedError(
-            f"observed covariates ({', '.join(roles.ov_x)}) with estimator='WLSMV' are not "
-            "available yet (lavaan conditions on them: conditional.x); model them as latent "
-            "variables' indicators or use estimator='ML'/'MLR'")
+            f"covariate(s) {', '.join(repr(v) for v in ordered_x)} named in ordered=: "
+            "ordinal predictors are not available with WLSMV (the items are conditioned on "
+            "covariates, lavaan's conditional.x); enter the covariate as a number (leave it "
+            "out of ordered=) or as dummy variables")
     return [v for v in ov if v in names]
+
+
+def _check_covariates(data, roles, names: list[str], options) -> list[str]:
+    """The observed exogenous covariates (lavaan's ``ov.x``), checked: numeric, no missing
+    values (they are conditioned on, so a row without them cannot be used and is not silently
+    dropped), ``fixed_x`` not False, listwise deletion, and the other observed variables all
+    ordered."""
+    covariates = list(roles.ov_x)
+    if not covariates:
+        return []
+    listed = ", ".join(covariates)
+    if options.fixed_x is False:
+        raise NotImplementedError(
+            "fixed_x=False with covariates and an ordinal estimator: lavaan conditions on the "
+            f"covariates ({listed}, conditional.x), which keeps their moments fixed at the "
+            "sample values; leave fixed_x at its default")
+    if getattr(options, "missing", "listwise") != "listwise":
+        raise NotImplementedError(
+            f"missing={options.missing!r} with covariates ({listed}) is not available for "
+            "ordinal data yet: the covariate-adjusted statistics are built for complete rows "
+            "(missing='listwise')")
+    continuous = [v for v in roles.ov if v not in names and v not in covariates]
+    if continuous:
+        raise NotImplementedError(
+            f"covariates ({listed}) together with continuous observed variables "
+            f"({', '.join(continuous)}) are not available for ordinal data yet: the "
+            "covariate-adjusted statistics are built for ordered items only; declare those "
+            "variables ordered, or use estimator='ML'/'MLR'")
+    if isinstance(data, dict):
+        data = pd.DataFrame(data)
+    if not isinstance(data, pd.DataFrame):
+        return covariates
+    for v in covariates:
+        if v not in data.columns:
+            continue                              # prepare_data names the missing column
+        column = data[v]
+        if not pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            kind = ("categorical" if isinstance(column.dtype, pd.CategoricalDtype) else
+                    str(column.dtype))
+            raise DataError(f"covariate '{v}' is not numeric ({kind} column): a covariate "
+                            "enters the probit regressions as a number; code it as 0/1 "
+                            "dummy variables (one per category but one)")
+        missing = column.isna().to_numpy()
+        if missing.any():
+            rows = data.index[missing]
+            raise DataError(f"covariate '{v}' has {int(missing.sum())} missing value(s) (first "
+                            f"in row {rows[0]!r}): an ordinal fit conditions on the covariates, "
+                            "so these rows cannot be used; remove or impute them explicitly")
+    return covariates
 
 
 def _split_partial(group_partial) -> tuple[list[str], list[str]]:
@@ -506,9 +657,11 @@ def _threshold_partial(terms, thresholds: dict[str, int], group_equal) -> set[st
     return set(terms)
 
 
-def _prepare(data, roles, names: list[str], group):
-    """Listwise deletion (lavaan's default for WLSMV) and the ordinal checks: integer codes,
-    at least two and at most MAX_CATEGORIES categories, every category used in every group."""
+def _prepare(data, roles, names: list[str], group, missing: str = "listwise"):
+    """Listwise deletion (lavaan's default for WLSMV), or with ``missing="pairwise"`` every row
+    with an answer (each statistic then uses the rows that answered its items), and the
+    ordinal checks on the answers: integer codes, at least two and at most MAX_CATEGORIES
+    categories, every category used in every group."""
     if isinstance(data, dict):
         data = pd.DataFrame(data)
     ov = list(roles.ov)
@@ -530,15 +683,19 @@ def _prepare(data, roles, names: list[str], group):
         complete = ~np.isnan(values).any(axis=1)
         if group is not None:
             complete &= data[group].notna().to_numpy()
-        rows = data.index[complete]
-        groups = data[group].to_numpy()[complete] if group is not None else None
+        groups = data[group].to_numpy() if group is not None else None
         for v in names:
-            _check_ordinal_column(v, values[complete, ov.index(v)], rows, groups)
-    prepared = prepare_data(data, ov, first_line=roles.first_line, missing="listwise",
+            k = ov.index(v)
+            used = complete if missing == "listwise" else (
+                ~np.isnan(values[:, k]) & (data[group].notna().to_numpy() if group else True))
+            _check_ordinal_column(v, values[used, k], data.index[used],
+                                  groups[used] if group is not None else None)
+    prepared = prepare_data(data, ov, first_line=roles.first_line, missing=missing,
                             group=group)
     levels = {}
     for k, v in enumerate(ov):
-        levels[v] = np.unique(np.concatenate([a[:, k] for a in prepared.arrays]))
+        column = np.concatenate([a[:, k] for a in prepared.arrays])
+        levels[v] = np.unique(column[~np.isnan(column)])
     return prepared, levels
 
 
@@ -695,6 +852,10 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
         raise NotImplementedError("the ordinal invariance sequence (Wu & Estabrook 2016) is "
                                   "built for models whose observed variables are all ordered; "
                                   "this one has continuous variables too")
+    if identification == WU_ESTABROOK and base.roles.ov_x:
+        raise NotImplementedError("the ordinal invariance sequence (Wu & Estabrook 2016) with "
+                                  f"covariates ({', '.join(base.roles.ov_x)}) is not available "
+                                  "yet; test invariance of the measurement model without them")
     if theta and identification == WU_ESTABROOK:
         raise NotImplementedError("the ordinal invariance sequence (Wu & Estabrook 2016) is "
                                   "built for the delta parameterization only; fit it with "
@@ -810,7 +971,8 @@ def ordinal_partable(base: ParTable, thresholds: dict[str, int], *, group_equal=
     out["block"] = out["group"]
     out["plabel"] = np.where(out["group"] > 0, [f".p{i}." for i in out["id"]], "")
     is_th = (out["op"] == "|") | (out["op"] == "~1")
-    shared = is_th & (np.bincount(out["free"], minlength=out["free"].max() + 1)[out["free"]] > 1)
+    uses = np.bincount(out["free"], minlength=out["free"].max() + 1)[out["free"]]
+    shared = is_th & (out["free"] > 0) & (uses > 1)          # fixed rows (free 0) share nothing
     first_id = {}
     for k in np.flatnonzero(shared):                        # lavaan's label: the group-1 plabel
         first_id.setdefault(out["free"][k], out["id"][k])

@@ -10,7 +10,9 @@ posterior of eta (Shi & Lee 1997; Skrondal & Rabe-Hesketh 2004, ch. 7)::
 
 with mu and Psi the model-implied mean and covariance of the latent variables (tau_j,0 = -inf,
 tau_j,K = +inf). The objective is concave, so Newton's method with step halving finds the one
-maximum; each distinct answer pattern is solved once.
+maximum; each distinct answer pattern is solved once. A missing answer (code -1) contributes
+nothing (its interval is the whole line), so a row is scored from the items it answered, as
+lavaan does after ``missing = "pairwise"``.
 """
 from __future__ import annotations
 
@@ -35,6 +37,17 @@ def _interval(a: np.ndarray, b: np.ndarray):
     return np.log(P), pdf_a / P, pdf_b / P, a_pdf_a / P, b_pdf_b / P
 
 
+def _category_bounds(codes: np.ndarray, tau: list[np.ndarray]):
+    """Per row and item the lower and upper threshold of the answered category (-inf, +inf
+    for a missing answer, code -1)."""
+    lower = np.column_stack([np.concatenate([[-np.inf], t])[codes[:, j]]
+                             for j, t in enumerate(tau)])
+    upper = np.column_stack([np.concatenate([t, [np.inf]])[codes[:, j]]
+                             for j, t in enumerate(tau)])
+    missing = codes < 0
+    return np.where(missing, -np.inf, lower), np.where(missing, np.inf, upper)
+
+
 def ebm_objective(codes: np.ndarray, eta: np.ndarray, tau: list[np.ndarray], nu: np.ndarray,
                   Lambda: np.ndarray, theta: np.ndarray, mu: np.ndarray,
                   Psi: np.ndarray) -> np.ndarray:
@@ -43,7 +56,7 @@ def ebm_objective(codes: np.ndarray, eta: np.ndarray, tau: list[np.ndarray], nu:
     Parameters
     ----------
     codes : ndarray
-        n x p category codes 0..K_j-1.
+        n x p category codes 0..K_j-1 (-1: missing).
     eta : ndarray
         n x m latent values.
     tau, nu, Lambda, theta, mu, Psi
@@ -65,10 +78,7 @@ def ebm_objective(codes: np.ndarray, eta: np.ndarray, tau: list[np.ndarray], nu:
     True
     """
     sd = np.sqrt(theta)
-    lower = np.column_stack([np.concatenate([[-np.inf], t])[codes[:, j]]
-                             for j, t in enumerate(tau)])
-    upper = np.column_stack([np.concatenate([t, [np.inf]])[codes[:, j]]
-                             for j, t in enumerate(tau)])
+    lower, upper = _category_bounds(codes, tau)
     lin = nu[None, :] + eta @ Lambda.T
     logp = _interval((lower - lin) / sd, (upper - lin) / sd)[0].sum(axis=1)
     d = eta - mu
@@ -83,7 +93,7 @@ def ebm_scores(codes: np.ndarray, tau: list[np.ndarray], nu: np.ndarray, Lambda:
     Parameters
     ----------
     codes : ndarray
-        n x p category codes 0..K_j-1.
+        n x p category codes 0..K_j-1 (-1: missing).
     tau : list of ndarray
         Per item its thresholds (K_j - 1, increasing).
     nu, theta : ndarray
@@ -115,14 +125,14 @@ def ebm_scores(codes: np.ndarray, tau: list[np.ndarray], nu: np.ndarray, Lambda:
     >>> ebm_scores(codes, tau, np.zeros(3), np.full((3, 1), 0.8), np.full(3, 0.36),
     ...            np.zeros(1), np.eye(1)).round(3).ravel().tolist()
     [-1.301, 1.301, 0.0]
+    >>> ebm_scores(np.array([[2, -1, -1]]), tau, np.zeros(3), np.full((3, 1), 0.8),
+    ...            np.full(3, 0.36), np.zeros(1), np.eye(1)).round(3).ravel().tolist()
+    [0.837]
     """
     patterns, inverse = np.unique(codes, axis=0, return_inverse=True)
     inverse = np.ravel(inverse)
     sd = np.sqrt(theta)
-    lower = np.column_stack([np.concatenate([[-np.inf], t])[patterns[:, j]]
-                             for j, t in enumerate(tau)])
-    upper = np.column_stack([np.concatenate([t, [np.inf]])[patterns[:, j]]
-                             for j, t in enumerate(tau)])
+    lower, upper = _category_bounds(patterns, tau)
     Psi_inv = np.linalg.inv(Psi)
     L = Lambda / sd[:, None]                                    # p x m
     eta = np.tile(mu, (len(patterns), 1))

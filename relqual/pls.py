@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.linalg.lapack import dgesv as _gesv
 
 SCHEMES = ("path", "factorial", "centroid")
 
@@ -71,12 +72,30 @@ class PLSModel:
     def regress(self, R: np.ndarray) -> np.ndarray:
         """The coefficients of every construct on its predecessors from correlations ``R``
         (one block-diagonal solve; constructs x constructs, row predicts column)."""
-        predictor, outcome, same = self.regressions
         B = np.zeros_like(R)
+        predictor, outcome, _ = self.regressions
         if len(predictor):
-            system = np.where(same, R[self._predictor_square], 0.0)
-            B[predictor, outcome] = np.linalg.solve(system, R[predictor, outcome])
+            B[predictor, outcome] = self.path_coefficients(R)
         return B
+
+    def path_coefficients(self, R: np.ndarray) -> np.ndarray:
+        """The coefficients of all paths (in the order of :attr:`regressions`) from the
+        correlations ``R``: LAPACK's ``dgesv`` (LU with partial pivoting, what
+        ``numpy.linalg.solve`` calls) on the block-diagonal system, without numpy's wrapper."""
+        system, same, right = self._path_system
+        *_, coefficients, info = _gesv(R.take(system) * same, R.take(right))
+        if info != 0:
+            raise np.linalg.LinAlgError("Singular matrix")
+        return coefficients
+
+    @cached_property
+    def _path_system(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Flat positions in a constructs x constructs matrix of the block-diagonal system's
+        cells, its 0/1 mask, and the flat positions (predictor, outcome) of the paths."""
+        predictor, outcome, same = self.regressions
+        k = len(self.constructs)
+        return (predictor[:, None] * k + predictor[None, :], same.astype(float),
+                predictor * k + outcome)
 
     @cached_property
     def construct_position(self) -> dict[str, int]:
@@ -87,12 +106,6 @@ class PLSModel:
     def indicator_position(self) -> dict[str, int]:
         """Indicator name -> its position in ``indicators``."""
         return {v: k for k, v in enumerate(self.indicators)}
-
-    @cached_property
-    def _predictor_square(self) -> tuple[np.ndarray, np.ndarray]:
-        """The index of the predictors' rows and columns (``np.ix_``), built once."""
-        predictor = self.regressions[0]
-        return np.ix_(predictor, predictor)
 
     @cached_property
     def endogenous(self) -> list[int]:
@@ -111,11 +124,20 @@ class PLSModel:
         return self.paths | self.paths.T
 
     def membership(self) -> np.ndarray:
-        """Indicator x construct 0/1 matrix of the blocks."""
+        """Indicator x construct 0/1 matrix of the blocks (a new array)."""
+        return self._membership.copy()
+
+    @cached_property
+    def _membership(self) -> np.ndarray:
         out = np.zeros((len(self.indicators), len(self.constructs)))
         for j, block in enumerate(self.blocks):
             out[block, j] = 1.0
         return out
+
+    @cached_property
+    def successors(self) -> np.ndarray:
+        """``successors[k, j]`` = 1.0 when j predicts k (the path scheme's correlation cells)."""
+        return self.paths.T.astype(float)
 
 
 @dataclass(frozen=True)
@@ -143,7 +165,7 @@ class PLSFit:
 def standardize(X: np.ndarray) -> np.ndarray:
     """Columns with mean 0 and standard deviation 1 (divisor n - 1, as R's ``scale``)."""
     centred = X - X.mean(axis=0)
-    return centred / centred.std(axis=0, ddof=1)
+    return centred / np.sqrt((centred * centred).sum(axis=0) / (len(X) - 1))
 
 
 def _unit_weights(S: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -157,8 +179,11 @@ def inner_weights(R: np.ndarray, model: PLSModel, scheme: str) -> np.ndarray:
         return np.where(model.adjacent, R, 0.0)
     if scheme == "centroid":
         return np.where(model.adjacent, np.sign(R), 0.0)
-    E = np.where(model.paths.T, R, 0.0)           # successors: correlations (j -> k: E[k, j])
-    return E + model.regress(R)                   # predecessors: regression coefficients
+    E = R * model.successors                      # successors: correlations (j -> k: E[k, j])
+    paths = model._path_system[2]
+    if len(paths):                                # predecessors: regression coefficients
+        E.ravel()[paths] += model.path_coefficients(R)
+    return E
 
 
 def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: float = 1e-7,
@@ -176,7 +201,7 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
     if scheme not in SCHEMES:
         raise ValueError(f"unknown PLS weighting scheme '{scheme}'; choose from "
                          + ", ".join(SCHEMES))
-    M = model.membership()
+    M = model._membership
     W = _unit_weights(S, M)
     mode_b = [(j, block) for j, (block, mode) in enumerate(zip(model.blocks, model.modes))
               if mode == "B" and len(block) > 1]
@@ -185,8 +210,9 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
         SW = S @ W
         R = W.T @ SW
         E = inner_weights(R, model, scheme)
-        C = SW @ E                                # cov(indicator, proxy of every construct)
-        C = C / np.sqrt(((R @ E) * E).sum(axis=0))
+        # cov(indicator, proxy) up to each proxy's positive standard deviation, a factor per
+        # column that the rescaling below removes again
+        C = SW @ E
         new = M * C                               # Mode A
         for j, block in mode_b:
             new[block, j] = inverse[j] @ C[block, j]
@@ -237,7 +263,7 @@ def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bo
     SW = S @ W
     R = W.T @ SW
     rho = rho_a(S, W, model)
-    L = SW * model.membership()
+    L = SW * model._membership
     if consistent:
         reflective = model.reflective
         q = np.where(reflective, np.sqrt(rho), 1.0)

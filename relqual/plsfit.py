@@ -29,11 +29,12 @@ from .partable import ParTable, VariableRoles, unique_in_order
 from .pls import PLSModel, fit_pls, standardize
 from .plsfitmeasures import fit_measures as pls_fit_measures
 from .plshoc import HOC_APPROACHES, TwoStage, source
-from .plsinteraction import InteractionTwoStage
+from .plsinteraction import PRODUCT_METHODS, InteractionProducts, InteractionTwoStage
 from .problem import Inference, Problem
 from .syntax import ModelSyntaxError, parse
 
 PLS_OPS = ("=~", "<~", "~", ":=")
+INTERACTION_METHODS = ("two_stage",) + PRODUCT_METHODS
 
 
 class PLSFamily:
@@ -60,7 +61,8 @@ class PLSFamily:
             raise NotImplementedError(f"missing='{options.missing}' is not available with "
                                       f"estimator='{options.estimator}'; use missing='listwise' "
                                       "or 'mean'")
-        model, partable = pls_model(spec.syntax, options.hoc)
+        interaction = spec.extra.get("pls_interaction", "two_stage")  # relqual.interaction
+        model, partable = pls_model(spec.syntax, options.hoc, interaction)
         items = model.stage1.indicators if isinstance(model, TwoStage) else model.indicators
         prepared = prepare_data(data, list(items),
                                 first_line=partable.roles.first_line,
@@ -73,7 +75,8 @@ class PLSFamily:
                         tol=float(options.control.get("tol", 1e-7)),
                         max_iter=int(options.control.get("max_iter", 300)))
         return Problem(family=self, partable=partable, data=prepared,
-                       samples=[SampleStats.from_array(X, items)], models=[],
+                       samples=[SampleStats(tuple(items), len(X), X.sum(axis=0) / len(X),
+                                            X.T @ X / len(X))], models=[],
                        loss=None, x0=np.zeros(partable.npar), moments=0,
                        notes=tuple(prepared.notes) + partable.options["notes"],
                        pls=dict(model=model, X=X, settings=settings,
@@ -146,7 +149,7 @@ class PLSFamily:
         if isinstance(model, TwoStage):         # the second stage's model, as SmartPLS
             first = estimate.opt.details["pls_stages"][0]
             if isinstance(model, InteractionTwoStage):     # its standardized product terms
-                fit = model.rescaled(fit, 1 / model.scales(first))
+                fit = model.rescaled(fit, 1 / model.scale_factors(X, first, fit))
             X, model = model.stage2_data(X, first), model.stage2
         return {"npar": float(problem.partable.npar), "ntotal": float(problem.n_obs),
                 **pls_fit_measures(X, model, fit)}
@@ -174,7 +177,8 @@ def mean_replacement(prepared, names: list[str], warn_above: float = 0.05):
     return replace(prepared, arrays=[values], notes=notes)
 
 
-def pls_model(syntax: str, hoc: str = "two_stage") -> tuple[PLSModel | TwoStage, ParTable]:
+def pls_model(syntax: str, hoc: str = "two_stage", interaction: str = "two_stage"
+              ) -> tuple[PLSModel | TwoStage, ParTable]:
     """The PLS path model and the parameter table of lavaan-style ``syntax``.
 
     ``A =~ a1 + a2``: a Mode A construct; ``B <~ b1 + b2``: a Mode B composite;
@@ -183,7 +187,9 @@ def pls_model(syntax: str, hoc: str = "two_stage") -> tuple[PLSModel | TwoStage,
     construct, built by ``hoc`` (:mod:`relqual.plshoc`: "two_stage" gives a
     :class:`relqual.plshoc.TwoStage`, "repeated" one model with repeated indicators);
     ``Y ~ X + M + X:M`` with constructs ``X`` and ``M``: an interaction term, estimated by the
-    two-stage approach (:class:`relqual.plsinteraction.InteractionTwoStage`). A
+    two-stage approach (:class:`relqual.plsinteraction.InteractionTwoStage`) or, with
+    ``interaction="product_indicator"`` or ``"orthogonal"``, by product indicators
+    (:class:`relqual.plsinteraction.InteractionProducts`). A
     construct's variance fixed at 1 (``H ~~ 1*H``) is what PLS does anyway and is accepted;
     other fixed values, ``~~``, ``~1``, thresholds and constraints are refused by line.
 
@@ -205,7 +211,10 @@ def pls_model(syntax: str, hoc: str = "two_stage") -> tuple[PLSModel | TwoStage,
         raise TypeError(f"model syntax must be a string, not {type(syntax).__name__}")
     if hoc not in HOC_APPROACHES:
         raise ValueError(f"unknown hoc='{hoc}'; choose from " + ", ".join(HOC_APPROACHES))
-    model, partable = _parsed_pls_model(syntax, hoc)
+    if interaction not in INTERACTION_METHODS:
+        raise ValueError(f"unknown PLS interaction method '{interaction}'; choose from "
+                         + ", ".join(INTERACTION_METHODS))
+    model, partable = _parsed_pls_model(syntax, hoc, interaction)
     roles = partable.roles
     return model, replace(partable, col={k: v.copy() for k, v in partable.col.items()},
                           roles=replace(roles, lv=list(roles.lv), ov=list(roles.ov),
@@ -223,7 +232,8 @@ def _unit_variance(s, measured) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _parsed_pls_model(syntax: str, hoc: str) -> tuple[PLSModel | TwoStage, ParTable]:
+def _parsed_pls_model(syntax: str, hoc: str, interaction: str
+                      ) -> tuple[PLSModel | TwoStage, ParTable]:
     statements = parse(syntax)
     measured = {s.lhs for s in statements if s.op in ("=~", "<~")}
     higher = {s.lhs for s in statements if s.op in ("=~", "<~") and s.rhs in measured}
@@ -233,7 +243,7 @@ def _parsed_pls_model(syntax: str, hoc: str) -> tuple[PLSModel | TwoStage, ParTa
     statements = [s for s in statements if not _unit_variance(s, measured)]
     terms = [s for s in statements if s.op == "~" and ":" in s.rhs]
     if terms:
-        return _interaction_model(statements, terms, measured, higher, notes)
+        return _interaction_model(statements, terms, measured, higher, notes, interaction)
     for s in statements:
         if s.op in ("=~", "<~") and s.lhs in higher and s.rhs not in measured:
             raise ModelSyntaxError(f"'{s.lhs}' is measured by constructs and by the item "
@@ -281,9 +291,10 @@ def _parsed_pls_model(syntax: str, hoc: str) -> tuple[PLSModel | TwoStage, ParTa
     return TwoStage(stage1, stage2, dimensions, both), partable
 
 
-def _interaction_model(statements, terms, measured, higher, notes):
-    """The two-stage interaction model (:mod:`relqual.plsinteraction`) of ``statements``
-    whose regressions ``terms`` have a product ``X:M`` of constructs on their right."""
+def _interaction_model(statements, terms, measured, higher, notes, method):
+    """The interaction model (:mod:`relqual.plsinteraction`; ``method``: "two_stage",
+    "product_indicator" or "orthogonal") of ``statements`` whose regressions ``terms`` have a
+    product ``X:M`` of constructs on their right."""
     pairs = {}
     for s in terms:
         factors = s.rhs.split(":")
@@ -297,11 +308,26 @@ def _interaction_model(statements, terms, measured, higher, notes):
                                    + (f"; '{bad[0]}' is not one" if bad else ""),
                                    s.line, s.rhs, s.text)
         pairs[s.rhs] = tuple(factors)
-    stage1, _ = _build([s for s in statements if s not in terms and s.op != ":="], [], {})
-    stage2, partable = _build(statements, [], {})
+    main = [s for s in statements if s not in terms and s.op != ":="]
+    stage1, _ = _build(main, [], {})
+    if method == "two_stage":
+        stage2, partable = _build(statements, [], {})
+    else:                             # each term a construct measured by the items' products
+        written = {s.rhs: s for s in terms}          # the line that asked for the term
+        products = [replace(written[term], lhs=term, op="=~", rhs=f"{a}:{b}", modifiers=[])
+                    for term, (x, m) in pairs.items()
+                    for a in _items(main, x) for b in _items(main, m)]
+        stage2, partable = _build(statements + products, [], {})
     partable.roles.ov[:] = list(stage1.indicators)
     partable.options["notes"] = notes
-    return InteractionTwoStage(stage1, stage2, [], stage2, pairs), partable
+    if method == "two_stage":
+        return InteractionTwoStage(stage1, stage2, [], stage2, pairs), partable
+    return InteractionProducts(stage1, stage2, [], stage2, pairs, method), partable
+
+
+def _items(statements, construct: str) -> list[str]:
+    """The items of ``construct`` in ``statements``, in order."""
+    return [s.rhs for s in statements if s.op in ("=~", "<~") and s.lhs == construct]
 
 
 def _rewired(statements, hoc_paths, higher) -> list[tuple[str, str]]:
@@ -414,14 +440,32 @@ def parameter_vector(partable: ParTable, model: PLSModel | TwoStage, fit) -> np.
     """Loadings, weights and paths of ``fit`` in the parameter table's order (a two-stage
     model: ``fit`` holds the fits of both stages; :func:`relqual.plshoc.source`)."""
     col = partable.col
-    rows = [(free - 1, lhs, op, rhs) for free, lhs, op, rhs in
-            zip(col["free"].tolist(), col["lhs"].tolist(), col["op"].tolist(),
-                col["rhs"].tolist()) if free > 0]
-    x = np.empty(partable.npar)
-    for k, lhs, op, rhs in rows:
-        if isinstance(model, TwoStage):
-            x[k] = model.value(fit, lhs, op, rhs)
-        else:
-            name, i, j = source(model, lhs, op, rhs)
-            x[k] = getattr(fit, name)[i, j]
-    return x
+    rows = tuple(zip(col["free"].tolist(), col["lhs"].tolist(), col["op"].tolist(),
+                     col["rhs"].tolist()))
+    if isinstance(model, TwoStage):
+        x = np.empty(partable.npar)
+        for free, lhs, op, rhs in rows:
+            if free > 0:
+                x[free - 1] = model.value(fit, lhs, op, rhs)
+        return x
+    return np.concatenate([getattr(fit, name).ravel() for name in _SOURCES])[
+        _gather(model, rows, partable.npar)]
+
+
+_SOURCES = ("loadings", "weights", "paths")
+
+
+def _gather(model: PLSModel, rows: tuple, npar: int) -> np.ndarray:
+    """Per parameter its position in the loadings, weights and paths of a fit of ``model``
+    laid end to end (:func:`relqual.plshoc.source`), kept on the model per table."""
+    kept = model.__dict__.setdefault("_gathers", {})
+    if rows not in kept:              # all three have a column per construct
+        p, k = len(model.indicators), len(model.constructs)
+        offset = dict(zip(_SOURCES, (0, p * k, 2 * p * k)))
+        out = np.empty(npar, dtype=int)
+        for free, lhs, op, rhs in rows:
+            if free > 0:
+                name, i, j = source(model, lhs, op, rhs)
+                out[free - 1] = offset[name] + i * k + j
+        kept[rows] = out
+    return kept[rows]

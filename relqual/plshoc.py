@@ -80,7 +80,7 @@ def refuse_two_stage(model, what: str) -> None:
                                   "yet; fit with hoc='repeated' (repeated indicators) for it")
     if isinstance(model, TwoStage):
         raise NotImplementedError(f"{what} is not available for models with interaction terms "
-                                  "(two-stage approach) yet")
+                                  "yet")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ import pandas as pd
 from .pls import fit_pls
 from .plsbatch import BatchedPLS
 from .plshoc import TwoStage
+from .plsinteraction import InteractionTwoStage
 
 
 def _fit(result):
@@ -246,9 +247,19 @@ def _check_scale(scale) -> tuple[float, float]:
     return lo, hi
 
 
+def _refuse_interaction(result) -> None:
+    """The index and IPMA of a model with interaction terms are refused: a product of
+    constructs has no answer scale, and its items are not the data's columns."""
+    if isinstance(result.problem.pls["model"], InteractionTwoStage):
+        raise NotImplementedError("the 0-100 index and IPMA are not available for models with "
+                                  "interaction terms (a product of constructs has no answer "
+                                  "scale); fit the model without the interaction term for them")
+
+
 def index_weights(result) -> pd.DataFrame:
     """Unstandardized outer weights normalized to sum 1 per construct (``construct item
     weight``); a negative weight is refused (the index is then undefined)."""
+    _refuse_interaction(result)
     fit, model = _fit(result), _model(result)
     raw = result.problem.data.arrays[0]
     sd = raw.std(axis=0, ddof=1)
@@ -268,6 +279,7 @@ def index_weights(result) -> pd.DataFrame:
 def index_scores_frame(result, scale) -> pd.DataFrame:
     """Every respondent's 0-100 index of every construct (rows as the fit's rows)."""
     lo, hi = _check_scale(scale)
+    _refuse_interaction(result)
     model = _model(result)
     raw = result.problem.data.arrays[0]
     outside = (raw < lo) | (raw > hi)

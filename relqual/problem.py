@@ -138,13 +138,14 @@ class Problem:
         values = np.full(len(col["op"]), np.nan)
         for model in self.models:
             values[model.rows] = model.row_values(*model.matrices(x))
-        other = np.isin(col["op"], ["|", "~*~"]) & (col["free"] == 0)
+        other = ((col["op"] == "|") | (col["op"] == "~*~")) & (col["free"] == 0)
         values[other] = col["ustart"][other]
         free = col["free"]
         values[free > 0] = x[free[free > 0] - 1]
         return evaluate_defined(col, values)
 
-    def standardize(self, x: np.ndarray, kind: str) -> np.ndarray:
+    def standardize(self, x: np.ndarray, kind: str, values: np.ndarray | None = None
+                    ) -> np.ndarray:
         """Standardized value of every row at ``x`` (``kind``: "std.lv" or "std.all").
 
         WLSMV thresholds are divided by the latent response's implied standard deviation for
@@ -156,6 +157,8 @@ class Problem:
             The free parameters.
         kind : {"std.lv", "std.all"}
             Standardize the latent variables only, or all variables.
+        values : ndarray, optional
+            :meth:`row_values` at ``x``, when the caller has them already.
 
         Returns
         -------
@@ -171,11 +174,14 @@ class Problem:
         """
         if hasattr(self.family, "standardize"):
             return self.family.standardize(self, x, kind)
-        values = self.row_values(x)
-        out = standardize(self.partable.col, self.models, x, values, kind)
+        if values is None:
+            values = self.row_values(x)
+        # WLSMV with covariates: the joint moments (covariates included), as lavaan
+        models = [m.joint() if hasattr(m, "joint") else m for m in self.models]
+        out = standardize(self.partable.col, models, x, values, kind)
         if self.ordinal is not None:
             col = self.partable.col
-            for g, model in enumerate(self.models, start=1):
+            for g, model in enumerate(models, start=1):
                 sd = np.sqrt(np.diag(model.implied(x).sigma))
                 for k in np.flatnonzero((col["group"] == g) & np.isin(col["op"], ["|", "~*~"])):
                     scale = sd[model.ov_names.index(col["lhs"][k])]
@@ -498,13 +504,18 @@ def check_identified(partable: ParTable, moments: int) -> None:
     sample statistics (df = -1 < 0): the model is not identified
     """
     col = partable.col
+    scaled, first_line = set(), {}           # one pass over the rows, as plain Python values
+    for op, lhs, rhs, free, ustart, line in zip(*(col[c].tolist() for c in (
+            "op", "lhs", "rhs", "free", "ustart", "line"))):
+        if op == "=~":
+            first_line.setdefault(lhs, line)
+            if free == 0 and ustart != 0:    # a fixed nonzero loading
+                scaled.add(lhs)
+        elif op == "~~" and lhs == rhs and free == 0:    # a fixed variance
+            scaled.add(lhs)
     for lv in partable.roles.lv:
-        loads = (col["op"] == "=~") & (col["lhs"] == lv)
-        var = (col["op"] == "~~") & (col["lhs"] == lv) & (col["rhs"] == lv)
-        fixed_loading = np.any(loads & (col["free"] == 0) & (col["ustart"] != 0))
-        fixed_var = np.any(var & (col["free"] == 0))
-        if not (fixed_loading or fixed_var):
-            line = int(col["line"][loads][0]) if loads.any() else None
+        if lv not in scaled:
+            line = int(first_line[lv]) if lv in first_line else None
             raise ModelSyntaxError(f"latent variable '{lv}' has no scale, so the model is not "
                                    "identified: fix one loading (e.g. 1*x) or its variance "
                                    f"('{lv} ~~ 1*{lv}'), or fit with std_lv=True", line, lv)

@@ -33,7 +33,7 @@ from .i18n import t as _t
 from .tables import CSS, Table, apa_tables, two_way_terms
 
 FORMATS = (".html", ".htm", ".docx", ".md")
-_MISSING = ("missing_listwise", "missing_ml", "missing_fiml")
+_MISSING = ("missing_listwise", "missing_ml", "missing_fiml", "missing_pairwise")
 PACKAGES = ("relqual", "numpy", "scipy", "pandas", "matplotlib", "semopy", "python-docx")
 
 

@@ -287,7 +287,7 @@ class Refitter:
             raise ValueError(f"these refits cannot be batched: {self.batch_reason}")
         rows = self.arrays[0]
         try:
-            means, covs = batch_moments(np.stack([rows[idx[0]] for _, idx in tasks]))
+            means, covs = batch_moments(rows[np.stack([idx[0] for _, idx in tasks])])
             batch = BatchedMLLoss(self.problem.models[0], means, covs, len(rows))
             settings = dict(self.options.control)
             settings.setdefault("gtol", REFIT_GTOL)

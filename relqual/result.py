@@ -42,6 +42,13 @@ def _text_column(values: tuple):
     return pd.array(values, dtype="str")
 
 
+@functools.lru_cache(maxsize=256)
+def _measure_index(names: tuple) -> pd.Index:
+    """The index of a fit-measures Series, built once per distinct list of measures (an Index
+    is immutable; Series built on it hand out views)."""
+    return pd.Index(names)
+
+
 def requires(feature: str):
     """Refuse a Result method that the fit's estimator family does not support.
 
@@ -296,7 +303,10 @@ class Result:
     # engine-facing parts of the fitted problem (read by measurement, scores, modindices)
     @property
     def models(self):
-        """The RAM model of each group (:class:`relqual.engine.matrices.RamModel`).
+        """The RAM model of each group (:class:`relqual.engine.matrices.RamModel`); for a
+        WLSMV fit with covariates the joint model (their sample moments included,
+        :meth:`relqual.engine.wls.OrdinalRamModel.joint`), whose moments lavaan's R²,
+        effects and standardized values use.
 
         Examples
         --------
@@ -306,7 +316,7 @@ class Result:
         >>> len(res.models), res.models[0].ov_names, res.models[0].lv_names
         (1, ['x1', 'x2', 'x3', 'x4', 'x5', 'x6'], ['visual', 'textual'])
         """
-        return self.problem.models
+        return [m.joint() if hasattr(m, "joint") else m for m in self.problem.models]
 
     @property
     def samples(self):
@@ -522,7 +532,8 @@ class Result:
 
     @cached_property
     def _std(self) -> dict:
-        return {kind: self.problem.standardize(self.x, kind) for kind in ("std.lv", "std.all")}
+        return {kind: self.problem.standardize(self.x, kind, self._values)
+                for kind in ("std.lv", "std.all")}
 
     # ------------------------------------------------------------------ public tables
     def estimates(self) -> pd.DataFrame:
@@ -697,7 +708,8 @@ class Result:
 
     @cached_property
     def _fit_measures(self) -> pd.Series:
-        return pd.Series(self.problem.family.fit_measures(self.problem, self.estimate),
+        measures = self.problem.family.fit_measures(self.problem, self.estimate)
+        return pd.Series(list(measures.values()), index=_measure_index(tuple(measures)),
                          name="fit_measures")
 
     def fit_measures(self) -> pd.Series:
@@ -829,7 +841,8 @@ class Result:
 
     def implied_cov(self, group: int = 1) -> pd.DataFrame:
         """The model-implied covariance matrix of the observed variables (lavaan's
-        ``fitted(fit)$cov``).
+        ``fitted(fit)$cov``); for a WLSMV fit with covariates, that of the items' latent
+        responses given the covariates (lavaan's ``res.cov``).
 
         Parameters
         ----------
@@ -848,9 +861,12 @@ class Result:
         >>> res.implied_cov().round(3).equals(res.sample_statistics()["cov"].round(3))
         True
         """
-        model = self.models[group - 1]
-        return pd.DataFrame(model.implied(self.x).sigma, index=model.ov_names,
-                            columns=model.ov_names)
+        model = self.problem.models[group - 1]
+        sigma, names = model.implied(self.x).sigma, list(model.ov_names)
+        if getattr(model, "covariates", None):         # conditional on the covariates
+            keep = [i for i in range(len(names)) if i not in model.covariates[0]]
+            sigma, names = sigma[np.ix_(keep, keep)], [names[i] for i in keep]
+        return pd.DataFrame(sigma, index=names, columns=names)
 
     # ------------------------------------------------------------------ measurement quality
     # (relqual/measurement.py and relqual/modindices.py; ``group``: a number or label, for
@@ -1886,6 +1902,8 @@ class Result:
                          "trustworthy **")
         lines += [f"  converged: {self.converged} after {self.iterations} iterations",
                  (f"  observations used: {self.n_obs} of {self.prepared.n_input}"
+                  + (" (pairwise deletion: each threshold and correlation from the rows that "
+                     "answered its items)" if self.call.get("missing") == "pairwise" else "")
                   if self.summary_data is None else f"  data: {self.summary_data.describe()}"),
                  f"  free parameters: {self.partable.npar}", ""]
         if np.isnan(fm["chisq"]):          # LMS: not a covariance structure (relqual.lms)

@@ -29,7 +29,13 @@ lavaan conventions kept here (lavaan 0.6-14, ``lav_predict_eta_normal``/``_bartl
 
 WLSMV fits (ordered items) are scored by lavaan's default for categorical data, "EBM" (empirical
 Bayes modal; :mod:`relqual.ordinal_scores`), per group from the model's thresholds, loadings,
-residual variances and latent moments.
+residual variances and latent moments. After ``missing="pairwise"`` a row is scored from the
+items it answered, as lavaan does; after listwise deletion incomplete rows get NaN. After
+``parameterization="theta"`` the latent responses have residual variances theta and their own
+scale, and the scores are the delta fit's on the theta fit's factor scale (the same posterior
+mode). lavaan 0.6-14 differs there: its ``lav_predict_eta_ebm_ml`` multiplies thresholds and
+linear predictor by the scaling factors Delta but not the residual SD, so its theta scores
+are not its delta scores rescaled (tests/test_ordinal_theta_scores.py shows both).
 """
 from __future__ import annotations
 
@@ -96,11 +102,6 @@ def factor_scores(result, method: str | None = None, data=None) -> pd.DataFrame:
     if not lv:
         raise ValueError("the model has no latent variables, so there are no factor scores")
     if ordinal:
-        if result.partable.options.get("parameterization") == "theta":
-            raise NotImplementedError(
-                "EBM factor scores after parameterization='theta' are not available yet (they "
-                "are not checked against lavaan there); fit with the delta parameterization "
-                "(the default) to score")
         return _ordinal_scores(result, lv, data)
     parts = [_group_parts(result, g, method) for g in range(len(result.models))]
     partial = getattr(result, "incomplete", None) is not None   # FIML: score incomplete rows
@@ -147,7 +148,8 @@ def _ordinal_scores(result, lv: list[str], data) -> pd.DataFrame:
             known = (pos < len(levels[v])) & (levels[v][np.minimum(pos, len(levels[v]) - 1)]
                                                == y[:, k])
             codes[known, k] = pos[known]
-        complete = (codes >= 0).all(axis=1)
+        complete = ((codes >= 0).any(axis=1) if result.call.get("missing") == "pairwise"
+                    else (codes >= 0).all(axis=1))       # pairwise: from the answered items
         target = (start + np.arange(len(y))) if data is None else r
         if complete.any():
             out[target[complete]] = ebm_scores(codes[complete], **parts)

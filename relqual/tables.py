@@ -808,7 +808,10 @@ def fit_table(result, decimals: int = 3, lang: str = "en") -> Table:
               kline=cut["chisq_df"].cite())
     if robust:
         note += _t("note_fit_robust", lang)
-    note += estimation_note(result.call, lang)        # which estimator and scaled test
+    roles = result.partable.roles                      # which estimator and scaled test
+    continuous = [v for v in roles.ov
+                  if v not in result.call.get("ordered", ()) and v not in roles.ov_x]
+    note += estimation_note(result.call, lang, len(continuous))
     return Table("fit", _t("title_fit", lang), fit_columns(lang), rows, note, "lrcl",
                  pd.DataFrame(data), lang=lang)
 

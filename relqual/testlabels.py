@@ -2,7 +2,8 @@
 reviewer asks for: "MLM, Satorra-Bentler scaled chi-square"), in English and Chinese.
 
 The estimator, ``se`` and ``test`` come from a Result's ``call`` (unset: lavaan's defaults,
-:data:`relqual.options.DEFAULTS`).
+:data:`relqual.options.DEFAULTS`); a fit of ordered items (``call["ordered"]``, estimators
+WLSMV, WLSM, WLSMVS, ULSM, ULSMV, DWLS, ULS, WLS) says so.
 """
 from __future__ import annotations
 
@@ -65,8 +66,43 @@ def test_label(call: dict, lang: str = "en") -> str:
     return TESTS.get(test, (test, test))[lang == "zh"]
 
 
-def estimation_note(call: dict, lang: str = "en") -> str:
-    """One sentence naming the estimator, the standard errors and the test statistic.
+def correlation_text(n_ordered: int, n_continuous: int, lang: str = "en") -> str:
+    """The correlations a fit of ordered items rests on: polychoric (two ordered items),
+    polyserial (an ordered item and a continuous variable), Pearson (two continuous ones).
+
+    Parameters
+    ----------
+    n_ordered, n_continuous : int
+        The numbers of ordered items and of continuous observed variables (not covariates).
+    lang : str
+        "en" or "zh".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> correlation_text(4, 0), correlation_text(1, 1)
+    ('polychoric correlations', 'polyserial correlations')
+    >>> correlation_text(3, 2), correlation_text(3, 2, "zh")
+    ('polychoric, polyserial and Pearson correlations', '多分格相关、多系列相关与皮尔逊相关')
+    """
+    kinds = [(n_ordered > 1, "polychoric", "多分格相关"),
+             (n_ordered > 0 and n_continuous > 0, "polyserial", "多系列相关"),
+             (n_continuous > 1, "Pearson", "皮尔逊相关")]
+    if lang == "zh":
+        words = [zh for used, _, zh in kinds if used]
+        return words[0] if len(words) == 1 else "、".join(words[:-1]) + "与" + words[-1]
+    words = [en for used, en, _ in kinds if used]
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return joined + " correlations"
+
+
+def estimation_note(call: dict, lang: str = "en", continuous: int = 0) -> str:
+    """One sentence naming the estimator, the standard errors and the test statistic
+    (``continuous``: the number of continuous observed variables besides the ordered items,
+    which decides the correlations named, :func:`correlation_text`).
 
     Examples
     --------
@@ -75,12 +111,21 @@ def estimation_note(call: dict, lang: str = "en") -> str:
 chi-square (S-B χ²; Satorra & Bentler, 1994).'
     >>> estimation_note({"estimator": "ML"})
     ''
+    >>> estimation_note({"estimator": "ULSMV", "ordered": ["x1", "x2"], "se": "robust.sem",
+    ...                  "test": "scaled.shifted"})
+    ' Estimator ULSMV (ordered items: thresholds and polychoric correlations); robust \
+(sandwich, robust.sem) standard errors; scaled-shifted chi-square (Asparouhov & Muthén, 2010).'
     """
     estimator, se, test = _methods(call)
     if (estimator, se, test) == ("ML", "standard", "standard") or estimator.startswith("PLS"):
         return ""
     se_text = SE.get(se, (se, se))[lang == "zh"]
     test_text = test_label(call, lang)
+    ordinal = bool(call.get("ordered"))
+    if ordinal:
+        correlations = correlation_text(len(call["ordered"]), continuous, lang)
     if lang == "zh":
-        return f"估计方法 {estimator}；{se_text}；{test_text}。"
-    return f" Estimator {estimator}; {se_text}; {test_text}."
+        data_text = f"（有序题项：阈值与{correlations}）" if ordinal else ""
+        return f"估计方法 {estimator}{data_text}；{se_text}；{test_text}。"
+    data_text = f" (ordered items: thresholds and {correlations})" if ordinal else ""
+    return f" Estimator {estimator}{data_text}; {se_text}; {test_text}."

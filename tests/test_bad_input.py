@@ -122,8 +122,10 @@ def test_unavailable_options_say_so(hs):
         rq.fit(HS_MODEL, hs, estimator="WLSMV")
     with pytest.raises(ValueError, match="unknown estimator"):
         rq.fit(HS_MODEL, hs, estimator="XYZ")
-    with pytest.raises(ValueError, match="unknown missing='pairwise'"):
+    with pytest.raises(ValueError, match="missing='pairwise'.*for ordered items"):
         rq.fit(HS_MODEL, hs, missing="pairwise")
+    with pytest.raises(ValueError, match="unknown missing='available'"):
+        rq.fit(HS_MODEL, hs, missing="available")
 
 
 # ----------------------------------------------------------------------------- the promise table

@@ -136,6 +136,27 @@ def test_fit_ordered_writes_thresholds(tmp_path):
     assert sum(row["op"] == "|" for row in payload["estimates"]) == 27
 
 
+def test_fit_ordered_pairwise_matches_api(tmp_path):
+    data = pd.read_csv(ROOT / "data" / "holzinger_swineford_ordinal.csv")
+    items = [f"x{k}" for k in range(1, 10)]
+    holes = data.copy()
+    for k, item in enumerate(items):
+        holes.loc[holes.index[k::23], item] = np.nan
+    path = tmp_path / "holes.csv"
+    holes.to_csv(path, index=False)
+    out = tmp_path / "pairwise.json"
+    assert main(["fit", HS_MODEL, str(path), "--ordered", "all", "--missing", "pairwise",
+                 "--json", str(out)]) == 0
+    payload = json.loads(out.read_text())
+    with pytest.warns(Warning, match="pairwise deletion: 301 rows used"):
+        res = rq.fit(HS_MODEL, holes, ordered=items, missing="pairwise")
+    assert payload["fit_measures"]["chisq_scaled"] == pytest.approx(
+        res.fit_measures()["chisq_scaled"], rel=1e-9)
+    assert payload["fit_measures"]["chisq_scaled"] != pytest.approx(
+        rq.fit(HS_MODEL, holes.dropna(), ordered=items).fit_measures()["chisq_scaled"],
+        rel=1e-6)
+
+
 def test_console_script_demo_runs(tmp_path):
     # run outside the source tree, so that the installed package (and its package data) is used
     proc = subprocess.run([sys.executable, "-m", "relqual", "demo"], capture_output=True,

@@ -61,7 +61,7 @@ def test_report_command_names_the_estimator_and_test(capsys, tmp_path):
 
 @pytest.mark.parametrize("argv, mention", [
     (["--estimator", "ULS", "--test", "yuan.bentler"], "estimator='ULS'"),
-    (["--estimator", "MLM", "--se", "robust.huber.white"], "robust.huber.white"),
+    (["--estimator", "ULS", "--se", "robust.huber.white"], "robust.huber.white"),
     (["--estimator", "GLS", "--se", "robust.sem"], "estimator='GLS'"),
 ])
 def test_refused_combinations_name_the_option(capsys, argv, mention):

@@ -118,6 +118,3 @@ def test_ebm_scores_of_new_rows_and_bad_method():
     assert res.factor_scores(data=odd).isna().all(axis=None)
     with pytest.raises(ValueError, match="EBM scores"):
         res.factor_scores(method="bartlett")
-    theta = rq.fit(model, data, ordered=True, parameterization="theta")
-    with pytest.raises(NotImplementedError, match="parameterization='theta'"):
-        theta.factor_scores()

@@ -181,10 +181,11 @@ def test_mixed_sample_statistics_of_a_fit():
     assert np.allclose(out["gamma"].to_numpy(), ref["gamma"]["data"], atol=1e-6)
 
 
-def test_continuous_covariate_is_still_refused():
+def test_covariate_with_continuous_indicators_is_still_refused():
+    """Covariates work with ordered items only (tests/test_ordinal_covariates.py)."""
     data = case_data("rq")
-    with pytest.raises(NotImplementedError, match="observed covariates"):
-        rq.fit("f =~ cf2 + cf3 + cf4\nf ~ cf1", data, estimator="WLSMV",
+    with pytest.raises(NotImplementedError, match=r"continuous observed variables \(sat1\)"):
+        rq.fit("f =~ cf2 + cf3 + cf4 + sat1\nf ~ cf1", data, estimator="WLSMV",
                ordered=["cf2", "cf3", "cf4"])
 
 

@@ -154,13 +154,17 @@ def test_what_needs_one_model_or_path_covariances_is_refused():
     with pytest.raises(NotImplementedError, match="PLSpredict is not available for models with "
                                                   "interaction terms"):
         res.predict(folds=5, repeats=1, seed=1)
-    with pytest.raises(NotImplementedError, match="simple slopes and Johnson-Neyman regions of "
-                                                  "a PLS interaction"):
+    with pytest.raises(ValueError, match="simple slopes of a PLS interaction take their "
+                                         "standard errors and intervals from the bootstrap"):
         res.simple_slopes("SAT", moderator="TR")
+    with pytest.raises(NotImplementedError, match="Johnson-Neyman regions and interaction plots "
+                                                  "of a PLS interaction are not available yet"):
+        res.johnson_neyman("SAT", moderator="TR")
+    with pytest.raises(NotImplementedError, match="interaction plots of a PLS interaction"):
+        res.plot_interaction("SAT", moderator="TR")
 
 
-@pytest.mark.parametrize("estimator, interaction", [("PLS", "product_indicator"),
-                                                    ("PLS", "dblcent"), ("PLSc", None)])
+@pytest.mark.parametrize("estimator, interaction", [("PLS", "dblcent"), ("PLSc", None)])
 def test_what_is_not_built_yet_is_refused(estimator, interaction):
     with pytest.raises(NotImplementedError, match="'A:B' in PLS is estimated with interaction="
                                                   "'two_stage' and estimator='PLS'"):

@@ -264,8 +264,7 @@ def test_wlsmv_needs_ordered_and_ordered_needs_wlsmv(ordinal):
 
 
 def test_not_yet_available_model_features(ordinal):
-    with pytest.raises(NotImplementedError, match="observed covariates"):
-        rq.fit(HS_MODEL + "\nvisual ~ ageyr", ordinal, estimator="WLSMV", ordered=True)
+    # observed covariates are available (conditional.x): tests/test_ordinal_covariates.py
     with pytest.raises(NotImplementedError, match="delta parameterization"):
         rq.fit(HS_MODEL + "\nx1 ~~ x1", ordinal, ordered=True)
     with pytest.raises(ModelSyntaxError, match="'x1' has 3 thresholds"):

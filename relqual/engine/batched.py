@@ -212,6 +212,10 @@ class BatchedMLLoss:
         them (a strict request only for draws whose F was finite).
         """
         last = self._last
+        if (last is not None and len(which) == len(last[0]) and np.array_equal(which, last[0])
+                and np.array_equal(last[1], X)
+                and (not strict or np.all(np.isfinite(last[2][4])))):
+            return last[2]                     # the same draws at the same points
         if last is not None and len(which) and np.all(np.isin(which, last[0])):
             pos = np.searchsorted(last[0], which)
             imp, W, d, covs, f = last[2]
@@ -347,21 +351,15 @@ class BatchedMLLoss:
         K = self.model.K
         return H if self.model.one_to_one else K.T @ H @ K
 
-    def _padded(self, M: np.ndarray) -> np.ndarray:
-        m = self.model
-        MF = np.zeros((M.shape[0], m.n, m.n))
-        MF[:, : m.p, : m.p] = M
-        return MF
-
     def _gradient(self, imp, M, v):
         m = self.model
-        B, C = imp["B"], imp["C"]
-        BtMF = B.transpose(0, 2, 1) @ self._padded(M)
+        FB, C = imp["FB"], imp["C"]
+        FBtM = FB.transpose(0, 2, 1) @ M       # B' M_F without the zero columns of M_F
         a, s = self._a, self._s
         g = np.empty((len(M), len(m.kind)))
-        g[:, a] = 2.0 * np.einsum("dik,dki->di", BtMF[:, m.i[a], :], C[:, :, m.j[a]])
-        g[:, s] = self._s_coef * np.einsum("dik,dki->di", BtMF[:, m.i[s], :],
-                                           B[:, :, m.j[s]])
+        g[:, a] = 2.0 * np.einsum("dik,dki->di", FBtM[:, m.i[a], :], C[:, : m.p, m.j[a]])
+        g[:, s] = self._s_coef * np.einsum("dik,dki->di", FBtM[:, m.i[s], :],
+                                           FB[:, :, m.j[s]])
         if v is not None:
             u = np.einsum("dpi,dp->di", imp["FB"], v)
             g[:, a] -= 2.0 * u[:, m.i[a]] * imp["Bm"][:, m.j[a]]
@@ -403,28 +401,27 @@ class BatchedMLLoss:
 
     def _second_derivative_term(self, imp, M):
         m = self.model
-        B, C = imp["B"], imp["C"]
-        MF = self._padded(M)
-        MFB = MF @ B
-        N = B.transpose(0, 2, 1) @ MFB
-        T = C @ MFB
-        H = np.zeros((len(M), len(m.kind), len(m.kind)))
-        a = self._a
-        if len(a):
-            ia, ja = m.i[a], m.j[a]
-            B_ji = B[:, ja][:, :, ia]
-            T_ji = T[:, ja][:, :, ia]
-            block = 2.0 * (B_ji * T_ji.transpose(0, 2, 1) + B_ji.transpose(0, 2, 1) * T_ji
-                           + C[:, ja][:, :, ja] * N[:, ia][:, :, ia])
-            H[:, a[:, None], a[None, :]] = block
-            s = self._s
-            if len(s):
-                k, l = m.i[s], m.j[s]
-                off = (k != l)[None, None, :]
-                B_j, N_i = B[:, ja], N[:, ia]
-                block = 2.0 * (B_j[:, :, k] * N_i[:, :, l] + off * B_j[:, :, l] * N_i[:, :, k])
-                H[:, a[:, None], s[None, :]] = block
-                H[:, s[:, None], a[None, :]] = block.transpose(0, 2, 1)
+        D = len(M)
+        H = np.zeros((D, len(m.kind), len(m.kind)))
+        if not len(self._a):
+            return self._to_parameters(H)
+        FB, C = imp["FB"], imp["C"]
+        MFB = M @ FB                           # the nonzero rows of M_F B
+        N = (FB.transpose(0, 2, 1) @ MFB).reshape(D, -1)
+        T = (C[:, :, : m.p] @ MFB).reshape(D, -1)
+        B, C = imp["B"].reshape(D, -1), C.reshape(D, -1)
+        at = m._second_index                   # flattened positions (RamModel)
+        B_ji = np.take(B, at["ji"], axis=1)
+        T_ji = np.take(T, at["ji"], axis=1)
+        every = (slice(None),)
+        H[every + at["aa"]] = 2.0 * (B_ji * T_ji.transpose(0, 2, 1) + B_ji.transpose(0, 2, 1) * T_ji
+                                     + np.take(C, at["jj"], axis=1) * np.take(N, at["ii"], axis=1))
+        if len(self._s):
+            block = 2.0 * (np.take(B, at["jk"], axis=1) * np.take(N, at["il"], axis=1)
+                           + at["off"] * np.take(B, at["jl"], axis=1)
+                           * np.take(N, at["ik"], axis=1))
+            H[every + at["as"]] = block
+            H[every + at["sa"]] = block.transpose(0, 2, 1)
         return self._to_parameters(H)
 
     def _mean_jacobian(self, imp):

@@ -17,7 +17,7 @@ import math
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from .matrices import KIND_A, KIND_S, RamModel
 
@@ -336,5 +336,5 @@ def wald_table(est: np.ndarray, se: np.ndarray):
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         z = est / se
-    p = 2 * stats.norm.sf(np.abs(z))
+    p = 2 * special.ndtr(-np.abs(z))          # stats.norm.sf(|z|) without its argument checks
     return z, p, est - Z_975 * se, est + Z_975 * se

@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import lapack
 
 from .matrices import RamModel
 from .samplestats import SampleStats
@@ -315,7 +316,19 @@ def _padded(matrices: list[np.ndarray], flat: list[np.ndarray], p: int) -> np.nd
 
 
 def _inverse_and_logdet(sigma: np.ndarray):
-    """Sigma^-1 and log|Sigma| by Cholesky, for one matrix or a stack (... x p x p)."""
+    """Sigma^-1 and log|Sigma| by Cholesky, for one matrix or a stack (... x p x p).
+
+    One matrix goes straight to LAPACK (``dpotrf``, then ``dtrtri`` for L^-1): the same
+    factorization as ``numpy.linalg.cholesky`` without the per-call overhead of a general
+    inverse, which dominates for SEM-sized matrices."""
+    if sigma.ndim == 2 and sigma.size:
+        chol, info = lapack.dpotrf(sigma, lower=1)
+        if info != 0:
+            raise NotPositiveDefinite
+        inv_chol, info = lapack.dtrtri(chol, lower=1)
+        if info != 0:
+            raise NotPositiveDefinite
+        return inv_chol.T @ inv_chol, 2.0 * np.log(np.diagonal(chol)).sum()
     try:
         chol = np.linalg.cholesky(sigma)
     except np.linalg.LinAlgError:
@@ -368,6 +381,7 @@ class MLLoss:
         self.weights = [piece.n / self.n_total for piece in pieces]
         self.meanstructure = models[0].meanstructure
         self._last: tuple[bytes, tuple] | None = None
+        self._last_gradient: tuple[bytes, tuple] | None = None
         # FIML: the patterns of each group as one block of padded stacks (None: complete data)
         self._blocks = ([block for g in range(len(models))
                          for block in PatternBlock.of_group(g, models[g].p, pieces, self.weights)]
@@ -521,11 +535,26 @@ class MLLoss:
         True
         """
         imps, parts = self.evaluate(x)
-        M_sum, v_sum = self._accumulate(imps, parts)
+        grad = self._gradient_parts(x, imps, parts)[2]
+        return sum(w * f for w, (f, _, _) in zip(self.weights, parts)), grad.copy()
+
+    def _gradient_parts(self, x, imps, parts, stacks=None):
+        """(M_sum, v_sum, gradient) at ``x`` (:meth:`_accumulate` and the models' gradients),
+        remembered for the last ``x``: a Newton iteration asks for the gradient at the accepted
+        point and then for the Hessian there, which needs the same sums."""
+        key = self._last[0]                   # evaluate(x) has just remembered x
+        if self._last_gradient is not None and self._last_gradient[0] == key:
+            return self._last_gradient[1]
+        if self._blocks is None:
+            M_sum, v_sum = self._accumulate(imps, parts)
+        else:
+            M_sum, v_sum = self._accumulate_blocks(self._stacks(parts) if stacks is None
+                                                   else stacks)
         grad = np.zeros(len(x))
         for g, (model, imp) in enumerate(zip(self.models, imps)):
             grad += model.gradient(imp, M_sum[g], None if v_sum is None else v_sum[g])
-        return sum(w * f for w, (f, _, _) in zip(self.weights, parts)), grad
+        self._last_gradient = (key, (M_sum, v_sum, grad))
+        return M_sum, v_sum, grad
 
     def value_gradient_information(self, x: np.ndarray, exact: bool = False):
         """Objective, gradient and expected Hessian at ``x`` (and, with ``exact``, the observed
@@ -594,25 +623,23 @@ class MLLoss:
         """
         imps, parts = self.evaluate(x)
         npar = len(x)
-        grad = np.zeros(npar)
         d_mus = [m.mean_jacobian(imp) for m, imp in zip(self.models, imps)] \
             if self.meanstructure else None
         if self._blocks is None:
-            M_sum, v_sum = self._accumulate(imps, parts)
+            M_sum, v_sum, grad = self._gradient_parts(x, imps, parts)
             hess, obs_hess = self._piece_hessians(imps, parts, d_mus, npar, expected, observed)
         else:
             stacks = self._stacks(parts)
-            M_sum, v_sum = self._accumulate_blocks(stacks)
+            M_sum, v_sum, grad = self._gradient_parts(x, imps, parts, stacks)
             hess, obs_hess = self._block_hessians(imps, stacks, d_mus, npar, expected, observed)
         for g, (model, imp) in enumerate(zip(self.models, imps)):
             v = None if v_sum is None else v_sum[g]
-            grad += model.gradient(imp, M_sum[g], v)
             if observed:
                 obs_hess += model.second_derivative_term(imp, M_sum[g])
                 if v is not None:
                     obs_hess -= 2.0 * model.second_derivative_mean_term(imp, v)
         total = sum(w * f for w, (f, _, _) in zip(self.weights, parts))
-        return total, grad, hess, obs_hess
+        return total, grad.copy(), hess, obs_hess
 
 
     def _piece_hessians(self, imps, parts, d_mus, npar, expected, observed):

@@ -111,7 +111,7 @@ class RamModel:
         self.S0 = np.zeros((self.n, self.n))
         self.m0 = np.zeros(self.n)
         row_kind, row_i, row_j = [], [], []
-        for lhs, op, rhs, free, ustart, exo in zip(*(col[c][rows] for c in (
+        for lhs, op, rhs, free, ustart, exo in zip(*(col[c][rows].tolist() for c in (
                 "lhs", "op", "rhs", "free", "ustart", "exo"))):
             if op == "=~":
                 kind, i, j = KIND_A, index[rhs], index[lhs]
@@ -134,6 +134,8 @@ class RamModel:
         self.row_kind = np.array(row_kind, dtype=int)
         self.row_i = np.array(row_i, dtype=int)
         self.row_j = np.array(row_j, dtype=int)
+        self._row_a = np.flatnonzero(self.row_kind == KIND_A)   # rows read from A, from S
+        self._row_s = np.flatnonzero(self.row_kind == KIND_S)
         # ... and the free entries among them
         free = col["free"][rows]
         entries = np.flatnonzero(free > 0)
@@ -160,8 +162,35 @@ class RamModel:
         self.entry_coef = np.where(self._is_m, 0.0, np.where(self._s_diag, 0.5, 1.0))
         self._coef_outer = np.outer(self.entry_coef, self.entry_coef)
         self._moments_only = not self.lv_names and not self._is_a.any() and not (self.A0 != 0).any()
+        # where each entry pair's (y, x), (y, y) and (x, x) elements sit in a flattened Gram
+        # matrix Z'PZ (width 2n; p for a moments-only model, whose Z is the identity)
+        width = self.p if self._moments_only else 2 * self.n
+        ex, ey = self.entry_x, self.entry_y
+        self._gram_index = (ey[:, None] * width + ex[None, :], ey[:, None] * width + ey[None, :],
+                            ex[:, None] * width + ex[None, :])
+        # the elements of n x n matrices that gradient and second_derivative_term read
+        self._grad_a = (self.i * self.n + self.j)[self._is_a]
+        self._grad_s = (self.i * self.n + self.j)[self._is_s]
+        self._grad_s_coef = np.where(self._s_diag[self._is_s], 1.0, 2.0)
+        a_rows = np.flatnonzero(self._is_a)
+        s_rows = np.flatnonzero(self._is_s)
+        ia, ja, sk, sl = self.i[a_rows], self.j[a_rows], self.i[s_rows], self.j[s_rows]
+        n = self.n
+        self._second_index = {
+            "aa": np.ix_(a_rows, a_rows), "as": np.ix_(a_rows, s_rows),
+            "sa": np.ix_(s_rows, a_rows),
+            "ji": ja[:, None] * n + ia[None, :], "jj": ja[:, None] * n + ja[None, :],
+            "ii": ia[:, None] * n + ia[None, :], "jk": ja[:, None] * n + sk[None, :],
+            "il": ia[:, None] * n + sl[None, :], "jl": ja[:, None] * n + sl[None, :],
+            "ik": ia[:, None] * n + sk[None, :], "off": (sk != sl)[None, :]}
         # each entry's dmu is s FB[:, i] (s = (Bm)_j for A entries, 1 for m entries, 0 for S)
         self._mean_i = self.i.copy()
+        # which entries of A can be nonzero: when no arrow leaves an observed variable,
+        # I - A = [[I, -L], [0, I - A_ll]] and B = [[I, L Beta], [0, Beta]], Beta = (I - A_ll)^-1
+        arrows = self.A0 != 0
+        arrows[self.i[self._is_a], self.j[self._is_a]] = True
+        self._by_blocks = not arrows[:, : self.p].any()
+        self._latent_paths = bool(arrows[self.p:, self.p:].any())
 
     def set_sample(self, sample: SampleStats) -> None:
         """Fix the exogenous covariates' (co)variances and means at this sample's values.
@@ -295,9 +324,11 @@ class RamModel:
         >>> model.row_values(*model.matrices(x)).tolist()
         [1.0, 0.8, 0.6, 0.5, 0.5, 0.5, 1.0]
         """
-        return np.select([self.row_kind == KIND_A, self.row_kind == KIND_S],
-                         [A[self.row_i, self.row_j], S[self.row_i, self.row_j]],
-                         m[self.row_i])
+        out = m[self.row_i]                   # intercepts and means; then A and S entries
+        a, s = self._row_a, self._row_s
+        out[a] = A[self.row_i[a], self.row_j[a]]
+        out[s] = S[self.row_i[s], self.row_j[s]]
+        return out
 
     def implied(self, x: np.ndarray) -> Implied:
         """The implied moments at ``x``: ``Sigma = F B S B' F'``, ``mu = F B m``.
@@ -321,12 +352,26 @@ class RamModel:
         [1.5, 0.8, 0.6]
         """
         A, S, m = self.matrices(x)
-        B = np.linalg.inv(np.eye(self.n) - A)
+        B = self._inverse(A)
         FB = B[: self.p]
         C = B @ S @ B.T
         Bm = B @ m
         sigma = C[: self.p, : self.p]
         return Implied(sigma=sigma, mu=FB @ m, B=B, FB=FB, C=C, Bm=Bm)
+
+    def _inverse(self, A: np.ndarray) -> np.ndarray:
+        """B = (I - A)^-1, by blocks when no arrow leaves an observed variable (then only the
+        latent block is inverted, and nothing at all without paths among latent variables)."""
+        if not self._by_blocks:
+            return np.linalg.inv(np.eye(self.n) - A)
+        p = self.p
+        B = np.eye(self.n)
+        B[:p, p:] = A[:p, p:]
+        if self._latent_paths:
+            beta = np.linalg.inv(np.eye(self.n - p) - A[p:, p:])
+            B[p:, p:] = beta
+            B[:p, p:] = A[:p, p:] @ beta
+        return B
 
     def jacobian(self, imp: Implied):
         """dSigma/dx (npar x p x p) and dmu/dx (npar x p) at ``imp``.
@@ -417,8 +462,16 @@ class RamModel:
         >>> np.allclose(model.trace_products(imp, W, W), direct)
         True
         """
-        stack = P[None]
-        return self.trace_products_sum(imp, stack, stack if Q is P else Q[None], np.ones(1))
+        Z = None if self._moments_only else np.concatenate([imp.FB, imp.C[: self.p, :]], axis=1)
+        P1, P2, P3 = (G.take(index) for G in (_gram(P, Z),) for index in self._gram_index)
+        if Q is P:
+            Q1, Q2, Q3 = P1, P2, P3
+        else:
+            Q1, Q2, Q3 = (G.take(index) for G in (_gram(Q, Z),) for index in self._gram_index)
+        U = Q1 * P1.T
+        T = U + Q2 * P3 + Q3 * P2 + U.T
+        T *= self._coef_outer
+        return self.to_parameters(T)
 
     def trace_products_sum(self, imp: Implied, P: np.ndarray, Q: np.ndarray,
                            weights: np.ndarray) -> np.ndarray:
@@ -634,16 +687,11 @@ class RamModel:
         ...             np.einsum("ab,kba->k", M, model.jacobian(imp)[0]))
         True
         """
-        B, C = imp.B, imp.C
-        MF = np.zeros((self.n, self.n))
-        MF[: self.p, : self.p] = M
-        BtMF = B.T @ MF
-        grad_A = 2.0 * (BtMF @ C)
-        N = BtMF @ B
+        FBtM = imp.FB.T @ M                   # B' M_F without the zero columns of M_F
         g = np.empty(len(self.kind))
         a, s, mm = self._is_a, self._is_s, self._is_m
-        g[a] = grad_A[self.i[a], self.j[a]]
-        g[s] = np.where(self._s_diag[s], 1.0, 2.0) * N[self.i[s], self.j[s]]
+        g[a] = 2.0 * (FBtM @ imp.C[: self.p]).take(self._grad_a)      # 2 (B' M_F C)_ij
+        g[s] = self._grad_s_coef * (FBtM @ imp.FB).take(self._grad_s)  # N_ij = (B' M_F B)_ij
         if v is not None:
             u = imp.FB.T @ v
             g[a] -= 2.0 * u[self.i[a]] * imp.Bm[self.j[a]]
@@ -681,30 +729,23 @@ class RamModel:
         [2.0, 0.0, 0.0, 0.0, 0.0, 1.6]
         """
         B, C = imp.B, imp.C
-        MF = np.zeros((self.n, self.n))
-        MF[: self.p, : self.p] = M
-        N = B.T @ MF @ B
-        T = C @ MF @ B
         n_entries = len(self.kind)
         H = np.zeros((n_entries, n_entries))
-        a = np.flatnonzero(self._is_a)
-        if len(a):
-            ia, ja = self.i[a], self.j[a]
-            B_ji = B.take(ja, 0).take(ia, 1)              # [k, l] = B[j_k, i_l]
-            T_ji = T.take(ja, 0).take(ia, 1)
-            block = 2.0 * (B_ji * T_ji.T + B_ji.T * T_ji
-                           + C.take(ja, 0).take(ja, 1) * N.take(ia, 0).take(ia, 1))
-            H[np.ix_(a, a)] = block
-            s = np.flatnonzero(self._is_s)
-            if len(s):
-                k, l = self.i[s], self.j[s]
-                off = (k != l)[None, :]
-                B_j = B.take(ja, 0)
-                N_i = N.take(ia, 0)                        # N is symmetric: N[l, i] = N[i, l]
-                block = 2.0 * (B_j.take(k, 1) * N_i.take(l, 1)
-                               + off * B_j.take(l, 1) * N_i.take(k, 1))
-                H[np.ix_(a, s)] = block
-                H[np.ix_(s, a)] = block.T
+        if not self._is_a.any():
+            return self.to_parameters(H)
+        MFB = M @ imp.FB                      # the nonzero rows of M_F B
+        N = imp.FB.T @ MFB
+        T = C[:, : self.p] @ MFB
+        at = self._second_index                # flattened positions, e.g. "ji": B[j_k, i_l]
+        B_ji = B.take(at["ji"])
+        T_ji = T.take(at["ji"])
+        H[at["aa"]] = 2.0 * (B_ji * T_ji.T + B_ji.T * T_ji
+                             + C.take(at["jj"]) * N.take(at["ii"]))
+        if self._is_s.any():                   # N is symmetric: N[l, i] = N[i, l]
+            block = 2.0 * (B.take(at["jk"]) * N.take(at["il"])
+                           + at["off"] * B.take(at["jl"]) * N.take(at["ik"]))
+            H[at["as"]] = block
+            H[at["sa"]] = block.T
         return self.to_parameters(H)
 
     def second_derivative_mean_term(self, imp: Implied, v: np.ndarray) -> np.ndarray:
@@ -753,9 +794,15 @@ class RamModel:
         return self.to_parameters(H)
 
 
+def _gram(P: np.ndarray, Z: np.ndarray | None) -> np.ndarray:
+    """Z'PZ for one p x p matrix P (Z None = the identity: P itself)."""
+    return P if Z is None else Z.T @ (P @ Z)
+
+
 def _gram_blocks(P: np.ndarray, Z: np.ndarray | None, x: np.ndarray, y: np.ndarray):
     """The blocks (Z'PZ)[y, x], (Z'PZ)[y, y], (Z'PZ)[x, x] of a stack P (K x p x p) of
-    :meth:`RamModel.trace_products_sum`; Z None = the identity (a moments-only model)."""
+    :meth:`RamModel.trace_products_sum`; Z None = the identity (a moments-only model).
+    (Indexing the strided stack directly: a flattened copy for ``take`` costs more.)"""
     if Z is None:
         G = P
     else:                                   # G_k = Z' P_k Z by two large products

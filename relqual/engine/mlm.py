@@ -7,6 +7,10 @@ The weight matrix is ML's at the model-implied moments (lavaan's ``h1.informatio
 :mod:`relqual.engine.robustsem`. First-order (``se = "first.order"``, lavaan's MLF):
 Cov(theta) = (sum_i s_i s_i')^-1 with s_i the casewise scores of the log-likelihood
 (the outer product of gradients; Berndt, Hall, Hall & Hausman 1974).
+
+With ``se = "robust.huber.white"`` lavaan weights these tests by the observed information in
+its "h1" form (:func:`relqual.engine.robustsem.ml_weight_observed`); under FIML it offers the
+Yuan-Bentler test (:func:`yuan_bentler_fiml`).
 """
 from __future__ import annotations
 
@@ -15,11 +19,12 @@ import numpy as np
 from ..partable import build_partable
 from . import robustsem
 from .matrices import RamModel
-from .robust import saturated_start
+from .robust import h1_structured, h1_unstructured, saturated_models, saturated_start
 
 
 def satorra_ml(models, x: np.ndarray, arrays: list[np.ndarray], meanstructure: bool,
-               x_pos: list[int] | None = None, keep: np.ndarray | None = None) -> dict:
+               x_pos: list[int] | None = None, keep: np.ndarray | None = None,
+               information: str = "expected") -> dict:
     """robust.sem covariance and tr(U Gamma), tr((U Gamma)^2) of an ML fit.
 
     Parameters
@@ -38,6 +43,10 @@ def satorra_ml(models, x: np.ndarray, arrays: list[np.ndarray], meanstructure: b
     keep : ndarray of bool, optional
         The parameters that vary (default all; the baseline with fixed covariates keeps their
         block at the sample values).
+    information : {"expected", "h1"}
+        The weight W: the expected normal-theory information at the implied moments, or its
+        observed form (:func:`relqual.engine.robustsem.ml_weight_observed`, lavaan's
+        ``observed.information = "h1"``, the tests of ``se = "robust.huber.white"``).
 
     Returns
     -------
@@ -56,9 +65,62 @@ def satorra_ml(models, x: np.ndarray, arrays: list[np.ndarray], meanstructure: b
     deltas = [robustsem.delta(m, x, meanstructure) for m in models]
     if keep is not None:
         deltas = [D[:, keep] for D in deltas]
-    weights = [robustsem.ml_weight(m.implied(x).sigma, meanstructure) for m in models]
+    if information == "expected":
+        weights = [robustsem.ml_weight(m.implied(x).sigma, meanstructure) for m in models]
+    else:
+        weights = []
+        for m, a in zip(models, arrays):
+            imp, mean = m.implied(x), a.mean(axis=0)
+            mu = imp.mu if meanstructure else mean
+            weights.append(robustsem.ml_weight_observed(imp.sigma, mu, np.cov(a.T, bias=True),
+                                                        mean, meanstructure))
     gammas = [robustsem.gamma_adf(a, meanstructure, x_pos) for a in arrays]
     return robustsem.robust_sem(deltas, weights, gammas, [len(a) for a in arrays])
+
+
+def yuan_bentler_fiml(loss, x: np.ndarray, samples, data: list[np.ndarray]) -> dict:
+    """tr(U Gamma) and tr((U Gamma)^2) of lavaan's ``test = "yuan.bentler"`` under FIML
+    (lavaan 0.6-14): U = V - V Delta E^-1 Delta' V with V = bdiag(f_g A1_g), A1_g the observed
+    information of the saturated model at the implied moments ("h1", structured;
+    :func:`relqual.engine.robust.h1_structured`), and Gamma_g = A1u^-1 B1u A1u^-1 from the
+    saturated model at its EM estimates (:func:`relqual.engine.robust.h1_unstructured`; Yuan &
+    Bentler 2000).
+
+    Parameters
+    ----------
+    loss : MLLoss
+        The fit's FIML loss (or its baseline's).
+    x : ndarray
+        The estimates.
+    samples : list of SampleStats
+        Per group the EM moments.
+    data : list of ndarray
+        Per group the rows (NaN = missing).
+
+    Returns
+    -------
+    dict
+        As :func:`relqual.engine.robustsem.robust_sem`.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import relqual as rq
+    >>> hsm = rq.datasets.load("holzinger_swineford_missing")
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     res = rq.fit("f =~ x1 + x2 + x3 + x4", hsm, missing="fiml")
+    >>> p = res.problem
+    >>> round(yuan_bentler_fiml(p.loss, res.x, p.samples, p.data.arrays)["trace_ug"], 4)
+    2.3319
+    """
+    parts = h1_structured(loss, x, samples)
+    gammas = []
+    for A1, B1 in h1_unstructured(saturated_models(loss, samples, data)):
+        A1_inv = np.linalg.inv(A1)
+        gammas.append(A1_inv @ B1 @ A1_inv)
+    return robustsem.robust_sem([D for _, D in parts], [A1 for A1, _ in parts], gammas,
+                                [len(a) for a in data])
 
 
 def independence_partable(names: list[str], x_names: list[str], meanstructure: bool,
@@ -80,7 +142,8 @@ def independence_partable(names: list[str], x_names: list[str], meanstructure: b
 
 
 def baseline_satorra(names: list[str], x_names: list[str], samples, arrays: list[np.ndarray],
-                     meanstructure: bool, fixed_x: bool = False) -> dict:
+                     meanstructure: bool, fixed_x: bool = False,
+                     information: str = "expected") -> dict:
     """tr(U Gamma) and tr((U Gamma)^2) of the independence model
     (:func:`independence_partable`) at its ML estimates, the sample moments of its free
     blocks (the likelihood factors over them).
@@ -98,6 +161,8 @@ def baseline_satorra(names: list[str], x_names: list[str], samples, arrays: list
     fixed_x : bool
         The covariates are fixed: their block is not estimated and Gamma is conditional on
         them (lavaan's ``fixed.x = TRUE``).
+    information : {"expected", "h1"}
+        As :func:`satorra_ml`.
 
     Returns
     -------
@@ -127,12 +192,12 @@ def baseline_satorra(names: list[str], x_names: list[str], samples, arrays: list
         cov[np.ix_(x_pos, x_pos)] = sample.cov[np.ix_(x_pos, x_pos)]
         x_base += saturated_start(model, sample.mean, cov)      # zero for other groups
     if not (fixed_x and x_names):
-        return satorra_ml(models, x_base, arrays, meanstructure)
+        return satorra_ml(models, x_base, arrays, meanstructure, information=information)
     col = table.col
     in_x = np.isin(col["lhs"], x_names) & ((col["op"] == "~1") | np.isin(col["rhs"], x_names))
     keep = np.ones(table.npar, dtype=bool)
     keep[col["free"][in_x & (col["free"] > 0)] - 1] = False
-    return satorra_ml(models, x_base, arrays, meanstructure, x_pos, keep)
+    return satorra_ml(models, x_base, arrays, meanstructure, x_pos, keep, information)
 
 
 def first_order_vcov(loss, x: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:

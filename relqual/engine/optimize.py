@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import optimize as sp_optimize
+from scipy.linalg import lapack
 
 from .loss import NotPositiveDefinite
 from .protocol import Loss
@@ -154,18 +155,21 @@ def minimize(loss: Loss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500
 
 
 def _newton_step(H: np.ndarray, g: np.ndarray):
-    try:
-        chol = np.linalg.cholesky(H)
-    except np.linalg.LinAlgError:
+    """H^-1 g by Cholesky (LAPACK ``dpotrf``/``dpotrs``); None when H is not positive definite."""
+    chol, info = lapack.dpotrf(H, lower=1)
+    if info != 0:
         return None
-    return np.linalg.solve(chol.T, np.linalg.solve(chol, g))
+    step, info = lapack.dpotrs(chol, g, lower=1)
+    return step if info == 0 else None
 
 
 def _solve(H: np.ndarray, g: np.ndarray) -> np.ndarray:
-    try:
-        return np.linalg.solve(H, g)
-    except np.linalg.LinAlgError:
-        return np.linalg.lstsq(H, g, rcond=None)[0]
+    """H^-1 g by LU (LAPACK ``dgesv``, as ``numpy.linalg.solve``); least squares when H is
+    singular."""
+    step, info = lapack.dgesv(H, g)[2:]
+    if info == 0:
+        return step
+    return np.linalg.lstsq(H, g, rcond=None)[0]
 
 
 def _lbfgs_then_polish(loss: Loss, x0, gtol, max_iter, reason) -> OptimResult:

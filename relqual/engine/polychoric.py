@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 # Gauss-Legendre rules on [0, 2] (Genz's nodes 1 -+ x): 6 points for |r| < 0.3, 12 for
@@ -290,12 +291,19 @@ def lower_pairs(p: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> OrdinalStats:
-    """All sample statistics of one group. ``codes`` rows x items (0..K-1, no missing values).
+    """All sample statistics of one group. ``codes`` rows x items (0..K-1; -1 for a missing
+    answer).
+
+    Missing answers (lavaan's ``missing = "pairwise"``, ``muthen1984``): each item's
+    thresholds come from its answered rows, each polychoric correlation from the rows that
+    answered both items, and a row's score for a statistic it has no answer for is 0 (lavaan's
+    NA scores, summed with ``na.rm``); Gamma is still N times the sandwich, N the number of
+    rows (lavaan's ``nobs``, the rows with at least one answer).
 
     Parameters
     ----------
     codes : ndarray
-        Rows x items, categories coded 0..K-1, no missing values.
+        Rows x items, categories coded 0..K-1, -1 for a missing answer.
     nlevels : sequence of int
         Categories per item (K).
     names : sequence of str
@@ -317,21 +325,33 @@ def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> Ordi
     ([-0.786, 0.113, 0.844], [0.299, 0.421, 0.322])
     >>> ordinal_stats(codes, [4, 4, 4], ["x1", "x2", "x3"], gamma=False).gamma is None
     True
+    >>> codes[0, 0] = -1                                        # one missing answer
+    >>> ordinal_stats(codes, [4, 4, 4], ["x1", "x2", "x3"]).th[:3].round(3).tolist()
+    [-0.795, 0.109, 0.842]
     """
     codes = np.asarray(codes, dtype=np.intp)
     n, p = codes.shape
     nlevels = np.asarray(nlevels, dtype=np.intp)
     kmax = int(nlevels.max())
-    # step 1: thresholds
-    th_list = [special.ndtri(np.cumsum(np.bincount(codes[:, i], minlength=nlevels[i]))[:-1] / n)
-               for i in range(p)]
+    # step 1: thresholds, each from the item's answered rows
+    th_list = []
+    for i in range(p):
+        answered = codes[:, i][codes[:, i] >= 0]
+        counts = np.bincount(answered, minlength=nlevels[i])
+        th_list.append(special.ndtri(np.cumsum(counts)[:-1] / len(answered)))
     bounds = category_bounds(th_list, kmax)
     nth_item = nlevels - 1
     th_start = np.concatenate([[0], np.cumsum(nth_item)[:-1]])
     th = np.concatenate(th_list)
     th_item = np.repeat(np.arange(p), nth_item)
     I, J = lower_pairs(p)
-    freq, flat = _tables(codes, kmax, I, J)
+    freq, _, _ = _tables(codes, kmax, I, J)
+    alone = np.flatnonzero(freq.sum(axis=(1, 2)) < 2)
+    if len(alone):
+        q = alone[0]
+        raise ValueError(f"items '{names[I[q]]}' and '{names[J[q]]}' were answered together "
+                         f"by {int(freq[q].sum())} rows, too few for their polychoric "
+                         "correlation (pairwise deletion)")
     used = ((np.arange(kmax)[None, :, None] < nlevels[I][:, None, None])
             & (np.arange(kmax)[None, None, :] < nlevels[J][:, None, None]))
     empty = [(names[I[q]], names[J[q]])
@@ -339,7 +359,11 @@ def ordinal_stats(codes: np.ndarray, nlevels, names, gamma: bool = True) -> Ordi
     rho = np.zeros(0)
     if p > 1:
         with np.errstate(all="ignore"):
-            start = np.corrcoef(codes, rowvar=False)[I, J]           # Pearson, as lavaan
+            if (codes < 0).any():                                    # Pearson, as lavaan
+                start = pd.DataFrame(np.where(codes < 0, np.nan, codes)).corr().to_numpy()
+            else:
+                start = np.corrcoef(codes, rowvar=False)
+        start = start[I, J]
         rho = _polychoric(freq.copy(), bounds[I], bounds[J], nlevels[I], nlevels[J], start)
     cor = np.eye(p)
     cor[I, J] = cor[J, I] = rho
@@ -381,12 +405,14 @@ def category_bounds(th_list: list[np.ndarray], kmax: int) -> np.ndarray:
 
 
 def _tables(codes: np.ndarray, kmax: int, I: np.ndarray, J: np.ndarray):
-    """Bivariate frequency tables (pairs x kmax x kmax, rows = item I) and each row's cell."""
+    """Bivariate frequency tables (pairs x kmax x kmax, rows = item I) of the rows that
+    answered both items, each row's cell (0 where it did not) and that mask (rows x pairs)."""
     npairs = len(I)
-    cell = codes[:, I] * kmax + codes[:, J]
+    both = (codes[:, I] >= 0) & (codes[:, J] >= 0)
+    cell = np.where(both, codes[:, I] * kmax + codes[:, J], 0)
     flat = (np.arange(npairs) * kmax * kmax)[None, :] + cell
-    freq = np.bincount(flat.ravel(), minlength=npairs * kmax * kmax).reshape(npairs, kmax, kmax)
-    return freq.astype(float), flat
+    freq = np.bincount(flat[both], minlength=npairs * kmax * kmax).reshape(npairs, kmax, kmax)
+    return freq.astype(float), flat, both
 
 
 def _diff2(F: np.ndarray) -> np.ndarray:
@@ -451,7 +477,7 @@ def _polychoric(freq, b1, b2, k1, k2, start, tol: float = 1e-9, max_iter: int = 
     tol^2).
     """
     npairs = freq.shape[0]
-    n = freq[0].sum()
+    n = np.maximum(freq.sum(axis=(1, 2)), 1.0)
     rho = np.where(np.isfinite(start) & (np.abs(start) < 1), start, 0.0)
     fixed = np.zeros(npairs, dtype=bool)
     binary = (k1 == 2) & (k2 == 2)
@@ -544,7 +570,7 @@ def ordinal_scores(stats: OrdinalStats, codes: np.ndarray):
     I, J = stats.pairs
     rho = stats.cor[I, J]
     bounds = category_bounds(np.split(th, th_start[1:]), int(nlevels.max()))
-    cell_freq, flat = _tables(codes, int(nlevels.max()), I, J)
+    cell_freq, flat, both = _tables(codes, int(nlevels.max()), I, J)
     n, p = codes.shape
     nth, npairs = len(th), len(I)
     # univariate scores: d log P(y_i = c) / d tau_ik
@@ -552,9 +578,9 @@ def ordinal_scores(stats: OrdinalStats, codes: np.ndarray):
     rows = np.arange(n)
     for i in range(p):
         b = bounds[i]
-        c = codes[:, i]
+        c = np.maximum(codes[:, i], 0)
         pi = special.ndtr(b[c + 1]) - special.ndtr(b[c])
-        up, lo = c < nlevels[i] - 1, c > 0
+        up, lo = (c < nlevels[i] - 1) & (codes[:, i] >= 0), c > 0
         SC_TH[rows[up], th_start[i] + c[up]] = norm_pdf(b[c[up] + 1]) / pi[up]
         SC_TH[rows[lo], th_start[i] + c[lo] - 1] = -norm_pdf(b[c[lo]]) / pi[lo]
     # bivariate quantities per cell
@@ -578,7 +604,7 @@ def ordinal_scores(stats: OrdinalStats, codes: np.ndarray):
     Q1 = np.nan_to_num(Q1)
     Q2 = np.nan_to_num(Q2)
     # casewise rho scores
-    SC_COR = np.nan_to_num(s_rho).ravel()[flat]
+    SC_COR = np.where(both, np.nan_to_num(s_rho).ravel()[flat], 0.0)
     # A21: sum over rows of s_rho * d s_biv / d tau, aggregated by cell
     M = np.where(cell_freq > 0,
                  cell_freq * np.nan_to_num(s_rho) / np.nan_to_num(pi_ok, nan=1.0), 0.0)

@@ -43,6 +43,7 @@ from .polychoric import (
 )
 
 _RHO_BOUND = 0.995              # lavaan's bounds for a polyserial correlation
+_PEARSON_BOUND = 0.999          # ... and for a Pearson one under pairwise deletion
 
 
 @dataclass
@@ -136,19 +137,31 @@ class MixedStats(WLSStatistics):
                 for k, i in enumerate(self.th_item)]
 
 
-def mixed_stats(values: np.ndarray, ordered, names, gamma: bool = True) -> MixedStats:
+def mixed_stats(values: np.ndarray, ordered, names, gamma: bool = True,
+                pairwise: bool = False) -> MixedStats:
     """All sample statistics of one group whose variables are ordered or continuous.
+
+    With ``pairwise`` (lavaan's ``missing = "pairwise"``) values may be missing (NaN, or -1 for
+    an ordered item): a continuous variable's mean and variance come from its observed rows,
+    an item's thresholds from its answers, each correlation from the rows that observed both
+    variables with the step-1 estimates fixed (for two continuous variables the ML correlation
+    of those rows given the means and variances, lavaan's ``lav_bvreg_cor_twostep_fit``, no
+    longer their Pearson correlation), and a row's score for a statistic it has no value for
+    is 0 (lavaan's NA scores summed with ``na.rm``).
 
     Parameters
     ----------
     values : ndarray
-        Rows x variables, no missing values; an ordered item's categories coded 0..K-1.
+        Rows x variables; an ordered item's categories coded 0..K-1 (missing: NaN or -1, with
+        ``pairwise`` only).
     ordered : sequence of bool
         Which variables are ordered.
     names : sequence of str
         The variables.
     gamma : bool
         Compute Gamma as well.
+    pairwise : bool
+        Allow missing values (pairwise deletion).
 
     Returns
     -------
@@ -163,23 +176,31 @@ def mixed_stats(values: np.ndarray, ordered, names, gamma: bool = True) -> Mixed
     >>> st = mixed_stats(values, [False, True], ["cf1", "cf2"], gamma=False)
     >>> round(float(st.cor[1, 0]), 4), round(float(st.var[0]), 4)        # polyserial, ML var
     (0.5481, 1.2183)
+    >>> values[0, 0], values[1, 1] = np.nan, -1                  # pairwise deletion
+    >>> st = mixed_stats(values, [False, True], ["cf1", "cf2"], gamma=False, pairwise=True)
+    >>> round(float(st.cor[1, 0]), 4), round(float(st.var[0]), 4)
+    (0.5461, 1.2201)
     """
     values = np.asarray(values, float)
     ordered = np.asarray(ordered, bool)
     n, p = values.shape
-    if np.isnan(values).any():
-        bad = np.flatnonzero(np.isnan(values).any(axis=0))
+    observed = ~np.isnan(values) & ~(ordered[None, :] & (values < 0))
+    if not pairwise and not observed.all():
+        bad = np.flatnonzero(~observed.all(axis=0))
         raise ValueError(f"mixed_stats needs complete rows; missing values in "
                          f"{', '.join(str(names[i]) for i in bad)}")
+    values = np.where(observed, values, np.where(ordered[None, :], -1.0, 0.0))
     num, ord_ = np.flatnonzero(~ordered), np.flatnonzero(ordered)
     codes = values[:, ord_].astype(np.intp)
     nlevels = codes.max(axis=0) + 1 if len(ord_) else np.zeros(0, np.intp)
     ost = ordinal_stats(codes, nlevels, [names[i] for i in ord_], gamma=False) if len(ord_) \
         else None
-    # step 1: lavaan's TH (thresholds, or the mean) per variable, and the variances
-    mean = values[:, num].mean(axis=0)
+    # step 1: lavaan's TH (thresholds, or the mean) per variable, and the variances, each
+    # from the variable's observed rows
+    count = observed[:, num].sum(axis=0)
+    mean = values[:, num].sum(axis=0) / count
     var = np.ones(p)
-    var[num] = ((values[:, num] - mean) ** 2).mean(axis=0)
+    var[num] = (np.where(observed[:, num], values[:, num] - mean, 0.0) ** 2).sum(axis=0) / count
     nth = np.ones(p, np.intp)
     nth[ord_] = nlevels - 1
     th_start = np.concatenate([[0], np.cumsum(nth)[:-1]])
@@ -190,22 +211,45 @@ def mixed_stats(values: np.ndarray, ordered, names, gamma: bool = True) -> Mixed
     th_item = np.repeat(np.arange(p), nth)
     # step 2: correlations
     z = np.zeros((n, p))
-    z[:, num] = (values[:, num] - mean) / np.sqrt(var[num])
+    z[:, num] = np.where(observed[:, num], (values[:, num] - mean) / np.sqrt(var[num]), 0.0)
     bounds = {i: _row_bounds(ost, k, codes[:, k]) for k, i in enumerate(ord_)}
     cor = np.eye(p)
     if len(ord_):
         cor[np.ix_(ord_, ord_)] = ost.cor
-    if len(num) > 1:
+    if len(num) > 1 and observed[:, num].all():
         cor[np.ix_(num, num)] = np.corrcoef(values[:, num], rowvar=False)
+    elif len(num) > 1:
+        for a, i in enumerate(num):
+            for j in num[:a]:
+                both = observed[:, i] & observed[:, j]
+                cor[i, j] = cor[j, i] = _pearson_fixed_moments(z[both, i], z[both, j])
     for i in num:
         for j in ord_:
-            cor[i, j] = cor[j, i] = polyserial(z[:, i], *bounds[j])
+            both = observed[:, i] & observed[:, j]
+            cor[i, j] = cor[j, i] = polyserial(z[both, i], bounds[j][0][both],
+                                               bounds[j][1][both])
     I, J = lower_pairs(p)
     out = MixedStats(tuple(names), n, ordered, th, th_item, var, cor, (I, J), None,
                      ost.empty_cell_pairs if ost is not None else [])
     if gamma:
-        out.gamma = _gamma(out, values, z, codes, ost, bounds, th_start)
+        out.gamma = _gamma(out, observed, z, codes, ost, bounds, th_start)
     return out
+
+
+def _pearson_fixed_moments(zi: np.ndarray, zj: np.ndarray) -> float:
+    """The ML correlation of two standardized variables (means and variances fixed) from
+    their rows: the root of the bivariate normal score (lavaan's ``lav_bvreg_cor_twostep_fit``
+    bounds, [-0.999, 0.999]); the Pearson correlation when the moments are the rows' own."""
+    n, sxy, sxx = len(zi), float(zi @ zj), float(zi @ zi + zj @ zj)
+
+    def score(rho):
+        R = 1.0 - rho * rho
+        return n * rho * R + sxy * (1.0 + rho * rho) - rho * sxx      # times R^2
+
+    lo, hi = score(-_PEARSON_BOUND), score(_PEARSON_BOUND)
+    if lo > 0 > hi:
+        return optimize.brentq(score, -_PEARSON_BOUND, _PEARSON_BOUND, xtol=1e-14, rtol=1e-14)
+    return -_PEARSON_BOUND if lo <= 0 else _PEARSON_BOUND
 
 
 def _row_bounds(ost, k: int, codes_k: np.ndarray):
@@ -281,9 +325,10 @@ def _pearson_scores(zi, zj, rho, sdi, sdj):
             "var_j": -(0.5 - (zj * zj - rho * zi * zj) / (2.0 * R)) / sdj ** 2}
 
 
-def _gamma(st: MixedStats, values, z, codes, ost, bounds, th_start) -> np.ndarray:
-    """lavaan's NACOV of ``st.wls_obs`` (muthen1984 with the H transform; module docstring)."""
-    n, p = values.shape
+def _gamma(st: MixedStats, observed, z, codes, ost, bounds, th_start) -> np.ndarray:
+    """lavaan's NACOV of ``st.wls_obs`` (muthen1984 with the H transform; module docstring);
+    ``observed`` (rows x variables) zeroes the scores of missing values."""
+    n, p = observed.shape
     ordered = st.ordered
     num, ord_ = np.flatnonzero(~ordered), np.flatnonzero(ordered)
     nth = len(st.th)
@@ -293,7 +338,8 @@ def _gamma(st: MixedStats, values, z, codes, ost, bounds, th_start) -> np.ndarra
     sd = np.sqrt(st.var)
     for i in num:
         S_uni[:, th_cols[i][0]] = z[:, i] / sd[i]
-        S_uni[:, var_col[i]] = (z[:, i] ** 2 - 1.0) / (2.0 * st.var[i])
+        S_uni[:, var_col[i]] = np.where(observed[:, i], (z[:, i] ** 2 - 1.0) / (2.0 * st.var[i]),
+                                        0.0)
     I, J = st.pairs
     npairs = len(I)
     S_cor = np.zeros((n, npairs))
@@ -311,8 +357,10 @@ def _gamma(st: MixedStats, values, z, codes, ost, bounds, th_start) -> np.ndarra
             A21[q_full, ord_th] = A21_ord[q]
     for q, (i, j) in enumerate(zip(I, J)):
         rho = st.cor[i, j]
+        both = observed[:, i] & observed[:, j]
         if not ordered[i] and not ordered[j]:
-            sc = _pearson_scores(z[:, i], z[:, j], rho, sd[i], sd[j])
+            sc = {k: np.where(both, v, 0.0) for k, v in
+                  _pearson_scores(z[:, i], z[:, j], rho, sd[i], sd[j]).items()}
             S_cor[:, q] = sc["rho"]
             for col, key in ((th_cols[i][0], "mu_i"), (th_cols[j][0], "mu_j"),
                              (var_col[i], "var_i"), (var_col[j], "var_j")):
@@ -323,11 +371,13 @@ def _gamma(st: MixedStats, values, z, codes, ost, bounds, th_start) -> np.ndarra
         elif ordered[i] != ordered[j]:
             c, o = (i, j) if ordered[j] else (j, i)
             upper, lower = bounds[o]
-            sc = _polyserial_scores(z[:, c], upper, lower, rho, sd[c])
+            with np.errstate(invalid="ignore"):
+                sc = {k: np.where(both, v, 0.0) for k, v in
+                      _polyserial_scores(z[:, c], upper, lower, rho, sd[c]).items()}
             S_cor[:, q] = sc["rho"]
             A21[q, th_cols[c][0]] = sc["rho"] @ sc["mu"]
             A21[q, var_col[c]] = sc["rho"] @ sc["var"]
-            cat = codes[:, list(ord_).index(o)]
+            cat = np.maximum(codes[:, list(ord_).index(o)], 0)     # missing: score 0
             k = len(th_cols[o])
             up = np.bincount(cat, weights=sc["rho"] * sc["upper"], minlength=k + 1)[:k]
             low = np.bincount(cat, weights=sc["rho"] * sc["lower"], minlength=k + 1)[1:]

@@ -9,6 +9,10 @@ Yuan-Bentler (Mplus variant) scaled chi-square, for complete data and under FIML
   c = sum_g [tr(A1_g^-1 B1_g) - (n_g / N) tr(A^-1 B0_g)] / df, with A1, B1 the observed and
   first-order information of the saturated model at its estimates (sample or EM moments) and
   B0_g the model's first-order information in group g. The scaled statistic is T / c.
+  lavaan replaces A by the expected information (ML with this test and ``se`` standard or
+  robust.sem, MLR with ``se = "robust.sem"`` or ``"standard"``; complete data) or by the
+  observed information in its "h1" form (Delta' A1 Delta, A1 at the implied moments; ML with
+  this test and ``se = "robust.huber.white"`` or under FIML), :func:`model_information`.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import numpy as np
 from ..partable import unrestricted_partable
 from .loss import MLLoss, Piece
 from .matrices import RamModel
+from .robustsem import delta, ml_weight
 from .samplestats import SampleStats
 
 
@@ -73,6 +78,74 @@ def observed_information(loss: MLLoss, x: np.ndarray) -> np.ndarray:
     (8, 8)
     """
     return 0.5 * loss.observed_hessian(x)[2]
+
+
+INFORMATION = ("hessian", "expected", "h1")
+
+
+def model_information(loss: MLLoss, x: np.ndarray, kind: str = "hessian",
+                      samples: list[SampleStats] | None = None) -> np.ndarray:
+    """The information per row of an ML fit, as lavaan's ``information`` /
+    ``observed.information`` options choose it: "hessian" (:func:`observed_information`,
+    MLR's), "expected" (sum_g f_g Delta_g' W_g Delta_g, W the normal-theory weight at the
+    implied moments; complete data) or "h1" (sum_g f_g Delta_g' A1_g Delta_g with A1_g the
+    observed information of the saturated model at the implied moments, :func:`h1_structured`;
+    lavaan's form for tests added beside another and for Satorra-type tests with observed
+    information, also under FIML), f_g = n_g / N.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> p = res.problem
+    >>> A = {k: model_information(p.loss, res.x, k, p.samples) for k in INFORMATION}
+    >>> bool(np.allclose(A["expected"], 0.5 * p.loss.value_gradient_information(res.x)[2]))
+    True
+    >>> [round(float(np.abs(A[k] - A["expected"]).max()), 4) for k in INFORMATION]
+    [0.0431, 0.0, 0.0795]
+    """
+    if kind == "hessian":
+        return observed_information(loss, x)
+    if kind not in INFORMATION:
+        raise ValueError(f"unknown information '{kind}'; choose from " + ", ".join(INFORMATION))
+    n = [s.n for s in samples]
+    if kind == "h1":
+        return sum(n_g / sum(n) * D.T @ A1 @ D
+                   for n_g, (A1, D) in zip(n, h1_structured(loss, x, samples)))
+    ms = loss.meanstructure
+    return sum(n_g / sum(n) * delta(model, x, ms).T @ ml_weight(model.implied(x).sigma, ms)
+               @ delta(model, x, ms) for model, n_g in zip(loss.models, n))
+
+
+def h1_structured(loss: MLLoss, x: np.ndarray, samples: list[SampleStats]) -> list:
+    """Per group (A1, Delta): the observed information per row of the saturated model at the
+    model-implied moments (lavaan's "h1" observed information, ``h1.information =
+    "structured"``; from the missing-data patterns under FIML) and Delta, the derivatives of
+    the saturated model's parameters (means, variances, covariances) at ``x``.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", rq.datasets.load("holzinger_swineford"))
+    >>> [(A1.shape, D.shape) for A1, D in h1_structured(res.problem.loss, res.x,
+    ...                                                  res.problem.samples)]
+    [((10, 10), (10, 8))]
+    """
+    names = list(loss.models[0].ov_names)
+    table = unrestricted_partable(names, meanstructure=loss.meanstructure)
+    out = []
+    for g, (model, sample) in enumerate(zip(loss.models, samples)):
+        imp = model.implied(x)
+        sat = RamModel(table, 1, sample)
+        sat_loss = MLLoss([sat], [sample], _pieces_like(loss.pieces, g))
+        mu = imp.mu if loss.meanstructure else sample.mean
+        A1 = observed_information(sat_loss, saturated_start(sat, mu, imp.sigma))
+        d_sigma, d_mu = model.jacobian(imp)
+        D = np.zeros((sat.npar, len(x)))
+        for kind, i, j, k in zip(sat.kind, sat.i, sat.j, sat.pidx):
+            D[k] = d_mu[:, i] if kind == 2 else d_sigma[:, i, j]
+        out.append((A1, D))
+    return out
 
 
 def sandwich(loss: MLLoss, x: np.ndarray, data: list[np.ndarray], A: np.ndarray):
@@ -145,13 +218,43 @@ def h1_traces(saturated: list[tuple[MLLoss, np.ndarray, np.ndarray]]) -> list[fl
     >>> [round(t, 3) for t in h1_traces([(MLLoss([model], [sample]), x_h1, p.data.arrays[0])])]
     [11.07]
     """
-    traces = []
+    return [float(np.sum(np.linalg.inv(A1) * B1.T)) for A1, B1 in h1_unstructured(saturated)]
+
+
+def h1_unstructured(saturated: list[tuple[MLLoss, np.ndarray, np.ndarray]]) -> list:
+    """Per group (A1, B1): the observed and the first-order information per row of the
+    saturated model at its estimates (the sample moments, or EM's under FIML; lavaan's
+    unstructured h1 information), for the saturated models of :func:`h1_traces`.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.partable import unrestricted_partable
+    >>> p = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford")).problem
+    >>> model = RamModel(unrestricted_partable(["x1", "x2", "x3"]), 1, p.samples[0])
+    >>> x_h1 = saturated_start(model, p.samples[0].mean, p.samples[0].cov)
+    >>> [(A1.shape, B1.shape) for A1, B1 in
+    ...  h1_unstructured([(MLLoss([model], p.samples), x_h1, p.data.arrays[0])])]
+    [((6, 6), (6, 6))]
+    """
+    out = []
     for loss, x_h1, values in saturated:
-        A1 = observed_information(loss, x_h1)
         scores = loss.casewise_scores(x_h1, [values])[0]
-        B1 = scores.T @ scores / len(scores)
-        traces.append(float(np.sum(np.linalg.inv(A1) * B1.T)))
-    return traces
+        out.append((observed_information(loss, x_h1), scores.T @ scores / len(scores)))
+    return out
+
+
+def saturated_models(loss: MLLoss, samples: list[SampleStats], data: list[np.ndarray]) -> list:
+    """Per group (saturated loss, its estimates, the rows): the unrestricted model of the
+    observed variables at the sample (or EM) moments, with the fit's missing-data patterns."""
+    names = list(loss.models[0].ov_names)
+    table = unrestricted_partable(names, meanstructure=loss.meanstructure)
+    out = []
+    for g, (sample, values) in enumerate(zip(samples, data)):
+        model = RamModel(table, 1, sample)
+        sat_loss = MLLoss([model], [sample], _pieces_like(loss.pieces, g))
+        out.append((sat_loss, saturated_start(model, sample.mean, sample.cov), values))
+    return out
 
 
 def scaling_factor(trace_h1: list[float], B0_groups: list[np.ndarray], A_inv: np.ndarray,
@@ -227,9 +330,13 @@ def _pieces_like(pieces: list[Piece], group: int, new_group: int = 0) -> list[Pi
 
 
 def robust_ml(loss: MLLoss, x: np.ndarray, samples: list[SampleStats], data: list[np.ndarray],
-              df: int, with_baseline: bool = True) -> dict:
+              df: int, with_baseline: bool = True, information: str = "hessian") -> dict:
     """Sandwich covariance and Yuan-Bentler (Mplus) scaling of a fitted ML model and of its
     baseline (independence) model.
+
+    ``information``: the model information A in the scaling factor (:func:`model_information`;
+    "hessian" for MLR, lavaan's "expected" or "h1" when ``se`` / ``test`` change it; complete
+    data only for the latter two); the sandwich always uses the Hessian.
 
     ``loss``: the fitted model's discrepancy (its pieces: groups or missing-data patterns);
     ``x``: the estimates; ``samples``: per group the sample (complete data) or EM (FIML)
@@ -264,23 +371,19 @@ def robust_ml(loss: MLLoss, x: np.ndarray, samples: list[SampleStats], data: lis
     """
     A = observed_information(loss, x)
     vcov, B0, A_inv = sandwich(loss, x, data, A)
+    if information != "hessian":
+        A_inv = np.linalg.inv(model_information(loss, x, information, samples))
     names = list(loss.models[0].ov_names)
     meanstructure = loss.meanstructure
     weights = [len(v) / loss.n_total for v in data]
-    sat_table = unrestricted_partable(names, meanstructure=meanstructure)
-    saturated = []
-    for g, (sample, values) in enumerate(zip(samples, data)):
-        model = RamModel(sat_table, 1, sample)
-        sat_loss = MLLoss([model], [sample], _pieces_like(loss.pieces, g))
-        saturated.append((sat_loss, saturated_start(model, sample.mean, sample.cov), values))
-    trace_h1 = h1_traces(saturated)
+    trace_h1 = h1_traces(saturated_models(loss, samples, data))
     c, trace_h0 = scaling_factor(trace_h1, B0, A_inv, weights, df)
     out = dict(vcov=vcov, scaling_factor=c, trace_h1=trace_h1, trace_h0=trace_h0,
                baseline_scaling_factor=np.nan)
     if with_baseline:
         _, base_loss, x_base = fit_baseline(names, samples, data,
                                             loss.pieces, meanstructure)
-        A = observed_information(base_loss, x_base)
+        A = model_information(base_loss, x_base, information, samples)
         _, B0, A_inv = sandwich(base_loss, x_base, data, A)
         base_df = len(data) * len(names) * (len(names) - 1) // 2
         out["baseline_scaling_factor"] = scaling_factor(trace_h1, B0, A_inv, weights, base_df)[0]

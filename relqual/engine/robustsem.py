@@ -131,6 +131,46 @@ def ml_weight(sigma: np.ndarray, meanstructure: bool) -> np.ndarray:
     return out
 
 
+def ml_weight_observed(sigma: np.ndarray, mu: np.ndarray, cov: np.ndarray, mean: np.ndarray,
+                       meanstructure: bool) -> np.ndarray:
+    """The observed normal-theory information of the statistics (means, vech(S)) at the
+    implied moments (lavaan's ``observed.information = "h1"``, structured): minus the second
+    derivatives of the log-likelihood per row,
+    l = -1/2 log|Sigma| - 1/2 tr(Sigma^-1 (S + d d')), d = mean - mu:
+    Sigma^-1 for the means, Sigma^-1 E_kl Sigma^-1 d between mean and (k, l), and
+    D' (V (x) V C V) D - W for vech (V = Sigma^-1, C = S + d d', W = :func:`ml_weight`).
+    Equal to :func:`ml_weight` at the saturated estimates (C = Sigma).
+
+    Examples
+    --------
+    >>> sigma = np.array([[2.0, 0.5], [0.5, 1.0]])
+    >>> bool(np.allclose(ml_weight_observed(sigma, np.zeros(2), sigma, np.zeros(2), True),
+    ...                  ml_weight(sigma, True)))
+    True
+    >>> ml_weight_observed(np.array([[2.]]), np.zeros(1), np.array([[4.]]), np.zeros(1),
+    ...                    False).tolist()                  # S / sigma^3 - 1 / (2 sigma^2)
+    [[0.375]]
+    """
+    p = len(sigma)
+    V = np.linalg.inv(sigma)
+    d = mean - mu
+    VCV = V @ (cov + np.outer(d, d)) @ V
+    i, j = vech_indices(p)
+    A = 0.5 * (V[np.ix_(i, i)] * VCV[np.ix_(j, j)] + V[np.ix_(i, j)] * VCV[np.ix_(j, i)]
+               + VCV[np.ix_(i, i)] * V[np.ix_(j, j)] + VCV[np.ix_(i, j)] * V[np.ix_(j, i)])
+    off = (i != j).astype(float) + 1.0
+    A = A * np.outer(off, off) / 2.0 - ml_weight(sigma, False)
+    if not meanstructure:
+        return A
+    Vd = V @ d                          # d2l / dmu_a dsigma_kl = -(V E_kl V d)_a
+    cross = (V[:, i] * Vd[j] + V[:, j] * Vd[i]) * (off / 2.0)
+    q = len(i)
+    out = np.zeros((p + q, p + q))
+    out[:p, :p], out[p:, p:] = V, A
+    out[:p, p:], out[p:, :p] = cross, cross.T
+    return out
+
+
 def delta(model, x: np.ndarray, meanstructure: bool) -> np.ndarray:
     """Delta = d s / d theta' of one group's implied statistics (means, then vech(Sigma)).
 

@@ -52,10 +52,10 @@ def starting_values(partable: ParTable, samples: list[SampleStats]) -> np.ndarra
     for g, sample in enumerate(samples, start=1):
         in_group = col["group"] == g
         loadings, lv_var = _factor_starts(col, in_group, sample, partable.options)
-        cov, mean = sample.cov, sample.mean
+        cov, mean = sample.cov.tolist(), sample.mean.tolist()    # plain floats: same values
         index = {v: i for i, v in enumerate(sample.names)}
         rows = np.flatnonzero(in_group & (col["free"] > 0))
-        for lhs, op, rhs, free, start in zip(*(col[c][rows] for c in (
+        for lhs, op, rhs, free, start in zip(*(col[c][rows].tolist() for c in (
                 "lhs", "op", "rhs", "free", "start"))):
             k = free - 1
             if not np.isnan(x0[k]):
@@ -66,7 +66,7 @@ def starting_values(partable: ParTable, samples: list[SampleStats]) -> np.ndarra
                 x0[k] = loadings.get((lhs, rhs), 1.0)
             elif op == "~~" and lhs == rhs:
                 if lhs in index:
-                    x0[k] = 0.5 * cov[index[lhs], index[lhs]]
+                    x0[k] = 0.5 * cov[index[lhs]][index[lhs]]
                 else:
                     x0[k] = lv_var.get(lhs, 0.05)
             elif op == "~1":
@@ -79,11 +79,11 @@ def starting_values(partable: ParTable, samples: list[SampleStats]) -> np.ndarra
 def _factor_starts(col: dict, in_group: np.ndarray, sample: SampleStats, options: dict):
     """Loadings (marker scale) and factor variances from the indicators' covariances."""
     index = {v: i for i, v in enumerate(sample.names)}
-    cov = sample.cov
+    cov = sample.cov.tolist()                  # plain floats: the same sums, without numpy calls
     loadings, lv_var = {}, {}
     is_load = in_group & (col["op"] == "=~")
     factors: dict[str, list[str]] = {}
-    for lhs, rhs in zip(col["lhs"][is_load], col["rhs"][is_load]):
+    for lhs, rhs in zip(col["lhs"][is_load].tolist(), col["rhs"][is_load].tolist()):
         factors.setdefault(lhs, []).append(rhs)
     for factor, indicators in factors.items():
         inds = [r for r in indicators if r in index]
@@ -95,17 +95,17 @@ def _factor_starts(col: dict, in_group: np.ndarray, sample: SampleStats, options
             marker = 0
             for a in range(1, len(idx)):
                 others = [k for k in range(len(idx)) if k not in (a, marker)]
-                num = sum(cov[idx[a], idx[k]] for k in others)
-                den = sum(cov[idx[marker], idx[k]] for k in others)
+                num = sum(cov[idx[a]][idx[k]] for k in others)
+                den = sum(cov[idx[marker]][idx[k]] for k in others)
                 if den != 0 and np.isfinite(num / den):
                     lam[a] = num / den
-        pairs = [cov[idx[a], idx[b]] / (lam[a] * lam[b])
+        pairs = [cov[idx[a]][idx[b]] / (lam[a] * lam[b])
                  for a in range(len(idx)) for b in range(a + 1, len(idx))
                  if lam[a] * lam[b] != 0]
         if pairs:
             psi = float(np.mean(pairs))
         else:                   # single indicator (residual fixed at 0 by default): its variance
-            psi = float(cov[idx[0], idx[0]])
+            psi = float(cov[idx[0]][idx[0]])
         if not np.isfinite(psi) or psi <= 0:
             psi = 0.05
         if options.get("std_lv"):

@@ -9,7 +9,11 @@ statistics of a group are sigma(theta) = (tau - mu*, the off-diagonal elements o
 order of :class:`relqual.engine.polychoric.OrdinalStats`. With continuous variables as well
 (:class:`relqual.engine.polyserial.MixedStats`, lavaan's order): -mu_i for each continuous
 variable among the thresholds (a "threshold" fixed at 0), then their variances Sigma_ii, then
-all covariances (scaled by Delta for ordered items only).
+all covariances (scaled by Delta for ordered items only). With observed covariates x
+(:class:`relqual.engine.probit_regression.ConditionalStats`, lavaan's conditional.x) the model
+holds the covariates with zero variance, so that Sigma* is the covariance given x and mu* the
+mean at x = 0; the slopes Delta_i B[i, x] (B = (I - A)^-1, the covariates' total effects)
+follow the thresholds.
 
 * DWLS discrepancy (lavaan ``estimator.DWLS`` and ``lav_model_objective``): per group
   F_g = sum_k w_k (s_k - sigma_k)^2 with w = 1 / diag(Gamma_g); the objective is
@@ -21,9 +25,15 @@ all covariances (scaled by Delta for ordered items only).
   ``test = "scaled.shifted"``): U = V - V Delta E^-1 Delta' V with V = bdiag(f_g W_g),
   Gamma = bdiag(Gamma_g / f_g); a = sqrt(df / tr((U Gamma)^2)), b = df - a tr(U Gamma);
   T_scaled = a T + b, reported scaling factor 1 / a and shift b.
+* lavaan's other estimators for ordered items change W or the inference: W = I (ULS, ULSM,
+  ULSMV) or the full Gamma^-1 (WLS) in place of 1 / diag(Gamma); ``se = "standard"``:
+  E^-1 / (N - G); the Satorra-Bentler (T / c, c = tr(U Gamma) / df; WLSM, ULSM) and
+  mean-and-variance adjusted (df* = tr(U Gamma)^2 / tr((U Gamma)^2); WLSMVS) tests from the
+  same traces (:func:`relqual.engine.robustsem.scaled_test`).
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +43,7 @@ from scipy.linalg import block_diag
 from . import fitindices
 from .matrices import RamModel
 from .polychoric import OrdinalStats
+from .robustsem import scaled_test
 
 
 class OrdinalRamModel(RamModel):
@@ -97,6 +108,56 @@ class OrdinalRamModel(RamModel):
                 self.scale_param[i] = col["free"][k] - 1
             else:
                 self.scale_fixed[i] = col["ustart"][k]
+        self.covariates = None       # (positions, sample covariance) of conditioned-on covariates
+        self._joint = False
+
+    def set_covariates(self, names, cov: np.ndarray) -> None:
+        """Record the sample covariance matrix of the covariates the items are conditioned on
+        (lavaan's conditional.x). The model's moments stay conditional on them (their
+        variances are 0 in S); :meth:`joint` and :meth:`total_variances` add them back.
+
+        Parameters
+        ----------
+        names : sequence of str
+            The covariates (observed variables of the model).
+        cov : ndarray
+            Their sample covariance matrix (lavaan's ``cov.x``).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3; f ~ sex", hso, ordered=True)
+        >>> model = res.problem.models[0]
+        >>> model.covariates[0], model.covariates[1].round(4).tolist()
+        ([3], [[0.2506]])
+        """
+        self.covariates = ([self.names.index(v) for v in names], np.asarray(cov, dtype=float))
+
+    def joint(self) -> OrdinalRamModel:
+        """This model with the covariates' sample covariance in S (the joint, unconditional
+        moments of latent responses, factors and covariates, with which lavaan standardizes a
+        conditional.x fit); the model itself when there are no covariates.
+
+        Returns
+        -------
+        OrdinalRamModel
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3; f ~ sex", hso, ordered=True)
+        >>> model = res.problem.models[0]
+        >>> conditional, joint = model.implied(res.x).C, model.joint().implied(res.x).C
+        >>> float(conditional[3, 3]), round(float(joint[3, 3]), 4)     # var(sex)
+        (0.0, 0.2506)
+        """
+        if self.covariates is None:
+            return self
+        out = copy.copy(self)
+        out._joint = True
+        return out
 
     def scales(self, x: np.ndarray, imp=None) -> np.ndarray:
         """The scaling factors Delta of the observed variables at ``x`` (1 for continuous ones).
@@ -155,18 +216,21 @@ class OrdinalRamModel(RamModel):
         [0.374, 0.8, 0.722, 0.755, 0.626]
         """
         A, S, m = super().matrices(x)
-        if self.theta:                        # residual variances are parameters
-            return A, S, m
-        o = self.ord
-        S[o, o] = 0.0
-        B = np.linalg.inv(np.eye(self.n) - A)
-        Bo = B[o]
-        S[o, o] = self.scales(x)[o] ** -2.0 - np.einsum("ij,jk,ik->i", Bo, S, Bo)
+        if not self.theta:                    # delta: residual variances computed
+            o = self.ord
+            S[o, o] = 0.0
+            B = np.linalg.inv(np.eye(self.n) - A)
+            Bo = B[o]
+            S[o, o] = self.scales(x)[o] ** -2.0 - np.einsum("ij,jk,ik->i", Bo, S, Bo)
+        if self._joint:                       # the covariates' sample moments (joint model)
+            idx, cov = self.covariates
+            S[np.ix_(idx, idx)] = cov
         return A, S, m
 
     def total_variances(self, X: np.ndarray) -> np.ndarray:
         """Model-implied variances per draw; those of the ordinal latent responses are
-        1 / Delta^2 (1 unless scaling factors are free).
+        1 / Delta^2 (1 unless scaling factors are free). With covariates, the joint
+        (unconditional) variances, which include the covariates' contribution.
 
         Parameters
         ----------
@@ -187,6 +251,9 @@ class OrdinalRamModel(RamModel):
         >>> res.problem.models[0].total_variances(x[None, :]).round(3)
         array([[1.   , 1.   , 1.   , 1.   , 0.626]])
         """
+        if self.covariates is not None:
+            joint = self.joint()
+            return np.stack([np.diag(joint.implied(x).C) for x in X])
         out = super().total_variances(X)
         if not self.theta:
             out[:, self.ord] = np.stack([self.scales(x)[self.ord] ** -2.0 for x in X])
@@ -209,6 +276,9 @@ class GroupMap:
         Correlation pairs, model variable positions.
     V : ndarray
         Model variable positions of the continuous variables (their variances are statistics).
+    S_item, S_x : ndarray
+        Per slope (covariates given, :class:`relqual.engine.probit_regression.ConditionalStats`)
+        the model variable positions of its item and its covariate (empty without covariates).
 
     Examples
     --------
@@ -229,6 +299,8 @@ class GroupMap:
     I: np.ndarray                # correlation pairs, model variable positions
     J: np.ndarray
     V: np.ndarray                # continuous variables (variances), model variable positions
+    S_item: np.ndarray           # slopes (conditional.x): item and covariate positions
+    S_x: np.ndarray
 
 
 def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> list[GroupMap]:
@@ -283,11 +355,63 @@ def group_maps(partable, models: list[RamModel], stats: list[OrdinalStats]) -> l
                 fixed[t] = col["ustart"][r]
         I, J = st.pairs
         names = np.array(st.names)
+        x_pos = [model.ov_names.index(v) for v in getattr(st, "x_names", ())]
         maps.append(GroupMap(param, fixed, np.array([pos[v] for v in names[st.th_item]]),
-                             np.array([pos[v] for v in names[I]]),
-                             np.array([pos[v] for v in names[J]]),
-                             np.array([pos[v] for v in st.continuous], dtype=int)))
+                             np.array([pos[v] for v in names[I]], dtype=int),
+                             np.array([pos[v] for v in names[J]], dtype=int),
+                             np.array([pos[v] for v in st.continuous], dtype=int),
+                             np.tile([pos[v] for v in st.names], len(x_pos)).astype(int),
+                             np.repeat(x_pos, len(st.names)).astype(int)))
     return maps
+
+
+WEIGHTS = ("DWLS", "ULS", "WLS")
+
+
+def weights(stats: OrdinalStats, weight: str = "DWLS") -> np.ndarray:
+    """The weight matrix W of a group (lavaan's ``WLS.V``): its diagonal 1 / diag(Gamma) for
+    DWLS (estimators DWLS, WLSM, WLSMVS, WLSMV), ones for ULS (ULS, ULSM, ULSMV), or the full
+    matrix Gamma^-1 for WLS.
+
+    Parameters
+    ----------
+    stats : OrdinalStats
+        The group's sample statistics.
+    weight : {"DWLS", "ULS", "WLS"}
+
+    Returns
+    -------
+    ndarray
+        A vector (the diagonal) for DWLS and ULS, a matrix for WLS.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> st = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True).problem.ordinal["stats"][0]
+    >>> float(weights(st, "ULS").max()), bool((weights(st) == st.wls_vd).all())
+    (1.0, True)
+    """
+    if weight == "ULS":
+        return np.ones_like(stats.wls_vd)
+    if weight == "WLS":
+        return np.linalg.inv(stats.gamma)
+    if weight != "DWLS":
+        raise ValueError(f"unknown weight '{weight}'; choose from " + ", ".join(WEIGHTS))
+    return stats.wls_vd
+
+
+def weigh(w: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """W a for a weight matrix W given as its diagonal (a vector) or in full.
+
+    Examples
+    --------
+    >>> weigh(np.array([1.0, 2.0]), np.eye(2)).tolist(), weigh(2 * np.eye(2), np.ones(2)).tolist()
+    ([[1.0, 0.0], [0.0, 2.0]], [2.0, 2.0])
+    """
+    if w.ndim == 2:
+        return w @ a
+    return w * a if a.ndim == 1 else w[:, None] * a
 
 
 class DWLSLoss:
@@ -305,6 +429,8 @@ class DWLSLoss:
         Per group the thresholds, polychoric correlations and Gamma.
     partable : ParTable
         The ordinal parameter table.
+    weight : {"DWLS", "ULS", "WLS"}
+        The weights (:func:`weights`); ULS: unweighted least squares, WLS: the full Gamma^-1.
 
     Examples
     --------
@@ -316,13 +442,15 @@ class DWLSLoss:
     ('DWLSLoss', 301, 5.616)
     """
 
-    def __init__(self, models: list[OrdinalRamModel], stats: list[OrdinalStats], partable):
+    def __init__(self, models: list[OrdinalRamModel], stats: list[OrdinalStats], partable,
+                 weight: str = "DWLS"):
         self.models, self.stats = models, stats
         self.maps = group_maps(partable, models, stats)
         self.n_total = sum(s.n for s in stats)
         self.scale = [(s.n - 1) / (2.0 * self.n_total) for s in stats]
         self.obs = [s.wls_obs for s in stats]
-        self.w = [s.wls_vd for s in stats]
+        self.weight = weight
+        self.w = [weights(s, weight) for s in stats]
         self.npar = partable.npar
         self.meanstructure = models[0].meanstructure
         self._last = None
@@ -342,7 +470,9 @@ class DWLSLoss:
         Returns
         -------
         ndarray
-            In the order of ``OrdinalStats.wls_obs``.
+            In the order of ``OrdinalStats.wls_obs``; with covariates the slopes (the total
+            effects B[item, x] of the covariates on the latent responses, times Delta) follow
+            the thresholds.
 
         Examples
         --------
@@ -359,8 +489,8 @@ class DWLSLoss:
         tau = np.where(mp.tau_param >= 0, x[np.maximum(mp.tau_param, 0)], mp.tau_fixed)
         th = tau - imp.mu[mp.tau_item] if self.meanstructure else tau
         d = model.scales(x, imp)
-        return np.concatenate([d[mp.tau_item] * th, imp.sigma[mp.V, mp.V],
-                               d[mp.I] * d[mp.J] * imp.sigma[mp.I, mp.J]])
+        return np.concatenate([d[mp.tau_item] * th, d[mp.S_item] * imp.B[mp.S_item, mp.S_x],
+                               imp.sigma[mp.V, mp.V], d[mp.I] * d[mp.J] * imp.sigma[mp.I, mp.J]])
 
     def delta(self, x: np.ndarray, g: int, imp=None) -> np.ndarray:
         """d sigma_g / d theta' (statistics x parameters).
@@ -399,15 +529,21 @@ class DWLSLoss:
         Zx, Zy = Z[:, model.entry_x], Z[:, model.entry_y]
         D_cor = model.entry_coef * (Zx[mp.I] * Zy[mp.J] + Zy[mp.I] * Zx[mp.J])
         D_var = 2.0 * model.entry_coef * Zx[mp.V] * Zy[mp.V]     # continuous variances
+        # slopes B[y, x]: d B = B E_ij B, so d B[y, x] / d A_ij = B[y, i] B[j, x] (A entries)
+        D_sl = (imp.B[mp.S_item][:, model.i] * imp.B[model.j][:, mp.S_x].T
+                * model._is_a[None, :])
         if not model.one_to_one:
             D_cor = D_cor @ model.K
             D_var = D_var @ model.K
+            D_sl = D_sl @ model.K
         # scaling factors: th = d (tau - mu*), cor = d_i d_j Sigma*_ij
         d, sp = model.scales(x, imp), model.scale_param
         if not model.theta and np.all(d == 1.0) and np.all(sp < 0):
-            return np.vstack([D_th, D_var, D_cor])
+            return np.vstack([D_th, D_sl, D_var, D_cor])
         D_th *= d[mp.tau_item][:, None]
+        D_sl *= d[mp.S_item][:, None]
         D_cor *= (d[mp.I] * d[mp.J])[:, None]
+        pi = imp.B[mp.S_item, mp.S_x]
         tau = np.where(mp.tau_param >= 0, x[np.maximum(mp.tau_param, 0)], mp.tau_fixed)
         th = tau - imp.mu[mp.tau_item] if self.meanstructure else tau
         sig = imp.sigma[mp.I, mp.J]
@@ -418,16 +554,20 @@ class DWLSLoss:
             D_d = np.zeros((model.p, D_all.shape[1]))      # continuous variables: d = 1
             D_d[model.ord] = -0.5 * (d[model.ord] ** 3)[:, None] * D_all[model.ord]
             D_th += th[:, None] * D_d[mp.tau_item]
+            D_sl += pi[:, None] * D_d[mp.S_item]
             D_cor += (sig * d[mp.J])[:, None] * D_d[mp.I] + (sig * d[mp.I])[:, None] * D_d[mp.J]
-            return np.vstack([D_th, D_var, D_cor])
+            return np.vstack([D_th, D_sl, D_var, D_cor])
         rows = np.arange(nth)
         free = sp[mp.tau_item] >= 0
         np.add.at(D_th, (rows[free], sp[mp.tau_item][free]), th[free])
+        rows = np.arange(len(mp.S_item))
+        free = sp[mp.S_item] >= 0
+        np.add.at(D_sl, (rows[free], sp[mp.S_item][free]), pi[free])
         rows = np.arange(len(mp.I))
         for a, b in ((mp.I, mp.J), (mp.J, mp.I)):
             free = sp[a] >= 0
             np.add.at(D_cor, (rows[free], sp[a][free]), d[b][free] * sig[free])
-        return np.vstack([D_th, D_var, D_cor])
+        return np.vstack([D_th, D_sl, D_var, D_cor])
 
     def evaluate(self, x: np.ndarray):
         """Implied moments, residuals and the objective at ``x`` (remembered for the last x).
@@ -459,7 +599,7 @@ class DWLSLoss:
             return self._last[1]
         imps = [m.implied(x) for m in self.models]
         resid = [s - self.implied(x, g, imp) for g, (s, imp) in enumerate(zip(self.obs, imps))]
-        f = sum(c * np.sum(w * r * r) for c, w, r in zip(self.scale, self.w, resid))
+        f = sum(c * float(r @ weigh(w, r)) for c, w, r in zip(self.scale, self.w, resid))
         self._last = (key, (imps, resid, f))
         return imps, resid, f
 
@@ -511,7 +651,7 @@ class DWLSLoss:
         grad = np.zeros(self.npar)
         for g, imp in enumerate(imps):
             D = self.delta(x, g, imp)
-            grad -= 2.0 * self.scale[g] * (D.T @ (self.w[g] * resid[g]))
+            grad -= 2.0 * self.scale[g] * (D.T @ weigh(self.w[g], resid[g]))
         return f, grad
 
     def observed_hessian(self, x: np.ndarray):
@@ -570,25 +710,45 @@ class DWLSLoss:
         for g, imp in enumerate(imps):
             c, w, r, mp = self.scale[g], self.w[g], resid[g], self.maps[g]
             D = self.delta(x, g, imp)
-            wr = w * r
+            wr = weigh(w, r)
             grad -= 2.0 * c * (D.T @ wr)
-            hess += 2.0 * c * (D.T @ (w[:, None] * D))
+            hess += 2.0 * c * (D.T @ weigh(w, D))
             if exact:
                 model = self.models[g]
-                nth, nv = len(mp.tau_param), len(mp.V)
+                nth, nsl, nv = len(mp.tau_param), len(mp.S_item), len(mp.V)
                 M = np.zeros((model.p, model.p))
-                np.add.at(M, (mp.I, mp.J), 0.5 * wr[nth + nv:])
-                M[mp.V, mp.V] += 0.5 * wr[nth:nth + nv]
+                np.add.at(M, (mp.I, mp.J), 0.5 * wr[nth + nsl + nv:])
+                M[mp.V, mp.V] += 0.5 * wr[nth + nsl:nth + nsl + nv]
                 M = M + M.T
                 second = model.second_derivative_term(imp, M)
                 if self.meanstructure:
                     v = np.zeros(model.p)
                     np.add.at(v, mp.tau_item, wr[:nth])
                     second = second - model.second_derivative_mean_term(imp, v)
+                if nsl:
+                    d = model.scales(x, imp)
+                    second = second + _slope_second_term(model, imp, mp,
+                                                          d[mp.S_item] * wr[nth:nth + nsl])
                 observed -= 2.0 * c * second
         if exact:
             return f, grad, hess, hess + observed
         return f, grad, hess
+
+
+def _slope_second_term(model, imp, mp: GroupMap, v: np.ndarray) -> np.ndarray:
+    """sum_k v_k d2 B[y_k, x_k] / d theta d theta' (npar x npar): with d B / d A_ij =
+    B E_ij B, the second derivative of B[y, x] in entries e = (i, j), f = (k, l) is
+    B[y, k] B[l, i] B[j, x] + B[y, i] B[j, k] B[l, x]; summed with V[y, x] = v it is
+    G[k, j] B[l, i] + G[i, l] B[j, k], G = B' V B'. Scaling factors are held fixed."""
+    B = imp.B
+    V = np.zeros_like(B)
+    np.add.at(V, (mp.S_item, mp.S_x), v)
+    G = B.T @ V @ B.T
+    a = model._is_a
+    i, j = model.i, model.j
+    H = G[np.ix_(i, j)] * B[np.ix_(j, i)]
+    H = (H + H.T) * np.outer(a, a)
+    return H if model.one_to_one else model.K.T @ H @ model.K
 
 
 # ------------------------------------------------------------------ inference and tests
@@ -614,6 +774,11 @@ class WLSInference:
         The scaled-shifted statistic is a T + shift.
     invertible : bool
         Whether E could be inverted.
+    test : str
+        The test that the scaled statistic follows: "standard" (none), "satorra.bentler",
+        "mean.var.adjusted" or "scaled.shifted" (lavaan's names).
+    se : str
+        The standard errors of ``vcov``: "robust.sem" or "standard".
 
     Examples
     --------
@@ -636,23 +801,51 @@ class WLSInference:
     a: float
     shift: float
     invertible: bool
+    test: str = "scaled.shifted"
+    se: str = "robust.sem"
+
+    @property
+    def scaled(self) -> dict:
+        """The scaled test (:func:`relqual.engine.robustsem.scaled_test`; NaN for
+        ``test="standard"``).
+
+        Examples
+        --------
+        >>> import relqual as rq
+        >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+        >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True, estimator="WLSMVS")
+        >>> inf = res.estimate.inference.wls
+        >>> inf.test, round(float(inf.scaled["df"]), 3), round(float(inf.chisq_scaled), 3)
+        ('mean.var.adjusted', 1.853, 8.248)
+        """
+        if self.test == "standard":
+            return dict(test="standard", stat=np.nan, df=np.nan, pvalue=np.nan,
+                        scaling_factor=np.nan, shift_parameter=np.nan,
+                        trace_ug=self.trace_ugamma, trace_ug2=self.trace_ugamma2)
+        return scaled_test(self.chisq, self.df, self.trace_ugamma, self.trace_ugamma2,
+                           self.test)
 
     @property
     def chisq_scaled(self) -> float:
-        """The scaled-shifted statistic a T + shift (T itself when df = 0)."""
-        return self.chisq * self.a + self.shift if self.df > 0 else self.chisq
+        """The scaled statistic (T itself when df = 0; NaN for the standard test); for
+        scaled.shifted a T + shift."""
+        return self.scaled["stat"]
 
     @property
     def scaling_factor(self) -> float:
-        """1 / a, as lavaan reports it (NaN when df = 0)."""
-        return 1.0 / self.a if self.df > 0 else np.nan
+        """The scaling factor lavaan reports: 1 / a for scaled.shifted, tr(U Gamma) / df
+        (satorra.bentler) or / its adjusted df (mean.var.adjusted); NaN when df = 0."""
+        return self.scaled["scaling_factor"]
 
 
-def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
-    """Robust (sandwich) covariance with Gamma, and the scaled-shifted test statistic.
+def inference(loss: DWLSLoss, x: np.ndarray, df: int, se: str = "robust.sem",
+              test: str = "scaled.shifted") -> WLSInference:
+    """Robust (sandwich) covariance with Gamma, and the scaled-shifted test statistic (or the
+    other ``se`` and ``test`` choices).
 
     Formulas in the module docstring (lavaan ``lav_model_nvcov_robust_sem``,
-    ``lav_test_satorra_bentler``).
+    ``lav_test_satorra_bentler``); ``se="standard"``: E^-1 / (N - G) (lavaan's expected
+    information of (D)WLS, ``lav_model_information_expected``).
 
     Parameters
     ----------
@@ -661,6 +854,8 @@ def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
         The estimates.
     df : int
         The model's degrees of freedom.
+    se : {"robust.sem", "standard"}
+    test : {"scaled.shifted", "satorra.bentler", "mean.var.adjusted", "standard"}
 
     Returns
     -------
@@ -681,7 +876,7 @@ def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
     N = loss.n_total
     fg = [s.n / N for s in loss.stats]
     deltas = [loss.delta(x, g, imp) for g, imp in enumerate(imps)]
-    E = sum(f_ * D.T @ (w[:, None] * D) for f_, D, w in zip(fg, deltas, loss.w))
+    E = sum(f_ * D.T @ weigh(w, D) for f_, D, w in zip(fg, deltas, loss.w))
     try:
         E_inv = np.linalg.inv(E)
         eig = np.linalg.eigvalsh(E)
@@ -690,15 +885,20 @@ def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
         E_inv, invertible = np.full_like(E, np.nan), False
     if not invertible:
         E_inv = np.full_like(E, np.nan)
-    meat = sum(f_ * (w[:, None] * D).T @ s.gamma @ (w[:, None] * D)
-               for f_, D, w, s in zip(fg, deltas, loss.w, loss.stats))
-    vcov = E_inv @ meat @ E_inv / (N - len(fg))        # lavaan: N - G for (D)WLS
+    if se == "standard":
+        vcov = E_inv / (N - len(fg))                   # lavaan: N - G for (D)WLS
+    elif se == "robust.sem":
+        meat = sum(f_ * weigh(w, D).T @ s.gamma @ weigh(w, D)
+                   for f_, D, w, s in zip(fg, deltas, loss.w, loss.stats))
+        vcov = E_inv @ meat @ E_inv / (N - len(fg))
+    else:
+        raise ValueError(f"unknown se='{se}' for ordered items; use 'robust.sem' or 'standard'")
     chisq = max(2.0 * N * f, 0.0)
     # U Gamma over all groups: V = bdiag(f_g W_g), Gamma_all = bdiag(Gamma_g / f_g)
-    VD = np.vstack([f_ * w[:, None] * D for f_, w, D in zip(fg, loss.w, deltas)])
-    V = np.concatenate([f_ * w for f_, w in zip(fg, loss.w)])
+    VD = np.vstack([f_ * weigh(w, D) for f_, w, D in zip(fg, loss.w, deltas)])
+    V = block_diag(*[f_ * (w if w.ndim == 2 else np.diag(w)) for f_, w in zip(fg, loss.w)])
     G_all = block_diag(*[s.gamma / f_ for f_, s in zip(fg, loss.stats)])
-    U = np.diag(V) - VD @ E_inv @ VD.T
+    U = V - VD @ E_inv @ VD.T
     UG = U @ G_all
     tr1 = float(np.trace(UG))
     tr2 = float(np.sum(UG * UG.T))
@@ -707,23 +907,27 @@ def inference(loss: DWLSLoss, x: np.ndarray, df: int) -> WLSInference:
         shift = df - a * tr1
     else:
         a, shift = np.nan, np.nan
-    return WLSInference(vcov, E_inv, deltas, chisq, df, tr1, tr2, a, shift, invertible)
+    return WLSInference(vcov, E_inv, deltas, chisq, df, tr1, tr2, a, shift, invertible,
+                        test=test, se=se)
 
 
-def baseline_test(loss: DWLSLoss) -> dict:
-    """DWLS independence model (thresholds free, correlations 0): its statistic and its
-    scaled-shifted version. The thresholds fit exactly, so T_b = sum_g (N_g - 1) sum w r^2 and
-    U Gamma keeps only the correlation block of each group (tr(U Gamma) = the number of
-    correlations).
+def baseline_test(loss: DWLSLoss, test: str = "scaled.shifted") -> dict:
+    """DWLS (or ULS, WLS) independence model (thresholds free, correlations 0): its statistic
+    and its scaled version. The thresholds fit exactly, so T_b = sum_g (N_g - 1) sum w r^2 and
+    U Gamma keeps only the correlation block of each group (for DWLS tr(U Gamma) = the number
+    of correlations); for WLS, T_b = sum_g (N_g - 1) r' (Gamma_cc)^-1 r (the thresholds
+    minimized out of r' Gamma^-1 r; Gamma_cc the correlations' block).
 
     Parameters
     ----------
     loss : DWLSLoss
+    test : {"scaled.shifted", "satorra.bentler", "mean.var.adjusted", "standard"}
 
     Returns
     -------
     dict
-        ``chisq``, ``df``, ``chisq_scaled``, ``scaling_factor`` (1 / a) and ``shift``.
+        ``chisq``, ``df``, ``chisq_scaled``, ``df_scaled``, ``scaling_factor`` and ``shift``
+        (scaled.shifted; else NaN), the scaled ones NaN for the standard test.
 
     Examples
     --------
@@ -732,22 +936,29 @@ def baseline_test(loss: DWLSLoss) -> dict:
     >>> res = rq.fit("f =~ x1 + x2 + x3 + x4", hso, ordered=True)
     >>> loss, x = res.problem.loss, res.x
     >>> {k: round(float(v), 3) for k, v in baseline_test(loss).items()}
-    {'chisq': 193.937, 'df': 6.0, 'chisq_scaled': 174.977, 'scaling_factor': 1.112, 'shift': 0.605}
+    {'chisq': 193.937, 'df': 6.0, 'chisq_scaled': 174.977, 'df_scaled': 6.0,
+     'scaling_factor': 1.112, 'shift': 0.605}
     """
     chisq, tr1, tr2, df = 0.0, 0.0, 0.0, 0
     for st, w in zip(loss.stats, loss.w):
         nuni = st.nuni                    # thresholds, means and variances fit exactly
-        wc = w[nuni:]
         r = st.wls_obs[nuni:]
-        chisq += (st.n - 1) * np.sum(wc * r * r)
-        UG = wc[:, None] * st.gamma[nuni:, nuni:]
+        if w.ndim == 2:                   # WLS: minimizing over the free thresholds leaves
+            wc = np.linalg.inv(st.gamma[nuni:, nuni:])      # the inverse of Gamma's block
+        else:
+            wc = w[nuni:]
+        chisq += (st.n - 1) * float(r @ weigh(wc, r))
+        UG = weigh(wc, st.gamma[nuni:, nuni:])
         tr1 += float(np.trace(UG))
         tr2 += float(np.sum(UG * UG.T))
         df += len(wc)
-    a = np.sqrt(df / tr2)
-    shift = df - a * tr1
-    return dict(chisq=chisq, df=df, chisq_scaled=chisq * a + shift, scaling_factor=1.0 / a,
-                shift=shift)
+    if test == "standard":
+        return dict(chisq=chisq, df=df, chisq_scaled=np.nan, df_scaled=np.nan,
+                    scaling_factor=np.nan, shift=np.nan)
+    out = scaled_test(chisq, df, tr1, tr2, test)
+    return dict(chisq=chisq, df=df, chisq_scaled=out["stat"], df_scaled=out["df"],
+                scaling_factor=out["scaling_factor"],
+                shift=out["shift_parameter"] if test == "scaled.shifted" else np.nan)
 
 
 def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> dict:
@@ -793,6 +1004,8 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
         return nan             # thresholds equal across groups: lavaan's catML refit fails too
     if any(len(st.continuous) for st in loss.stats):
         return nan             # continuous variables too: lavaan 0.6-14 reports no robust indices
+    if any(len(mp.S_item) for mp in loss.maps):
+        return nan             # covariates (conditional.x): lavaan 0.6-14 reports none either
     imps, _, _ = loss.evaluate(x)
     N = loss.n_total
     XX3, XX3_null = 0.0, 0.0
@@ -838,11 +1051,19 @@ def catml_robust(loss: DWLSLoss, x: np.ndarray, inf: WLSInference, df: int) -> d
 # ------------------------------------------------------------------ fit measures
 
 def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int, n: int,
-                       ngroups: int, srmr_parts: dict) -> dict:
-    """Fit measures of a WLSMV fit, named and computed as lavaan's ``fitMeasures`` (0.6.14)
-    reports them (with '.' -> '_'): standard, scaled (from the scaled-shifted statistics) and
-    robust (Savalei 2021, from :func:`catml_robust`) versions. ``n`` is the total sample size;
-    the RMSEA family uses N - G, as lavaan does for (D)WLS (``lav_utils_get_ntotal``).
+                       ngroups: int, srmr_parts: dict, weight: str = "DWLS") -> dict:
+    """Fit measures of a WLSMV fit (or DWLS, ULS and their robust versions), named and
+    computed as lavaan's ``fitMeasures`` (0.6.14) reports them (with '.' -> '_'): standard,
+    scaled (from the scaled statistics of ``inf.test``) and robust (Savalei 2021, from
+    :func:`catml_robust`; satorra.bentler and scaled.shifted only, as lavaan) versions; no
+    scaled or robust ones for the standard test. ``n`` is the total sample size; the RMSEA
+    family uses N - G, as lavaan does for (D)WLS (``lav_utils_get_ntotal``). With ULS weights
+    the standard statistic has no p-value (lavaan: it is not chi-square distributed).
+
+    The scaled incremental indices use the scaled statistics on their degrees of freedom; the
+    scaled RMSEA the scaled-shifted statistic on df, or T on tr(U Gamma) degrees of freedom
+    (satorra.bentler and mean.var.adjusted), as
+    :func:`relqual.engine.fitindices.satorra_measures`.
 
     Parameters
     ----------
@@ -858,6 +1079,8 @@ def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int
     ngroups : int
     srmr_parts : dict
         :func:`srmr_ordinal`'s result.
+    weight : {"DWLS", "ULS"}
+        The loss's weights.
 
     Returns
     -------
@@ -879,36 +1102,63 @@ def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int
     """
     G = ngroups
     X2, df = inf.chisq, inf.df
-    Xs = inf.chisq_scaled
-    B, dfb, Bs = base["chisq"], base["df"], base["chisq_scaled"]
+    B, dfb = base["chisq"], base["df"]
+    uls = weight == "ULS"
     out = dict(npar=npar, fmin=X2 / (2 * n), chisq=X2, df=df,
-               pvalue=special.chdtrc(df, X2) if df > 0 else np.nan,
-               chisq_scaled=Xs, df_scaled=df,
-               pvalue_scaled=special.chdtrc(df, Xs) if df > 0 else np.nan,
-               chisq_scaling_factor=inf.scaling_factor, chisq_shift_parameter=inf.shift,
-               baseline_chisq=B, baseline_df=dfb, baseline_pvalue=special.chdtrc(dfb, B),
-               baseline_chisq_scaled=Bs, baseline_df_scaled=dfb,
-               baseline_pvalue_scaled=special.chdtrc(dfb, Bs),
-               baseline_chisq_scaling_factor=base["scaling_factor"])
+               pvalue=special.chdtrc(df, X2) if df > 0 and not uls else np.nan,
+               baseline_chisq=B, baseline_df=dfb,
+               baseline_pvalue=np.nan if uls else special.chdtrc(dfb, B))
     cfi, tli, rmsea = fitindices._cfi, fitindices._tli, fitindices._rmsea
-    for suffix, T, Tb in (("", X2, B), ("_scaled", Xs, Bs)):
-        out["cfi" + suffix] = cfi(T, df, Tb, dfb)
-        out["tli" + suffix] = out["nnfi" + suffix] = tli(T, df, Tb, dfb)
-        out.update({name + suffix: value for name, value in _incremental(T, df, Tb, dfb).items()})
+    scaled = inf.test != "standard"
+    Xs, dfs, Bs, dfbs = inf.chisq_scaled, inf.scaled["df"], base["chisq_scaled"], base["df_scaled"]
+    if scaled:
+        out.update(chisq_scaled=Xs, df_scaled=dfs,
+                   pvalue_scaled=special.chdtrc(dfs, Xs) if df > 0 else np.nan,
+                   chisq_scaling_factor=inf.scaling_factor,
+                   baseline_chisq_scaled=Bs, baseline_df_scaled=dfbs,
+                   baseline_pvalue_scaled=special.chdtrc(dfbs, Bs),
+                   baseline_chisq_scaling_factor=base["scaling_factor"])
+        if inf.test == "scaled.shifted":
+            out["chisq_shift_parameter"] = inf.shift
+    for suffix, T, d, Tb, db in (("", X2, df, B, dfb), ("_scaled", Xs, dfs, Bs, dfbs)):
+        if suffix and not scaled:
+            continue
+        out["cfi" + suffix] = cfi(T, d, Tb, db)
+        out["tli" + suffix] = out["nnfi" + suffix] = tli(T, d, Tb, db)
+        out.update({name + suffix: value for name, value in _incremental(T, d, Tb, db).items()})
+    rob = (_robust_measures(robust, df, dfb, n - G, G)
+           if inf.test in ("satorra.bentler", "scaled.shifted") else {})
+    out.update({k: v for k, v in rob.items() if not k.startswith("rmsea")})
+    # RMSEA: standard; scaled (the scaled-shifted statistic with df, or T with tr(U Gamma));
+    # robust (XX3 with c3)
+    n_total, n = n, n - G
+    out["rmsea"] = rmsea(X2, df, n, G)
+    out["rmsea_ci_lower"], out["rmsea_ci_upper"] = fitindices.rmsea_ci(X2, df, n, G)
+    out["rmsea_pvalue"] = _closefit(X2, df, n, G)
+    if scaled:
+        X2r, dfr = (Xs, df) if inf.test == "scaled.shifted" else (X2, inf.trace_ugamma)
+        out["rmsea_scaled"] = rmsea(X2r, dfr, n, G)
+        out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = fitindices.rmsea_ci(
+            X2r, dfr, n, G)
+        out["rmsea_pvalue_scaled"] = _closefit(X2r, dfr, n, G)
+    out.update({k: v for k, v in rob.items() if k.startswith("rmsea")})
+    out.update(srmr_parts)
+    out.update(ntotal=n_total, ngroups=G, logl=np.nan, unrestricted_logl=np.nan, aic=np.nan,
+               bic=np.nan, bic2=np.nan)
+    return out
+
+
+def _robust_measures(robust: dict, df: int, dfb: int, n: int, G: int) -> dict:
+    """CFI, TLI, RNI and RMSEA "robust" for categorical data from :func:`catml_robust`
+    (lavaan 0.6-14's ``lav_fit_cfi_lavobject`` / ``lav_fit_rmsea_lavobject``); ``n`` is N - G."""
+    cfi, tli, rmsea = fitindices._cfi, fitindices._tli, fitindices._rmsea
+    out = {}
     XX3, df3, c3 = robust["XX3"], robust["df3"], robust["c_hat3"]
     XX3n, c3n = robust["XX3_null"], robust["c_hat3_null"]
     finite = np.all(np.isfinite([XX3, df3, c3, XX3n, c3n]))
     out["cfi_robust"] = cfi(XX3, df, XX3n, dfb, c3, c3n) if finite else np.nan
     out["tli_robust"] = out["nnfi_robust"] = tli(XX3, df, XX3n, dfb, c3, c3n) if finite else np.nan
     out["rni_robust"] = (1.0 - (XX3 - c3 * df) / (XX3n - c3n * dfb)) if finite else np.nan
-    # RMSEA: standard; scaled (the scaled-shifted statistic with df); robust (XX3 with c3)
-    n_total, n = n, n - G
-    out["rmsea"] = rmsea(X2, df, n, G)
-    out["rmsea_ci_lower"], out["rmsea_ci_upper"] = fitindices.rmsea_ci(X2, df, n, G)
-    out["rmsea_pvalue"] = _closefit(X2, df, n, G)
-    out["rmsea_scaled"] = rmsea(Xs, df, n, G)
-    out["rmsea_ci_lower_scaled"], out["rmsea_ci_upper_scaled"] = fitindices.rmsea_ci(Xs, df, n, G)
-    out["rmsea_pvalue_scaled"] = _closefit(Xs, df, n, G)
     if finite and df3 > 0:
         XX3s = XX3 / c3
         out["rmsea_robust"] = rmsea(XX3, df3, n, G, c3)
@@ -920,9 +1170,6 @@ def wlsmv_fit_measures(*, inf: WLSInference, base: dict, robust: dict, npar: int
         for name in ("rmsea_robust", "rmsea_ci_lower_robust", "rmsea_ci_upper_robust",
                      "rmsea_pvalue_robust"):
             out[name] = np.nan
-    out.update(srmr_parts)
-    out.update(ntotal=n_total, ngroups=G, logl=np.nan, unrestricted_logl=np.nan, aic=np.nan,
-               bic=np.nan, bic2=np.nan)
     return out
 
 
@@ -957,6 +1204,9 @@ def srmr_ordinal(loss: DWLSLoss, x: np.ndarray) -> dict:
     categorical data: the "nomean" versions average the squared correlation residuals over
     p(p+1)/2 elements (srmr, rmr) or p(p-1)/2 (crmr); the others also count the thresholds.
     Groups are weighted by N_g / N. lavaan's ``srmr`` for categorical data is srmr_bentler_nomean.
+    With covariates (``lav_residuals_summary``, conditional.x) the residuals are those of the
+    residual correlations (and the thresholds), and srmr and rmr divide by p(p-1)/2 + p + q
+    (q covariates; + the number of thresholds with them).
 
     Parameters
     ----------
@@ -987,7 +1237,13 @@ def srmr_ordinal(loss: DWLSLoss, x: np.ndarray) -> dict:
         p, nth, nuni = len(st.names), st.nth, st.nuni
         f_ = st.n / N
         summaries = {"rmr": (r[:nth], r[nth:], p * (p + 1) / 2)}
-        if st.continuous:          # standardized by the observed (Bentler) or both (Bollen) SDs
+        q = len(getattr(st, "x_names", ()))
+        if q:                      # covariates: residual correlations, lavaan counting x too
+            count = p * (p - 1) / 2 + p + q
+            summaries = {"rmr": (r[:nth], r[nuni:], count),
+                         "srmr_bentler": (r[:nth], r[nuni:], count),
+                         "crmr": (r[:nth], r[nuni:], p * (p - 1) / 2)}
+        elif st.continuous:          # standardized by the observed (Bentler) or both (Bollen) SDs
             sd = np.sqrt(st.var)
             I, J = st.pairs
             cont = ~st.ordered
@@ -1007,6 +1263,6 @@ def srmr_ordinal(loss: DWLSLoss, x: np.ndarray) -> dict:
         for name, (means, cov, count) in summaries.items():
             out[name] += f_ * np.sqrt((np.sum(cov ** 2) + np.sum(means ** 2))
                                       / (count + len(means)))
-            out[f"{name}_nomean"] += f_ * np.sqrt(np.sum(cov ** 2) / count)
+            out[f"{name}_nomean"] += f_ * (np.sqrt(np.sum(cov ** 2) / count) if count else 0.0)
     out["srmr"] = out["srmr_bentler_nomean"]
     return out

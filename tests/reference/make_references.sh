@@ -16,11 +16,18 @@ if [ "$#" -eq 0 ]; then
   Rscript tests/reference/bootstrap_reference.R
   Rscript tests/reference/mlr_lrt_reference.R
   Rscript tests/reference/estimators_reference.R
+  Rscript tests/reference/estimators_more_reference.R tests/reference/estimators_more.json
+  Rscript tests/reference/ordinal_estimators_reference.R tests/reference/ordinal_estimators.json
   Rscript tests/reference/power_reference.R tests/reference/power_rmsea.json
   Rscript tests/reference/interaction_reference.R tests/reference/interaction.json
   Rscript tests/reference/reviewer_reference.R tests/reference/reviewer_checks.json
   Rscript tests/reference/ordinal_reference.R tests/reference/ordinal.json
   Rscript tests/reference/ordinal_mixed_reference.R tests/reference/ordinal_mixed.json
+  Rscript tests/reference/ordinal_pairwise_reference.R tests/reference/ordinal_pairwise.json
+  Rscript tests/reference/ordinal_pairwise_measures_reference.R \
+    tests/reference/ordinal_pairwise_measures.json
+  Rscript tests/reference/ordinal_theta_scores_reference.R tests/reference/ordinal_theta_scores.json
+  Rscript tests/reference/ordinal_covariates_reference.R tests/reference/ordinal_covariates.json
   # PROCESS references need pyprocessmacro 2.2.0 in its own venv (see tests/reference/README.md)
   if [ -x /tmp/process-venv/bin/python ]; then
     /tmp/process-venv/bin/python tests/reference/process_reference.py tests/reference/process.json
