@@ -1494,7 +1494,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "(or --cov FILE --nobs N)")
     fit.add_argument("--estimator", default=None,
                      help="estimator: ML (default), MLR, MLM, MLMV, MLMVS, MLF, ULS, GLS, WLS, "
-                          "DWLS, WLSMV (the default with --ordered), PLS (PLS-SEM) or PLSc "
+                          "DWLS; with --ordered WLSMV (the default), WLSM, WLSMVS, ULSMV, ULSM, "
+                          "DWLS, ULS or WLS; PLS (PLS-SEM) or PLSc "
                           "(consistent PLS)")
     fit.add_argument("--missing", default="listwise",
                      choices=["listwise", "fiml", "pairwise", "mean"],
@@ -1542,7 +1543,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_options(report)
     report.add_argument("--estimator", default=None,
                         help="estimator (default ML; MLR, MLM, MLMV, MLMVS, MLF, ULS, GLS, WLS, "
-                             "DWLS; WLSMV with --ordered; PLS or PLSc: the PLS-SEM report of "
+                             "DWLS; with --ordered WLSMV, WLSM, WLSMVS, ULSMV, ULSM, DWLS, ULS or "
+                             "WLS; PLS or PLSc: the PLS-SEM report of "
                              "Hair et al. 2019)")
     report.add_argument("--missing", default="listwise",
                         choices=["listwise", "fiml", "pairwise", "mean"],

@@ -324,22 +324,29 @@ def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: di
 def _numeric_values(data: pd.DataFrame, variables: list[str]) -> np.ndarray:
     """The variables' values as a rows x variables float array (C order, a copy).
 
-    The frame's column types are read once: plain numpy number columns are copied as they are
-    (all at once when every column of a not much wider frame is one), any other column goes
-    through :func:`_numeric_column`'s conversion and checks (the values are the same either way).
+    When every column of a not much wider frame is a plain numpy number, one conversion of the
+    whole frame replaces a pandas lookup per column; otherwise each column goes through
+    :func:`_numeric_column`'s conversion and checks. The values are the same either way. A frame
+    of the model's columns only is converted at once and checked by the type of the result
+    (bool, nullable, text or category columns make it object, or bool); a frame with other
+    columns too by its column types first, so that a text column (an ID) is never converted.
     """
-    if not data.columns.is_unique:            # _numeric_column names the repeated column
-        return np.stack([_numeric_column(data, v) for v in variables]).T.copy()
-    names = data.columns.tolist()
-    plain = [isinstance(d, np.dtype) and d.kind in ("f", "i", "u") for d in data.dtypes.tolist()]
-    position = {c: i for i, c in enumerate(names)}
-    if all(plain) and len(names) <= 2 * len(variables):
-        whole = data.to_numpy(dtype=float)
-        return np.ascontiguousarray(whole[:, [position[v] for v in variables]])
+    names = data.columns
+    if names.is_unique and len(names) <= 2 * len(variables):
+        if len(names) == len(variables):          # the model's columns, nothing else
+            whole = data.to_numpy()
+            numeric = isinstance(whole.dtype, np.dtype) and whole.dtype.kind in "fiu"
+        else:
+            numeric = all(isinstance(d, np.dtype) and d.kind in ("f", "i", "u")
+                          for d in data.dtypes.tolist())
+            whole = data.to_numpy() if numeric else None
+        if numeric:
+            position = {c: i for i, c in enumerate(names.tolist())}
+            return np.ascontiguousarray(whole[:, [position[v] for v in variables]],
+                                        dtype=float)
     out = np.empty((len(data), len(variables)))
     for j, v in enumerate(variables):
-        out[:, j] = (data[v].to_numpy(dtype=float) if plain[position[v]]
-                     else _numeric_column(data, v))
+        out[:, j] = _numeric_column(data, v)
     return out
 
 

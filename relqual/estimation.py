@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.linalg.lapack import dpotrf as _potrf
+from scipy.linalg.lapack import dtrtri as _trtri
 
 from .engine.inference import unidentified_parameters
 from .engine.optimize import OptimResult, minimize
@@ -89,6 +91,14 @@ class Estimate:
             return False
         return self.inference is None or bool(self.inference.invertible
                                               and np.all(np.isfinite(np.diag(self.vcov))))
+
+    @cached_property
+    def values(self) -> np.ndarray:
+        """The value of every row of the parameter table at the estimates
+        (:meth:`relqual.problem.Problem.row_values`), computed once (read only)."""
+        values = self.problem.row_values(self.opt.x)
+        values.flags.writeable = False
+        return values
 
     @cached_property
     def messages(self) -> list[str]:
@@ -234,7 +244,7 @@ def conclude(est: Estimate) -> list[str]:
                         "robust tests are not available"
                         + (". Parameters involved: " + ", ".join(involved) if involved else ""))
     if np.all(np.isfinite(opt.x)):
-        messages += improper_solution_messages(problem, opt.x)
+        messages += improper_solution_messages(problem, opt.x, est.values)
     return messages
 
 
@@ -244,7 +254,8 @@ def _badly_scaled(problem: Problem, factor: float = 1000.0) -> bool:
     return bool(np.all(variances > 0) and variances.max() > factor * variances.min())
 
 
-def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
+def improper_solution_messages(problem: Problem, x: np.ndarray,
+                               values: np.ndarray | None = None) -> list[str]:
     """Negative variances (Heywood cases), a latent covariance matrix that is not positive
     definite, and implied correlations beyond 1 (Kolenikov & Bollen 2012), named by group.
 
@@ -253,6 +264,8 @@ def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
     problem : Problem
     x : ndarray
         The estimates (finite).
+    values : ndarray, optional
+        ``problem.row_values(x)``, when the caller has them already.
 
     Returns
     -------
@@ -267,7 +280,8 @@ def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
     """
     messages = []
     col = problem.partable.col
-    values = problem.row_values(x)
+    if values is None:
+        values = problem.row_values(x)
     negative = np.flatnonzero((col["op"] == "~~") & (col["lhs"] == col["rhs"]) & (values < 0))
     for k in negative:
         name = col["lhs"][k]
@@ -279,7 +293,7 @@ def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
         where = f" in group {labels[g - 1]!r}" if len(problem.models) > 1 else ""
         imp = model.implied(x)
         lv_cov = imp.C[model.p:, model.p:]
-        if lv_cov.size:
+        if lv_cov.size and not _clearly_positive_definite(lv_cov):
             eigvals, eigvecs = np.linalg.eigh(lv_cov)
             if eigvals[0] <= 0:
                 involved = [model.lv_names[i]
@@ -290,13 +304,35 @@ def improper_solution_messages(problem: Problem, x: np.ndarray) -> list[str]:
         total = np.diag(imp.C)
         with np.errstate(invalid="ignore", divide="ignore"):
             corr = imp.C / np.sqrt(np.outer(total, total))
-        off = np.abs(corr[np.triu_indices_from(corr, 1)])
-        if np.any(off > 1 + 1e-8):
+        np.fill_diagonal(corr, 0.0)            # correlations between two variables only
+        if np.any(np.abs(corr) > 1 + 1e-8):
             i, j = np.argwhere(np.triu(np.abs(corr), 1) > 1 + 1e-8)[0]
             messages.append(f"improper solution: implied correlation between "
                             f"'{model.names[i]}' and '{model.names[j]}' is {corr[i, j]:.3f}"
                             f"{where}")
     return messages
+
+
+def _clearly_positive_definite(matrix: np.ndarray) -> bool:
+    """Whether the symmetric ``matrix``'s smallest eigenvalue provably exceeds 1e-10 times its
+    largest diagonal element, from its Cholesky factor L: ``1 / lambda_min <= trace(matrix^-1) =
+    ||L^-1||_F^2``. Far above the rounding error of an eigendecomposition, so
+    ``numpy.linalg.eigh`` would find every eigenvalue positive too; False leaves the decision
+    to it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _clearly_positive_definite(np.array([[1, .5], [.5, 1]]))
+    True
+    >>> _clearly_positive_definite(np.array([[1, 1], [1, 1.]]))
+    False
+    """
+    factor, info = _potrf(matrix, lower=1)
+    if info != 0:
+        return False
+    inverse, info = _trtri(factor, lower=1)
+    return bool(info == 0 and 1.0 / (inverse * inverse).sum() > 1e-10 * matrix.diagonal().max())
 
 
 def parameter_names(partable, indices: list[int]) -> list[str]:

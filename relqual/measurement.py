@@ -30,7 +30,11 @@ semTools 0.5-6 computes, and ``tests/test_measurement.py`` compares):
   the polychoric correlations rescaled by the scaling factors; ``omega`` and ``omega_model``
   are Green & Yang's (2009) categorical omega (:mod:`relqual.ordinal_reliability`, semTools
   ``compRelSEM``'s default for categorical items, ``obs.var = TRUE`` / ``FALSE``), ``alpha``
-  is ordinal alpha (``compRelSEM(tau.eq = TRUE, ord.scale = FALSE)``).
+  is ordinal alpha (``compRelSEM(tau.eq = TRUE, ord.scale = FALSE)``); AVE is semTools
+  ``AVE()`` of the fit (also with continuous items beside ordered ones: their variances enter
+  the denominator); item diagnostics are the std.all loadings and R² of the latent responses,
+  with item-total correlations and alpha if deleted from the latent-response covariances
+  (:func:`response_cov`).
 * **Fornell-Larcker criterion** (Fornell & Larcker 1981): ``sqrt(AVE)`` of each factor exceeds
   its absolute correlation with every other factor (model-implied latent correlations,
   lavaan ``lavInspect(fit, "cor.lv")``).
@@ -172,6 +176,28 @@ def measurement_parts(res, group: int = 1) -> Measurement:
 
 # ---------------------------------------------------------------------------- formulas
 
+def response_cov(m: Measurement) -> pd.DataFrame:
+    """The observed covariances, with ordered items (WLSMV) on their latent-response scale:
+    polychoric (and polyserial) correlations divided by the items' scaling factors Delta
+    (1 under the delta parameterization), the matrix ``reliability_table`` computes alpha
+    from; continuous items keep their covariances.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> hso = rq.datasets.load("holzinger_swineford_ordinal")
+    >>> res = rq.fit("f =~ x1 + x2 + x3", hso, ordered=True, parameterization="theta")
+    >>> m = measurement_parts(res)
+    >>> S = response_cov(m)
+    >>> bool(np.allclose(np.diag(S), [1 / m.scales[v] ** 2 for v in S.index]))
+    True
+    """
+    if not m.scales:
+        return m.sample_cov
+    d = np.array([m.scales.get(v, 1.0) for v in m.sample_cov.index])
+    return m.sample_cov / np.outer(d, d)
+
+
 def cronbach_alpha(cov: np.ndarray) -> float:
     """Cronbach's alpha of the items whose covariance (or correlation) matrix is ``cov``."""
     cov = np.asarray(cov, float)
@@ -259,8 +285,9 @@ def reliability_table(m: Measurement) -> pd.DataFrame:
 def item_table(m: Measurement, std_solution: pd.DataFrame,
                threshold: float = LOW_LOADING) -> pd.DataFrame:
     """One row per (factor, item): standardized loading with its 95% CI, item R^2, corrected
-    item-total correlation, alpha if the item is deleted, and flags."""
-    S = m.sample_cov
+    item-total correlation, alpha if the item is deleted, and flags. For ordered items (WLSMV)
+    all of them are of the items' latent responses (:func:`response_cov`)."""
+    S = response_cov(m)
     std = std_solution[std_solution["op"] == "=~"].set_index(["lhs", "rhs"])
     rows = []
     for f in m.factors:
@@ -277,7 +304,8 @@ def item_table(m: Measurement, std_solution: pd.DataFrame,
                     row["item_total_r"] = (S.loc[v, rest].sum()
                                            / np.sqrt(S.loc[v, v]
                                                      * S.loc[rest, rest].to_numpy().sum()))
-            if len(rest) >= 2:
+            mixed = bool(m.scales) and not all(u in m.scales for u in items)
+            if len(rest) >= 2 and not mixed:
                 row["alpha_if_deleted"] = cronbach_alpha(S.loc[rest, rest].to_numpy())
             others = m.other_factors(f, v)
             notes = []
@@ -295,6 +323,9 @@ def item_table(m: Measurement, std_solution: pd.DataFrame,
                 notes.append("single indicator: no item-total correlation")
             elif len(rest) < 2:
                 notes.append("two-item factor: alpha if deleted is undefined")
+            elif mixed:
+                notes.append("ordered and continuous items: alpha if deleted is not computed "
+                             "(as reliability(), not matched to semTools there)")
             row["note"] = "; ".join(notes)
             rows.append(row)
     return pd.DataFrame(rows, columns=["factor", "item", "loading", "se", "ci_lower", "ci_upper",
@@ -444,9 +475,25 @@ def reliability(res, group=None) -> pd.DataFrame:
 
 
 def item_diagnostics(res, threshold: float = LOW_LOADING, group=None) -> pd.DataFrame:
-    """``res.item_diagnostics()``: see :func:`item_table` (``threshold``: low-loading flag)."""
-    return _per_group(res, group, lambda g: item_table(measurement_parts(res, g),
-                                                       _std_solution(res, g), threshold))
+    """``res.item_diagnostics()``: see :func:`item_table` (``threshold``: low-loading flag);
+    for ordered items ``attrs["note"]`` says the rows are of the latent responses."""
+    table = _per_group(res, group, lambda g: item_table(measurement_parts(res, g),
+                                                        _std_solution(res, g), threshold))
+    if res.problem.ordinal is not None:
+        table.attrs["note"] = LATENT_RESPONSE_ITEMS
+    return table
+
+
+LATENT_RESPONSE_ITEMS = (
+    "ordered items (WLSMV): loadings (std.all), R², item-total correlations and alpha if "
+    "deleted are of the items' latent responses (polychoric correlations)")
+
+
+def _fornell_larcker_note(res, table: pd.DataFrame) -> pd.DataFrame:
+    if res.problem.ordinal is not None:
+        table.attrs["note"] = ("ordered items (WLSMV): AVE of the latent responses (semTools "
+                               "AVE) and model-implied latent correlations (lavaan cor.lv)")
+    return table
 
 
 def _fornell_larcker(res, g: int):
@@ -458,8 +505,10 @@ def fornell_larcker(res, matrix: bool = False, group=None) -> pd.DataFrame:
     """``res.fornell_larcker()``: one row per pair with its verdict, or with ``matrix=True`` the
     classic table (sqrt(AVE) on the diagonal, latent correlations off it) of one group."""
     if matrix:
-        return _fornell_larcker(res, _one_group(res, group, "the Fornell-Larcker matrix"))[0]
-    return _per_group(res, group, lambda g: _fornell_larcker(res, g)[1])
+        return _fornell_larcker_note(res, _fornell_larcker(
+            res, _one_group(res, group, "the Fornell-Larcker matrix"))[0])
+    return _fornell_larcker_note(res, _per_group(res, group,
+                                                 lambda g: _fornell_larcker(res, g)[1]))
 
 
 def htmt(res, matrix: bool = False, kind: str = "htmt", group=None) -> pd.DataFrame:
@@ -482,7 +531,8 @@ class MeasurementReport:
     ``reliability``, ``items``, ``fornell_larcker`` (matrix), ``fornell_larcker_pairs``,
     ``htmt`` (pairs), ``htmt_matrix``, ``criteria`` (one row per criterion: threshold, source,
     what fails), ``modindices`` (the largest modification indices), ``statements`` (plain-language
-    verdicts) and ``notes`` (what could not be computed, and why).
+    verdicts) and ``notes`` (what could not be computed, and why); ``latent_responses``: the
+    items are ordered (a WLSMV fit) and the tables are of their latent responses.
     """
 
     model: str
@@ -497,6 +547,7 @@ class MeasurementReport:
     statements: list[str]
     notes: list[str]
     warnings: list[str]
+    latent_responses: bool = False          # ordered items (WLSMV): latent-response metric
 
     def to_text(self) -> str:
         fmt = lambda v: f"{v:.3f}"                               # noqa: E731
@@ -509,7 +560,7 @@ class MeasurementReport:
                   rel.to_string(index=False, float_format=fmt, na_rep="-"), ""]
         items = self.items[["factor", "item", "loading", "ci_lower", "ci_upper", "r2",
                             "item_total_r", "alpha_if_deleted"]]
-        parts += ["Items (standardized loadings with 95% CI)",
+        parts += [f"Items ({self._loadings_title()}, with 95% CI)",
                   items.to_string(index=False, float_format=fmt, na_rep="-"), ""]
         parts += ["Fornell-Larcker (sqrt(AVE) on the diagonal, latent correlations below)",
                   _lower(self.fornell_larcker).to_string(float_format=fmt, na_rep=""), ""]
@@ -526,6 +577,10 @@ class MeasurementReport:
         parts += ["", "Sources"] + [f"  {r}" for r in REFERENCES]
         return "\n".join(parts)
 
+    def _loadings_title(self) -> str:
+        return ("standardized loadings of the latent responses (polychoric)"
+                if self.latent_responses else "standardized loadings")
+
     def __str__(self) -> str:
         return self.to_text()
 
@@ -539,7 +594,7 @@ class MeasurementReport:
         for title, frame, index in (
                 ("Reliability and convergent validity", self.reliability.drop(columns="note"),
                  False),
-                ("Items", self.items.drop(columns="note"), False),
+                (f"Items ({self._loadings_title()})", self.items.drop(columns="note"), False),
                 ("Fornell-Larcker", _lower(self.fornell_larcker), True),
                 ("HTMT (lower) / HTMT2 (upper)", self.htmt_matrix, True),
                 ("Criteria", self.criteria, False)):
@@ -585,9 +640,17 @@ def measurement_report(res, *, loading_threshold: float = LOW_LOADING, top_modin
     notes += [f"{f} is a higher-order factor (measured by factors): its reliability is not "
               "computed here (semTools compRelSEM(higher=) gives the hierarchical omega)"
               for f in m.higher_order]
-    notes.append("alpha, omega, AVE and HTMT use the observed covariances of the rows the model "
-                 "was fitted to (semTools' defaults: compRelSEM/AVE obs.var = TRUE; htmt absolute "
-                 "correlations); omega_model uses the model-implied covariances.")
+    if m.scales:
+        notes.append("ordered items (WLSMV): loadings, R², item-total correlations, alpha, AVE "
+                     "and HTMT are of the items' latent responses (polychoric correlations of "
+                     "the rows the model was fitted to; semTools AVE and htmt on the same); "
+                     "omega is Green & Yang's (2009) categorical omega (semTools compRelSEM), "
+                     "alpha is ordinal alpha.")
+    else:
+        notes.append("alpha, omega, AVE and HTMT use the observed covariances of the rows the "
+                     "model was fitted to (semTools' defaults: compRelSEM/AVE obs.var = TRUE; "
+                     "htmt absolute correlations); omega_model uses the model-implied "
+                     "covariances.")
     if len(mi):
         notes.append(f"modification indices are score tests (1 df): values above "
                      f"{MI_CRITICAL:g} are significant at .05, but free a parameter only when "
@@ -600,7 +663,8 @@ def measurement_report(res, *, loading_threshold: float = LOW_LOADING, top_modin
         model=name, reliability=rel, items=items, fornell_larcker=fl_matrix,
         fornell_larcker_pairs=fl_pairs, htmt=htmt, htmt_matrix=combined,
         criteria=pd.DataFrame(criteria, columns=["criterion", "threshold", "rule", "result"]),
-        modindices=mi, statements=statements, notes=notes, warnings=list(res.warnings))
+        modindices=mi, statements=statements, notes=notes, warnings=list(res.warnings),
+        latent_responses=bool(m.scales))
 
 
 def _verdicts(rel: pd.DataFrame, items: pd.DataFrame, fl_pairs: pd.DataFrame,

@@ -6,6 +6,12 @@ the likelihood-ratio test of the model refitted with the path constrained equal 
 sharing one parameter) against the fitted one (``lavTestLRT()``; Satorra-Bentler 2001 for MLR
 and MLM, Satorra 2000 for MLMV and MLMVS, :func:`relqual.difftest.difference_test`). The refit
 runs through the estimation core on the same rows (:mod:`relqual.estimation`).
+
+WLSMV fits of ordered items: the Wald test uses the robust ("robust.sem") covariance, and the
+difference test is lavaan's default for WLSMV in ``lavTestLRT`` (``method = "satorra.2000"``,
+scaled and shifted, :func:`relqual.ordinal_difftest.satorra_2000`) of the model refitted to the
+same thresholds and polychoric correlations; its columns ``chisq_free`` and ``chisq_equal`` are
+the unscaled (DWLS) statistics the test starts from.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from .difftest import check_estimator, difference_test
 from .estimation import estimate
 from .ml import problem_from_rows
 from .options import FitOptions
+from .ordinal_difftest import satorra_2000
 from .syntax import parse
 
 
@@ -28,7 +35,8 @@ def compare_fitted_paths(result, paths) -> pd.DataFrame:
     Parameters
     ----------
     result : Result
-        A multigroup ML or MLR fit.
+        A multigroup fit by ML, MLR, MLM, MLMV, MLMVS or MLF, or by WLSMV (ordered items,
+        its default scaled-shifted test).
     paths : str or list of str
         lavaan formulas such as ``"LOY ~ SAT"``, ``"SAT =~ sat2"`` or ``"LOY ~ SAT + SB"``
         (one row per parameter).
@@ -50,7 +58,7 @@ def compare_fitted_paths(result, paths) -> pd.DataFrame:
     >>> round(float(table["lrt_df"].iloc[0]))
     1
     """
-    check_estimator(result.call.get("estimator", "ML"))
+    _check_estimator(result)
     if result.partable.ngroups < 2:
         raise ValueError("compare_paths needs a multigroup fit (fit(..., group=...))")
     if isinstance(paths, str):
@@ -68,8 +76,25 @@ def compare_fitted_paths(result, paths) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     table.attrs.update(group=result.call.get("group"), group_labels=list(result.group_labels),
                        note="diff = group 2 minus group 1 (two groups only); Wald test as "
-                            "lavTestWald, likelihood-ratio test as lavTestLRT (ML)")
+                            "lavTestWald, likelihood-ratio test as lavTestLRT ("
+                            + ("WLSMV: Satorra 2000 scaled-shifted difference of the DWLS "
+                               "statistics" if result.problem.ordinal is not None
+                               else result.call.get("estimator", "ML")) + ")")
     return table
+
+
+def _check_estimator(result) -> None:
+    """Refuse a fit whose difference test is not offered (:func:`relqual.difftest.
+    check_estimator`; for ordered items WLSMV with its scaled-shifted test only)."""
+    estimator = result.call.get("estimator", "ML")
+    if result.problem.ordinal is None:
+        check_estimator(estimator)
+    elif (str(estimator).upper() != "WLSMV"
+          or result.estimate.inference.wls.test != "scaled.shifted"):
+        raise NotImplementedError(
+            f"compare_paths() of ordered items is available for estimator='WLSMV' with its "
+            f"default test (scaled.shifted, lavTestLRT's Satorra 2000 difference) only; this "
+            f"fit used estimator='{estimator}', test='{result.estimate.inference.wls.test}'")
 
 
 def _parse_path(text: str) -> list[tuple[str, str, str]]:
@@ -153,8 +178,11 @@ def _lrt(result, lhs, op, rhs, rows) -> dict:
                            f"not converge ({est.opt.message}); the likelihood-ratio test is "
                            "not available")
     equal = ConstrainedFit(problem, est, pd.Series(problem.family.fit_measures(problem, est)))
-    test = difference_test(result, equal, result.n_obs, result.partable.ngroups,
-                           call.get("estimator", "ML"))
+    if result.problem.ordinal is not None:
+        test = satorra_2000(result, equal)
+    else:
+        test = difference_test(result, equal, result.n_obs, result.partable.ngroups,
+                               call.get("estimator", "ML"))
     return {"lrt_chisq": test["delta_chisq"], "lrt_df": test["delta_df"],
             "lrt_pvalue": test["p_delta"], "chisq_free": float(result.fit_measures()["chisq"]),
             "chisq_equal": float(equal.fit_measures()["chisq"])}
@@ -179,3 +207,8 @@ class ConstrainedFit:
     def fit_measures(self) -> pd.Series:
         """The refit's fit measures."""
         return self.measures
+
+    @property
+    def x(self):
+        """The refit's free parameters (None without an estimate)."""
+        return None if self.estimate is None else self.estimate.x

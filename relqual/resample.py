@@ -181,7 +181,9 @@ class Refitter:
         problem = result.problem
         if kind == "bollen-stine" and problem.incomplete is not None:
             raise NotImplementedError("the Bollen-Stine bootstrap with missing data (FIML) is not "
-                                      "available; use listwise deletion for it")
+                                      "available (lavaan 0.6-14 refuses it too: its rotation of "
+                                      "the data to the model-implied covariance needs complete "
+                                      "rows); use listwise deletion for it")
         self.problem = problem.detached()
         self.options = FitOptions(control=dict(result.call.get("control") or {}))
         self.x_hat = result.x.copy()

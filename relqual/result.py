@@ -34,6 +34,9 @@ ESTIMATE_COLUMNS = ["lhs", "op", "rhs", "group", "label", "est", "se", "z", "pva
 
 TEXT_COLUMNS = ("lhs", "op", "rhs", "label")
 
+# the operators whose rows estimates() lists (not constraints such as ==, <, >)
+TABLE_OPS = frozenset(["=~", "<~", "~", "~~", "~1", "|", "~*~", ":="])
+
 
 @functools.lru_cache(maxsize=256)
 def _text_column(values: tuple):
@@ -69,10 +72,10 @@ def requires(feature: str):
     >>> import relqual as rq
     >>> data = rq.datasets.load("holzinger_swineford_ordinal")
     >>> res = rq.fit("f =~ b1 + b2 + b3 + c4 + c5 + c6", data, ordered=True)
-    >>> res.fornell_larcker()
+    >>> res.bollen_stine(10)
     Traceback (most recent call last):
     ...
-    NotImplementedError: the Fornell-Larcker criterion is available for estimator='ML' (or ...
+    NotImplementedError: the Bollen-Stine bootstrap is not available for ordered items (this ...
     """
     def decorate(method):
         @functools.wraps(method)
@@ -512,7 +515,7 @@ class Result:
 
     @cached_property
     def _values(self) -> np.ndarray:
-        return self.problem.row_values(self.x)
+        return self.estimate.values            # computed once, shared with the messages
 
     @cached_property
     def _se(self) -> np.ndarray:
@@ -564,7 +567,7 @@ class Result:
         col = self.partable.col
         est, se = self._values, self._se
         op = col["op"]
-        keep = np.isin(op, ["=~", "<~", "~", "~~", "~1", "|", "~*~", ":="])
+        keep = np.fromiter((o in TABLE_OPS for o in op.tolist()), dtype=bool, count=len(op))
         free = (col["free"] > 0) | (op == ":=")
         z, p, lo, hi = wald_table(est, np.where(free, se, np.nan))
         if self.boot is not None:                  # percentile intervals, as lavaan
@@ -576,10 +579,12 @@ class Result:
         columns = {"group": group, "est": est, "se": se, "z": z, "pvalue": p,
                    "ci_lower": np.where(free, lo, est), "ci_upper": np.where(free, hi, est),
                    "std_lv": self._std["std.lv"], "std_all": self._std["std.all"]}
-        for name in TEXT_COLUMNS:
-            columns[name] = _text_column(tuple(col[name][keep]))
+        for name in TEXT_COLUMNS:      # a copy of the cached column, which stays unchanged
+            columns[name] = _text_column(tuple(col[name][keep])).copy()
+        # every column is a new array here, so pandas need not copy them again
         return pd.DataFrame({name: columns[name] if name in TEXT_COLUMNS else columns[name][keep]
-                             for name in ESTIMATE_COLUMNS})
+                             for name in ESTIMATE_COLUMNS},
+                            index=pd.RangeIndex(int(keep.sum())), copy=False)
 
     @single_threaded
     def standardized_solution(self, kind: str = "std.all") -> pd.DataFrame:

@@ -140,19 +140,23 @@ def _ordinal_scores(result, lv: list[str], data) -> pd.DataFrame:
         arrays, index = [y[r] for r in rows], data.index
     out = np.full((sum(len(r) for r in rows) if data is None else len(data), len(lv)), np.nan)
     start = 0
+    ordered = [v in result.problem.ordinal["ordered"] for v in ov]   # else continuous
     for g, (y, r) in enumerate(zip(arrays, rows)):
         parts = ebm_parts(result, g)
         codes = np.full(y.shape, -1)
         for k, v in enumerate(ov):
+            if not ordered[k]:
+                continue
             pos = np.searchsorted(levels[v], y[:, k])
             known = (pos < len(levels[v])) & (levels[v][np.minimum(pos, len(levels[v]) - 1)]
                                                == y[:, k])
             codes[known, k] = pos[known]
-        complete = ((codes >= 0).any(axis=1) if result.call.get("missing") == "pairwise"
-                    else (codes >= 0).all(axis=1))       # pairwise: from the answered items
+        answered = np.where(ordered, codes >= 0, ~np.isnan(y))
+        complete = (answered.any(axis=1) if result.call.get("missing") == "pairwise"
+                    else answered.all(axis=1))           # pairwise: from the answered items
         target = (start + np.arange(len(y))) if data is None else r
         if complete.any():
-            out[target[complete]] = ebm_scores(codes[complete], **parts)
+            out[target[complete]] = ebm_scores(codes[complete], **parts, values=y[complete])
         start += len(y)
     frame = pd.DataFrame(out, columns=lv, index=index)
     if multigroup:

@@ -223,7 +223,7 @@ def test_fit_matches_rq_fit(ml_fit, survey):
                                  "平均方差抽取量（AVE）"]
 
 
-@pytest.mark.parametrize("estimator", ["MLR", "WLSMV", "PLS"])
+@pytest.mark.parametrize("estimator", ["MLR", "WLSMV", "ULSMV", "PLS"])
 def test_other_estimators_give_every_table(survey, estimator):
     out = logic.run_fit("relationship_quality", survey, estimator=estimator)
     assert out.error is None, out.error
@@ -233,10 +233,19 @@ def test_other_estimators_give_every_table(survey, estimator):
         try:
             rows = logic.reliability_rows(out.result, lang)
         except NotImplementedError:      # where relqual has none yet, the page leaves it out
-            assert estimator == "WLSMV"
+            assert estimator in logic.ORDINAL_ESTIMATORS
         else:
             assert len(rows) == 5
     assert "apa-table" in logic.apa_tables_html(out.result)
+
+
+def test_pairwise_deletion_for_ordinal_items(survey):
+    out = logic.run_fit("relationship_quality", survey, estimator="ULSMV", missing="pairwise")
+    assert out.error is None, out.error
+    assert out.result.call["missing"] == "pairwise"
+    assert out.result.call["estimator"] == "ULSMV"
+    refused = logic.run_fit("relationship_quality", survey, estimator="ML", missing="pairwise")
+    assert refused.result is None and "pairwise" in refused.error
 
 
 def test_pls_bootstrap_gives_verdicts(survey):

@@ -45,23 +45,8 @@ from relqual.engine.samplestats import SampleStats
 from relqual.ordinal import ordinal_partable
 from relqual.partable import build_partable
 
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-POLDEM_MODEL = """
-    ind60 =~ x1 + x2 + x3
-    dem60 =~ y1 + y2 + y3 + y4
-    dem65 =~ y5 + y6 + y7 + y8
-    dem60 ~ ind60
-    dem65 ~ ind60 + dem60
-    y1 ~~ y5
-    y2 ~~ y4 + y6
-    y3 ~~ y7
-    y4 ~~ y8
-    y6 ~~ y8
-"""
-# the same with equal loadings by label (lavaan tutorial): parameters shared by several entries
-POLDEM_LABELS_MODEL = POLDEM_MODEL.replace(
-    "dem60 =~ y1 + y2 + y3 + y4", "dem60 =~ y1 + a*y2 + b*y3 + c*y4").replace(
-    "dem65 =~ y5 + y6 + y7 + y8", "dem65 =~ y5 + a*y6 + b*y7 + c*y8")
+from conftest import HS_MODEL, POLDEM_LABELS_MODEL, POLDEM_MODEL
+
 # observed (fixed.x) covariates with nonzero means: A entries with (B m)_j != 0
 MIMIC_MODEL = HS_MODEL + "\nvisual ~ ageyr + sex\nspeed ~ ageyr"
 

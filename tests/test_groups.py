@@ -19,7 +19,7 @@ import pytest
 import relqual as rq
 from relqual.groups import latent_means
 
-from conftest import HS_MODEL, REFERENCE, ROOT
+from conftest import HS_MODEL, REFERENCE, ROOT, close
 
 FIT_COLUMNS = ["npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic"]
 
@@ -32,11 +32,6 @@ def reference() -> dict:
 @cache
 def read(rel: str) -> pd.DataFrame:
     return pd.read_csv(ROOT / rel)
-
-
-def close(ours, theirs, tol):
-    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
-    return np.abs(ours - theirs) <= tol * np.maximum(1.0, np.abs(theirs))
 
 
 def quiet_fit(*args, **kwargs):

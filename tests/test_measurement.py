@@ -235,11 +235,7 @@ def test_higher_order_factor_is_noted(hs):
 
 
 def test_other_estimators_are_refused():
-    res = fit(HS_MODEL, rq.datasets.load("holzinger_swineford_ordinal"), ordered=True)
-    for method in (res.item_diagnostics, res.fornell_larcker,    # reliability and htmt: see
-                   res.measurement_report):                       # tests/test_ordinal_measures
-        with pytest.raises(NotImplementedError, match="WLSMV.*not supported yet"):
-            method()
+    # WLSMV fits: tests/test_ordinal_measures.py, tests/test_ordinal_measures_more.py
     res = fit(HS_MODEL, rq.datasets.load("holzinger_swineford_missing"), missing="fiml")
     for method in (res.reliability, res.item_diagnostics, res.fornell_larcker, res.htmt,
                    res.measurement_report):

@@ -26,16 +26,11 @@ import pytest
 import relqual as rq
 from relqual.modindices import modification_indices
 
-from conftest import HS_MODEL, REFERENCE, ROOT, load_reference, reference_cases
+from conftest import HS_MODEL, REFERENCE, ROOT, close, load_reference, reference_cases
 from test_reference import fit_case
 
 SEMTOOLS = json.loads((REFERENCE / "semtools.json").read_text())["cases"]
 COLUMNS = ["mi", "epc", "sepc_lv", "sepc_all", "sepc_nox"]
-
-
-def close(ours, theirs, tol):
-    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
-    return np.abs(ours - theirs) <= tol * np.maximum(1.0, np.abs(theirs))
 
 
 def lavaan_x(res, partable: dict) -> np.ndarray:

@@ -15,13 +15,13 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from test_wlsmv import WLSMV_MEASURES, close
+from test_wlsmv import WLSMV_MEASURES
 
 import relqual as rq
 from relqual.data import DataError
 from relqual.ordinal_difftest import satorra_2000
 
-from conftest import ROOT, load_reference
+from conftest import ROOT, close, load_reference
 
 REF = load_reference("ordinal_covariates")
 HS_ITEMS = [f"x{i}" for i in range(1, 7)]
@@ -186,11 +186,6 @@ def test_covariate_rows_are_the_sample_moments():
 
 
 # ------------------------------------------------------------------ bad input and refusals
-
-@pytest.fixture(scope="module")
-def hso():
-    return pd.read_csv(ROOT / "data" / "holzinger_swineford_ordinal.csv")
-
 
 def test_ordered_covariate_refused(hso):
     with pytest.raises(NotImplementedError, match="covariate.*'sex' named in ordered="):

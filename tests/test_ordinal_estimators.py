@@ -18,9 +18,14 @@ import pytest
 
 import relqual as rq
 from relqual import testlabels
-from relqual.modindices import modification_indices
 
-from conftest import ROOT
+from conftest import (
+    HS_MODEL,
+    ROOT,
+    assert_estimates_match,
+    close,
+    modindices_at_lavaan,
+)
 
 REF = json.loads((ROOT / "tests" / "reference" / "ordinal_estimators.json").read_text())
 # lavaan keeps WLSMV's scaled.shifted test and adds the requested one beside it: refused here
@@ -29,13 +34,6 @@ ADDED_TEST = [name for name, c in REF["cases"].items() if len(c["test"]) > 1
 CASES = [name for name in REF["cases"] if name not in ADDED_TEST]
 SKIPPED = ("logl", "unrestricted", "aic", "bic", "ecvi", "gfi", "agfi", "pgfi", "mfi", "cn_",
            "wrmr", "rmsea.notclose", "srmr_mplus")
-HSO = ROOT / "data" / "holzinger_swineford_ordinal.csv"
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-
-
-def close(ours, theirs, tol):
-    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
-    return np.abs(ours - theirs) <= tol * np.maximum(1.0, np.abs(theirs))
 
 
 _FITS = {}
@@ -53,11 +51,6 @@ def fit_case(name):
     return _FITS[name]
 
 
-@pytest.fixture(scope="module")
-def hso():
-    return pd.read_csv(HSO)
-
-
 def test_reference_covers_every_estimator_and_test():
     cases = [REF["cases"][n] for n in CASES]
     assert {c["options"]["estimator"] for c in cases} == {"DWLS", "WLSM", "WLSMVS", "ULS", "ULSM",
@@ -71,15 +64,7 @@ def test_reference_covers_every_estimator_and_test():
 
 @pytest.mark.parametrize("name", CASES)
 def test_estimates_and_se_match_lavaan(name):
-    res, ref = fit_case(name), REF["cases"][name]
-    assert res.converged and ref["converged"]
-    theirs = pd.DataFrame(ref["estimates"])
-    m = theirs.merge(res.estimates(), on=["lhs", "op", "rhs", "group"], how="outer",
-                     suffixes=("_lavaan", ""), indicator=True)
-    assert (m["_merge"] == "both").all()
-    assert close(m["est"], m["est_lavaan"], 1e-4).all()
-    both_nan = m["se"].isna() & m["se_lavaan"].isna()
-    assert (close(m["se"], m["se_lavaan"], 1e-4) | both_nan).all()
+    assert_estimates_match(fit_case(name), REF["cases"][name], 1e-4)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -135,20 +120,8 @@ def test_wlsmv_with_another_test_is_refused_as_lavaan_keeps_scaled_shifted(name)
 def test_modification_indices_use_the_estimators_weights(name):
     """lavaan's modindices() for ULS, WLS and DWLS fits: the score test with the estimator's
     weight matrix (at lavaan's estimates: the score is sensitive to the optimum's last digits)."""
-    theirs = pd.DataFrame(REF["modindices"][name])
-    theirs = theirs[np.isfinite(theirs["mi"].astype(float))]
-    res = fit_case(name)
-    est = pd.DataFrame(REF["cases"][name]["estimates"]).set_index(["lhs", "op", "rhs", "group"])
-    table = res.partable.table
-    x = res.x.copy()
-    for row in table[table["free"] > 0].itertuples():
-        x[row.free - 1] = est.loc[(row.lhs, row.op, row.rhs, row.group), "est"]
-    ours = modification_indices(res, sort=False, x=x)
-    if "group" not in ours.columns:
-        ours = ours.assign(group=1)
-    m = theirs.merge(ours, on=["lhs", "op", "rhs", "group"], how="outer", indicator=True,
-                     suffixes=("_lavaan", ""))
-    assert (m["_merge"] == "both").all()
+    m, _ = modindices_at_lavaan(fit_case(name), REF["modindices"][name],
+                                REF["cases"][name]["estimates"])
     for ours_col, their_col in (("mi", "mi_lavaan"), ("epc", "epc_lavaan"),
                                 ("sepc_lv", "sepc.lv"), ("sepc_all", "sepc.all")):
         assert close(m[ours_col], m[their_col], 1e-4).all(), ours_col

@@ -16,19 +16,19 @@ import pytest
 
 import relqual as rq
 from relqual.data import DataError
-from relqual.modindices import modification_indices
 from relqual.ordinal_difftest import satorra_2000
 
-from conftest import HS_MODEL, ROOT
+from conftest import (
+    HS_MODEL,
+    HS_ORDINAL,
+    ROOT,
+    assert_estimates_match,
+    close,
+    modindices_at_lavaan,
+)
 
 REF = json.loads((ROOT / "tests" / "reference" / "ordinal.json").read_text())
 CASES = list(REF["cases"])
-HS_ORDINAL = ROOT / "data" / "holzinger_swineford_ordinal.csv"
-
-
-def close(ours, theirs, tol):
-    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
-    return np.abs(ours - theirs) <= tol * np.maximum(1.0, np.abs(theirs))
 
 
 _FITS = {}
@@ -47,22 +47,9 @@ def fit_case(name):
     return _FITS[name]
 
 
-@pytest.fixture(scope="module")
-def hso():
-    return pd.read_csv(HS_ORDINAL)
-
-
 @pytest.mark.parametrize("name", CASES)
 def test_estimates_and_se_match_lavaan(name):
-    res, ref = fit_case(name), REF["cases"][name]
-    assert res.converged and ref["converged"]
-    theirs = pd.DataFrame(ref["estimates"])
-    m = theirs.merge(res.estimates(), on=["lhs", "op", "rhs", "group"], how="outer",
-                     suffixes=("_lavaan", ""), indicator=True)
-    assert (m["_merge"] == "both").all()
-    assert close(m["est"], m["est_lavaan"], 1e-4).all()
-    both_nan = m["se"].isna() & m["se_lavaan"].isna()
-    assert (close(m["se"], m["se_lavaan"], 1e-4) | both_nan).all()
+    assert_estimates_match(fit_case(name), REF["cases"][name], 1e-4)
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -245,22 +232,9 @@ def test_parameterization_argument_checks(hso):
 def test_modification_indices_match_lavaan(name):
     """lavaan's modindices() for WLSMV: the score test with the DWLS information (also the
     ordered items' intercepts once thresholds are equal across groups)."""
-    theirs = pd.DataFrame(REF["modindices"][name])
-    theirs = theirs[np.isfinite(theirs["mi"].astype(float))]
     res = fit_case(name)
-    # at lavaan's own estimates: the score is sensitive to the last digits of the optimum
-    est = pd.DataFrame(REF["cases"][name]["estimates"]).set_index(["lhs", "op", "rhs", "group"])
-    table = res.partable.table
-    x = res.x.copy()
-    for row in table[table["free"] > 0].itertuples():
-        x[row.free - 1] = est.loc[(row.lhs, row.op, row.rhs, row.group), "est"]
+    m, x = modindices_at_lavaan(res, REF["modindices"][name], REF["cases"][name]["estimates"])
     assert np.abs(x - res.x).max() < 1e-4
-    ours = modification_indices(res, sort=False, x=x)
-    if "group" not in ours.columns:
-        ours = ours.assign(group=1)
-    m = theirs.merge(ours, on=["lhs", "op", "rhs", "group"], how="outer", indicator=True,
-                     suffixes=("_lavaan", ""))
-    assert (m["_merge"] == "both").all(), m[m["_merge"] != "both"][["lhs", "op", "rhs"]]
     assert close(m["mi"], m["mi_lavaan"], 1e-4).all()
     assert close(m["epc"], m["epc_lavaan"], 1e-4).all()
     for ours_col, their_col in (("sepc_lv", "sepc.lv"), ("sepc_all", "sepc.all"),

@@ -12,8 +12,13 @@ import pandas as pd
 import pytest
 
 import relqual as rq
-from relqual.plsboot import run_pls_bootstrap
-from relqual.resample import run_bootstrap
+
+from conftest import (
+    assert_reliability_and_htmt_match,
+    batched_and_one_by_one,
+    bootstrap_sd_diffs,
+    row_of,
+)
 
 REF_DIR = Path(__file__).parent / "reference"
 REF = json.loads((REF_DIR / "pls_hoc.json").read_text(encoding="utf-8"))
@@ -27,12 +32,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*fixes a construct's variance a
 
 def fitted(hoc):
     return rq.fit(SPEC, DATA, estimator="PLS", hoc=hoc)
-
-
-def row_of(table, lhs, op, rhs):
-    hit = table[(table["lhs"] == lhs) & (table["op"] == op) & (table["rhs"] == rhs)]
-    assert len(hit) == 1, (lhs, op, rhs)
-    return hit.iloc[0]
 
 
 def reference_rows(hoc, part):
@@ -70,18 +69,7 @@ def test_estimates_match_seminr(case):
 def test_reliability_and_htmt_match_seminr(hoc):
     res = fitted(hoc)
     ref = REF["cases"][hoc]["results"]
-    rel = res.reliability().set_index("factor")
-    assert sorted(rel.index) == sorted(ref["reliability"])
-    for construct, values in ref["reliability"].items():
-        for key, value in values.items():
-            assert abs(rel.loc[construct, key] - value) < TOL, (construct, key)
-    H = res.htmt(matrix=True)
-    names = ref["htmt"]["rownames"]
-    assert sorted(H.index) == sorted(names)
-    for a, row in zip(names, ref["htmt"]["data"]):
-        for b, value in zip(names, row):
-            if value is not None:
-                assert abs(H.loc[a, b] - value) < TOL, (a, b)
+    assert_reliability_and_htmt_match(res, ref, TOL)
 
 
 def test_two_stage_htmt_test_covers_both_stages():
@@ -125,18 +113,13 @@ def test_two_stage_first_stage_paths_match_seminr():
 def test_bootstrap_standard_errors_match_seminr_on_replayed_indices(hoc):
     ref = REF["cases"][hoc]["bootstrap"]
     boot = fitted(hoc).bootstrap(ref["B"], indices=np.array(ref["indices"]), progress=False)
-    tables = {"~": boot.paths(), "=~": boot.loadings(), "<~": boot.weights()}
-    diff = [abs(row_of(tables[op], lhs, op, rhs)["se"] - r["boot_sd"])
-            for lhs, op, rhs, r in reference_rows(hoc, ref)]
+    diff = bootstrap_sd_diffs(boot, reference_rows(hoc, ref))
     assert len(diff) == fitted(hoc).problem.partable.npar and max(diff) < TOL
 
 
 def test_two_stage_bootstrap_equals_the_one_by_one_refit():
-    res = fitted("two_stage")
-    indices = np.random.default_rng(5).integers(0, res.n_obs, size=(8, res.n_obs))
-    batched = run_pls_bootstrap(res, 8, indices=indices, progress=False)
-    refit = run_bootstrap(res, 8, indices=[[i] for i in indices], progress=False)
-    assert np.allclose(batched.block("est"), refit.block("est"), atol=1e-10, rtol=0)
+    batched, refit = batched_and_one_by_one(fitted("two_stage"), 8)
+    assert np.allclose(batched, refit, atol=1e-10, rtol=0)
 
 
 def test_the_library_model_fits_by_pls_with_every_table():

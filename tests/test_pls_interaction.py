@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import relqual as rq
-from relqual.plsboot import run_pls_bootstrap
-from relqual.resample import run_bootstrap
 
-ROOT = Path(__file__).parents[1]
+from conftest import (
+    ROOT,
+    assert_reliability_and_htmt_match,
+    batched_and_one_by_one,
+    bootstrap_sd_diffs,
+    row_of,
+    seminr_rows,
+)
+
 REF = json.loads((ROOT / "tests" / "reference" / "pls_interaction.json").read_text("utf-8"))
 CASE = REF["cases"]["two_stage"]
 DATA = pd.read_csv(ROOT / REF["data"]["file"])
@@ -28,24 +33,11 @@ def fitted(**kwargs):
         return rq.fit(REF["syntax"], DATA, estimator="PLS", **kwargs)
 
 
-def row_of(table, lhs, op, rhs):
-    hit = table[(table["lhs"] == lhs) & (table["op"] == op) & (table["rhs"] == rhs)]
-    assert len(hit) == 1, (lhs, op, rhs)
-    return hit.iloc[0]
-
-
-def reference_rows(part):
-    """(lhs, op, rhs, reference record) of every path, weight and loading of seminr's output."""
-    return ([(p["to"], "~", p["from"], p) for p in part["paths"]]
-            + [(w["construct"], "<~", w["item"], w) for w in part["weights"]]
-            + [(w["construct"], "=~", w["item"], w) for w in part["loadings"]])
-
-
 @pytest.mark.parametrize("interaction", [None, "two_stage"])
 def test_estimates_match_seminr(interaction):
     res = fitted(interaction=interaction)
     est = res.estimates()
-    rows = reference_rows(CASE["results"])
+    rows = seminr_rows(CASE["results"])
     assert res.converged and res.n_obs == REF["data"]["n_used"]
     assert len(rows) == res.problem.partable.npar
     assert max(abs(row_of(est, lhs, op, rhs)["est"] - ref["est"])
@@ -75,21 +67,7 @@ def test_interaction_term_is_the_rescaled_product_of_stage_one_scores():
 def test_reliability_and_htmt_match_seminr():
     res = fitted()
     ref = CASE["results"]
-    rel = res.reliability().set_index("factor")
-    assert sorted(rel.index) == sorted(ref["reliability"])
-    for construct, values in ref["reliability"].items():
-        for key, value in values.items():
-            assert abs(rel.loc[construct, key] - value) < TOL, (construct, key)
-    H = res.htmt(matrix=True)
-    names = ref["htmt"]["rownames"]
-    assert sorted(H.index) == sorted(names)
-    checked = 0
-    for a, row in zip(names, ref["htmt"]["data"]):
-        for b, value in zip(names, row):
-            if value is not None:
-                assert abs(H.loc[a, b] - value) < TOL, (a, b)
-                checked += 1
-    assert checked == 10
+    assert assert_reliability_and_htmt_match(res, ref, TOL) == 10
 
 
 def test_stage_two_is_a_plain_model_with_the_product_as_an_item():
@@ -119,18 +97,13 @@ def test_bootstrap_standard_errors_match_seminr_on_replayed_indices():
     ref = CASE["bootstrap"]
     res = fitted()
     boot = res.bootstrap(ref["B"], indices=np.array(ref["indices"]), progress=False)
-    tables = {"~": boot.paths(), "=~": boot.loadings(), "<~": boot.weights()}
-    diff = [abs(row_of(tables[op], lhs, op, rhs)["se"] - r["boot_sd"])
-            for lhs, op, rhs, r in reference_rows(ref)]
+    diff = bootstrap_sd_diffs(boot, seminr_rows(ref))
     assert len(diff) == res.problem.partable.npar and max(diff) < TOL
 
 
 def test_bootstrap_equals_the_one_by_one_refit():
-    res = fitted()
-    indices = np.random.default_rng(5).integers(0, res.n_obs, size=(6, res.n_obs))
-    batched = run_pls_bootstrap(res, 6, indices=indices, progress=False)
-    refit = run_bootstrap(res, 6, indices=[[i] for i in indices], progress=False)
-    assert np.allclose(batched.block("est"), refit.block("est"), atol=1e-10, rtol=0)
+    batched, refit = batched_and_one_by_one(fitted(), 6)
+    assert np.allclose(batched, refit, atol=1e-10, rtol=0)
 
 
 BASE = "A =~ a1 + a2\nB =~ b1 + b2\nY =~ y1 + y2\n"

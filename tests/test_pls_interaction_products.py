@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,10 +15,16 @@ import pytest
 import relqual as rq
 from relqual.intervals import norm_inter
 from relqual.pls import standardize
-from relqual.plsboot import run_pls_bootstrap
-from relqual.resample import run_bootstrap
 
-ROOT = Path(__file__).parents[1]
+from conftest import (
+    ROOT,
+    assert_reliability_and_htmt_match,
+    batched_and_one_by_one,
+    bootstrap_sd_diffs,
+    row_of,
+    seminr_rows,
+)
+
 REF = json.loads((ROOT / "tests" / "reference" / "pls_interaction_products.json")
                  .read_text("utf-8"))
 DATA = pd.read_csv(ROOT / REF["data"]["file"])
@@ -33,19 +38,6 @@ def fitted(method, **kwargs):
         return rq.fit(REF["syntax"], DATA, estimator="PLS", interaction=method, **kwargs)
 
 
-def row_of(table, lhs, op, rhs):
-    hit = table[(table["lhs"] == lhs) & (table["op"] == op) & (table["rhs"] == rhs)]
-    assert len(hit) == 1, (lhs, op, rhs)
-    return hit.iloc[0]
-
-
-def reference_rows(part):
-    """(lhs, op, rhs, reference record) of every path, weight and loading of seminr's output."""
-    return ([(p["to"], "~", p["from"], p) for p in part["paths"]]
-            + [(w["construct"], "<~", w["item"], w) for w in part["weights"]]
-            + [(w["construct"], "=~", w["item"], w) for w in part["loadings"]])
-
-
 def test_both_methods_are_in_the_reference():
     assert METHODS == ["product_indicator", "orthogonal"]
 
@@ -55,7 +47,7 @@ def test_estimates_match_seminr(method):
     res = fitted(method)
     ref = REF["cases"][method]["results"]
     est = res.estimates()
-    rows = reference_rows(ref)
+    rows = seminr_rows(ref)
     assert res.converged and res.n_obs == REF["data"]["n_used"]
     assert len(rows) == res.problem.partable.npar == 4 + 2 * (16 + 16)
     assert max(abs(row_of(est, lhs, op, rhs)["est"] - r["est"]) for lhs, op, rhs, r in rows) < TOL
@@ -67,17 +59,9 @@ def test_estimates_match_seminr(method):
 def test_reliability_and_htmt_match_seminr(method):
     res = fitted(method)
     ref = REF["cases"][method]["results"]
+    assert assert_reliability_and_htmt_match(res, ref, TOL) == 10
     rel = res.reliability().set_index("factor")
-    assert sorted(rel.index) == sorted(ref["reliability"])
-    for construct, values in ref["reliability"].items():
-        for key, value in values.items():
-            assert abs(rel.loc[construct, key] - value) < TOL, (construct, key)
     assert rel.loc["SAT:TR", "rho_a"] == 1.0               # seminr's value for an interaction
-    H = res.htmt(matrix=True)
-    names = ref["htmt"]["rownames"]
-    diffs = [abs(H.loc[a, b] - value) for a, row in zip(names, ref["htmt"]["data"])
-             for b, value in zip(names, row) if value is not None]
-    assert len(diffs) == 10 and max(diffs) < TOL
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -85,18 +69,13 @@ def test_bootstrap_standard_errors_match_seminr_on_replayed_indices(method):
     ref = REF["cases"][method]["bootstrap"]
     res = fitted(method)
     boot = res.bootstrap(ref["B"], indices=np.array(REF["bootstrap_indices"]), progress=False)
-    tables = {"~": boot.paths(), "=~": boot.loadings(), "<~": boot.weights()}
-    diff = [abs(row_of(tables[op], lhs, op, rhs)["se"] - r["boot_sd"])
-            for lhs, op, rhs, r in reference_rows(ref)]
+    diff = bootstrap_sd_diffs(boot, seminr_rows(ref))
     assert len(diff) == res.problem.partable.npar and max(diff) < TOL
 
 
 def test_bootstrap_equals_the_one_by_one_refit():
-    res = fitted("orthogonal")
-    indices = np.random.default_rng(5).integers(0, res.n_obs, size=(4, res.n_obs))
-    batched = run_pls_bootstrap(res, 4, indices=indices, progress=False)
-    refit = run_bootstrap(res, 4, indices=[[i] for i in indices], progress=False)
-    assert np.allclose(batched.block("est"), refit.block("est"), atol=1e-12, rtol=0)
+    batched, refit = batched_and_one_by_one(fitted("orthogonal"), 4)
+    assert np.allclose(batched, refit, atol=1e-12, rtol=0)
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -13,7 +13,7 @@ import pytest
 
 import relqual as rq
 
-from conftest import ROOT, load_reference, reference_cases
+from conftest import ROOT, close, load_reference, reference_cases
 
 FIT_MEASURES = ["npar", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi", "tli",
                 "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
@@ -27,12 +27,6 @@ FIT_MEASURES = ["npar", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df"
                 "cfi.robust", "tli.robust", "nnfi.robust", "rni.robust", "rmsea.robust",
                 "rmsea.ci.lower.robust", "rmsea.ci.upper.robust", "rmsea.pvalue.robust"]
 
-
-
-def close(ours, theirs, tol):
-    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
-    scale = np.maximum(1.0, np.abs(theirs))
-    return np.abs(ours - theirs) <= tol * scale
 
 
 def fit_case(name):

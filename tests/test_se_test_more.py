@@ -18,7 +18,6 @@ difference tests within 1e-4 (two fits' optima, each within about 1e-5 of lavaan
 import json
 import warnings
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -26,7 +25,7 @@ import relqual as rq
 from relqual.difftest import difference_test
 from relqual.options import DEFAULTS
 
-from conftest import REFERENCE, ROOT
+from conftest import HS_MODEL, REFERENCE, ROOT, close, compare_fit_measures, merged_estimates
 
 REF = json.loads((REFERENCE / "estimators_more.json").read_text())
 CASES = {c["name"]: c for c in REF["cases"]}
@@ -47,12 +46,6 @@ MEASURES = ["npar", "fmin", "chisq", "df", "pvalue", "baseline.chisq", "baseline
             "rmsea.pvalue.scaled", "cfi.robust", "tli.robust", "nnfi.robust", "rni.robust",
             "rmsea.robust", "rmsea.ci.lower.robust", "rmsea.ci.upper.robust",
             "rmsea.pvalue.robust"]
-HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-
-
-def close(ours, theirs, tol):
-    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
-    return np.abs(ours - theirs) <= tol * np.maximum(1.0, np.abs(theirs))
 
 
 def fit(case):
@@ -77,29 +70,15 @@ def test_every_refused_case_is_in_the_reference():
 
 def test_estimates_and_standard_errors(fitted):
     case, res = fitted
-    theirs = pd.DataFrame(case["estimates"])
-    theirs = theirs[theirs["op"] != "=="]
-    ours = res.estimates()
-    if "group" not in ours.columns:
-        ours = ours.assign(group=1)
-    m = theirs.merge(ours, on=["lhs", "op", "rhs", "group"], suffixes=("_lavaan", ""))
-    assert len(m) == len(theirs)
+    m, expected = merged_estimates(case, res)
+    assert len(m) == expected
     assert close(m["est"], m["est_lavaan"], 1e-4).all()
     assert close(m["se"], m["se_lavaan"], 1e-4).all()
 
 
 def test_fit_measures(fitted):
     case, res = fitted
-    ours = res.fit_measures()
-    checked = 0
-    for name in MEASURES:
-        key, theirs = name.replace(".", "_"), case["fit"].get(name)
-        if theirs is None:              # lavaan reports none (or NA) for this test
-            assert not np.isfinite(ours.get(key, np.nan)), (case["name"], key)
-            continue
-        assert close(ours[key], theirs, 1e-5), (case["name"], key, ours[key], theirs)
-        checked += 1
-    assert checked >= 30
+    assert compare_fit_measures(case, res.fit_measures(), MEASURES) >= 30
 
 
 def test_call_and_labels_name_what_ran(fitted):

@@ -16,18 +16,7 @@ from relqual.engine.matrices import RamModel
 from relqual.engine.optimize import _newton_step, _solve
 from relqual.partable import build_partable
 
-POLDEM = """ind60 =~ x1 + x2 + x3
-dem60 =~ y1 + a*y2 + b*y3 + c*y4
-dem65 =~ y5 + a*y6 + b*y7 + c*y8
-dem60 ~ ind60
-dem65 ~ ind60 + dem60
-y1 ~~ y5
-y2 ~~ y4 + y6
-y3 ~~ y7
-y4 ~~ y8
-y6 ~~ y8"""
-
-HS3 = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+from conftest import HS_MODEL, POLDEM_LABELS_MODEL
 
 
 def _fits():
@@ -36,8 +25,8 @@ def _fits():
     a factor and an observed regression (B not by blocks), and a moments-only model."""
     hs = rq.datasets.load("holzinger_swineford")
     return {
-        "cfa": rq.fit(HS3, hs),
-        "poldem": rq.fit(POLDEM, rq.datasets.load("political_democracy")),
+        "cfa": rq.fit(HS_MODEL, hs),
+        "poldem": rq.fit(POLDEM_LABELS_MODEL, rq.datasets.load("political_democracy")),
         "rq_means": rq.fit("relationship_quality", rq.datasets.load("relationship_quality"),
                            meanstructure=True),
         "observed_predictor": rq.fit("f =~ x1 + x2 + x3\nf ~ x4\nx5 ~ x6", hs,
@@ -182,7 +171,7 @@ def test_standardize_with_given_row_values_is_the_same():
 
 @pytest.mark.parametrize("estimator", ["ML", "MLR"])
 def test_fit_measures_series_is_that_of_the_dict(estimator):
-    res = rq.fit(HS3, rq.datasets.load("holzinger_swineford"), estimator=estimator)
+    res = rq.fit(HS_MODEL, rq.datasets.load("holzinger_swineford"), estimator=estimator)
     measures = res.problem.family.fit_measures(res.problem, res.estimate)
     pd.testing.assert_series_equal(res.fit_measures(),
                                    pd.Series(measures, name="fit_measures"), check_exact=True)

@@ -24,7 +24,7 @@ import relqual as rq
 from relqual.cli import main
 from relqual.summary import SummaryDataError, read_vector
 
-from conftest import HS_MODEL, REFERENCE
+from conftest import HS_MODEL, REFERENCE, close
 
 FIT_MEASURES = ["npar", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi", "tli",
                 "nnfi", "rfi", "nfi", "ifi", "rni", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper",
@@ -32,11 +32,6 @@ FIT_MEASURES = ["npar", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df"
                 "ntotal"]
 RQ_MODEL = rq.models.load("relationship_quality").syntax
 REF = json.loads((REFERENCE / "summary_stats.json").read_text())["cases"]
-
-
-def close(ours, theirs, tol):
-    ours, theirs = np.asarray(ours, float), np.asarray(theirs, float)
-    return np.abs(ours - theirs) <= tol * np.maximum(1.0, np.abs(theirs))
 
 
 def frame(obj) -> pd.DataFrame:

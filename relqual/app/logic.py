@@ -42,7 +42,9 @@ from .i18n import t
 
 # the largest upload read, in MB (RELQUAL_APP_MAX_UPLOAD_MB overrides it, e.g. for tests)
 MAX_UPLOAD_MB = float(os.environ.get("RELQUAL_APP_MAX_UPLOAD_MB", "50"))
-ESTIMATORS = ("ML", "MLR", "MLM", "MLMV", "ULS", "DWLS", "WLSMV", "PLS")
+ESTIMATORS = ("ML", "MLR", "MLM", "MLMV", "ULS", "DWLS", "WLSMV", "ULSMV", "PLS")
+# estimators for ordered (Likert) items: the app declares every model item ordered
+ORDINAL_ESTIMATORS = ("WLSMV", "ULSMV")
 # how a latent interaction is estimated: "auto" is rq.fit's default (LMS where it applies, else
 # double-mean-centred product indicators); then rq.fit's interaction= methods
 INTERACTIONS = ("auto", "lms", "qml", "dblcent", "rca", "uca")
@@ -462,6 +464,8 @@ def fit_options(estimator: str = "ML", missing: str = "listwise", draws: int = 0
     >>> fit_options("ML", "fiml", 200, 7)
     {'estimator': 'ML', 'missing': 'fiml', 'se': 'bootstrap', 'bootstrap': 200, 'seed': 7, \
 'n_jobs': 1}
+    >>> fit_options("ULSMV", "pairwise")
+    {'estimator': 'ULSMV', 'ordered': True, 'missing': 'pairwise'}
     >>> fit_options("ML", interaction="qml")
     {'estimator': 'ML', 'interaction': 'qml'}
     """
@@ -476,10 +480,10 @@ def fit_options(estimator: str = "ML", missing: str = "listwise", draws: int = 0
     options: dict = {"estimator": estimator}
     if interaction != "auto":
         options["interaction"] = interaction
-    if estimator == "WLSMV":
+    if estimator in ORDINAL_ESTIMATORS:
         options["ordered"] = True
-    if missing == "fiml":
-        options["missing"] = "fiml"
+    if missing in ("fiml", "pairwise"):
+        options["missing"] = missing
     if draws:
         if estimator != "PLS":
             options["se"] = "bootstrap"

@@ -17,6 +17,8 @@ Notation: chi-square ``T = N F_ML`` (N = total sample size, lavaan's ``likelihoo
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy import special
 
@@ -116,9 +118,10 @@ def baseline_chisq(samples: list[SampleStats], x_names: list[str]) -> float:
     """
     total = 0.0
     for s in samples:
-        is_x = np.array([name in x_names for name in s.names])
         sigma = np.diag(np.diag(s.cov))
-        sigma[np.ix_(is_x, is_x)] = s.cov[np.ix_(is_x, is_x)]
+        if x_names:
+            is_x = np.array([name in x_names for name in s.names])
+            sigma[np.ix_(is_x, is_x)] = s.cov[np.ix_(is_x, is_x)]
         sign, logdet = np.linalg.slogdet(sigma)
         total += s.n * (logdet + np.sum(s.cov * np.linalg.inv(sigma)) - s.logdet_cov - len(s.names))
     return total
@@ -198,7 +201,7 @@ def srmr(samples: list[SampleStats], implied: list[tuple[np.ndarray, np.ndarray]
     for s, (sigma, mu) in zip(samples, implied):
         sd_obs = np.sqrt(np.diag(s.cov))
         resid = (s.cov - sigma) / np.outer(sd_obs, sd_obs)
-        lower = resid[np.tril_indices_from(resid)]
+        lower = resid[_lower_triangle(len(resid))]
         total, count = np.sum(lower ** 2), lower.size
         if meanstructure:
             mean_resid = (s.mean - mu) / sd_obs
@@ -206,6 +209,14 @@ def srmr(samples: list[SampleStats], implied: list[tuple[np.ndarray, np.ndarray]
             count += mean_resid.size
         value += s.n / n_total * np.sqrt(total / count)
     return value
+
+
+@functools.lru_cache(maxsize=64)
+def _lower_triangle(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """``numpy.tril_indices(p)``, built once per size (read only)."""
+    rows, cols = np.tril_indices(p)
+    rows.flags.writeable = cols.flags.writeable = False
+    return rows, cols
 
 
 def complete_data_likelihoods(samples: list[SampleStats], implied, x_names: list[str],
@@ -354,23 +365,29 @@ def _incremental(X2, df, X2_null, df_null, suffix: str) -> dict:
     else:
         rfi = 1.0
     out["rfi" + suffix] = rfi
-    if df > df_null or np.isclose(X2_null, 0):
+    if df > df_null or _near_zero(X2_null):
         out["nfi" + suffix] = np.nan
     else:
         out["nfi" + suffix] = (X2_null - X2) / X2_null if df > 0 else 1.0
     out["pnfi" + suffix] = (df / df_null * (X2_null - X2) / X2_null
                             if df_null > 0 and X2_null > 0 else np.nan)
     t2 = X2_null - df
-    out["ifi" + suffix] = 1.0 if t2 < 0 else (np.nan if np.isclose(t2, 0) else (X2_null - X2) / t2)
+    out["ifi" + suffix] = 1.0 if t2 < 0 else (np.nan if _near_zero(t2) else (X2_null - X2) / t2)
     t2 = X2_null - df_null
-    out["rni" + suffix] = np.nan if np.isclose(t2, 0) else 1.0 - (X2 - df) / t2
+    out["rni" + suffix] = np.nan if _near_zero(t2) else 1.0 - (X2 - df) / t2
     return out
+
+
+def _near_zero(value: float) -> bool:
+    """``numpy.isclose(value, 0)`` for a number (its default ``atol`` 1e-8), without numpy's
+    array machinery."""
+    return abs(value) <= 1e-8
 
 
 def _cfi(X2, df, X2_null, df_null, c=1.0, c_null=1.0):
     t1 = max(X2 - c * df, 0.0)
     t2 = max(X2 - c * df, X2_null - c_null * df_null, 0.0)
-    return 1.0 if np.isclose(t1, 0) and np.isclose(t2, 0) else 1.0 - t1 / t2
+    return 1.0 if _near_zero(t1) and _near_zero(t2) else 1.0 - t1 / t2
 
 
 def _tli(X2, df, X2_null, df_null, c=1.0, c_null=1.0):
@@ -480,8 +497,7 @@ def robust_measures(m: dict, X2: float, c: float, X2_null: float, c_null: float,
     """
     df, n, df_null = m["df"], m["ntotal"], m["baseline_df"]
     G = m.get("ngroups", 1)
-    if one_rule and (np.isclose(c, 1.0, rtol=0, atol=1e-12)
-                     or np.isclose(c_null, 1.0, rtol=0, atol=1e-12)):
+    if one_rule and (abs(c - 1.0) <= 1e-12 or abs(c_null - 1.0) <= 1e-12):
         c_inc = c_inc_null = 1.0      # lavaan's lav_fit_cfi/tli/rni: T - df when a factor is 1
     else:                             # (e.g. DWLS's baseline, whose factor is exactly 1)
         c_inc, c_inc_null = c, c_null

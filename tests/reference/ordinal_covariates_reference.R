@@ -24,52 +24,45 @@
 #     lavInspect "r2"), fit_measures}};
 #   lrt: {free, constrained (case names), chisq_diff, df_diff, pvalue}: lavTestLRT of the two.
 # ---------------------------------------------------------------------------
-suppressPackageStartupMessages({
-  library(lavaan)
-  library(jsonlite)
-})
-args <- commandArgs(trailingOnly = TRUE)
-out_file <- if (length(args) >= 1) args[1] else "tests/reference/ordinal_covariates.json"
+source("tests/reference/ordinal_common.R")   # lavaan, jsonlite, output_file, hs_*, rq_*
+out_file <- output_file("tests/reference/ordinal_covariates.json")
 
-hs <- read.csv("data/holzinger_swineford_ordinal.csv")
-rq <- read.csv("data/relationship_quality.csv")
+hs <- read.csv(hs_data)
+rq <- read.csv(rq_data)
 rq$high <- as.numeric(rq$competition == "high")
 rq$ccm <- rowMeans(rq[, c("cc1", "cc2", "cc3", "cc4")], na.rm = TRUE)
 stopifnot(!anyNA(rq$ccm))
 
 rq_items <- c("cf1", "cf2", "cf3", "cf4", "sat1", "sat2", "sat3", "sat4")
 hs_items <- c("x1", "x2", "x3", "x4", "x5", "x6")
+# a case: its model and options (estimator, group, group_equal, parameterization) on the
+# ordinal HS items or on the survey with its two derived covariates
+hs_case <- function(model, ordered = hs_items, ...)
+  list(model = model, data = hs, data_name = "holzinger_swineford_ordinal", ordered = ordered, ...)
+rq_case <- function(model, ...)
+  list(model = model, data = rq, data_name = "relationship_quality + high, ccm", ordered = rq_items,
+       ...)
+hs_cfa2 <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6"
+hs_mimic <- paste0(hs_cfa2, "\nvisual ~ ageyr + sex\ntextual ~ sex")
+rq_sem <- paste("commitment =~ cf1 + cf2 + cf3 + cf4", "satisfaction =~ sat1 + sat2 + sat3 + sat4",
+                "satisfaction ~ high + ccm", "commitment ~ satisfaction + high", sep = "\n")
+hs_groups <- paste0(hs_cfa2, "\nvisual ~ ageyr\ntextual ~ ageyr")
 cases <- list(
-  hs_mimic = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr + sex\ntextual ~ sex",
-                  data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items),
-  hs_mimic_free = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr + sex\ntextual ~ sex + ageyr",
-                       data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items),
-  hs_mimic_ulsmv = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr + sex\ntextual ~ sex",
-                        data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items,
-                        estimator = "ULSMV"),
-  hs_mimic_wlsm = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr + sex\ntextual ~ sex",
-                       data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items,
-                       estimator = "WLSM"),
-  hs_mimic_dwls = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr + sex\ntextual ~ sex",
-                       data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items,
-                       estimator = "DWLS"),
-  hs_direct = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr\nx4 ~ sex",
-                   data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items),
-  hs_items = list(model = "x1 ~ ageyr + sex\nx2 ~ sex", data = hs,
-                  data_name = "holzinger_swineford_ordinal", ordered = c("x1", "x2")),
-  rq_sem = list(model = "commitment =~ cf1 + cf2 + cf3 + cf4\nsatisfaction =~ sat1 + sat2 + sat3 + sat4\nsatisfaction ~ high + ccm\ncommitment ~ satisfaction + high",
-                data = rq, data_name = "relationship_quality + high, ccm", ordered = rq_items),
-  rq_indirect = list(model = "commitment =~ cf1 + cf2 + cf3 + cf4\nsatisfaction =~ sat1 + sat2 + sat3 + sat4\nsatisfaction ~ a*high + ccm\ncommitment ~ b*satisfaction + high\nindirect := a*b",
-                     data = rq, data_name = "relationship_quality + high, ccm", ordered = rq_items),
-  rq_theta = list(model = "commitment =~ cf1 + cf2 + cf3 + cf4\nsatisfaction =~ sat1 + sat2 + sat3 + sat4\nsatisfaction ~ high + ccm\ncommitment ~ satisfaction + high",
-                  data = rq, data_name = "relationship_quality + high, ccm", ordered = rq_items,
-                  parameterization = "theta"),
-  hs_groups = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr\ntextual ~ ageyr",
-                   data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items,
-                   group = "sex"),
-  hs_groups_equal = list(model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nvisual ~ ageyr\ntextual ~ ageyr",
-                         data = hs, data_name = "holzinger_swineford_ordinal", ordered = hs_items,
-                         group = "sex", group_equal = c("thresholds", "loadings"))
+  hs_mimic = hs_case(hs_mimic),
+  hs_mimic_free = hs_case(paste0(hs_cfa2, "\nvisual ~ ageyr + sex\ntextual ~ sex + ageyr")),
+  hs_mimic_ulsmv = hs_case(hs_mimic, estimator = "ULSMV"),
+  hs_mimic_wlsm = hs_case(hs_mimic, estimator = "WLSM"),
+  hs_mimic_dwls = hs_case(hs_mimic, estimator = "DWLS"),
+  hs_direct = hs_case(paste0(hs_cfa2, "\nvisual ~ ageyr\nx4 ~ sex")),
+  hs_items = hs_case("x1 ~ ageyr + sex\nx2 ~ sex", ordered = c("x1", "x2")),
+  rq_sem = rq_case(rq_sem),
+  rq_indirect = rq_case(paste("commitment =~ cf1 + cf2 + cf3 + cf4",
+                              "satisfaction =~ sat1 + sat2 + sat3 + sat4",
+                              "satisfaction ~ a*high + ccm", "commitment ~ b*satisfaction + high",
+                              "indirect := a*b", sep = "\n")),
+  rq_theta = rq_case(rq_sem, parameterization = "theta"),
+  hs_groups = hs_case(hs_groups, group = "sex"),
+  hs_groups_equal = hs_case(hs_groups, group = "sex", group_equal = c("thresholds", "loadings"))
 )
 
 # the sample statistics are stored once per distinct data and covariates (the other cases share

@@ -16,20 +16,9 @@
 #   estimates (lhs op rhs group est se, column-wise), fit_measures (named, NA -> null)}};
 #   modindices: {case: column-wise lhs op rhs group mi epc sepc.lv sepc.all}.
 # ---------------------------------------------------------------------------
-suppressPackageStartupMessages({
-  library(lavaan)
-  library(jsonlite)
-})
-args <- commandArgs(trailingOnly = TRUE)
-out_file <- if (length(args) >= 1) args[1] else "tests/reference/ordinal_estimators.json"
+source("tests/reference/ordinal_common.R")   # lavaan, jsonlite, output_file, hs_*, rq_*
+out_file <- output_file("tests/reference/ordinal_estimators.json")
 
-hs_model <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
-rq_model <- paste("CF  =~ cf1 + cf2 + cf3 + cf4", "SAT =~ sat1 + sat2 + sat3 + sat4",
-                  "TR  =~ tr1 + tr2 + tr3 + tr4", "SAT ~ CF", "TR ~ SAT + CF", sep = "\n")
-hs_ord <- paste0("x", 1:9)
-rq_ord <- c(paste0("cf", 1:4), paste0("sat", 1:4), paste0("tr", 1:4))
-hs_data <- "data/holzinger_swineford_ordinal.csv"
-rq_data <- "data/relationship_quality.csv"
 
 # name = list(model, data, ordered, group, estimator, se, test); se/test NULL: the default
 cases <- list()

@@ -15,20 +15,14 @@
 # Output: lavaan_version, semtools_version, model, cut, omega (named by factor),
 #   modindices (the 12 largest: lhs op rhs mi epc sepc.all), htmt (matrix rows, factor order).
 # ---------------------------------------------------------------------------
-suppressPackageStartupMessages({
-  library(lavaan)
-  library(semTools)
-  library(jsonlite)
-})
-args <- commandArgs(trailingOnly = TRUE)
-out_file <- if (length(args) >= 1) args[1] else "tests/reference/ordinal_pairwise_measures.json"
+source("tests/reference/ordinal_common.R")   # lavaan, jsonlite, output_file, mask, hs_*
+suppressPackageStartupMessages(library(semTools))
+out_file <- output_file("tests/reference/ordinal_pairwise_measures.json")
 
-items <- paste0("x", 1:9)
+items <- hs_ord
 cut <- 5
-d <- read.csv("data/holzinger_swineford_ordinal.csv")
-r <- seq_len(nrow(d))
-for (c in seq_along(items)) d[[items[c]]][((r * 7919 + c * 6983) %% 101) < cut] <- NA
-model <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+d <- mask(read.csv(hs_data), items, cut)
+model <- hs_model
 
 fit <- cfa(model, d, ordered = items, missing = "pairwise")
 mi <- modindices(fit, sort. = TRUE)[1:12, c("lhs", "op", "rhs", "mi", "epc", "sepc.all")]
