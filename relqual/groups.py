@@ -473,8 +473,9 @@ def compare_paths(model, data=None, group: str | None = None, paths=(), *,
         The column that defines the groups (not with a Result).
     paths : str or list of str
         The parameters to compare.
-    estimator : {"ML", "MLR"}
-        The estimator of the fit (MLR: scaled likelihood-ratio test).
+    estimator : {"ML", "MLR", "MLM", "MLMV", "MLMVS", "MLF", "WLSMV"}
+        The estimator of the fit (scaled difference tests as lavTestLRT; WLSMV with
+        ``ordered=``: Satorra 2000 scaled-shifted).
     **fit_options
         Passed to :func:`relqual.fit`.
 
@@ -494,7 +495,8 @@ def compare_paths(model, data=None, group: str | None = None, paths=(), *,
     0  visual =~ x2  0.342        0.082      2.401       0.121
     1  visual =~ x3  0.355        0.102      2.251       0.134
     """
-    _check_estimator(estimator)
+    if not fit_options.get("ordered"):        # ordered items: compare_fitted_paths checks
+        _check_estimator(estimator)
     if hasattr(model, "problem"):                         # a fitted Result
         result = model
     else:

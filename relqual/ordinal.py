@@ -78,8 +78,8 @@ class WLSMVFamily:
         -------
         dict
             Result method name -> message: the Bollen-Stine bootstrap always (lavaan refuses it
-            too); with continuous variables, covariates or pairwise deletion also the methods
-            not (yet) matched to lavaan / semTools there.
+            too); with continuous variables or covariates also the methods not (yet) matched
+            to lavaan / semTools there.
 
         Examples
         --------
@@ -104,10 +104,6 @@ class WLSMVFamily:
             out.update(_refusals(COVARIATES, f"for a {estimator} fit with covariates "
                                              f"({', '.join(covariates)}; lavaan's "
                                              "conditional.x)"))
-        if any(np.isnan(a).any() for a in problem.data.arrays):
-            out.setdefault("compare_paths", "compare_paths() after missing='pairwise' is not "
-                                            "available yet: its difference test is checked "
-                                            "against lavaan for complete rows only")
         return dict(out, pls=PLS_ONLY)
 
     def problem(self, spec, data, options) -> Problem:

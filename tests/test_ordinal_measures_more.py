@@ -35,14 +35,14 @@ def _fit(ordered, **kwargs):
 def fits():
     return {"single": _fit(REF["ordered"]),
             "groups": _fit(REF["ordered"], group=REF["group"]),
-            "mixed": _fit(REF["mixed_ordered"]),
-            "mixed_groups": _fit(REF["mixed_ordered"], group=REF["group"])}
+            "mixed": _fit(REF["mixed_ordered"])}
 
 
 @pytest.mark.parametrize("name", sorted(REF["paths"]))
 def test_compare_paths_matches_lavaan(fits, name):
     ref = REF["paths"][name]
-    res = fits["mixed_groups" if ref["ordered"] == REF["mixed_ordered"] else "groups"]
+    res = (fits["groups"] if ref["ordered"] == REF["ordered"] and ref["missing"] == "listwise"
+           else _fit(ref["ordered"], group=REF["group"], missing=ref["missing"]))
     assert res.problem.ordinal["ordered"] == ref["ordered"]
     assert list(res.group_labels) == REF["group_labels"]
     row = res.compare_paths(ref["path"]).iloc[0]
@@ -159,8 +159,6 @@ def test_remaining_refusals_give_their_reason(fits):
         mixed.htmt()
     with pytest.raises(NotImplementedError, match="reliability\\(\\) and htmt\\(\\)"):
         mixed.measurement_report()
-    with pytest.raises(NotImplementedError, match="not available yet"):
-        _fit(REF["ordered"], group=REF["group"], missing="pairwise").compare_paths("TR ~ SAT")
 
 
 def test_ebm_scores_with_continuous_items_match_lavaan(fits):
@@ -185,3 +183,14 @@ def test_ebm_scores_with_continuous_items_match_lavaan(fits):
             >= ebm_objective(codes[far], theirs[far], **parts, values=y[far]) - 1e-12).all()
     new = res.factor_scores(data=pd.read_csv(ROOT / "data" / "relationship_quality.csv"))
     assert new.iloc[:3].to_numpy() == pytest.approx(ours[:3], abs=1e-12)   # rows 0-2 complete
+
+
+def test_rq_compare_paths_fits_ordered_items_by_wlsmv():
+    ref = REF["paths"]["tr_sat"]
+    data = pd.read_csv(ROOT / "data" / "relationship_quality.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = rq.compare_paths(REF["model"], data, group=REF["group"], paths=[ref["path"]],
+                                 estimator="WLSMV", ordered=REF["ordered"])
+    assert table["lrt_chisq"].iloc[0] == pytest.approx(ref["lrt_chisq"], rel=1e-4)
+    assert "Satorra 2000" in table.attrs["note"]
