@@ -113,6 +113,28 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
     >>> prepare_data(hsm, ["x1", "x2", "x3"], missing="pairwise").notes[0][:46]
     'pairwise deletion: 301 rows used, 45 of them i'
     """
+    return prepare_data_and_covariances(data, variables, first_line=first_line, missing=missing,
+                                        group=group, scales=scales)[0]
+
+
+def prepare_data_and_covariances(data, variables: list[str], *,
+                                 first_line: dict[str, int] | None = None,
+                                 missing: str = "listwise", group: str | None = None,
+                                 scales: dict | None = None
+                                 ) -> tuple[PreparedData, list[np.ndarray] | None]:
+    """:func:`prepare_data`, and per group the sample covariance matrix (divisor n - 1) of the
+    rows used, as the data checks computed it (listwise deletion; None when rows with missing
+    values are kept), for a caller that needs the moments too.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.data import prepare_data_and_covariances
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> prepared, (cov,) = prepare_data_and_covariances(hs, ["x1", "x2"])
+    >>> bool(abs(cov[0, 1] - hs["x1"].cov(hs["x2"])) < 1e-12)
+    True
+    """
     if isinstance(data, dict):
         data = pd.DataFrame(data)
     if not isinstance(data, pd.DataFrame):
@@ -122,14 +144,17 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
     fiml = missing in FIML_NAMES or missing == "pairwise"      # keep incomplete rows
     _check_columns_present(data, variables + ([group] if group else []), first_line or {})
     values = _numeric_values(data, variables)
-    infinite = np.isinf(values)
-    if infinite.any():
-        row, col = np.argwhere(infinite)[0]
-        raise DataError(f"column '{variables[col]}' has an infinite value in row "
-                        f"{data.index[row]!r}; recode it as missing (NaN) or a valid number")
+    complete_cells = np.isfinite(values).all()      # one pass: no infinite, no missing value
+    if not complete_cells:
+        infinite = np.isinf(values)
+        if infinite.any():
+            row, col = np.argwhere(infinite)[0]
+            raise DataError(f"column '{variables[col]}' has an infinite value in row "
+                            f"{data.index[row]!r}; recode it as missing (NaN) or a valid number")
     n_input = len(data)
-    missing_cells = np.isnan(values)
-    dropped = missing_cells.all(axis=1) if fiml else missing_cells.any(axis=1)
+    missing_cells = np.zeros(values.shape, dtype=bool) if complete_cells else np.isnan(values)
+    dropped = (np.zeros(n_input, dtype=bool) if complete_cells else
+               missing_cells.all(axis=1) if fiml else missing_cells.any(axis=1))
     if group is not None:
         dropped |= data[group].isna().to_numpy()
     notes = []
@@ -157,12 +182,15 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
         kept_groups = data[group].to_numpy()[~dropped]
         labels = list(pd.unique(kept_groups))
         arrays = [complete[kept_groups == label] for label in labels]
-    for label, arr in zip(labels, arrays):
-        _check_usable(arr, variables, label, fiml)
+    covariances = [_check_usable(arr, variables, label, fiml)
+                   for label, arr in zip(labels, arrays)]
     notes += (outside_scale(complete, variables, scales or {})
               or suspicious_codes(complete, variables))
-    notes += scale_differences(complete, variables)
-    return PreparedData(arrays, labels, n_input, len(complete), notes)
+    notes += scale_differences(complete, variables,           # one group's: computed already
+                               variances=np.diag(covariances[0]) if len(arrays) == 1 and not fiml
+                               else None)
+    return (PreparedData(arrays, labels, n_input, len(complete), notes),
+            None if fiml else covariances)
 
 
 def group_text(label) -> str:
@@ -274,10 +302,12 @@ def suspicious_codes(values: np.ndarray, variables: list[str]) -> list[str]:
     return out
 
 
-def scale_differences(values: np.ndarray, variables: list[str], factor: float = 1000.0
-                      ) -> list[str]:
+def scale_differences(values: np.ndarray, variables: list[str], factor: float = 1000.0,
+                      variances: np.ndarray | None = None) -> list[str]:
     """lavaan's warning when observed variances differ by more than a factor ``factor``
     (1000): estimation and standard errors become numerically fragile; rescale the variables.
+    ``variances``: the columns' variances of complete ``values``, when the caller has them
+    (any divisor: only their ratio counts).
 
     Examples
     --------
@@ -289,9 +319,9 @@ def scale_differences(values: np.ndarray, variables: list[str], factor: float = 
     """
     if len(values) < 2:
         return []
-    if np.isnan(values).any():
+    if variances is None and np.isnan(values).any():
         variances = np.nanvar(values, axis=0)
-    else:                                     # column sums by BLAS: faster than numpy's var
+    elif variances is None:                   # column sums by BLAS: faster than numpy's var
         ones = np.ones(len(values))
         centred = values - ones @ values / len(values)
         variances = ones @ (centred * centred) / len(values)
@@ -373,7 +403,10 @@ def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
     return column.to_numpy(dtype=float, na_value=np.nan)
 
 
-def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: bool) -> None:
+def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: bool
+                  ) -> np.ndarray | None:
+    """Raise a DataError for rows that cannot be fitted; return the sample covariance matrix
+    (divisor n - 1) of complete rows (listwise), None with missing values (``fiml``)."""
     where = "" if group_label is None else f" in group {group_text(group_label)}"
     n, p = values.shape
     if n == 0:
@@ -395,20 +428,21 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
         centred = values - ones @ values / n
         cov = centred.T @ centred / (n - 1)
         sd = np.sqrt(np.diag(cov))
-    if not np.all(sd > 0):
+    if not (sd > 0).all():
         k = next(k for k, s in enumerate(sd) if not s > 0)
         first = values[~np.isnan(values[:, k]), k][0]
         raise DataError(f"column '{variables[k]}' has no variance{where} (every value is "
                         f"{first:g}); remove it from the model")
     if fiml:
-        return                      # the EM step reports a singular saturated covariance
+        return None                 # the EM step reports a singular saturated covariance
     if _smallest_eigenvalue_above(cov / np.outer(sd, sd), 1e-10):
-        return
+        return cov
     corr = np.clip(cov / np.outer(sd, sd), -1, 1)      # as np.corrcoef
     eigvals = np.linalg.eigvalsh(corr)
     if eigvals.min() < 1e-10:
         raise DataError(f"the sample covariance matrix{where} is singular: some observed variables "
                         f"are exact linear combinations of others ({_collinear(corr, variables)})")
+    return cov
 
 
 def _smallest_eigenvalue_above(corr: np.ndarray, bound: float) -> bool:

@@ -119,6 +119,12 @@ class PLSModel:
                         dtype=bool)
 
     @cached_property
+    def _mode_b(self) -> list[tuple[int, np.ndarray]]:
+        """(position, block) of every Mode B construct of several indicators."""
+        return [(j, block) for j, (block, mode) in enumerate(zip(self.blocks, self.modes))
+                if mode == "B" and len(block) > 1]
+
+    @cached_property
     def adjacent(self) -> np.ndarray:
         """Constructs joined by a path in either direction."""
         return self.paths | self.paths.T
@@ -162,15 +168,13 @@ class PLSFit:
     converged: bool
 
 
-def standardize(X: np.ndarray) -> np.ndarray:
-    """Columns with mean 0 and standard deviation 1 (divisor n - 1, as R's ``scale``)."""
+def standardize(X: np.ndarray, sd: np.ndarray | None = None) -> np.ndarray:
+    """Columns with mean 0 and standard deviation 1 (divisor n - 1, as R's ``scale``);
+    ``sd``: the columns' standard deviations, when the caller has them."""
     centred = X - X.mean(axis=0)
-    return centred / np.sqrt((centred * centred).sum(axis=0) / (len(X) - 1))
-
-
-def _unit_weights(S: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """The weights rescaled so every score ``X w`` has unit variance (``w'Sw = 1``)."""
-    return W / np.sqrt(((S @ W) * W).sum(axis=0))
+    if sd is None:
+        sd = np.sqrt((centred * centred).sum(axis=0) / (len(X) - 1))
+    return centred / sd
 
 
 def inner_weights(R: np.ndarray, model: PLSModel, scheme: str) -> np.ndarray:
@@ -202,38 +206,46 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
         raise ValueError(f"unknown PLS weighting scheme '{scheme}'; choose from "
                          + ", ".join(SCHEMES))
     M = model._membership
-    W = _unit_weights(S, M)
-    mode_b = [(j, block) for j, (block, mode) in enumerate(zip(model.blocks, model.modes))
-              if mode == "B" and len(block) > 1]
+    SW = S @ M
+    scale = np.sqrt((SW * M).sum(axis=0))
+    W, SW = M / scale, SW / scale
+    mode_b = model._mode_b
     inverse = {j: np.linalg.inv(S[np.ix_(block, block)]) for j, block in mode_b}
+    difference = np.empty_like(W)
     for iteration in range(1, max_iter + 1):
-        SW = S @ W
-        R = W.T @ SW
-        E = inner_weights(R, model, scheme)
+        E = inner_weights(W.T @ SW, model, scheme)
         # cov(indicator, proxy) up to each proxy's positive standard deviation, a factor per
         # column that the rescaling below removes again
-        C = SW @ E
-        new = M * C                               # Mode A
+        new = SW @ E
+        new *= M                                  # Mode A
         for j, block in mode_b:
-            new[block, j] = inverse[j] @ C[block, j]
-        new = _unit_weights(S, new)
-        change = np.abs(new - W).sum()
-        W = new
+            new[block, j] = inverse[j] @ new[block, j]
+        S_new = S @ new                           # kept: the next iteration's S W
+        scale = np.sqrt((S_new * new).sum(axis=0))
+        new /= scale
+        S_new /= scale
+        np.subtract(new, W, out=difference)
+        change = np.abs(difference, out=difference).sum()
+        W, SW = new, S_new
         if change < tol:
             return W, iteration, True
     return W, max_iter, False
 
 
-def rho_a(S: np.ndarray, W: np.ndarray, model: PLSModel) -> np.ndarray:
+def rho_a(S: np.ndarray, W: np.ndarray, model: PLSModel, R: np.ndarray | None = None
+          ) -> np.ndarray:
     """Dijkstra-Henseler's rho_A per construct (1 for single items and Mode B composites,
-    which are not corrected for attenuation, as seminr and SmartPLS report them).
+    which are not corrected for attenuation, as seminr and SmartPLS report them); ``R``: the
+    scores' correlations ``W'SW``, when the caller has them.
 
     With ``W`` zero outside the blocks, every construct's ``w'(S - diag S)w`` is
     ``diag(W'SW) - sum(w^2 diag S)`` and ``w'(ww' - diag ww')w`` is ``(w'w)^2 - sum(w^4)``.
     """
-    ww = (W * W).sum(axis=0)
-    off_s = ((S @ W) * W).sum(axis=0) - (W * W * np.diag(S)[:, None]).sum(axis=0)
-    off_w = ww ** 2 - (W ** 4).sum(axis=0)
+    squares = W * W
+    ww = squares.sum(axis=0)
+    explained = ((S @ W) * W).sum(axis=0) if R is None else np.diag(R)
+    off_s = explained - np.diag(S) @ squares
+    off_w = ww ** 2 - (squares * squares).sum(axis=0)
     corrected = model.reflective
     out = np.ones(len(model.constructs))
     out[corrected] = (ww ** 2 * off_s)[corrected] / off_w[corrected]
@@ -241,8 +253,9 @@ def rho_a(S: np.ndarray, W: np.ndarray, model: PLSModel) -> np.ndarray:
 
 
 def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bool = False,
-            tol: float = 1e-7, max_iter: int = 300) -> PLSFit:
-    """Run PLS (``consistent=True``: PLSc for the Mode A constructs) on standardized ``X``.
+            tol: float = 1e-7, max_iter: int = 300, S: np.ndarray | None = None) -> PLSFit:
+    """Run PLS (``consistent=True``: PLSc for the Mode A constructs) on standardized ``X``
+    (``S``: its correlation matrix ``X'X / (n - 1)``, when the caller has it).
 
     Examples
     --------
@@ -258,11 +271,12 @@ def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bo
     >>> res.converged, bool(0 < res.paths[0, 1] < 1)
     (True, True)
     """
-    S = X.T @ X / (len(X) - 1)
+    if S is None:
+        S = X.T @ X / (len(X) - 1)
     W, iterations, converged = estimate_weights(S, model, scheme, tol, max_iter)
     SW = S @ W
     R = W.T @ SW
-    rho = rho_a(S, W, model)
+    rho = rho_a(S, W, model, R)
     L = SW * model._membership
     if consistent:
         reflective = model.reflective

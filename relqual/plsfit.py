@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .data import check_groups_kept, prepare_data
+from .data import check_groups_kept, prepare_data_and_covariances
 from .engine.inference import evaluate_defined
 from .engine.optimize import OptimResult
 from .engine.samplestats import SampleStats
@@ -64,22 +64,23 @@ class PLSFamily:
         interaction = spec.extra.get("pls_interaction", "two_stage")  # relqual.interaction
         model, partable = pls_model(spec.syntax, options.hoc, interaction)
         items = model.stage1.indicators if isinstance(model, TwoStage) else model.indicators
-        prepared = prepare_data(data, list(items),
-                                first_line=partable.roles.first_line,
-                                missing="fiml" if options.missing == "mean" else "listwise")
+        prepared, covariances = prepare_data_and_covariances(
+            data, list(items), first_line=partable.roles.first_line,
+            missing="fiml" if options.missing == "mean" else "listwise")
         check_groups_kept(data, None, prepared)
         if options.missing == "mean":
             prepared = mean_replacement(prepared, list(items))
-        X = standardize(prepared.arrays[0])
+        X, S = standardized(prepared.arrays[0], covariances and covariances[0])
+        n = len(X)
         settings = dict(scheme=options.scheme, consistent=options.estimator == "PLSC",
                         tol=float(options.control.get("tol", 1e-7)),
                         max_iter=int(options.control.get("max_iter", 300)))
         return Problem(family=self, partable=partable, data=prepared,
-                       samples=[SampleStats(tuple(items), len(X), X.sum(axis=0) / len(X),
-                                            X.T @ X / len(X))], models=[],
+                       samples=[SampleStats(tuple(items), n, X.sum(axis=0) / n,
+                                            S * ((n - 1) / n))], models=[],
                        loss=None, x0=np.zeros(partable.npar), moments=0,
                        notes=tuple(prepared.notes) + partable.options["notes"],
-                       pls=dict(model=model, X=X, settings=settings,
+                       pls=dict(model=model, X=X, S=S, settings=settings,
                                 estimator="PLSc" if settings["consistent"] else "PLS"))
 
     def with_data(self, problem: Problem, arrays: list[np.ndarray]) -> Problem:
@@ -88,7 +89,7 @@ class PLSFamily:
         if not np.all(np.isfinite(X)):
             raise ValueError("an indicator has no variance in this resample")
         data = replace(problem.data, arrays=list(arrays), n_used=len(arrays[0]))
-        return replace(problem, data=data, pls=dict(problem.pls, X=X))
+        return replace(problem, data=data, pls=dict(problem.pls, X=X, S=X.T @ X / (len(X) - 1)))
 
     def optimize(self, problem: Problem, options, start=None) -> OptimResult:
         """Run the PLS algorithm; the parameter vector holds loadings, weights and paths."""
@@ -100,7 +101,7 @@ class PLSFamily:
             fit = replace(stages[1], converged=stages[0].converged and stages[1].converged)
             details = dict(pls_fit=fit, pls_stages=stages)
         else:
-            fit = fit_pls(problem.pls["X"], model, **settings)
+            fit = fit_pls(problem.pls["X"], model, S=problem.pls["S"], **settings)
             x = parameter_vector(problem.partable, model, fit)
             details = dict(pls_fit=fit)
         message = (f"summed absolute weight change below {settings['tol']:g} after "
@@ -156,6 +157,27 @@ class PLSFamily:
 
 
 PLS = PLSFamily()
+
+
+def standardized(values: np.ndarray, cov: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The standardized ``values`` (:func:`relqual.pls.standardize`) and their correlation
+    matrix ``X'X / (n - 1)``, from the covariance matrix ``cov`` (divisor n - 1) when the data
+    checks computed it already: ``cov / (sd sd')``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> values = np.array([[1., 2], [2, 1], [3, 5], [4, 3]])
+    >>> X, S = standardized(values, np.cov(values.T))
+    >>> bool(np.allclose(S, X.T @ X / 3) and np.allclose(S, np.corrcoef(values.T)))
+    True
+    """
+    if cov is None:
+        X = standardize(values)
+        return X, X.T @ X / (len(X) - 1)
+    sd = np.sqrt(np.diag(cov))
+    return standardize(values, sd), cov / np.outer(sd, sd)
 
 
 def mean_replacement(prepared, names: list[str], warn_above: float = 0.05):

@@ -62,6 +62,7 @@ from .conventions import Z_975
 from .data import FIML_NAMES
 from .effects import EffectStructure
 from .engine.batched import BatchedMLLoss, batch_moments, supports
+from .engine.heap import raise_mmap_threshold
 from .engine.inference import numerical_jacobian, vcov_from_information
 from .engine.matrices import KIND_A
 from .engine.optimize import minimize_batch
@@ -810,6 +811,7 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     results = {size: np.full((int(reps), 2 * job.width + 3), np.nan) for size in sizes}
     if backend == "local":
         workers = (os.cpu_count() or 1) if n_jobs is None else worker_count(n_jobs)
+        raise_mmap_threshold()          # batched refits' arrays on the heap; workers inherit it
         outputs = _run_local(job, tasks, workers, bar)
     else:
         outputs = _run_dask(job, tasks, client, n_jobs, bar)

@@ -5,12 +5,15 @@
   each refit starts from the full-sample estimates. A draw's result therefore depends only on the
   seed and the draw number, not on how many workers (``n_jobs``) share the work.
 * Workers are processes whose BLAS is pinned to one thread (small matrices; see engine/threads).
+  The batched refits' arrays of about 1 MB are kept on the heap, not mapped and unmapped at every
+  step (:func:`relqual.engine.heap.raise_mmap_threshold`).
   Refits stop at a largest gradient element of 1e-7 (``REFIT_GTOL``), not the 1e-9 of a fit.
 * A resample whose fit fails or does not converge is kept as a row of NaN and counted; the
   count is reported with every result (as lavaan, such draws are left out of SEs and intervals).
 * Batched refits: for one group of complete data (ML, MLR's point estimates, Bollen-Stine) the
   resamples of a task (``BATCH`` of them) are refitted together, with stacked sample moments
-  (:mod:`relqual.engine.batched`) and :func:`relqual.engine.optimize.minimize_batch`, which
+  (from each resample's row counts, :class:`relqual.engine.batched.ResampleMoments`;
+  :mod:`relqual.engine.batched`) and :func:`relqual.engine.optimize.minimize_batch`, which
   takes for every draw exactly the steps the one-by-one optimizer takes; draws it leaves
   unconverged (a stalled line search, the iteration limit) are refitted one by one, so every
   draw's statistics are those of :meth:`Refitter.refit` to rounding. FIML (patterns differ
@@ -29,7 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .effects import EffectStructure
-from .engine.batched import BatchedMLLoss, batch_moments, supports
+from .engine.batched import BatchedMLLoss, ResampleMoments, supports
+from .engine.heap import raise_mmap_threshold
 from .engine.inference import evaluate_defined
 from .engine.matrices import KIND_A, KIND_S
 from .engine.optimize import minimize_batch
@@ -64,6 +68,9 @@ class BootstrapDraws:
         the parameter table), ``effects`` and ``effects_std`` (one per effect of
         :class:`relqual.effects.EffectStructure`) for the ordinary bootstrap; ``chisq`` for
         Bollen-Stine.
+    from_seed : bool
+        Whether :func:`run_bootstrap` drew ``indices`` from ``seed`` (:func:`draw_indices`);
+        then :meth:`relqual.result.Result.with_bootstrap` need not draw them again to know.
 
     Examples
     --------
@@ -82,6 +89,7 @@ class BootstrapDraws:
     converged: np.ndarray              # draws (bool)
     indices: list = field(repr=False)  # per draw: list of row-index arrays per group
     layout: dict = field(default_factory=dict)   # statistic name -> slice of the columns
+    from_seed: bool = False            # indices drawn from seed by run_bootstrap
 
     def __post_init__(self):
         for array in (self.values, self.converged):     # draws a caller cannot change
@@ -209,6 +217,7 @@ class Refitter:
             self.layout = {"chisq": slice(0, 1)}
             self.width = 1
         self.batch_reason = supports(self.problem)
+        self._moments = ResampleMoments(self.arrays[0]) if self.batch_reason is None else None
         self._row_base = self.problem.row_values(self.x_hat)
 
     def refit(self, indices: list[np.ndarray]) -> np.ndarray | None:
@@ -287,10 +296,9 @@ class Refitter:
         """
         if self.batch_reason is not None:
             raise ValueError(f"these refits cannot be batched: {self.batch_reason}")
-        rows = self.arrays[0]
         try:
-            means, covs = batch_moments(rows[np.stack([idx[0] for _, idx in tasks])])
-            batch = BatchedMLLoss(self.problem.models[0], means, covs, len(rows))
+            means, covs = self._moments(np.stack([idx[0] for _, idx in tasks]))
+            batch = BatchedMLLoss(self.problem.models[0], means, covs, self._moments.n)
             settings = dict(self.options.control)
             settings.setdefault("gtol", REFIT_GTOL)
             out = minimize_batch(batch, np.tile(self.x_hat, (len(tasks), 1)), **settings)
@@ -409,7 +417,8 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
         raise ValueError("the number of bootstrap draws must be at least 1")
     refitter = Refitter(result, kind)
     sizes = [len(a) for a in refitter.arrays]
-    if indices is None:
+    from_seed = indices is None
+    if from_seed:
         indices = draw_indices(sizes, draws, seed)
     else:
         indices = [[np.asarray(i, dtype=int) for i in draw] for draw in indices]
@@ -417,6 +426,12 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
         if wrong:
             raise ValueError(f"resample {wrong[0]} gives row indices for {len(indices[wrong[0]])} "
                              f"group(s); the model has {len(sizes)}")
+        for k, draw in enumerate(indices):
+            for g, (rows, n) in enumerate(zip(draw, sizes)):
+                outside = rows[(rows < 0) | (rows >= n)]
+                if len(outside):
+                    raise ValueError(f"resample {k} gives row index {outside[0]} for group "
+                                     f"{g + 1}, whose rows are numbered 0 to {n - 1}")
     size = CHUNK if refitter.batch_reason is not None else BATCH
     chunks = [list(range(start, min(start + size, len(indices))))
               for start in range(0, len(indices), size)]
@@ -425,6 +440,7 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
     show = progress if progress is not None else len(indices) >= 500
     bar = progress_bar(len(indices), show, f"bootstrap ({kind})")
     n_jobs = worker_count(n_jobs)
+    raise_mmap_threshold()              # before the workers are forked: they inherit it
     if n_jobs == 1:
         _set_worker(refitter)
         outputs = (_refit_chunk([(k, indices[k]) for k in chunk]) for chunk in chunks)
@@ -437,7 +453,7 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
     if bar is not None:
         bar.close()
     return BootstrapDraws(kind=kind, seed=seed, values=values, converged=converged,
-                          indices=indices, layout=refitter.layout)
+                          indices=indices, layout=refitter.layout, from_seed=from_seed)
 
 
 def process_context():

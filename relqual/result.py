@@ -99,6 +99,8 @@ def _drawn_by_seed(boot, sizes: list[int]) -> bool:
     (:func:`relqual.resample.draw_indices`), not replayed or Bollen-Stine ones."""
     if boot.kind != "ordinary" or boot.seed is None or boot.indices is None:
         return False
+    if getattr(boot, "from_seed", False):       # run_bootstrap drew them: check the sizes only
+        return [len(rows) for rows in boot.indices[0]] == sizes
     from .resample import draw_indices
     expected = draw_indices(sizes, len(boot.converged), boot.seed)
     return len(expected) == len(boot.indices) and all(
