@@ -382,7 +382,8 @@ def build_report(result, *, data=None, data_code: str | None = None,
                    aic=f"{fm['aic']:.1f}", bic=f"{fm['bic']:.1f}", df=int(fm["interaction_df"]),
                    chisq=f"{fm['interaction_chisq']:.2f}", p=p_text(fm["interaction_pvalue"]))
     else:
-        stats = (f"\u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, {p_text(fm['pvalue'])}, "
+        p_part = f"{p_text(fm['pvalue'])}, " if np.isfinite(fm["pvalue"]) else ""   # ULS: none
+        stats = (f"\u03c7\u00b2({int(fm['df'])}) = {fm['chisq']:.2f}, {p_part}"
                  f"CFI = {num(fm['cfi'], 3, True)}, TLI = {num(fm['tli'], 3, True)}, "
                  f"RMSEA = {num(fm['rmsea'], 3, True)}, SRMR = {num(fm['srmr'], 3, True)}")
     blocks.append(Block("p", _t(

@@ -228,3 +228,17 @@ def test_demo_writes_report_where_asked(tmp_path, capsys):
     assert "Structural paths and hypotheses" in printed          # the demo's own output stays
     assert str(out.resolve()) in printed
     assert "data:image/png;base64," in out.read_text(encoding="utf-8")
+
+
+def test_summary_sentence_leaves_out_an_undefined_p_value(tmp_path):
+    """ULS with ordered items has no p-value for its chi-square (as lavaan): no 'p = ,'."""
+    hso = rq.datasets.load("holzinger_swineford_ordinal")
+    model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = rq.fit(model, hso, ordered=True, estimator="ULS")
+    out = tmp_path / "uls.html"
+    res.report(str(out))
+    text = out.read_text(encoding="utf-8")
+    assert "χ²(24) = 58.06, CFI" in text
+    assert "p = ," not in text
