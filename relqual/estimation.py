@@ -199,7 +199,8 @@ def conclude(est: Estimate) -> list[str]:
     polychoric correlations near 1, ...), what the optimizer said, non-convergence, a reported
     optimum with a large gradient, a singular information matrix (naming the parameters in its
     null space) and improper solutions (negative variances, a non-positive-definite latent
-    covariance matrix, implied correlations beyond 1).
+    covariance matrix, implied correlations beyond 1; a family may bring its own checks as
+    ``family.improper_solution_messages(est)``, as PLS does).
 
     Parameters
     ----------
@@ -243,8 +244,10 @@ def conclude(est: Estimate) -> list[str]:
         messages.append(f"the information matrix is singular, {cause}; standard errors and "
                         "robust tests are not available"
                         + (". Parameters involved: " + ", ".join(involved) if involved else ""))
-    if np.all(np.isfinite(opt.x)):
-        messages += improper_solution_messages(problem, opt.x, est.values)
+    if np.all(np.isfinite(opt.x)):                 # a family with its own checks (PLS)
+        improper = getattr(problem.family, "improper_solution_messages", None)
+        messages += (improper(est) if improper is not None else
+                     improper_solution_messages(problem, opt.x, est.values))
     return messages
 
 

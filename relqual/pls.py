@@ -206,12 +206,13 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
         raise ValueError(f"unknown PLS weighting scheme '{scheme}'; choose from "
                          + ", ".join(SCHEMES))
     M = model._membership
-    SW = S @ M
-    scale = np.sqrt((SW * M).sum(axis=0))
-    W, SW = M / scale, SW / scale
+    p = len(M)
+    lift = np.vstack([np.eye(p), S])              # lift @ W stacks W over S W
+    stacked = lift @ M
+    stacked /= np.sqrt(np.add.reduce(stacked[:p] * stacked[p:], 0))
+    W, SW = stacked[:p], stacked[p:]
     mode_b = model._mode_b
     inverse = {j: np.linalg.inv(S[np.ix_(block, block)]) for j, block in mode_b}
-    difference = np.empty_like(W)
     for iteration in range(1, max_iter + 1):
         E = inner_weights(W.T @ SW, model, scheme)
         # cov(indicator, proxy) up to each proxy's positive standard deviation, a factor per
@@ -220,12 +221,10 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
         new *= M                                  # Mode A
         for j, block in mode_b:
             new[block, j] = inverse[j] @ new[block, j]
-        S_new = S @ new                           # kept: the next iteration's S W
-        scale = np.sqrt((S_new * new).sum(axis=0))
-        new /= scale
-        S_new /= scale
-        np.subtract(new, W, out=difference)
-        change = np.abs(difference, out=difference).sum()
+        stacked = lift @ new                      # the new weights over S times them (the
+        new, S_new = stacked[:p], stacked[p:]     # next iteration's S W), rescaled together
+        stacked /= np.sqrt(np.add.reduce(new * S_new, 0))
+        change = np.add.reduce(np.abs(new - W), None)
         W, SW = new, S_new
         if change < tol:
             return W, iteration, True

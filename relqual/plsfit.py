@@ -27,6 +27,7 @@ from .engine.optimize import OptimResult
 from .engine.samplestats import SampleStats
 from .partable import ParTable, VariableRoles, unique_in_order
 from .pls import PLSModel, fit_pls, standardize
+from .plsadmissible import improper_solution_messages as inadmissible
 from .plsfitmeasures import fit_measures as pls_fit_measures
 from .plshoc import HOC_APPROACHES, TwoStage, source
 from .plsinteraction import PRODUCT_METHODS, InteractionProducts, InteractionTwoStage
@@ -111,6 +112,19 @@ class PLSFamily:
         return OptimResult(x=x, fmin=np.nan, gradient=np.zeros(0), information=None,
                            iterations=fit.iterations, converged=fit.converged,
                            message=message, details=details)
+
+    def improper_solution_messages(self, est) -> list[str]:
+        """Inadmissible estimates (:mod:`relqual.plsadmissible`: PLSc's rho_A above 1 and
+        corrected correlations beyond 1, loadings beyond 1, R² outside 0 to 1), of both stages
+        of a two-stage model; the covariance-based checks of :mod:`relqual.estimation` have no
+        meaning here."""
+        pls = est.problem.pls
+        model, consistent = pls["model"], pls["settings"]["consistent"]
+        if not isinstance(model, TwoStage):
+            return inadmissible(est.opt.details["pls_fit"], model, consistent)
+        first, second = est.opt.details["pls_stages"]
+        return (inadmissible(first, model.stage1, consistent)
+                + inadmissible(second, model.stage2, consistent))
 
     def inference(self, problem: Problem, opt, options) -> Inference:
         """No analytic standard errors (they come from the bootstrap)."""
@@ -285,7 +299,7 @@ def _parsed_pls_model(syntax: str, hoc: str, interaction: str
                                    "no paths of its own in PLS", s.line, name, s.text)
     if not higher or hoc == "repeated":
         model, partable = _build(statements, [], {h: "repeated" for h in higher})
-        partable.options["notes"] = notes
+        partable.options["notes"] = notes + partable.options["notes"]
         return model, partable
     hoc_paths = [s for s in statements if s.op == "~" and higher & {s.lhs, s.rhs}]
     lone = sorted(higher - {n for s in hoc_paths for n in (s.lhs, s.rhs)})
@@ -309,7 +323,7 @@ def _parsed_pls_model(syntax: str, hoc: str, interaction: str
     partable = _pls_partable(both, statements, [s for s in statements if s.op == "~"],
                              first_line, [])
     partable.roles.ov[:] = list(stage1.indicators)
-    partable.options["notes"] = notes
+    partable.options["notes"] = notes + table1.options["notes"] + table2.options["notes"]
     return TwoStage(stage1, stage2, dimensions, both), partable
 
 
@@ -341,7 +355,7 @@ def _interaction_model(statements, terms, measured, higher, notes, method):
                     for a in _items(main, x) for b in _items(main, m)]
         stage2, partable = _build(statements + products, [], {})
     partable.roles.ov[:] = list(stage1.indicators)
-    partable.options["notes"] = notes
+    partable.options["notes"] = notes + partable.options["notes"]
     if method == "two_stage":
         return InteractionTwoStage(stage1, stage2, [], stage2, pairs), partable
     return InteractionProducts(stage1, stage2, [], stage2, pairs, method), partable
@@ -425,7 +439,39 @@ def _build(statements, extra_paths, hocs: dict) -> tuple[PLSModel, ParTable]:
                      blocks=[np.array([position[i] for i in blocks[c]]) for c in constructs],
                      modes=[modes[c] for c in constructs], paths=P)
     hoc_rows = [s for s in statements if s.op in ("=~", "<~") and s.lhs in repeated]
-    return model, _pls_partable(model, statements, paths, first_line, hoc_rows)
+    partable = _pls_partable(model, statements, paths, first_line, hoc_rows)
+    partable.options["notes"] = _feedback_notes(P, constructs, paths)
+    return model, partable
+
+
+def _feedback_notes(P: np.ndarray, constructs: list[str], paths) -> tuple[str, ...]:
+    """A note when the paths form a feedback loop (``A ~ B`` and ``B ~ A``, or a longer
+    cycle). PLS estimates every path by least squares, which is inconsistent in a non-recursive
+    model (cSEM offers two-stage least squares for it; SmartPLS refuses such models), and the
+    estimated model's fit measures are undefined there. Constructs are removed while one has no
+    predecessor or no successor left; what remains lies on cycles, and the first path line
+    between two of them is named.
+
+    Examples
+    --------
+    >>> _, table = pls_model("A =~ a1 + a2; B =~ b1 + b2; A ~ B; B ~ A")
+    >>> table.options["notes"][0][:60]
+    "line 1: the paths form a feedback loop through 'A', 'B' (a n"
+    """
+    remaining = np.ones(len(constructs), dtype=bool)
+    while True:
+        ends = remaining & (~P[remaining].any(axis=0) | ~P[:, remaining].any(axis=1))
+        if not ends.any():
+            break
+        remaining &= ~ends
+    if not remaining.any():
+        return ()
+    names = [c for c, left in zip(constructs, remaining) if left]
+    line = next(s for s in paths if s.lhs in names and s.rhs in names)
+    return (f"line {line.line}: the paths form a feedback loop through "
+            f"{', '.join(map(repr, names))} (a non-recursive model): PLS estimates each path by "
+            "least squares, which is biased for paths in a feedback loop, and the estimated "
+            "model's SRMR, d_ULS and d_G are not defined; consider a recursive model",)
 
 
 def _pls_partable(model: PLSModel, statements, paths, first_line, hoc_rows) -> ParTable:

@@ -5,7 +5,8 @@ lavaan uses the divisor N, not N - 1, under its default ``likelihood = "normal"`
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -25,11 +26,6 @@ class SampleStats:
     cov : ndarray
         The sample covariance matrix (divisor N).
 
-    Attributes
-    ----------
-    logdet_cov : float
-        log|cov|; ``-inf`` when ``cov`` is not positive definite.
-
     Examples
     --------
     >>> import numpy as np
@@ -45,11 +41,13 @@ class SampleStats:
     n: int
     mean: np.ndarray
     cov: np.ndarray
-    logdet_cov: float = field(init=False)
 
-    def __post_init__(self):
+    @cached_property
+    def logdet_cov(self) -> float:
+        """log|cov|; ``-inf`` when ``cov`` is not positive definite (computed on first use:
+        PLS and least-squares fits never need it)."""
         sign, logdet = np.linalg.slogdet(self.cov)
-        object.__setattr__(self, "logdet_cov", logdet if sign > 0 else -np.inf)
+        return float(logdet) if sign > 0 else -np.inf
 
     @classmethod
     def from_array(cls, values: np.ndarray, names) -> SampleStats:
