@@ -7,7 +7,9 @@ for it with close-name suggestions; rows not used are counted and the reason is 
 from __future__ import annotations
 
 import difflib
+import weakref
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -65,6 +67,27 @@ class PreparedData:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Moments:
+    """The moments of one group's complete rows that the data checks computed: means, the
+    covariance matrix (divisor n - 1), standard deviations and correlations.
+
+    Examples
+    --------
+    >>> import relqual as rq
+    >>> from relqual.data import prepare_data_and_moments
+    >>> hs = rq.datasets.load("holzinger_swineford")
+    >>> _, (moments,) = prepare_data_and_moments(hs, ["x1", "x2"])
+    >>> bool(abs(moments.corr[0, 1] - hs["x1"].corr(hs["x2"])) < 1e-12)
+    True
+    """
+
+    mean: np.ndarray
+    cov: np.ndarray
+    sd: np.ndarray
+    corr: np.ndarray
+
+
 FIML_NAMES = ("fiml", "ml", "direct")
 
 
@@ -113,26 +136,26 @@ def prepare_data(data, variables: list[str], *, first_line: dict[str, int] | Non
     >>> prepare_data(hsm, ["x1", "x2", "x3"], missing="pairwise").notes[0][:46]
     'pairwise deletion: 301 rows used, 45 of them i'
     """
-    return prepare_data_and_covariances(data, variables, first_line=first_line, missing=missing,
-                                        group=group, scales=scales)[0]
+    return prepare_data_and_moments(data, variables, first_line=first_line, missing=missing,
+                                    group=group, scales=scales)[0]
 
 
-def prepare_data_and_covariances(data, variables: list[str], *,
-                                 first_line: dict[str, int] | None = None,
-                                 missing: str = "listwise", group: str | None = None,
-                                 scales: dict | None = None
-                                 ) -> tuple[PreparedData, list[np.ndarray] | None]:
-    """:func:`prepare_data`, and per group the sample covariance matrix (divisor n - 1) of the
-    rows used, as the data checks computed it (listwise deletion; None when rows with missing
-    values are kept), for a caller that needs the moments too.
+def prepare_data_and_moments(data, variables: list[str], *,
+                             first_line: dict[str, int] | None = None,
+                             missing: str = "listwise", group: str | None = None,
+                             scales: dict | None = None
+                             ) -> tuple[PreparedData, list[Moments] | None]:
+    """:func:`prepare_data`, and per group the :class:`Moments` of the rows used, as the data
+    checks computed them (listwise deletion; None when rows with missing values are kept), for
+    a caller that needs the moments too.
 
     Examples
     --------
     >>> import relqual as rq
-    >>> from relqual.data import prepare_data_and_covariances
+    >>> from relqual.data import prepare_data_and_moments
     >>> hs = rq.datasets.load("holzinger_swineford")
-    >>> prepared, (cov,) = prepare_data_and_covariances(hs, ["x1", "x2"])
-    >>> bool(abs(cov[0, 1] - hs["x1"].cov(hs["x2"])) < 1e-12)
+    >>> prepared, (moments,) = prepare_data_and_moments(hs, ["x1", "x2"])
+    >>> bool(abs(moments.cov[0, 1] - hs["x1"].cov(hs["x2"])) < 1e-12)
     True
     """
     if isinstance(data, dict):
@@ -182,15 +205,13 @@ def prepare_data_and_covariances(data, variables: list[str], *,
         kept_groups = data[group].to_numpy()[~dropped]
         labels = list(pd.unique(kept_groups))
         arrays = [complete[kept_groups == label] for label in labels]
-    covariances = [_check_usable(arr, variables, label, fiml)
-                   for label, arr in zip(labels, arrays)]
+    moments = [_check_usable(arr, variables, label, fiml) for label, arr in zip(labels, arrays)]
     notes += (outside_scale(complete, variables, scales or {})
               or suspicious_codes(complete, variables))
     notes += scale_differences(complete, variables,           # one group's: computed already
-                               variances=np.diag(covariances[0]) if len(arrays) == 1 and not fiml
+                               variances=moments[0].cov.diagonal() if len(arrays) == 1 and not fiml
                                else None)
-    return (PreparedData(arrays, labels, n_input, len(complete), notes),
-            None if fiml else covariances)
+    return PreparedData(arrays, labels, n_input, len(complete), notes), None if fiml else moments
 
 
 def group_text(label) -> str:
@@ -337,8 +358,39 @@ def scale_differences(values: np.ndarray, variables: list[str], factor: float = 
             "singular; rescale the variables (e.g. income in thousands)"]
 
 
+_POSITIONS: dict[int, tuple] = {}      # id(Index) -> (weak reference to it, its positions)
+
+
+def _column_positions(columns: pd.Index) -> MappingProxyType:
+    """Column label -> position (the last one for a repeated label), read only, built once per
+    Index object.
+
+    pandas Index objects are immutable (a frame whose columns change gets a new one), so the
+    mapping of an Index never goes stale; converting text labels (pyarrow strings in pandas 3)
+    costs more than the arithmetic of a small fit, and refits of the same frame (a benchmark,
+    a bootstrap, a report) need them again. An entry is removed with its Index.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"a": [1.0], "b": [2.0]})
+    >>> dict(_column_positions(frame.columns))
+    {'a': 0, 'b': 1}
+    >>> _column_positions(frame.columns) is _column_positions(frame.columns)
+    True
+    """
+    key = id(columns)
+    kept = _POSITIONS.get(key)
+    if kept is not None and kept[0]() is columns:
+        return kept[1]
+    positions = MappingProxyType({c: i for i, c in enumerate(columns.tolist())})
+    _POSITIONS[key] = (weakref.ref(columns, lambda _, key=key: _POSITIONS.pop(key, None)),
+                       positions)
+    return positions
+
+
 def _check_columns_present(data: pd.DataFrame, needed: list[str], first_line: dict[str, int]):
-    present = data.columns
+    present = _column_positions(data.columns)
     for name in needed:
         if name in present:
             continue
@@ -371,7 +423,7 @@ def _numeric_values(data: pd.DataFrame, variables: list[str]) -> np.ndarray:
                           for d in data.dtypes.tolist())
             whole = data.to_numpy() if numeric else None
         if numeric:
-            position = {c: i for i, c in enumerate(names.tolist())}
+            position = _column_positions(names)
             return np.ascontiguousarray(whole[:, [position[v] for v in variables]],
                                         dtype=float)
     out = np.empty((len(data), len(variables)))
@@ -404,9 +456,9 @@ def _numeric_column(data: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: bool
-                  ) -> np.ndarray | None:
-    """Raise a DataError for rows that cannot be fitted; return the sample covariance matrix
-    (divisor n - 1) of complete rows (listwise), None with missing values (``fiml``)."""
+                  ) -> Moments | None:
+    """Raise a DataError for rows that cannot be fitted; return the :class:`Moments` of
+    complete rows (listwise), None with missing values (``fiml``)."""
     where = "" if group_label is None else f" in group {group_text(group_label)}"
     n, p = values.shape
     if n == 0:
@@ -425,9 +477,10 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
         sd = np.nanstd(values, axis=0)
     else:                                     # listwise: no NaN left; one pass for sd and corr
         ones = np.ones(n)                     # column sums by BLAS: faster than numpy's sum
-        centred = values - ones @ values / n
+        mean = ones @ values / n
+        centred = values - mean
         cov = centred.T @ centred / (n - 1)
-        sd = np.sqrt(np.diag(cov))
+        sd = np.sqrt(cov.diagonal())
     if not (sd > 0).all():
         k = next(k for k, s in enumerate(sd) if not s > 0)
         first = values[~np.isnan(values[:, k]), k][0]
@@ -435,14 +488,15 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
                         f"{first:g}); remove it from the model")
     if fiml:
         return None                 # the EM step reports a singular saturated covariance
-    if _smallest_eigenvalue_above(cov / np.outer(sd, sd), 1e-10):
-        return cov
-    corr = np.clip(cov / np.outer(sd, sd), -1, 1)      # as np.corrcoef
-    eigvals = np.linalg.eigvalsh(corr)
-    if eigvals.min() < 1e-10:
-        raise DataError(f"the sample covariance matrix{where} is singular: some observed variables "
-                        f"are exact linear combinations of others ({_collinear(corr, variables)})")
-    return cov
+    corr = cov / np.outer(sd, sd)
+    if _smallest_eigenvalue_above(corr, 1e-10):
+        return Moments(mean, cov, sd, corr)
+    clipped = np.clip(corr, -1, 1)                          # as np.corrcoef
+    if np.linalg.eigvalsh(clipped).min() < 1e-10:
+        raise DataError(f"the sample covariance matrix{where} is singular: some observed "
+                        "variables are exact linear combinations of others "
+                        f"({_collinear(clipped, variables)})")
+    return Moments(mean, cov, sd, corr)
 
 
 def _smallest_eigenvalue_above(corr: np.ndarray, bound: float) -> bool:

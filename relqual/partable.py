@@ -134,6 +134,25 @@ class ParTable:
         free = self.col["free"]
         return int(free.max()) if len(free) and free.max() > 0 else 0
 
+    def copy(self) -> ParTable:
+        """A copy that shares no mutable part with this table (what a cache hands out).
+
+        Examples
+        --------
+        >>> table = build_partable("f =~ x1 + x2")
+        >>> copy = table.copy()
+        >>> copy.col["free"][1] = 0
+        >>> int(table.col["free"][1])
+        1
+        """
+        roles = self.roles
+        return ParTable(col={name: values.copy() for name, values in self.col.items()},
+                        roles=VariableRoles(list(roles.lv), list(roles.ov), list(roles.ov_ind),
+                                            list(roles.ov_x), list(roles.lv_x),
+                                            dict(roles.first_line)),
+                        meanstructure=self.meanstructure, ngroups=self.ngroups,
+                        options=dict(self.options))
+
     def with_shared(self, rows) -> ParTable:
         """A copy in which the free parameters of ``rows`` (table positions) are one parameter
         (equality constraints, lavaan's shared labels); parameters are renumbered in row order.
@@ -227,7 +246,7 @@ def build_partable(model: str | list[Statement], *, ngroups: int = 1, std_lv: bo
         else:
             for message in repeats:
                 warnings.warn(message, stacklevel=2)
-            return _copy(template)
+            return template.copy()
     table, repeats = _build(model, ngroups, std_lv, meanstructure, fixed_x, group_equal,
                             group_partial)
     for message in repeats:
@@ -240,17 +259,6 @@ def _cached_build(model: str, ngroups, std_lv, meanstructure, fixed_x, group_equ
     """``_build`` once per syntax and options (the template is only ever copied, never
     handed out)."""
     return _build(model, ngroups, std_lv, meanstructure, fixed_x, group_equal, ())
-
-
-def _copy(table: ParTable) -> ParTable:
-    """A copy of ``table`` that shares no mutable part with it."""
-    roles = table.roles
-    return ParTable(col={name: values.copy() for name, values in table.col.items()},
-                    roles=VariableRoles(list(roles.lv), list(roles.ov), list(roles.ov_ind),
-                                        list(roles.ov_x), list(roles.lv_x),
-                                        dict(roles.first_line)),
-                    meanstructure=table.meanstructure, ngroups=table.ngroups,
-                    options=dict(table.options))
 
 
 def _build(model, ngroups, std_lv, meanstructure, fixed_x, group_equal, group_partial

@@ -242,8 +242,8 @@ def rho_a(S: np.ndarray, W: np.ndarray, model: PLSModel, R: np.ndarray | None = 
     """
     squares = W * W
     ww = squares.sum(axis=0)
-    explained = ((S @ W) * W).sum(axis=0) if R is None else np.diag(R)
-    off_s = explained - np.diag(S) @ squares
+    explained = ((S @ W) * W).sum(axis=0) if R is None else R.diagonal()
+    off_s = explained - S.diagonal() @ squares
     off_w = ww ** 2 - (squares * squares).sum(axis=0)
     corrected = model.reflective
     out = np.ones(len(model.constructs))

@@ -47,35 +47,34 @@ def improper_solution_messages(fit: PLSFit, model: PLSModel, consistent: bool) -
     model : PLSModel
         Its model (names of constructs and indicators).
     consistent : bool
-        PLSc (rho_A above 1 and corrected correlations beyond 1 are checked).
+        PLSc; plain PLS (False) has nothing to check (see the module docstring).
 
     Returns
     -------
     list of str
         Empty for an admissible solution; see the module's example.
     """
+    if not consistent:              # correlations of real scores: bounded by construction
+        return []
     messages = []
     names = model.constructs
-    if consistent:
-        for j in np.flatnonzero(model.reflective & (fit.rho_a > 1 + TOLERANCE)):
-            messages.append(f"improper solution: rho_A of '{names[j]}' is {fit.rho_a[j]:.3f}, "
-                            "above 1, so its consistent (PLSc) correction is not defined")
+    for j in np.flatnonzero(model.reflective & (fit.rho_a > 1 + TOLERANCE)):
+        messages.append(f"improper solution: rho_A of '{names[j]}' is {fit.rho_a[j]:.3f}, "
+                        "above 1, so its consistent (PLSc) correction is not defined")
     for i, j in np.argwhere(np.abs(fit.loadings) > 1 + TOLERANCE):
         messages.append(f"improper solution: the loading of '{model.indicators[i]}' on "
                         f"'{names[j]}' is {fit.loadings[i, j]:.3f}, beyond 1")
-    if consistent:
-        R = fit.construct_cor
-        beyond = np.argwhere(np.triu(np.abs(R) > 1 + TOLERANCE, 1))
-        for i, j in beyond:
-            messages.append(f"improper solution: the corrected correlation between "
-                            f"'{names[i]}' and '{names[j]}' is {R[i, j]:.3f}, beyond 1 (PLSc)")
-        if not _positive_definite(R):
-            where = "; " if len(beyond) else "improper solution: "
-            text = "the construct correlation matrix is not positive definite"
-            if len(beyond):
-                messages[-1] += where + text
-            else:
-                messages.append(where + text + " (PLSc)")
+    R = fit.construct_cor
+    beyond = np.argwhere(np.triu(np.abs(R) > 1 + TOLERANCE, 1))
+    for i, j in beyond:
+        messages.append(f"improper solution: the corrected correlation between "
+                        f"'{names[i]}' and '{names[j]}' is {R[i, j]:.3f}, beyond 1 (PLSc)")
+    if not _positive_definite(R):
+        text = "the construct correlation matrix is not positive definite"
+        if len(beyond):
+            messages[-1] += "; " + text
+        else:
+            messages.append(f"improper solution: {text} (PLSc)")
     r2 = fit.r2
     for j in np.flatnonzero(np.isfinite(r2) & ((r2 > 1 + TOLERANCE) | (r2 < -TOLERANCE))):
         messages.append(f"improper solution: R² of '{names[j]}' is {r2[j]:.3f}, outside 0 to 1")

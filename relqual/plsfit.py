@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .data import check_groups_kept, prepare_data_and_covariances
+from .data import Moments, check_groups_kept, prepare_data_and_moments
 from .engine.inference import evaluate_defined
 from .engine.optimize import OptimResult
 from .engine.samplestats import SampleStats
@@ -65,13 +65,13 @@ class PLSFamily:
         interaction = spec.extra.get("pls_interaction", "two_stage")  # relqual.interaction
         model, partable = pls_model(spec.syntax, options.hoc, interaction)
         items = model.stage1.indicators if isinstance(model, TwoStage) else model.indicators
-        prepared, covariances = prepare_data_and_covariances(
+        prepared, moments = prepare_data_and_moments(
             data, list(items), first_line=partable.roles.first_line,
             missing="fiml" if options.missing == "mean" else "listwise")
         check_groups_kept(data, None, prepared)
         if options.missing == "mean":
             prepared = mean_replacement(prepared, list(items))
-        X, S = standardized(prepared.arrays[0], covariances and covariances[0])
+        X, S = standardized(prepared.arrays[0], moments and moments[0])
         n = len(X)
         settings = dict(scheme=options.scheme, consistent=options.estimator == "PLSC",
                         tol=float(options.control.get("tol", 1e-7)),
@@ -173,25 +173,27 @@ class PLSFamily:
 PLS = PLSFamily()
 
 
-def standardized(values: np.ndarray, cov: np.ndarray | None = None
+def standardized(values: np.ndarray, moments: Moments | None = None
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The standardized ``values`` (:func:`relqual.pls.standardize`) and their correlation
-    matrix ``X'X / (n - 1)``, from the covariance matrix ``cov`` (divisor n - 1) when the data
-    checks computed it already: ``cov / (sd sd')``.
+    matrix ``X'X / (n - 1)``, from the :class:`relqual.data.Moments` that the data checks
+    computed, when they did (complete rows).
 
     Examples
     --------
     >>> import numpy as np
+    >>> from relqual.data import prepare_data_and_moments
     >>> values = np.array([[1., 2], [2, 1], [3, 5], [4, 3]])
-    >>> X, S = standardized(values, np.cov(values.T))
+    >>> _, (moments,) = prepare_data_and_moments({"a": values[:, 0], "b": values[:, 1]},
+    ...                                          ["a", "b"])
+    >>> X, S = standardized(values, moments)
     >>> bool(np.allclose(S, X.T @ X / 3) and np.allclose(S, np.corrcoef(values.T)))
     True
     """
-    if cov is None:
+    if moments is None:
         X = standardize(values)
         return X, X.T @ X / (len(X) - 1)
-    sd = np.sqrt(np.diag(cov))
-    return standardize(values, sd), cov / np.outer(sd, sd)
+    return (values - moments.mean) / moments.sd, moments.corr
 
 
 def mean_replacement(prepared, names: list[str], warn_above: float = 0.05):
@@ -251,13 +253,7 @@ def pls_model(syntax: str, hoc: str = "two_stage", interaction: str = "two_stage
         raise ValueError(f"unknown PLS interaction method '{interaction}'; choose from "
                          + ", ".join(INTERACTION_METHODS))
     model, partable = _parsed_pls_model(syntax, hoc, interaction)
-    roles = partable.roles
-    return model, replace(partable, col={k: v.copy() for k, v in partable.col.items()},
-                          roles=replace(roles, lv=list(roles.lv), ov=list(roles.ov),
-                                        ov_ind=list(roles.ov_ind), ov_x=list(roles.ov_x),
-                                        lv_x=list(roles.lv_x),
-                                        first_line=dict(roles.first_line)),
-                          options=dict(partable.options))
+    return model, partable.copy()
 
 
 def _unit_variance(s, measured) -> bool:
@@ -440,7 +436,8 @@ def _build(statements, extra_paths, hocs: dict) -> tuple[PLSModel, ParTable]:
                      modes=[modes[c] for c in constructs], paths=P)
     hoc_rows = [s for s in statements if s.op in ("=~", "<~") and s.lhs in repeated]
     partable = _pls_partable(model, statements, paths, first_line, hoc_rows)
-    partable.options["notes"] = _feedback_notes(P, constructs, paths)
+    partable.options.update(notes=_feedback_notes(P, constructs, paths),
+                            positions=_positions(model, partable))
     return model, partable
 
 
@@ -507,33 +504,33 @@ def _pls_partable(model: PLSModel, statements, paths, first_line, hoc_rows) -> P
 def parameter_vector(partable: ParTable, model: PLSModel | TwoStage, fit) -> np.ndarray:
     """Loadings, weights and paths of ``fit`` in the parameter table's order (a two-stage
     model: ``fit`` holds the fits of both stages; :func:`relqual.plshoc.source`)."""
-    col = partable.col
-    rows = tuple(zip(col["free"].tolist(), col["lhs"].tolist(), col["op"].tolist(),
-                     col["rhs"].tolist()))
     if isinstance(model, TwoStage):
+        col = partable.col
         x = np.empty(partable.npar)
-        for free, lhs, op, rhs in rows:
+        for free, lhs, op, rhs in zip(col["free"].tolist(), col["lhs"].tolist(),
+                                      col["op"].tolist(), col["rhs"].tolist()):
             if free > 0:
                 x[free - 1] = model.value(fit, lhs, op, rhs)
         return x
     return np.concatenate([getattr(fit, name).ravel() for name in _SOURCES])[
-        _gather(model, rows, partable.npar)]
+        partable.options["positions"]]
 
 
 _SOURCES = ("loadings", "weights", "paths")
 
 
-def _gather(model: PLSModel, rows: tuple, npar: int) -> np.ndarray:
-    """Per parameter its position in the loadings, weights and paths of a fit of ``model``
-    laid end to end (:func:`relqual.plshoc.source`), kept on the model per table."""
-    kept = model.__dict__.setdefault("_gathers", {})
-    if rows not in kept:              # all three have a column per construct
-        p, k = len(model.indicators), len(model.constructs)
-        offset = dict(zip(_SOURCES, (0, p * k, 2 * p * k)))
-        out = np.empty(npar, dtype=int)
-        for free, lhs, op, rhs in rows:
-            if free > 0:
-                name, i, j = source(model, lhs, op, rhs)
-                out[free - 1] = offset[name] + i * k + j
-        kept[rows] = out
-    return kept[rows]
+def _positions(model: PLSModel, partable: ParTable) -> np.ndarray:
+    """Per free parameter its position in the loadings, weights and paths of a fit of
+    ``model`` laid end to end (:func:`relqual.plshoc.source`; all three have a column per
+    construct), computed once per parsed model (read only)."""
+    col = partable.col
+    p, k = len(model.indicators), len(model.constructs)
+    offset = dict(zip(_SOURCES, (0, p * k, 2 * p * k)))
+    out = np.empty(partable.npar, dtype=int)
+    for free, lhs, op, rhs in zip(col["free"].tolist(), col["lhs"].tolist(), col["op"].tolist(),
+                                  col["rhs"].tolist()):
+        if free > 0:
+            name, i, j = source(model, lhs, op, rhs)
+            out[free - 1] = offset[name] + i * k + j
+    out.flags.writeable = False
+    return out

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import relqual as rq
-from relqual.data import DataError, prepare_data, prepare_data_and_covariances, scale_differences
+from relqual.data import DataError, prepare_data, prepare_data_and_moments, scale_differences
 from relqual.pls import fit_pls, rho_a, standardize
 from relqual.plsfit import pls_model, standardized
 
@@ -18,17 +18,21 @@ MOBI = pd.read_csv(REF_DIR / "pls_data" / "mobi.csv")
 ECSI = json.loads((REF_DIR / "pls_seminr.json").read_text())["cases"]["ecsi_mobi_path"]["model"]
 
 
-def test_prepare_data_and_covariances_gives_the_sample_covariances_of_the_rows_used():
+def test_prepare_data_and_moments_gives_the_sample_moments_of_the_rows_used():
     hsm = rq.datasets.load("holzinger_swineford_missing")
-    prepared, covariances = prepare_data_and_covariances(hsm, ["x1", "x2", "x3"])
+    prepared, moments = prepare_data_and_moments(hsm, ["x1", "x2", "x3"])
     assert prepared.n_used == 256 and prepared.notes == prepare_data(hsm, ["x1", "x2",
                                                                           "x3"]).notes
-    np.testing.assert_allclose(covariances[0], np.cov(prepared.arrays[0].T), rtol=1e-13)
-    grouped, per_group = prepare_data_and_covariances(hsm, ["x1", "x2"], group="school")
+    rows = prepared.arrays[0]
+    np.testing.assert_allclose(moments[0].cov, np.cov(rows.T), rtol=1e-13)
+    np.testing.assert_allclose(moments[0].mean, rows.mean(axis=0), rtol=1e-14)
+    np.testing.assert_allclose(moments[0].sd, rows.std(axis=0, ddof=1), rtol=1e-13)
+    np.testing.assert_allclose(moments[0].corr, np.corrcoef(rows.T), rtol=1e-13)
+    grouped, per_group = prepare_data_and_moments(hsm, ["x1", "x2"], group="school")
     assert len(per_group) == 2
-    for rows, cov in zip(grouped.arrays, per_group):
-        np.testing.assert_allclose(cov, np.cov(rows.T), rtol=1e-13)
-    assert prepare_data_and_covariances(hsm, ["x1", "x2"], missing="fiml")[1] is None
+    for rows, group_moments in zip(grouped.arrays, per_group):
+        np.testing.assert_allclose(group_moments.cov, np.cov(rows.T), rtol=1e-13)
+    assert prepare_data_and_moments(hsm, ["x1", "x2"], missing="fiml")[1] is None
 
 
 def test_scale_warning_is_the_same_from_given_variances():
@@ -54,9 +58,10 @@ def test_one_pass_finite_check_still_names_infinite_cells_and_drops_missing_rows
         assert prepared.n_used == len(data) - 1 and "CUEX2: 1" in prepared.notes[0]
 
 
-def test_standardized_from_the_covariances_matches_the_direct_computation():
+def test_standardized_from_the_moments_matches_the_direct_computation():
     values = MOBI.to_numpy(dtype=float)
-    X, S = standardized(values, np.cov(values.T))
+    _, (moments,) = prepare_data_and_moments(MOBI, list(MOBI.columns))
+    X, S = standardized(values, moments)
     np.testing.assert_allclose(X, standardize(values), atol=1e-13)
     np.testing.assert_allclose(S, np.corrcoef(values.T), atol=1e-13)
     X0, S0 = standardized(values)
