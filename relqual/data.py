@@ -488,7 +488,7 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
                         f"{first:g}); remove it from the model")
     if fiml:
         return None                 # the EM step reports a singular saturated covariance
-    corr = cov / np.outer(sd, sd)
+    corr = cov / (sd[:, None] * sd)
     if _smallest_eigenvalue_above(corr, 1e-10):
         return Moments(mean, cov, sd, corr)
     clipped = np.clip(corr, -1, 1)                          # as np.corrcoef
