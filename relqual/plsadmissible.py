@@ -85,3 +85,35 @@ def _positive_definite(R: np.ndarray) -> bool:
     """Whether the symmetric ``R`` has a Cholesky factor (every eigenvalue positive)."""
     _, info = _potrf(R, lower=1)
     return info == 0 and bool(np.all(np.isfinite(R)))
+
+
+def improper_draws(estimates, model: PLSModel) -> np.ndarray:
+    """Per draw of a stack of PLSc estimates (:class:`relqual.plsbatch.BatchedEstimates`),
+    whether :func:`improper_solution_messages` would say anything about it (a corrected
+    correlation or loading beyond 1, rho_A above 1, a construct correlation matrix that is not
+    positive definite, an R² outside 0 to 1).
+
+    Examples
+    --------
+    >>> from relqual.plsbatch import BatchedEstimates
+    >>> model = PLSModel(["A", "B"], ["a1", "a2", "b1", "b2"], [np.arange(2), np.arange(2, 4)],
+    ...                  ["A", "A"], np.array([[False, True], [False, False]]))
+    >>> R = np.array([[[1, 0.5], [0.5, 1]], [[1, 1.2], [1.2, 1]]])
+    >>> L = np.tile([[0.9, 0], [0.8, 0], [0, 0.8], [0, 0.7]], (2, 1, 1))
+    >>> est = BatchedEstimates(np.zeros((2, 4, 2)), L, np.zeros((2, 2, 2)), R,
+    ...                        np.array([[0.8, 0.7], [0.8, 0.7]]), np.ones(2, dtype=bool))
+    >>> improper_draws(est, model).tolist()
+    [False, True]
+    """
+    R = estimates.construct_cor
+    off_diagonal = ~np.eye(R.shape[1], dtype=bool)
+    improper = (np.abs(R[:, off_diagonal]) > 1 + TOLERANCE).any(axis=1)
+    improper |= (estimates.rho_a[:, model.reflective] > 1 + TOLERANCE).any(axis=1)
+    improper |= (np.abs(estimates.loadings) > 1 + TOLERANCE).any(axis=(1, 2))
+    endogenous = model.endogenous
+    r2 = np.einsum("dij,dij->dj", estimates.paths, R)[:, endogenous]
+    improper |= ((r2 > 1 + TOLERANCE) | (r2 < -TOLERANCE)).any(axis=1)
+    finite = np.all(np.isfinite(R), axis=(1, 2))
+    smallest = np.full(len(R), -np.inf)
+    smallest[finite] = np.linalg.eigvalsh(R[finite])[:, 0]
+    return improper | (smallest <= 0)

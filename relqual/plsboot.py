@@ -27,6 +27,7 @@ from .engine.threads import single_blas_thread
 from .intervals import bootstrap_interval, jackknife_acceleration
 from .options import check_types
 from .pls import PLSModel, standardize
+from .plsadmissible import improper_draws, improper_solution_messages
 from .plsbatch import BatchedPLS, resample_correlations, row_counts
 from .plsfit import parameter_vector
 from .plshoc import TwoStage, source
@@ -193,6 +194,29 @@ class PLSBootstrapDraws(BootstrapDraws):
         out.attrs.update(self._attrs(ci, level))
         return out
 
+    def note(self) -> str | None:
+        """The message about failed draws and, for PLSc, about improper draws: resamples whose
+        solution :mod:`relqual.plsadmissible` calls improper are kept in the standard errors
+        and intervals, as seminr keeps them (cSEM's default drops them), and counted here.
+
+        Returns
+        -------
+        str or None
+            None when every draw converged to an admissible solution.
+        """
+        failed = super().note()
+        if "improper" not in self.layout:
+            return failed
+        improper = int(self.block("improper").sum())
+        if not improper:
+            return failed
+        text = (f"{improper} of {int(self.converged.sum())} bootstrap resamples gave an improper "
+                "PLSc solution (a corrected correlation, loading or R² beyond its bounds, rho_A "
+                "above 1, or construct correlations that are not positive definite); they are "
+                "kept in the standard errors and intervals, as seminr keeps them (cSEM drops "
+                "them by default)")
+        return text if failed is None else f"{failed}; {text}"
+
     def _attrs(self, ci: str, level: float) -> dict:
         return dict(draws=len(self.converged), failed=self.n_failed, ci=ci, level=level,
                     note=self.note())
@@ -316,6 +340,10 @@ class ParameterRows:
         self.layout = {"est": slice(0, n_rows), "std_all": slice(n_rows, 2 * n_rows),
                        "htmt": slice(2 * n_rows, 2 * n_rows + n_pairs)}
         self.width = 2 * n_rows + n_pairs     # est and std_all are the same for PLS
+        self.consistent = bool(problem.pls["settings"]["consistent"])
+        if self.consistent:                   # PLSc: 1 for an improper draw (kept, counted)
+            self.layout["improper"] = slice(self.width, self.width + 1)
+            self.width += 1
         self.defined = bool((col["op"] == ":=").any())
         self.free_rows = np.flatnonzero(col["free"] > 0)
         self.sources = [] if self.two_stage else [   # per free row: (array name, row, column)
@@ -335,10 +363,13 @@ class ParameterRows:
         out = np.full((len(counts), self.width), np.nan)
         good = np.flatnonzero(ok)
         if len(good):
-            stats, finite = self.rows(self.batch.estimates(S[good], W[good]))
+            est = self.batch.estimates(S[good], W[good])
+            stats, finite = self.rows(est)
             out[good, :self.n_rows] = stats
             out[good, self.n_rows:2 * self.n_rows] = stats
-            out[good, 2 * self.n_rows:] = self.batch.htmt(S[good])
+            out[good, self.layout["htmt"]] = self.batch.htmt(S[good])
+            if self.consistent:
+                out[good, self.layout["improper"]] = improper_draws(est, self.model)[:, None]
             ok[good] = finite
             out[~ok] = np.nan
         return out, ok
@@ -371,5 +402,10 @@ class ParameterRows:
                 rows = problem.row_values(x)
                 out[d, :2 * self.n_rows] = np.concatenate([rows, rows])
                 Xc = self.two_stage.combined_data(X, fits[0])
-                out[d, 2 * self.n_rows:] = self.batch.htmt((Xc.T @ Xc / (len(X) - 1))[None])[0]
+                out[d, self.layout["htmt"]] = self.batch.htmt((Xc.T @ Xc / (len(X) - 1))[None])[0]
+                if self.consistent:
+                    stages = (self.two_stage.stage1, self.two_stage.stage2)
+                    out[d, self.layout["improper"]] = any(
+                        improper_solution_messages(fit, model, True)
+                        for fit, model in zip(fits, stages))
         return out, ok

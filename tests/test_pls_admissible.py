@@ -50,3 +50,37 @@ def test_feedback_loop_is_noted_with_its_line():
                                                "'B', 'C'"):
         rq.fit("A =~ x1 + x2 + x3\nB =~ x4 + x5 + x6\nC =~ x7 + x8 + x9\nB ~ A + C\nC ~ B",
                hs, estimator="PLS")
+
+
+def test_plsc_bootstrap_counts_improper_draws_as_a_one_by_one_fit_says_them(weak_items):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = rq.fit(IMPROPER_MODEL, weak_items, estimator="PLSc")
+        boot = res.bootstrap(40, seed=3)
+    flags = boot.values[:, boot.layout["improper"]][:, 0]
+    compared = 0
+    for draw in range(12):                     # each resample refitted on its own
+        rows = weak_items.iloc[boot.indices[draw][0]].reset_index(drop=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                one = rq.fit(IMPROPER_MODEL, rows, estimator="PLSc")
+            except Exception:                  # an item without variance: a failed draw
+                assert not boot.converged[draw]
+                continue
+        if boot.converged[draw]:
+            said = any(w.startswith("improper solution") for w in one.warnings)
+            assert bool(flags[draw]) == said
+            compared += 1
+    assert compared >= 5
+    improper = int(np.nansum(flags[boot.converged]))
+    assert improper > 0
+    assert f"{improper} of {int(boot.converged.sum())} bootstrap resamples gave an improper " \
+           "PLSc solution" in boot.note()
+
+
+def test_plain_pls_bootstrap_has_no_improper_block():
+    res = rq.fit("relationship_quality", rq.datasets.load("relationship_quality").dropna(),
+                 estimator="PLS")
+    boot = res.bootstrap(20, seed=1)
+    assert "improper" not in boot.layout and boot.note() is None
