@@ -346,7 +346,7 @@ def scale_differences(values: np.ndarray, variables: list[str], factor: float = 
         ones = np.ones(len(values))
         centred = values - ones @ values / len(values)
         variances = ones @ (centred * centred) / len(values)
-    if not np.all(variances > 0):
+    if not (variances > 0).all():
         return []
     ratio = variances.max() / variances.min()
     if ratio <= factor:

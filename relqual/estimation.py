@@ -244,7 +244,7 @@ def conclude(est: Estimate) -> list[str]:
         messages.append(f"the information matrix is singular, {cause}; standard errors and "
                         "robust tests are not available"
                         + (". Parameters involved: " + ", ".join(involved) if involved else ""))
-    if np.all(np.isfinite(opt.x)):                 # a family with its own checks (PLS)
+    if np.isfinite(opt.x).all():                   # a family with its own checks (PLS)
         improper = getattr(problem.family, "improper_solution_messages", None)
         messages += (improper(est) if improper is not None else
                      improper_solution_messages(problem, opt.x, est.values))

@@ -146,12 +146,15 @@ class ParTable:
         1
         """
         roles = self.roles
-        return ParTable(col={name: values.copy() for name, values in self.col.items()},
+        copy = ParTable(col={name: values.copy() for name, values in self.col.items()},
                         roles=VariableRoles(list(roles.lv), list(roles.ov), list(roles.ov_ind),
                                             list(roles.ov_x), list(roles.lv_x),
                                             dict(roles.first_line)),
                         meanstructure=self.meanstructure, ngroups=self.ngroups,
                         options=dict(self.options))
+        if "npar" in self.__dict__:           # the same rows: the same count, found already
+            copy.__dict__["npar"] = self.npar
+        return copy
 
     def with_shared(self, rows) -> ParTable:
         """A copy in which the free parameters of ``rows`` (table positions) are one parameter

@@ -82,8 +82,10 @@ class PLSModel:
         """The coefficients of all paths (in the order of :attr:`regressions`) from the
         correlations ``R``: LAPACK's ``dgesv`` (LU with partial pivoting, what
         ``numpy.linalg.solve`` calls) on the block-diagonal system, without numpy's wrapper."""
-        system, same, right = self._path_system
-        *_, coefficients, info = _gesv(R.take(system) * same, R.take(right))
+        cells, same, _ = self._path_system
+        m = len(same)
+        taken = R.take(cells)                     # the system's cells, then the right sides
+        *_, coefficients, info = _gesv(taken[:m * m].reshape(m, m) * same, taken[m * m:])
         if info != 0:
             raise np.linalg.LinAlgError("Singular matrix")
         return coefficients
@@ -91,11 +93,22 @@ class PLSModel:
     @cached_property
     def _path_system(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Flat positions in a constructs x constructs matrix of the block-diagonal system's
-        cells, its 0/1 mask, and the flat positions (predictor, outcome) of the paths."""
+        cells followed by those of the paths (predictor, outcome), the system's 0/1 mask, and
+        the paths' flat positions."""
         predictor, outcome, same = self.regressions
         k = len(self.constructs)
-        return (predictor[:, None] * k + predictor[None, :], same.astype(float),
-                predictor * k + outcome)
+        paths = predictor * k + outcome
+        system = (predictor[:, None] * k + predictor[None, :]).ravel()
+        return np.concatenate([system, paths]), same.astype(float), paths
+
+    @cached_property
+    def recursive(self) -> bool:
+        """No feedback loop among the paths: no construct predicts itself, directly or through
+        others (then a path's cell and its reverse are never both set)."""
+        reach = self.paths.astype(int)
+        for _ in range(len(self.constructs)):
+            reach = ((reach + reach @ self.paths) > 0).astype(int)
+        return not bool(np.diag(reach).any())
 
     @cached_property
     def construct_position(self) -> dict[str, int]:
@@ -185,7 +198,11 @@ def inner_weights(R: np.ndarray, model: PLSModel, scheme: str) -> np.ndarray:
         return np.where(model.adjacent, np.sign(R), 0.0)
     E = R * model.successors                      # successors: correlations (j -> k: E[k, j])
     paths = model._path_system[2]
-    if len(paths):                                # predecessors: regression coefficients
+    if not len(paths):
+        return E
+    if model.recursive:                           # predecessors: regression coefficients, in
+        E.put(paths, model.path_coefficients(R))  # cells that are 0 without feedback loops
+    else:
         E.ravel()[paths] += model.path_coefficients(R)
     return E
 
@@ -207,7 +224,9 @@ def estimate_weights(S: np.ndarray, model: PLSModel, scheme: str = "path", tol: 
                          + ", ".join(SCHEMES))
     M = model._membership
     p = len(M)
-    lift = np.vstack([np.eye(p), S])              # lift @ W stacks W over S W
+    lift = np.zeros((2 * p, p))                   # [I; S]: lift @ W stacks W over S W
+    lift.ravel()[:p * p:p + 1] = 1.0
+    lift[p:] = S
     stacked = lift @ M
     stacked /= np.sqrt(np.add.reduce(stacked[:p] * stacked[p:], 0))
     W, SW = stacked[:p], stacked[p:]
@@ -246,7 +265,7 @@ def rho_a(S: np.ndarray, W: np.ndarray, model: PLSModel, R: np.ndarray | None = 
     off_s = explained - S.diagonal() @ squares
     off_w = ww ** 2 - (squares * squares).sum(axis=0)
     corrected = model.reflective
-    out = np.ones(len(model.constructs))
+    out = np.full(len(model.constructs), 1.0)
     out[corrected] = (ww ** 2 * off_s)[corrected] / off_w[corrected]
     return out
 
@@ -289,6 +308,6 @@ def fit_pls(X: np.ndarray, model: PLSModel, scheme: str = "path", consistent: bo
     B = model.regress(R)
     r2 = np.full(len(model.constructs), np.nan)
     endogenous = model.endogenous
-    r2[endogenous] = np.einsum("ij,ij->j", B, R)[endogenous]
+    r2[endogenous] = (B * R).sum(axis=0)[endogenous]
     return PLSFit(weights=W, scores=X @ W, paths=B, loadings=L, r2=r2, construct_cor=R,
                   rho_a=rho, iterations=iterations, converged=converged)
