@@ -84,3 +84,16 @@ def test_plain_pls_bootstrap_has_no_improper_block():
                  estimator="PLS")
     boot = res.bootstrap(20, seed=1)
     assert "improper" not in boot.layout and boot.note() is None
+
+
+@pytest.mark.parametrize("paths, recursive", [
+    ("B ~ A\nC ~ B", True), ("B ~ A + C\nC ~ B", False), ("B ~ A\nC ~ B\nA ~ C", False)])
+def test_recursive_models_and_their_inner_weights(paths, recursive):
+    from relqual.pls import inner_weights
+    from relqual.plsfit import pls_model
+    model, _ = pls_model("A =~ a1 + a2\nB =~ b1 + b2\nC =~ c1 + c2\n" + paths)
+    assert model.recursive is recursive
+    R = np.array([[1.0, 0.5, 0.3], [0.5, 1.0, 0.4], [0.3, 0.4, 1.0]])
+    expected = R * model.successors           # correlations, plus the regression coefficients
+    expected.ravel()[model._path_system[2]] += model.path_coefficients(R)
+    np.testing.assert_array_equal(inner_weights(R, model, "path"), expected)
