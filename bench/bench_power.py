@@ -12,6 +12,7 @@ Run by hand from the repository root:  python bench/bench_power.py [--reps 1000]
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 import warnings
@@ -65,7 +66,8 @@ def main():
     semopy = semopy_rate(args.other_reps)
     lavaan = lavaan_rate(args.other_reps)
     print(f"Monte Carlo power, {MODEL} (20 items), n = {N}: fits per second "
-          f"(relqual {args.reps} replicates, semopy and lavaan {args.other_reps} fits)")
+          f"(relqual {args.reps} replicates, semopy and lavaan {args.other_reps} fits; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     print(f"  {'':<20} {'fits/s':>8} {'relqual-1 / this':>17} {'relqual-2 / this':>17}")
     rows = [("relqual, 1 worker", one), ("relqual, 2 workers", two),
             ("semopy refit loop", semopy), ("lavaan sem() loop", lavaan)]

@@ -26,12 +26,14 @@ and determine power", *Structural Equation Modeling* 9(4), 599-620; simsem's ``s
   ``converged`` = share of replicates whose fit converged with an invertible information matrix;
   ``improper`` = share of converged replicates with a negative variance estimate.
 * Replicates of ML fits to complete data are refitted in batches (``resample.BATCH`` at a time;
-  :func:`relqual.engine.optimize.minimize_batch` takes each replicate's own steps), with the
-  expected information of every converged replicate inverted as a stack; replicates the batch
-  does not finish, or whose information is singular, go through the one-by-one path
-  (:meth:`PowerJob.replicate`), so every row is the one that path gives. FIML, MLR and
-  ``missing_rate`` (listwise: a different number of rows per replicate) run one by one
-  (:attr:`PowerJob.batch_reason`).
+  :func:`relqual.engine.optimize.minimize_batch` takes each replicate's own steps), their
+  sample moments taken straight from the normal draws (:meth:`PowerJob.draw_moments`) and the
+  expected information of every converged replicate inverted as a stack
+  (:func:`relqual.engine.inference.vcov_from_information_batch`, the one-by-one decision on
+  singularity); replicates the batch does not finish, or whose information is singular, go
+  through the one-by-one path (:meth:`PowerJob.replicate`), so every row is the one that path
+  gives. FIML, MLR and ``missing_rate`` (listwise: a different number of rows per replicate)
+  run one by one (:attr:`PowerJob.batch_reason`).
 * Specific indirect effects (every directed path of two or more arrows, from
   :class:`relqual.effects.EffectStructure`) are tested with delta-method (Sobel) standard errors;
   ``:=`` parameters of the analysis model likewise.
@@ -63,7 +65,11 @@ from .data import FIML_NAMES
 from .effects import EffectStructure
 from .engine.batched import BatchedMLLoss, batch_moments, supports
 from .engine.heap import raise_mmap_threshold
-from .engine.inference import numerical_jacobian, vcov_from_information
+from .engine.inference import (
+    numerical_jacobian,
+    vcov_from_information,
+    vcov_from_information_batch,
+)
 from .engine.matrices import KIND_A
 from .engine.optimize import minimize_batch
 from .engine.samplestats import SampleStats
@@ -74,7 +80,7 @@ from .ml import problem_from_samples
 from .models import resolve_model
 from .options import FitOptions, check_types
 from .partable import build_partable
-from .resample import BATCH, CHUNK, REFIT_GTOL, process_context, progress_bar, worker_count
+from .resample import BATCH, CHUNK, REFIT_GTOL, progress_bar, run_tasks, worker_count
 from .simulate import (
     _cov_factor,
     _generators,
@@ -82,6 +88,7 @@ from .simulate import (
     likert_thresholds,
     population_model,
     population_syntax,
+    response_generator,
     simulate,
 )
 
@@ -412,6 +419,67 @@ class PowerJob:
             values = np.where(mask, np.nan, values)
         return values[:, self.columns]
 
+    def draw_moments(self, n: int, reps) -> tuple[np.ndarray, np.ndarray]:
+        """Sample means and covariance matrices (divisor n) of replicates ``reps``, as
+        :func:`relqual.engine.batched.batch_moments` of their :meth:`draw` to rounding.
+
+        For continuous data the rows are ``mu + F z`` (``F F' = Sigma``, ``z`` the standard
+        normal draws of :meth:`draw`), so the moments are ``mu + F zbar`` and ``F S_z F'``
+        (``S_z`` the covariance matrix of the ``z``): the draws go straight into one stack and
+        the rows themselves are never formed. Cut into answer categories (``likert``), the
+        rows of :meth:`draw` themselves are stacked (a value on a category boundary must fall
+        on the same side as there).
+
+        Parameters
+        ----------
+        n : int
+            The sample size.
+        reps : sequence of int
+            The replicates' numbers.
+
+        Returns
+        -------
+        mean : ndarray
+            Replicates x observed variables (the analysis model's order).
+        cov : ndarray
+            Replicates x variables x variables.
+
+        Raises
+        ------
+        ValueError
+            With ``missing_rate`` (listwise deletion: the rows differ per replicate).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from relqual.engine.batched import batch_moments
+        >>> from relqual.models import resolve_model
+        >>> from relqual.power import PowerJob
+        >>> population = ("f =~ 0.7*x1 + 0.7*x2 + 0.7*x3; y ~ 0.3*f; f ~~ 1*f; y ~~ 0.91*y; "
+        ...               "x1 ~~ 0.51*x1; x2 ~~ 0.51*x2; x3 ~~ 0.51*x3")
+        >>> job = PowerJob(resolve_model("f =~ x1 + x2 + x3; y ~ f"), population, seed=1,
+        ...                estimator="ML", missing="listwise", likert=None, missing_rate=0.0)
+        >>> means, covs = job.draw_moments(100, [0, 1])
+        >>> rows = batch_moments(np.stack([job.draw(100, 0), job.draw(100, 1)]))
+        >>> bool(np.allclose(means, rows[0], atol=1e-13) and np.allclose(covs, rows[1], atol=1e-13))
+        True
+        """
+        if self.missing_rate > 0:
+            raise ValueError("replicates with missing cells have no stacked moments "
+                             "(listwise deletion leaves a different number of rows in each)")
+        if self.thresholds is not None:           # the categories of the very rows of draw()
+            return batch_moments(np.stack([self.draw(n, int(rep)) for rep in reps]))
+        z = np.empty((len(reps), n, len(self.pop_names)))
+        for k, rep in enumerate(reps):
+            # the rows of replicate_seed(seed, n, rep), as draw() and rq.simulate draw them
+            response_generator(self.seed, (n, int(rep))).standard_normal(out=z[k])
+        z_mean, z_cov = batch_moments(z)
+        factor = self.factor[self.columns]
+        cov = factor @ z_cov @ factor.T
+        cov += cov.transpose(0, 2, 1)
+        cov *= 0.5
+        return self.pop_mu[self.columns] + z_mean @ factor.T, cov
+
     def replicate(self, n: int, rep: int) -> np.ndarray:
         """est (width), se (width), converged, improper, chi-square; NaN where it failed.
 
@@ -539,21 +607,18 @@ class PowerJob:
         True
         """
         try:
-            batch = BatchedMLLoss(self.model, *batch_moments(
-                np.stack([self.draw(n, int(r)) for r in reps])), n)
+            batch = BatchedMLLoss(self.model, *self.draw_moments(n, reps), n)
             out = minimize_batch(batch, np.tile(self.x_pop, (len(reps), 1)), gtol=REFIT_GTOL)
             done = np.flatnonzero(out.converged & np.all(np.isfinite(out.x), axis=1))
             X = out.x[done]
-            info = 0.5 * n * batch.derivatives(X, done, expected=True, observed=False)[2]
-            eigvals = np.linalg.eigvalsh(info)
-            invertible = eigvals[:, 0] > eigvals[:, -1] * 1e-12
-            vcov = np.full_like(info, np.nan)
-            vcov[invertible] = np.linalg.inv(info[invertible])
+            hessians = batch.derivatives(X, done, expected=True, observed=False,
+                                         gradient=False)[2]
+            vcov, invertible = vcov_from_information_batch(hessians, n)
         except (np.linalg.LinAlgError, ArithmeticError, ValueError):
             return np.array([self.replicate(n, int(r)) for r in reps])
         usable = invertible & np.all(np.isfinite(np.diagonal(vcov, axis1=1, axis2=2)), axis=1)
         X, vcov, done = X[usable], vcov[usable], done[usable]
-        A = batch.implied(X)["A"]
+        A = batch.implied_at(X, done)["A"]
         rows = np.column_stack([*self._batch_values_and_se(X, A, vcov), np.ones(len(X)),
                                 np.any(X[:, self.variance_params] < 0, axis=1).astype(float),
                                 n * out.fmin[done]])
@@ -575,7 +640,8 @@ class PowerJob:
             effects = self.structure.batch_values(A, np.ones(A.shape[:2]))[0]
             values.append(effects[:, self.indirect])
             jac = self._indirect_jacobians(A)
-            se.append(np.sqrt(np.clip(np.einsum("dij,djk,dik->di", jac, vcov, jac), 0, None)))
+            variance = np.einsum("dij,dij->di", jac @ vcov, jac)    # diag(J V J'), two steps
+            se.append(np.sqrt(np.clip(variance, 0, None)))
         return np.concatenate(values, axis=1), np.concatenate(se, axis=1)
 
 
@@ -604,19 +670,9 @@ def _tasks(sizes: list[int], reps: int, size: int = CHUNK) -> list[tuple[int, li
 
 
 def _run_local(job: PowerJob, tasks, n_jobs: int, bar):
-    n_jobs = min(n_jobs, len(tasks))
-    if n_jobs <= 1:
-        _set_job(job)
-        for task in tasks:
-            result = _run_task(task)
-            _advance(bar, result)
-            yield result
-        return
-    context = process_context()
-    with context.Pool(n_jobs, initializer=_set_job, initargs=(job,)) as pool:
-        for result in pool.imap_unordered(_run_task, tasks):
-            _advance(bar, result)
-            yield result
+    for result in run_tasks(_run_task, tasks, n_jobs, _set_job, (job,)):
+        _advance(bar, result)
+        yield result
 
 
 def _import_distributed():
@@ -680,10 +736,11 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
     sample size are simulated (``likert`` = 5 or 7 categories, ``missing_rate`` MCAR cells) and
     fitted with ``estimator`` ("ML" or "MLR") and ``missing`` ("listwise" or "fiml"). ``seed``
     (an int) makes everything reproducible: the same seed gives the same table on any backend
-    and any number of workers. ``backend="local"`` uses ``n_jobs`` processes (default: every
-    core); ``backend="dask"`` runs the replicates on a ``dask.distributed`` cluster
-    (``client``: a Client or a scheduler address such as ``"tcp://scheduler:8786"``; default: the
-    current client, or a LocalCluster with ``n_jobs`` workers). ``progress`` shows a bar
+    and any number of workers. ``backend="local"`` uses ``n_jobs`` processes, this one included
+    (default: every core; :func:`relqual.resample.run_tasks`); ``backend="dask"`` runs the
+    replicates on a ``dask.distributed`` cluster (``client``: a Client or a scheduler address
+    such as ``"tcp://scheduler:8786"``; default: the current client, or a LocalCluster with
+    ``n_jobs`` workers). ``progress`` shows a bar
     (default: when there are at least 500 fits).
 
     Returns a DataFrame, one row per parameter (every free parameter, ``:=`` parameter and

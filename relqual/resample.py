@@ -4,7 +4,8 @@
   default_rng(seed)`` (one ``integers(0, n, n)`` call per draw and group, in draw order), and
   each refit starts from the full-sample estimates. A draw's result therefore depends only on the
   seed and the draw number, not on how many workers (``n_jobs``) share the work.
-* Workers are processes whose BLAS is pinned to one thread (small matrices; see engine/threads).
+* ``n_jobs`` processes share the work, the calling process included (:func:`run_tasks`); their
+  BLAS is pinned to one thread (small matrices; see engine/threads).
   The batched refits' arrays of about 1 MB are kept on the heap, not mapped and unmapped at every
   step (:func:`relqual.engine.heap.raise_mmap_threshold`).
   Refits stop at a largest gradient element of 1e-7 (``REFIT_GTOL``), not the 1e-9 of a fit.
@@ -27,6 +28,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import queue
+import traceback
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -303,16 +307,17 @@ class Refitter:
             settings.setdefault("gtol", REFIT_GTOL)
             out = minimize_batch(batch, np.tile(self.x_hat, (len(tasks), 1)), **settings)
             done = np.flatnonzero(out.converged & np.all(np.isfinite(out.x), axis=1))
-            stats = self._batch_statistics(batch, out.x[done], out.fmin[done])
+            stats = self._batch_statistics(batch, out.x[done], out.fmin[done], done)
         except (np.linalg.LinAlgError, ArithmeticError, ValueError):
             return [(k, self.refit(idx)) for k, idx in tasks]
         found = dict(zip(done.tolist(), stats))
         return [(k, found[t] if t in found else self.refit(idx))
                 for t, (k, idx) in enumerate(tasks)]
 
-    def _batch_statistics(self, batch: BatchedMLLoss, X: np.ndarray,
-                          fmin: np.ndarray) -> np.ndarray:
-        """The statistics of :meth:`refit` for each row of ``X`` (one group, no fixed.x)."""
+    def _batch_statistics(self, batch: BatchedMLLoss, X: np.ndarray, fmin: np.ndarray,
+                          done: np.ndarray) -> np.ndarray:
+        """The statistics of :meth:`refit` for each row of ``X`` (the draws ``done``; one
+        group, no fixed.x)."""
         if self.kind == "bollen-stine":
             return (batch.n_total * fmin)[:, None]
         col = self.problem.partable.col
@@ -323,7 +328,7 @@ class Refitter:
         if len(defined):
             values = np.array([evaluate_defined(col, v) for v in values])
         model = self.problem.models[0]
-        imp = batch.implied(X)
+        imp = batch.implied_at(X, done)
         with np.errstate(invalid="ignore", divide="ignore"):
             sd = np.sqrt(np.diagonal(imp["C"], axis1=1, axis2=2))
             resid_sd = np.sqrt(np.diagonal(imp["S"], axis1=1, axis2=2))
@@ -441,15 +446,9 @@ def run_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, kind: str = "o
     bar = progress_bar(len(indices), show, f"bootstrap ({kind})")
     n_jobs = worker_count(n_jobs)
     raise_mmap_threshold()              # before the workers are forked: they inherit it
-    if n_jobs == 1:
-        _set_worker(refitter)
-        outputs = (_refit_chunk([(k, indices[k]) for k in chunk]) for chunk in chunks)
-        _consume(outputs, values, converged, bar)
-    else:
-        context = process_context()
-        with context.Pool(n_jobs, initializer=_set_worker, initargs=(refitter,)) as pool:
-            tasks = [[(k, indices[k]) for k in chunk] for chunk in chunks]
-            _consume(pool.imap_unordered(_refit_chunk, tasks), values, converged, bar)
+    tasks = [[(k, indices[k]) for k in chunk] for chunk in chunks]
+    _consume(run_tasks(_refit_chunk, tasks, n_jobs, _set_worker, (refitter,)), values, converged,
+             bar)
     if bar is not None:
         bar.close()
     return BootstrapDraws(kind=kind, seed=seed, values=values, converged=converged,
@@ -471,6 +470,141 @@ def process_context():
     """
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_tasks(function, tasks: list, n_jobs: int, setup=None, setup_args: tuple = ()):
+    """``function(task)`` for every task, computed by this process and ``n_jobs - 1`` workers.
+
+    The parent process works too instead of waiting on a pool: two processes (the parent and
+    one worker) do the work of a two-process pool without starting a second worker and a
+    pool's handler threads. Tasks are handed out one at a time from a shared counter, so a
+    slower process simply takes fewer. ``setup(*setup_args)`` runs in every process first (it
+    stores the job in a module global, as a pool's initializer does); with the fork start
+    method the workers inherit the parent's memory and only the results are pickled. What a
+    task gives does not depend on which process computed it.
+
+    Every process keeps BLAS on one thread from before the fork to its last task (the processes
+    already use the cores). Setting OpenBLAS back to several threads between tasks, as a
+    task's own :func:`relqual.engine.threads.single_blas_thread` would do on leaving, makes it
+    start its thread pool again after a fork, and the new threads spin for about 0.1 s looking
+    for work: on 2 cores that took a fourth of a 1,000-replicate power run on two processes
+    (the first task of each process took 120 ms instead of 24; measured with ``perf``).
+
+    Parameters
+    ----------
+    function : callable
+        A module-level function of one task (picklable where processes are spawned).
+    tasks : list
+        The tasks.
+    n_jobs : int
+        Processes, the parent included (1: no worker is started).
+    setup : callable, optional
+        Run with ``setup_args`` in the parent and in every worker before any task.
+    setup_args : tuple
+        Its arguments.
+
+    Yields
+    ------
+    object
+        ``function(task)`` for every task, in the order they are finished.
+
+    Raises
+    ------
+    Exception
+        The error of a task that failed in a worker, or RuntimeError when a worker stopped
+        without reporting.
+
+    Examples
+    --------
+    >>> from relqual.resample import run_tasks
+    >>> sorted(run_tasks(abs, [-3, 1, -2, 5], n_jobs=2))
+    [1, 2, 3, 5]
+    """
+    if setup is not None:
+        setup(*setup_args)
+    n_workers = min(n_jobs, len(tasks)) - 1
+    if n_workers < 1:
+        for task in tasks:
+            yield function(task)
+        return
+    with single_blas_thread():
+        yield from _share(function, tasks, n_workers, setup, setup_args)
+
+
+def _share(function, tasks: list, n_workers: int, setup, setup_args: tuple):
+    """:func:`run_tasks` with workers, in the parent (BLAS on one thread throughout)."""
+    context = process_context()
+    counter = context.Value("q", 0)
+    results = context.Queue()
+    workers = [context.Process(target=_serve, daemon=True,
+                               args=(function, tasks, counter, results, setup, setup_args))
+               for _ in range(n_workers)]
+    for worker in workers:
+        worker.start()
+    outstanding = n_workers                  # workers that have not reported their end yet
+    try:
+        while (k := _take(counter)) < len(tasks):
+            yield function(tasks[k])
+            while outstanding:               # what the workers finished meanwhile
+                try:
+                    message = results.get_nowait()
+                except queue.Empty:
+                    break
+                outstanding -= _end_of(message)
+                if message[0] == "result":
+                    yield message[1]
+        while outstanding:
+            try:
+                message = results.get(timeout=0.2)
+            except queue.Empty:
+                if any(worker.is_alive() for worker in workers):
+                    continue
+                try:                         # a worker's last words may still be in transit
+                    message = results.get(timeout=2.0)
+                except queue.Empty:
+                    raise RuntimeError("a worker process stopped without reporting its work "
+                                       f"(exit codes {[w.exitcode for w in workers]})") from None
+            outstanding -= _end_of(message)
+            if message[0] == "result":
+                yield message[1]
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _take(counter) -> int:
+    """The next task's number from the shared counter."""
+    with counter.get_lock():
+        k = counter.value
+        counter.value = k + 1
+    return k
+
+
+def _end_of(message) -> int:
+    """1 when a worker's message says it has finished, 0 for a result; raises its error."""
+    kind, value = message
+    if kind == "error":
+        raise value
+    return int(kind == "done")
+
+
+def _serve(function, tasks, counter, results, setup, setup_args) -> None:
+    """A worker of :func:`run_tasks`: take tasks until there are none left, send the results."""
+    try:
+        if setup is not None:
+            setup(*setup_args)
+        with single_blas_thread():
+            while (k := _take(counter)) < len(tasks):
+                results.put(("result", function(tasks[k])))
+        results.put(("done", None))
+    except BaseException as error:                    # noqa: BLE001 - reported to the parent
+        try:
+            pickle.dumps(error)
+        except Exception:                             # noqa: BLE001 - an unpicklable error
+            error = RuntimeError("".join(traceback.format_exception(error)))
+        results.put(("error", error))
 
 
 _WORKER: Refitter | None = None

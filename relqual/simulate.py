@@ -553,6 +553,39 @@ def _generators(seed) -> tuple[np.random.Generator, np.random.Generator]:
     return np.random.default_rng(a), np.random.default_rng(b)
 
 
+def response_generator(entropy: int, spawn_key: tuple = ()) -> np.random.Generator:
+    """The first of :func:`_generators`' two streams (the responses) of
+    ``SeedSequence(entropy, spawn_key=spawn_key)``, built directly.
+
+    ``SeedSequence.spawn`` gives its first child the parent's entropy with ``0`` appended to
+    the spawn key; that child is built here without building the parent and without the second
+    stream (the missing cells) that complete data never use (11 instead of 17 us, which counts
+    in a power study's thousands of replicates).
+
+    Parameters
+    ----------
+    entropy : int
+        The seed (as ``SeedSequence(entropy, ...)`` given to :func:`simulate`).
+    spawn_key : tuple of int
+        The sequence's spawn key.
+
+    Returns
+    -------
+    numpy.random.Generator
+        The generator :func:`simulate` draws the responses from.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> first = response_generator(1, (200, 3)).standard_normal(3)
+    >>> seed = np.random.SeedSequence(1, spawn_key=(200, 3))
+    >>> bool(np.array_equal(first, _generators(seed)[0].standard_normal(3)))
+    True
+    """
+    child = np.random.SeedSequence(entropy, spawn_key=(*spawn_key, 0))
+    return np.random.Generator(np.random.PCG64(child))
+
+
 def _cov_factor(sigma: np.ndarray, names: list[str]) -> np.ndarray:
     """``L`` with ``L L' = Sigma``: Cholesky, or an eigen factor for a singular but PSD Sigma."""
     try:

@@ -20,6 +20,7 @@ import numpy as np
 
 from .loss import MLLoss
 from .matrices import RamModel
+from .spd import spd_inverses
 
 
 def supports(problem) -> str | None:
@@ -206,8 +207,30 @@ class BatchedMLLoss:
                                         return_inverse=True)
         u = len(self._cols)
         x, y = inverse[: len(m.entry_x)], inverse[len(m.entry_x):]
-        self._gram_index = (y[:, None] * u + x[None, :], y[:, None] * u + y[None, :],
-                            x[:, None] * u + x[None, :])
+        # the Hessians are symmetric: the pairs k <= l of entries, and for each the flattened
+        # Gram positions (y_k, x_l), (y_l, x_k), (y_k, y_l), (x_k, x_l) of its four products
+        k, l = np.triu_indices(len(x))
+        self._pair_index = np.stack([y[k] * u + x[l], y[l] * u + x[k], y[k] * u + y[l],
+                                     x[k] * u + x[l]])
+        self._pair_coef = m._coef_outer[k, l]
+        full = np.empty((len(x), len(x)), dtype=int)           # entry pair -> its column
+        full[k, l] = full[l, k] = np.arange(len(k))
+        self._pair_full = full
+        # the observed Hessian's second-derivative term (RamModel.second_derivative_term) on
+        # the same pairs: A-A pairs read B and T at (j_k, i_l) and (j_l, i_k), C at (j_k, j_l)
+        # and N at (i_k, i_l); A-S pairs read B at (j, s_k), (j, s_l), N at (i, s_l), (i, s_k)
+        n, ra, rs = m.n, np.flatnonzero(m._is_a), np.flatnonzero(m._is_s)
+        ia, ja, sk, sl = m.i[ra], m.j[ra], m.i[rs], m.j[rs]
+        pa, pb = np.triu_indices(len(ra))
+        self._aa_cols = full[ra[pa], ra[pb]]
+        self._aa_index = np.stack([ja[pa] * n + ia[pb], ja[pb] * n + ia[pa],
+                                   ja[pa] * n + ja[pb], ia[pa] * n + ia[pb]])
+        qa, qs = (g.ravel() for g in np.meshgrid(np.arange(len(ra)), np.arange(len(rs)),
+                                                  indexing="ij"))
+        self._as_cols = full[ra[qa], rs[qs]]
+        self._as_index = np.stack([ja[qa] * n + sk[qs], ia[qa] * n + sl[qs],
+                                   ja[qa] * n + sl[qs], ia[qa] * n + sk[qs]])
+        self._as_off = (sk != sl)[qs][:, None]
         arrows = (m.A0 != 0)
         arrows[m.i[m._is_a], m.j[m._is_a]] = True
         # no arrow leaves an observed variable (a measurement model with latent paths): then
@@ -259,6 +282,40 @@ class BatchedMLLoss:
             imp["mu"] = imp["Bm"][:, : m.p]
         return imp
 
+    def implied_at(self, X: np.ndarray, which: np.ndarray) -> dict:
+        """:meth:`implied` for the draws ``which`` at ``X``, taken from the last evaluation
+        when that was at the same draws and points (the optimum, after its Hessians).
+
+        Parameters
+        ----------
+        X : ndarray
+            D' x npar.
+        which : ndarray of int
+            The samples the rows of ``X`` belong to.
+
+        Returns
+        -------
+        dict
+            As :meth:`implied`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import relqual as rq
+        >>> res = rq.fit("f =~ x1 + x2 + x3", rq.datasets.load("holzinger_swineford"))
+        >>> rows = res.problem.data.arrays[0]
+        >>> batch = BatchedMLLoss(res.problem.models[0], *batch_moments(rows[None]), len(rows))
+        >>> kept = batch.derivatives(res.x[None], np.array([0]), True, False)
+        >>> bool(np.array_equal(batch.implied_at(res.x[None], np.array([0]))["A"],
+        ...                     batch.implied(res.x[None])["A"]))
+        True
+        """
+        last = self._last
+        if (last is not None and np.array_equal(last[0], which)
+                and np.array_equal(last[1], X)):
+            return last[2][0]
+        return self.implied(X)
+
     def _inverse(self, A: np.ndarray) -> np.ndarray:
         """B = (I - A)^-1 per draw (by blocks when no arrow leaves an observed variable)."""
         m = self.model
@@ -299,25 +356,19 @@ class BatchedMLLoss:
         return parts
 
     def _compute_parts(self, X: np.ndarray, which: np.ndarray, strict: bool):
-        imp = self.implied(X)
-        sigma = imp["sigma"]
-        try:
-            chol = np.linalg.cholesky(sigma)
-            ok = np.ones(len(X), dtype=bool)
-        except np.linalg.LinAlgError:
-            if strict:
-                raise
-            chol = np.empty_like(sigma)
-            ok = np.zeros(len(X), dtype=bool)
-            for k in range(len(X)):
-                try:
-                    chol[k] = np.linalg.cholesky(sigma[k])
-                    ok[k] = True
-                except np.linalg.LinAlgError:
-                    chol[k] = np.eye(sigma.shape[1])
-        inv_chol = np.linalg.inv(chol)
-        W = inv_chol.transpose(0, 2, 1) @ inv_chol
-        logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+        D = len(X)
+        if D > 1 and np.array_equal(X, np.broadcast_to(X[0], X.shape)):
+            # every draw at one point (the common start): one draw's implied moments and
+            # inverse serve them all (read-only views), only the sample terms differ
+            imp = self.implied(X[:1])
+            W, logdet, ok = spd_inverses(imp["sigma"])
+            imp = {k: np.broadcast_to(v, (D,) + v.shape[1:]) for k, v in imp.items()}
+            W, logdet, ok = (np.broadcast_to(a, (D,) + a.shape[1:]) for a in (W, logdet, ok))
+        else:
+            imp = self.implied(X)
+            W, logdet, ok = spd_inverses(imp["sigma"])
+        if strict and not ok.all():
+            raise np.linalg.LinAlgError("an implied covariance matrix is not positive definite")
         covs = self.covs[which]
         f = logdet + np.einsum("dij,dij->d", covs, W) - self.constant[which]
         d = None
@@ -355,10 +406,14 @@ class BatchedMLLoss:
         """
         return self._parts(X, which, strict=False)[4]
 
-    def derivatives(self, X: np.ndarray, which: np.ndarray, expected: bool, observed: bool):
+    def derivatives(self, X: np.ndarray, which: np.ndarray, expected: bool, observed: bool,
+                    gradient: bool = True):
         """F, gradient and the expected and/or observed Hessian per draw.
 
-        As :meth:`relqual.engine.loss.MLLoss._derivatives` for one complete-data piece.
+        As :meth:`relqual.engine.loss.MLLoss._derivatives` for one complete-data piece. The
+        terms shared by the gradient and the observed Hessian (``W S W`` and ``W - W S W``)
+        are kept with the draws' parts, so asking for the gradient and then for the Hessian at
+        the same points forms them once.
 
         Parameters
         ----------
@@ -368,6 +423,8 @@ class BatchedMLLoss:
             The samples the rows of ``X`` belong to.
         expected, observed : bool
             Which Hessians to form.
+        gradient : bool
+            Form the gradient (an optimizer that has it already asks only for a Hessian).
 
         Returns
         -------
@@ -390,29 +447,44 @@ class BatchedMLLoss:
         >>> f, g, H, _ = batch.derivatives(res.x[None], np.array([0]), True, False)
         >>> bool(np.allclose(H[0], res.problem.loss.value_gradient_information(res.x)[2]))
         True
+        >>> batch.derivatives(res.x[None], np.array([0]), True, False, gradient=False)[1] is None
+        True
         """
         imp, W, d, covs, f = self._parts(X, which, strict=True)
-        moment = covs if d is None else covs + d[:, :, None] * d[:, None, :]
-        WSW = W @ moment @ W
-        M = W - WSW
-        v = None if d is None else np.einsum("dij,dj->di", W, d)
-        grad = self._gradient(imp, M, v)
+        grad = hess = obs = None
+        if gradient or observed:
+            WSW, M, v = self._moment_terms(imp, W, d, covs)
+        if gradient:
+            grad = self._gradient(imp, M, v)
         d_mu = self._mean_jacobian(imp) if d is not None else None
         mean_part = None
         if d_mu is not None:
             mean_part = 2.0 * (d_mu @ W @ d_mu.transpose(0, 2, 1))
-        hess = obs = None
         if expected:
             hess = 0.5 * self._trace_products(imp, W, W)
             if mean_part is not None:
                 hess = hess + mean_part
         if observed:
-            obs = self._trace_products(imp, WSW - 0.5 * W, W) + self._second_derivative_term(imp, M)
+            pairs = self._pair_products(imp, WSW - 0.5 * W, W)
+            self._add_second_derivative_term(imp, M, pairs)
+            obs = self._mirror(pairs)
             if mean_part is not None:
                 mixed = d_mu @ W @ self._dsigma_times(imp, v)
                 obs = obs + mean_part + 2.0 * (mixed + mixed.transpose(0, 2, 1))
                 obs = obs - 2.0 * self._second_derivative_mean_term(imp, v)
         return f, grad, hess, obs
+
+    @staticmethod
+    def _moment_terms(imp, W, d, covs):
+        """``W S W``, ``M = W - W S W`` and ``v = W d`` (None without a mean structure), with S
+        the second moments about mu; formed once per parts and kept in ``imp``."""
+        if "WSW" not in imp:
+            moment = covs if d is None else covs + d[:, :, None] * d[:, None, :]
+            imp["WSW"] = W @ moment @ W
+            imp["M"] = W - imp["WSW"]
+            if d is not None:
+                imp["v"] = np.einsum("dij,dj->di", W, d)
+        return imp["WSW"], imp["M"], imp.get("v")
 
     # ------------------------------------------------------------------ the terms
     def _to_parameters_vec(self, g: np.ndarray) -> np.ndarray:
@@ -442,58 +514,74 @@ class BatchedMLLoss:
         return np.concatenate([imp["FB"], imp["C"][:, :p, :]], axis=2)
 
     def _trace_products(self, imp, P, Q):
-        """tr(P dSigma_k Q dSigma_l) + tr(Q dSigma_k P dSigma_l) (twice T(P, Q) of
-        :meth:`RamModel.trace_products` when ``Q is P``, its symmetric part times two
-        otherwise), from the Gram matrices Z'PZ and Z'QZ over the distinct columns of Z that
-        the entries use (a few dozen instead of one per entry)."""
-        m = self.model
+        """tr(P dSigma_k Q dSigma_l) + tr(Q dSigma_k P dSigma_l) per pair of parameters (twice
+        T(P, Q) of :meth:`RamModel.trace_products` when ``Q is P``, its symmetric part times
+        two otherwise)."""
+        return self._mirror(self._pair_products(imp, P, Q))
+
+    def _pair_products(self, imp, P, Q):
+        """The products of :meth:`_trace_products` for the entry pairs k <= l, pairs x draws.
+
+        From the Gram matrices Z'PZ and Z'QZ over the distinct columns of Z that the entries
+        use (a few dozen instead of one per entry): with ``dSigma_k = c_k (z_y z_x' + z_x
+        z_y')`` for entry k (columns y_k, x_k of Z) and ``G = Z'PZ``, ``H = Z'QZ``, the element
+        (k, l) is ``2 c_k c_l (H[y_k, x_l] G[y_l, x_k] + G[y_k, x_l] H[y_l, x_k] + H[y_k, y_l]
+        G[x_k, x_l] + G[y_k, y_l] H[x_k, x_l])``, from one gather of each Gram matrix. Draws are
+        the inner axis, so the products run over contiguous rows."""
         Zu = self._Z(imp)[:, :, self._cols]
         ZuT = Zu.transpose(0, 2, 1)
-        GP = (ZuT @ (P @ Zu)).reshape(len(P), -1)
-        GQ = GP if Q is P else (ZuT @ (Q @ Zu)).reshape(len(Q), -1)
-        P1, P2, P3 = (np.take(GP, idx, axis=1) for idx in self._gram_index)
-        # T(P, Q) = U + U' + V with U = Q1 o P1' and V = Q2 o P3 + Q3 o P2 (symmetric);
-        # in place where an operand is no longer needed (fewer large temporaries)
-        if Q is P:                              # U symmetric, V = 2 P2 o P3: 2 T = 4 (U + P2 o P3)
-            T = P1 * P1.transpose(0, 2, 1)
-            P2 *= P3
-            T += P2
-            T *= 4.0 * m._coef_outer
-        else:
-            Q1, Q2, Q3 = (np.take(GQ, idx, axis=1) for idx in self._gram_index)
-            U = Q1 * P1.transpose(0, 2, 1)
-            T = np.add(U, U.transpose(0, 2, 1), out=Q1)
-            Q2 *= P3
-            Q3 *= P2
-            T += Q2
-            T += Q3
-            T *= 2.0 * m._coef_outer
+        D = len(P)
+        GP = (ZuT @ (P @ Zu)).reshape(D, -1).T
+        a, b, yy, xx = np.take(GP, self._pair_index, axis=0)
+        if Q is P:
+            a *= b
+            yy *= xx
+            a += yy
+            a *= 4.0 * self._pair_coef[:, None]
+            return a
+        GQ = (ZuT @ (Q @ Zu)).reshape(D, -1).T
+        qa, qb, qyy, qxx = np.take(GQ, self._pair_index, axis=0)
+        qa *= b
+        qb *= a
+        qa += qb
+        qyy *= xx
+        qa += qyy
+        qxx *= yy
+        qa += qxx
+        qa *= 2.0 * self._pair_coef[:, None]
+        return qa
+
+    def _mirror(self, pairs):
+        """Pairs x draws -> draws x npar x npar (both triangles; mapped to the parameters)."""
+        T = np.ascontiguousarray(np.take(pairs, self._pair_full, axis=0).transpose(2, 0, 1))
         return self._to_parameters(T)
 
-    def _second_derivative_term(self, imp, M):
+    def _add_second_derivative_term(self, imp, M, pairs) -> None:
+        """Adds the observed Hessian's second-derivative term (the A entries' second
+        derivatives of Sigma against M; :meth:`RamModel.second_derivative_term`) to ``pairs``
+        (entry pairs x draws) in place."""
+        if not len(self._a):
+            return
         m = self.model
         D = len(M)
-        H = np.zeros((D, len(m.kind), len(m.kind)))
-        if not len(self._a):
-            return self._to_parameters(H)
         FB, C = imp["FB"], imp["C"]
         MFB = M @ FB                           # the nonzero rows of M_F B
-        N = (FB.transpose(0, 2, 1) @ MFB).reshape(D, -1)
-        T = (C[:, :, : m.p] @ MFB).reshape(D, -1)
-        B, C = imp["B"].reshape(D, -1), C.reshape(D, -1)
-        at = m._second_index                   # flattened positions (RamModel)
-        B_ji = np.take(B, at["ji"], axis=1)
-        T_ji = np.take(T, at["ji"], axis=1)
-        every = (slice(None),)
-        H[every + at["aa"]] = 2.0 * (B_ji * T_ji.transpose(0, 2, 1) + B_ji.transpose(0, 2, 1) * T_ji
-                                     + np.take(C, at["jj"], axis=1) * np.take(N, at["ii"], axis=1))
+        N = (FB.transpose(0, 2, 1) @ MFB).reshape(D, -1).T
+        T = (C[:, :, : m.p] @ MFB).reshape(D, -1).T
+        B, C = imp["B"].reshape(D, -1).T, C.reshape(D, -1).T
+        ji, ij, jj, ii = self._aa_index
+        aa = np.take(B, ji, axis=0) * np.take(T, ij, axis=0)
+        aa += np.take(B, ij, axis=0) * np.take(T, ji, axis=0)
+        aa += np.take(C, jj, axis=0) * np.take(N, ii, axis=0)
+        aa *= 2.0
+        pairs[self._aa_cols] += aa
         if len(self._s):
-            block = 2.0 * (np.take(B, at["jk"], axis=1) * np.take(N, at["il"], axis=1)
-                           + at["off"] * np.take(B, at["jl"], axis=1)
-                           * np.take(N, at["ik"], axis=1))
-            H[every + at["as"]] = block
-            H[every + at["sa"]] = block.transpose(0, 2, 1)
-        return self._to_parameters(H)
+            jk, il, jl, ik = self._as_index
+            block = np.take(B, jl, axis=0) * np.take(N, ik, axis=0)
+            block *= self._as_off
+            block += np.take(B, jk, axis=0) * np.take(N, il, axis=0)
+            block *= 2.0
+            pairs[self._as_cols] += block
 
     def _mean_jacobian(self, imp):
         m = self.model
