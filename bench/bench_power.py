@@ -5,9 +5,14 @@
   moments only; per replicate: simulate, moments, refit, SEs, indirect effects);
 * a semopy refit loop (``semopy.Model(syntax).fit(data)`` per replicate, on relqual's replicates);
 * lavaan (``sem()`` in a loop on data from ``simulateData``; only the fits are timed), through
-  ``Rscript bench/lavaan_power_timing.R`` when R with lavaan is installed.
+  ``Rscript bench/lavaan_power_timing.R`` when R with lavaan is installed;
+* then the same with 6% of the cells missing (MCAR) and full-information ML: relqual
+  ``rq.power(..., missing_rate=0.06, missing="fiml")`` on 1 and 2 processes (``--fiml-reps``
+  replicates) against lavaan's ``sem(..., missing = "ml")`` loop (``--fiml-other-reps`` fits).
 
-Run by hand from the repository root:  python bench/bench_power.py [--reps 1000] [--other-reps 50]
+Run by hand from the repository root:
+    python bench/bench_power.py [--reps 1000] [--other-reps 50] [--fiml-reps 100]
+                                [--fiml-other-reps 10]
 """
 from __future__ import annotations
 
@@ -24,12 +29,14 @@ import relqual as rq
 from relqual.power import replicate_data
 
 MODEL, N = "relationship_quality", 300
+MISSING_RATE = 0.06
 
 
-def relqual_rate(reps: int, n_jobs: int) -> tuple[float, float]:
-    """(fits per second of the fitting phase, of the whole call)."""
+def relqual_rate(reps: int, n_jobs: int, **missing) -> tuple[float, float]:
+    """(fits per second of the fitting phase, of the whole call); ``missing``: ``missing_rate``
+    and ``missing`` for FIML replicates."""
     start = time.perf_counter()
-    table = rq.power(MODEL, n=[N], reps=reps, seed=1, n_jobs=n_jobs, progress=False)
+    table = rq.power(MODEL, n=[N], reps=reps, seed=1, n_jobs=n_jobs, progress=False, **missing)
     total = time.perf_counter() - start
     return table.attrs["fits_per_second"], reps / total
 
@@ -46,11 +53,11 @@ def semopy_rate(reps: int) -> float:
     return reps / (time.perf_counter() - start)
 
 
-def lavaan_rate(reps: int) -> float | None:
+def lavaan_rate(reps: int, missing_rate: float = 0.0) -> float | None:
     with tempfile.TemporaryDirectory() as folder:
         population = Path(folder) / "population.lav"
         population.write_text(rq.models.load(MODEL).population, encoding="utf-8")
-        rows = rscript_rows("lavaan_power_timing.R", reps, N, population)
+        rows = rscript_rows("lavaan_power_timing.R", reps, N, population, missing_rate)
     return rows[-1]["fits"] / rows[-1]["seconds"] if rows else None
 
 
@@ -58,6 +65,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=1000, help="relqual replicates")
     parser.add_argument("--other-reps", type=int, default=50, help="semopy and lavaan fits")
+    parser.add_argument("--fiml-reps", type=int, default=100, help="relqual FIML replicates")
+    parser.add_argument("--fiml-other-reps", type=int, default=10, help="lavaan FIML fits")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     rq.power(MODEL, n=[N], reps=10, seed=1, n_jobs=1)            # warm up imports
@@ -77,6 +86,18 @@ def main():
             continue
         print(f"  {label:<20} {rate:8.1f} {one / rate:16.1f}x {two / rate:16.1f}x")
     print(f"  whole calls incl. setup: relqual-1 {one_total:.1f}, relqual-2 {two_total:.1f} fits/s")
+    fiml = dict(missing_rate=MISSING_RATE, missing="fiml")
+    fiml_one, _ = relqual_rate(args.fiml_reps, 1, **fiml)
+    fiml_two, _ = relqual_rate(args.fiml_reps, 2, **fiml)
+    fiml_lavaan = lavaan_rate(args.fiml_other_reps, MISSING_RATE)
+    print(f"FIML, {MISSING_RATE:.0%} of the cells missing (MCAR), n = {N}: fits per second "
+          f"(relqual {args.fiml_reps} replicates, lavaan {args.fiml_other_reps} fits)")
+    for label, rate in (("relqual, 1 worker", fiml_one), ("relqual, 2 workers", fiml_two),
+                        ("lavaan missing='ml'", fiml_lavaan)):
+        if rate is None:
+            print(f"  {label:<20} not timed (install R with lavaan)")
+            continue
+        print(f"  {label:<20} {rate:8.2f} {fiml_one / rate:16.1f}x {fiml_two / rate:16.1f}x")
 
 if __name__ == "__main__":
     main()

@@ -32,7 +32,8 @@ BENCHMARKS = {
     "bootstrap": ("bench_bootstrap.py", [], ["--draws", "200", "--semopy-draws", "5"]),
     "fiml": ("bench_fiml.py", [], ["--reps", "2"]),
     "wlsmv": ("bench_wlsmv.py", [], ["--reps", "3"]),
-    "power": ("bench_power.py", [], ["--reps", "250", "--other-reps", "10"]),
+    "power": ("bench_power.py", [], ["--reps", "250", "--other-reps", "10", "--fiml-reps", "20",
+                                     "--fiml-other-reps", "3"]),
     "scaling": ("bench_scaling.py", [], ["--max-rows", "100000"]),
     "pls": ("bench_pls.py", [], ["--reps", "10", "--draws", "500", "--seminr-draws", "50"]),
 }
