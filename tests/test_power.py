@@ -165,6 +165,27 @@ def test_replicate_uses_the_documented_seed_and_matches_rq_fit():
     assert len(table) == job.width
 
 
+def test_fiml_replicate_matches_rq_fit_with_fiml_on_its_data():
+    """A replicate with missing cells fitted by FIML (one by one, from the population values)
+    gives what rq.fit(missing="fiml") gives on the same rows (observed-information SEs)."""
+    spec = mediation()
+    data = replicate_data(spec, 150, 4, seed=5, missing_rate=0.08)
+    assert data.isna().to_numpy().any()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = rq.fit(MEDIATION, data, missing="fiml")
+    job = PowerJob(spec, spec.population, 5, "ML", "fiml", None, 0.08)
+    row = job.replicate(150, 4)
+    est = res.estimates()
+    free = est[(est["se"] > 0) & ~est["op"].isin(["==", ":="])]
+    assert len(free) == res.problem.partable.npar
+    np.testing.assert_allclose(row[: len(free)], free["est"].to_numpy(), atol=2e-6)
+    np.testing.assert_allclose(row[job.width: job.width + len(free)], free["se"].to_numpy(),
+                               rtol=1e-4)
+    table = rq.power(spec, n=[150], reps=6, seed=5, missing_rate=0.08, missing="fiml")
+    assert (table["converged"] == 1).all()
+
+
 def test_sample_sizes_do_not_change_each_others_replicates():
     one = rq.power(mediation(), n=[200], reps=10, seed=3, n_jobs=1)
     two = rq.power(mediation(), n=[80, 200], reps=10, seed=3, n_jobs=1)
