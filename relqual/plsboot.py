@@ -31,7 +31,7 @@ from .plsadmissible import improper_draws, improper_solution_messages
 from .plsbatch import BatchedPLS, resample_correlations, row_counts
 from .plsfit import parameter_vector
 from .plshoc import TwoStage, source
-from .resample import BootstrapDraws, draw_indices, process_context, progress_bar, worker_count
+from .resample import BootstrapDraws, draw_indices, progress_bar, run_tasks, worker_count
 
 CHUNK_CELLS = 2_000_000      # draws x indicator pairs held at once (16 MB of moments)
 CHUNK_DRAWS = 500            # at most this many draws per chunk (work for every worker)
@@ -89,16 +89,14 @@ def run_pls_bootstrap(result, draws: int, seed=None, n_jobs: int = 1, indices=No
     converged = np.zeros(len(rows), dtype=bool)
     show = progress if progress is not None else len(rows) >= 500
     bar = progress_bar(len(rows), show, "bootstrap (PLS)")
-    n_jobs = min(worker_count(n_jobs), len(chunks))
-    if n_jobs == 1:
-        with single_blas_thread():
-            outputs = (statistics.run(row_counts(rows[chunk], result.n_obs)) for chunk in chunks)
-            _collect(outputs, chunks, values, converged, bar)
-    else:
-        context = process_context()
-        with context.Pool(n_jobs, initializer=_set_batch, initargs=(statistics,)) as pool:
-            _collect(pool.imap(_run_chunk, [rows[chunk] for chunk in chunks]), chunks, values,
-                     converged, bar)
+    tasks = [(chunk, rows[chunk]) for chunk in chunks]
+    with single_blas_thread():
+        for chunk, (stats, ok) in run_tasks(_run_chunk, tasks, worker_count(n_jobs), _set_batch,
+                                            (statistics,)):
+            values[chunk] = stats
+            converged[chunk] = ok
+            if bar is not None:
+                bar.update(len(ok))
     if bar is not None:
         bar.close()
     return PLSBootstrapDraws(kind="ordinary", seed=seed, values=values, converged=converged,
@@ -268,17 +266,11 @@ def _set_batch(statistics) -> None:
     _BATCH = statistics
 
 
-def _run_chunk(rows):
-    with single_blas_thread():
-        return _BATCH.run(row_counts(rows, len(_BATCH.X)))
-
-
-def _collect(outputs, chunks, values, converged, bar) -> None:
-    for chunk, (stats, ok) in zip(chunks, outputs):
-        values[chunk] = stats
-        converged[chunk] = ok
-        if bar is not None:
-            bar.update(len(ok))
+def _run_chunk(task):
+    """A chunk's statistics (:meth:`ParameterRows.run`), with the chunk's slice of the draws
+    (:func:`relqual.resample.run_tasks` keeps BLAS on one thread around it)."""
+    chunk, rows = task
+    return chunk, _BATCH.run(row_counts(rows, len(_BATCH.X)))
 
 
 def _as_row_matrix(indices, n: int) -> np.ndarray:

@@ -231,3 +231,11 @@ def test_exact_fit_test_resamples_equal_one_by_one_refits(estimator, inadmissibl
                 assert np.isnan(batched[draw]).all()
     table = res.fit_test(indices=indices, inadmissible=inadmissible)
     assert table.attrs["draws"] == 40
+
+
+def test_two_processes_share_the_chunks_and_give_the_same_draws():
+    res = _fit(estimator="PLS")
+    one = run_pls_bootstrap(res, 1100, seed=4, n_jobs=1, progress=False)   # three chunks
+    two = run_pls_bootstrap(res, 1100, seed=4, n_jobs=2, progress=False)
+    assert np.array_equal(one.values, two.values, equal_nan=True)
+    assert np.array_equal(one.converged, two.converged)
