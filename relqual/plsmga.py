@@ -58,7 +58,7 @@ from .options import check_types
 from .pls import SCHEMES, PLSModel, fit_pls, standardize
 from .plsfit import pls_model
 from .plshoc import refuse_two_stage
-from .plspredict import run_tasks
+from .plspredict import run_keyed
 
 ESTIMATORS = {"PLS": False, "PLSC": True}
 
@@ -337,7 +337,7 @@ def _permutation_draws(gd, perms, n_jobs) -> dict:
     out = {}
     width = len(gd.paths) + len(gd.model.constructs)
     for (a, b), orders in perms.items():
-        results = run_tasks(PairRefitter(gd, a, b), [(k, (o,)) for k, o in enumerate(orders)],
+        results = run_keyed(PairRefitter(gd, a, b), [(k, (o,)) for k, o in enumerate(orders)],
                             n_jobs) if len(orders) else {}
         out[(a, b)] = _stack(results, len(orders), width)
     return out
@@ -442,7 +442,7 @@ def pls_mga(model, data, group: str, permutations=1000, bootstrap=1000, seed=Non
     permuted = _permutation_draws(gd, perms, n_jobs)
     booted = {}
     for g, rows in boots.items():
-        results = run_tasks(GroupRefitter(gd, g), [(k, (r,)) for k, r in enumerate(rows)],
+        results = run_keyed(GroupRefitter(gd, g), [(k, (r,)) for k, r in enumerate(rows)],
                             n_jobs) if len(rows) else {}
         booted[g] = _stack(results, len(rows), len(gd.paths))
     names = gd.path_names()

@@ -299,8 +299,9 @@ def _run_chunk(tasks):
         return [(key, _WORKER(*args)) for key, args in tasks]
 
 
-def run_tasks(worker, tasks: list, n_jobs: int = 1) -> dict:
-    """Run ``worker(*args)`` for every ``(key, args)`` task, on ``n_jobs`` processes.
+def run_keyed(worker, tasks: list, n_jobs: int = 1) -> dict:
+    """Run ``worker(*args)`` for every ``(key, args)`` task, on ``n_jobs`` processes (this one
+    included; :func:`relqual.resample.run_tasks`), in chunks of ``CHUNK`` tasks.
 
     The work is the same whatever ``n_jobs`` is (the tasks are made in the caller), so results
     do not depend on it.
@@ -311,7 +312,7 @@ def run_tasks(worker, tasks: list, n_jobs: int = 1) -> dict:
         Picklable (with fork, inherited): the function every task runs.
     tasks : list of (key, tuple)
     n_jobs : int
-        Worker processes (-1: every core).
+        Processes (-1: every core).
 
     Returns
     -------
@@ -320,23 +321,16 @@ def run_tasks(worker, tasks: list, n_jobs: int = 1) -> dict:
 
     Examples
     --------
-    >>> from relqual.plspredict import run_tasks
-    >>> run_tasks(pow, [("a", (2, 3)), ("b", (3, 2))])
+    >>> from relqual.plspredict import run_keyed
+    >>> run_keyed(pow, [("a", (2, 3)), ("b", (3, 2))])
     {'a': 8, 'b': 9}
     """
-    from .resample import process_context, worker_count
+    from .resample import run_tasks, worker_count
     check_types(n_jobs=n_jobs)
     chunks = [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
-    n_jobs = min(worker_count(n_jobs), max(1, len(chunks)))
     out = {}
-    if n_jobs == 1:
-        _set_worker(worker)
-        for chunk in chunks:
-            out.update(_run_chunk(chunk))
-        return out
-    with process_context().Pool(n_jobs, initializer=_set_worker, initargs=(worker,)) as pool:
-        for result in pool.imap_unordered(_run_chunk, chunks):
-            out.update(result)
+    for result in run_tasks(_run_chunk, chunks, worker_count(n_jobs), _set_worker, (worker,)):
+        out.update(result)
     return out
 
 
@@ -453,7 +447,7 @@ def pls_predict(result, folds=10, repeats: int = 10, seed=None, technique: str =
                          "or more rows")
     tasks = [((r, f), (row != f, row == f)) for r, row in enumerate(assignment)
              for f in np.unique(row)]
-    outputs = run_tasks(predictor.predict, tasks, n_jobs)
+    outputs = run_keyed(predictor.predict, tasks, n_jobs)
     R = len(assignment)
     shape = (R, n, len(predictor.targets))
     parts = {name: np.empty(shape) for name in ("pls", "lm", "ia")}
