@@ -1029,27 +1029,32 @@ def smallest_n(table: pd.DataFrame, target: float = 0.8, hypothesised=None) -> p
     missing = {"n", "lhs", "op", "rhs", "power", "pop_value"} - set(table.columns)
     if missing:
         raise ValueError(f"not a power table (columns missing: {', '.join(sorted(missing))})")
-    table = table.copy()
-    if "path" not in table.columns:
-        table["path"] = ""
     keys = ["lhs", "op", "rhs", "path"]
-    rows = []
-    for key, part in table[table["pop_value"].abs() > 1e-12].groupby(keys, sort=False):
-        part = part.sort_values("n")
-        ok = (part["power"] >= target).to_numpy()
-        tail = np.flatnonzero(~ok)
-        start = 0 if len(tail) == 0 else tail[-1] + 1
-        value = part["n"].iloc[start] if start < len(part) else np.nan
-        rows.append(dict(zip(keys, key), pop_value=part["pop_value"].iloc[0],
-                         power_max_n=part["power"].iloc[-1], min_n=value))
-    out = pd.DataFrame(rows, columns=keys + ["pop_value", "power_max_n", "min_n"])
+    if "path" not in table.columns:
+        table = table.assign(path="")
+    sub = table[table["pop_value"].abs().to_numpy() > 1e-12]
+    codes, groups = pd.MultiIndex.from_frame(sub[keys]).factorize()   # first-appearance order
+    order = np.lexsort((sub["n"].to_numpy(), codes))                   # by group, then n
+    codes, n = codes[order], sub["n"].to_numpy()[order]
+    power = sub["power"].to_numpy(dtype=float)[order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]][:len(codes)])
+    ends = np.r_[starts[1:], len(codes)][:len(starts)].astype(int)
+    # from the first n after the last one below the target (NaN power counts as below)
+    below = np.where(power >= target, -1, np.arange(len(codes)))
+    first = np.maximum(np.maximum.reduceat(below, starts) + 1, starts) if len(starts) else starts
+    out = pd.DataFrame({**{k: groups.get_level_values(i) for i, k in enumerate(keys)},
+                        "pop_value": sub["pop_value"].to_numpy()[order][starts],
+                        "power_max_n": power[ends - 1],
+                        "min_n": [n[f] if f < e else np.nan for f, e in zip(first, ends)]},
+                       columns=keys + ["pop_value", "power_max_n", "min_n"])
     if hypothesised is None:
         hypothesised = table.attrs.get("hypothesised")
+    labels = np.where(out["op"] == "indirect", out["path"],
+                      out["lhs"] + " " + out["op"] + " " + out["rhs"]).tolist()
     if hypothesised is None:
-        hypothesised = [r for _, r in out.iterrows() if r["op"] == "~"]
+        hypothesised = [label for label, op in zip(labels, out["op"]) if op == "~"]
     wanted = {h if isinstance(h, str) else _label(h) for h in hypothesised}
-    labels = [_label(r) for _, r in out.iterrows()]
-    chosen = out[[lab in wanted for lab in labels]]["min_n"]
+    chosen = out.loc[np.array([lab in wanted for lab in labels], dtype=bool), "min_n"]
     overall = None
     if len(chosen) and chosen.notna().all():
         overall = int(chosen.max())

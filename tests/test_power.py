@@ -319,3 +319,12 @@ def test_cli_power(tmp_path, capsys):
     direct = rq.power(str(model), n=[100, 200], reps=20, seed=1)
     np.testing.assert_allclose(table["power"], direct["power"])
     assert main(["power", str(model), "--n", "100", "--reps", "0"]) == 2
+
+
+def test_smallest_n_without_any_nonzero_population_value_is_an_empty_table():
+    table = pd.DataFrame({"n": [100, 200], "lhs": "Y", "op": "~", "rhs": "X",
+                          "pop_value": [0.0, 0.0], "power": [0.05, 0.06]})
+    found = rq.smallest_n(table, target=0.8)
+    assert found.empty and found.attrs["overall"] is None
+    assert list(found.columns) == ["lhs", "op", "rhs", "path", "pop_value", "power_max_n",
+                                   "min_n"]
