@@ -888,11 +888,11 @@ def power(model, n=(100, 200, 300, 400, 500), reps: int = 1000, alpha: float = 0
                       ignore_index=True)
     hypothesised = _hypothesised(spec, table)
     min_n = smallest_n(table, target=target, hypothesised=hypothesised)
-    labels = [_label(r) for _, r in min_n.iterrows()]
+    labels = _labels(min_n)
     table.attrs.update({
         "min_n": {**dict(zip(labels, [None if pd.isna(v) else int(v) for v in min_n["min_n"]])),
                   "overall": min_n.attrs["overall"]},
-        "target": target, "hypothesised": [_label(r) for r in hypothesised],
+        "target": target, "hypothesised": hypothesised,
         "fits_per_second": total / fit_seconds if fit_seconds > 0 else np.nan,
         "seconds": time.perf_counter() - started, "fit_seconds": fit_seconds,
         "seed": seed, "reps": int(reps), "alpha": alpha, "estimator": estimator,
@@ -966,20 +966,29 @@ def _label(row) -> str:
     return f"{row['lhs']} {row['op']} {row['rhs']}"
 
 
-def _hypothesised(spec, table: pd.DataFrame) -> list:
-    """Rows (lhs, op, rhs, path) of the hypothesised paths: the spec's hypotheses found in the
+def _labels(frame: pd.DataFrame) -> list[str]:
+    """:func:`_label` of every row of ``frame`` (columns ``lhs op rhs path``)."""
+    return np.where(frame["op"] == "indirect", frame["path"],
+                    frame["lhs"] + " " + frame["op"] + " " + frame["rhs"]).tolist()
+
+
+def _hypothesised(spec, table: pd.DataFrame) -> list[str]:
+    """Labels (:func:`_label`) of the hypothesised paths: the spec's hypotheses found in the
     table, or every regression with a nonzero population value when there are none."""
     first = table.drop_duplicates(["lhs", "op", "rhs", "path"])
-    keys = []
+    lhs, op, rhs = (first[k].to_numpy() for k in ("lhs", "op", "rhs"))
+    labels = _labels(first)
+    found = []
     for h in spec.hypotheses:
-        op = h.get("op", "~")
-        match = first[(first["lhs"] == h.get("lhs")) & (first["op"] == op)]
-        if op != ":=":
-            match = match[match["rhs"] == h.get("rhs")]
-        keys += [r for _, r in match.iterrows()]
-    if not keys:
-        keys = [r for _, r in first.iterrows() if r["op"] == "~" and abs(r["pop_value"]) > 1e-12]
-    return keys
+        kind = h.get("op", "~")
+        match = (lhs == h.get("lhs")) & (op == kind)
+        if kind != ":=":
+            match &= rhs == h.get("rhs")
+        found += [label for label, hit in zip(labels, match) if hit]
+    if not found:
+        nonzero = np.abs(first["pop_value"].to_numpy(dtype=float)) > 1e-12
+        found = [label for label, kind, hit in zip(labels, op, nonzero) if kind == "~" and hit]
+    return found
 
 
 # ---------------------------------------------------------------------------- smallest n
@@ -1049,8 +1058,7 @@ def smallest_n(table: pd.DataFrame, target: float = 0.8, hypothesised=None) -> p
                        columns=keys + ["pop_value", "power_max_n", "min_n"])
     if hypothesised is None:
         hypothesised = table.attrs.get("hypothesised")
-    labels = np.where(out["op"] == "indirect", out["path"],
-                      out["lhs"] + " " + out["op"] + " " + out["rhs"]).tolist()
+    labels = _labels(out)
     if hypothesised is None:
         hypothesised = [label for label, op in zip(labels, out["op"]) if op == "~"]
     wanted = {h if isinstance(h, str) else _label(h) for h in hypothesised}
