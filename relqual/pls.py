@@ -105,10 +105,7 @@ class PLSModel:
     def recursive(self) -> bool:
         """No feedback loop among the paths: no construct predicts itself, directly or through
         others (then a path's cell and its reverse are never both set)."""
-        reach = self.paths.astype(int)
-        for _ in range(len(self.constructs)):
-            reach = ((reach + reach @ self.paths) > 0).astype(int)
-        return not bool(np.diag(reach).any())
+        return not in_feedback_loops(self.paths).any()
 
     @cached_property
     def construct_position(self) -> dict[str, int]:
@@ -157,6 +154,26 @@ class PLSModel:
     def successors(self) -> np.ndarray:
         """``successors[k, j]`` = 1.0 when j predicts k (the path scheme's correlation cells)."""
         return self.paths.T.astype(float)
+
+
+def in_feedback_loops(paths: np.ndarray) -> np.ndarray:
+    """Per construct, whether it is left after removing, again and again, every construct with
+    no predecessor or no successor among those left (``paths[i, j]``: i predicts j): the
+    constructs on feedback loops and between them; none for a recursive model.
+
+    Examples
+    --------
+    >>> paths = np.zeros((4, 4), dtype=bool)
+    >>> paths[0, 1] = paths[1, 2] = paths[2, 1] = paths[2, 3] = True   # 0 -> 1 <-> 2 -> 3
+    >>> in_feedback_loops(paths).tolist()
+    [False, True, True, False]
+    """
+    remaining = np.ones(len(paths), dtype=bool)
+    while True:
+        ends = remaining & (~paths[remaining].any(axis=0) | ~paths[:, remaining].any(axis=1))
+        if not ends.any():
+            return remaining
+        remaining &= ~ends
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from .engine.inference import evaluate_defined
 from .engine.optimize import OptimResult
 from .engine.samplestats import SampleStats
 from .partable import ParTable, VariableRoles, unique_in_order
-from .pls import PLSModel, fit_pls, standardize
+from .pls import PLSModel, fit_pls, in_feedback_loops, standardize
 from .plsadmissible import improper_solution_messages as inadmissible
 from .plsfitmeasures import fit_measures as pls_fit_measures
 from .plshoc import HOC_APPROACHES, TwoStage, source
@@ -445,9 +445,9 @@ def _feedback_notes(P: np.ndarray, constructs: list[str], paths) -> tuple[str, .
     """A note when the paths form a feedback loop (``A ~ B`` and ``B ~ A``, or a longer
     cycle). PLS estimates every path by least squares, which is inconsistent in a non-recursive
     model (cSEM offers two-stage least squares for it; SmartPLS refuses such models), and the
-    estimated model's fit measures are undefined there. Constructs are removed while one has no
-    predecessor or no successor left; what remains lies on cycles, and the first path line
-    between two of them is named.
+    estimated model's fit measures are undefined there. The constructs on the loops
+    (:func:`relqual.pls.in_feedback_loops`) and the first path line between two of them are
+    named.
 
     Examples
     --------
@@ -455,15 +455,10 @@ def _feedback_notes(P: np.ndarray, constructs: list[str], paths) -> tuple[str, .
     >>> table.options["notes"][0][:60]
     "line 1: the paths form a feedback loop through 'A', 'B' (a n"
     """
-    remaining = np.ones(len(constructs), dtype=bool)
-    while True:
-        ends = remaining & (~P[remaining].any(axis=0) | ~P[:, remaining].any(axis=1))
-        if not ends.any():
-            break
-        remaining &= ~ends
-    if not remaining.any():
+    looped = in_feedback_loops(P)
+    if not looped.any():
         return ()
-    names = [c for c, left in zip(constructs, remaining) if left]
+    names = [c for c, left in zip(constructs, looped) if left]
     line = next(s for s in paths if s.lhs in names and s.rhs in names)
     return (f"line {line.line}: the paths form a feedback loop through "
             f"{', '.join(map(repr, names))} (a non-recursive model): PLS estimates each path by "

@@ -163,14 +163,6 @@ def discrepancies(S: np.ndarray, Sigma: np.ndarray) -> dict:
 
 # ----------------------------------------------------------------------------- implied matrices
 
-def is_recursive(model: PLSModel) -> bool:
-    """Whether the structural model has no feedback loop (its path matrix is nilpotent)."""
-    reach = model.paths.copy()
-    for _ in range(len(model.constructs)):                 # paths of length 2, 3, ..., m + 1
-        reach = (reach.astype(int) @ model.paths.astype(int)) > 0
-    return not reach.any()
-
-
 def implied_construct_correlation(fit, model: PLSModel, saturated: bool) -> np.ndarray:
     """The construct correlations of the saturated or the estimated model (module docstring).
 
@@ -181,7 +173,7 @@ def implied_construct_correlation(fit, model: PLSModel, saturated: bool) -> np.n
     if saturated:
         return P
     m = len(model.constructs)
-    if not is_recursive(model):
+    if not model.recursive:
         return np.full((m, m), np.nan)
     B = np.where(model.paths, fit.paths, 0.0).T          # B[j, i]: the path i -> j
     endogenous = np.array(model.endogenous, dtype=int)
