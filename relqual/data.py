@@ -13,8 +13,8 @@ from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
-from scipy.linalg.lapack import dpotrf as _potrf
-from scipy.linalg.lapack import dtrtri as _trtri
+
+from .engine.spd import smallest_eigenvalue_above
 
 
 class DataError(ValueError):
@@ -489,7 +489,7 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
     if fiml:
         return None                 # the EM step reports a singular saturated covariance
     corr = cov / (sd[:, None] * sd)
-    if _smallest_eigenvalue_above(corr, 1e-10):
+    if smallest_eigenvalue_above(corr, 1e-10):
         return Moments(mean, cov, sd, corr)
     clipped = np.clip(corr, -1, 1)                          # as np.corrcoef
     if np.linalg.eigvalsh(clipped).min() < 1e-10:
@@ -497,28 +497,6 @@ def _check_usable(values: np.ndarray, variables: list[str], group_label, fiml: b
                         "variables are exact linear combinations of others "
                         f"({_collinear(clipped, variables)})")
     return Moments(mean, cov, sd, corr)
-
-
-def _smallest_eigenvalue_above(corr: np.ndarray, bound: float) -> bool:
-    """Whether the smallest eigenvalue of the positive definite ``corr`` provably exceeds
-    ``bound``, from its Cholesky factor L (a few microseconds, against an eigendecomposition):
-    ``1 / lambda_min <= sum(1 / lambda_i) = trace(corr^-1) = ||L^-1||_F^2`` (the eigenvalues of
-    ``corr^-1 = L^-T L^-1`` are the positive ``1 / lambda_i``). False when corr is not positive
-    definite or the bound is not met; then the eigenvalues decide.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> _smallest_eigenvalue_above(np.array([[1, .5], [.5, 1]]), 1e-10)
-    True
-    >>> _smallest_eigenvalue_above(np.array([[1, 1], [1, 1.]]), 1e-10)
-    False
-    """
-    factor, info = _potrf(corr, lower=1)
-    if info != 0:
-        return False
-    inverse, info = _trtri(factor, lower=1)
-    return bool(info == 0 and 1.0 / (inverse * inverse).sum() > bound)
 
 
 def _collinear(corr: np.ndarray, variables: list[str]) -> str:

@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from scipy.linalg.lapack import dpotrf as _potrf
-from scipy.linalg.lapack import dtrtri as _trtri
 
 from .engine.inference import unidentified_parameters
 from .engine.optimize import OptimResult, minimize
+from .engine.spd import smallest_eigenvalue_above
 from .problem import Inference, Problem
 
 GRADIENT_WARNING = 1e-4     # a reported optimum with a larger gradient element gets a warning
@@ -318,10 +317,9 @@ def improper_solution_messages(problem: Problem, x: np.ndarray,
 
 def _clearly_positive_definite(matrix: np.ndarray) -> bool:
     """Whether the symmetric ``matrix``'s smallest eigenvalue provably exceeds 1e-10 times its
-    largest diagonal element, from its Cholesky factor L: ``1 / lambda_min <= trace(matrix^-1) =
-    ||L^-1||_F^2``. Far above the rounding error of an eigendecomposition, so
-    ``numpy.linalg.eigh`` would find every eigenvalue positive too; False leaves the decision
-    to it.
+    largest diagonal element (:func:`relqual.engine.spd.smallest_eigenvalue_above`). Far above
+    the rounding error of an eigendecomposition, so ``numpy.linalg.eigh`` would find every
+    eigenvalue positive too; False leaves the decision to it.
 
     Examples
     --------
@@ -331,11 +329,7 @@ def _clearly_positive_definite(matrix: np.ndarray) -> bool:
     >>> _clearly_positive_definite(np.array([[1, 1], [1, 1.]]))
     False
     """
-    factor, info = _potrf(matrix, lower=1)
-    if info != 0:
-        return False
-    inverse, info = _trtri(factor, lower=1)
-    return bool(info == 0 and 1.0 / (inverse * inverse).sum() > 1e-10 * matrix.diagonal().max())
+    return smallest_eigenvalue_above(matrix, 1e-10 * matrix.diagonal().max())
 
 
 def parameter_names(partable, indices: list[int]) -> list[str]:

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from relqual.data import DataError, _numeric_column, _numeric_values, _smallest_eigenvalue_above
+from relqual.data import DataError, _numeric_column, _numeric_values
+from relqual.engine.spd import smallest_eigenvalue_above
 from relqual.pls import fit_pls, standardize
 from relqual.plsfit import parameter_vector, pls_model
 
@@ -68,7 +69,7 @@ def test_nullable_bool_category_and_sparse_frames_convert_as_column_by_column():
 
 
 def test_the_cholesky_screen_never_passes_a_matrix_the_eigenvalues_refuse():
-    """``_smallest_eigenvalue_above`` is a sufficient condition: True only when the smallest
+    """``smallest_eigenvalue_above`` is a sufficient condition: True only when the smallest
     eigenvalue exceeds the bound (near-singular matrices fall through to the eigenvalues)."""
     rng = np.random.default_rng(11)
     seen = set()
@@ -78,7 +79,7 @@ def test_the_cholesky_screen_never_passes_a_matrix_the_eigenvalues_refuse():
         corr = np.corrcoef(X, rowvar=False)
         smallest = np.linalg.eigvalsh(corr).min()
         for bound in (1e-10, 1e-6, 1e-3):
-            passed = _smallest_eigenvalue_above(corr, bound)
+            passed = smallest_eigenvalue_above(corr, bound)
             assert not passed or smallest > bound
             seen.add(passed)
     assert seen == {True, False}

@@ -1,4 +1,5 @@
-"""Inverses of a stack of symmetric matrices by their Cholesky factors, with log-determinants.
+"""Symmetric positive definite matrices by their Cholesky factors: the inverses and
+log-determinants of a stack, and a proof that the smallest eigenvalue exceeds a bound.
 
 The batched refits (:mod:`relqual.engine.batched`, :func:`relqual.engine.inference.
 vcov_from_information_batch`) invert dozens of small positive definite matrices at once. With
@@ -55,3 +56,24 @@ def spd_inverses(stack: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     d = np.arange(p)
     inverses[:, d, d] = lower[:, d, d]
     return inverses, 2.0 * np.log(diagonal).sum(axis=1), ok
+
+
+def smallest_eigenvalue_above(matrix: np.ndarray, bound: float) -> bool:
+    """Whether the smallest eigenvalue of the symmetric ``matrix`` provably exceeds ``bound``,
+    from its Cholesky factor L (a few microseconds, against an eigendecomposition):
+    ``1 / lambda_min <= sum(1 / lambda_i) = trace(matrix^-1) = ||L^-1||_F^2`` (the eigenvalues
+    of ``matrix^-1 = L^-T L^-1`` are the positive ``1 / lambda_i``). False when ``matrix`` is
+    not positive definite or the bound is not met; then the caller's eigenvalues decide.
+
+    Examples
+    --------
+    >>> smallest_eigenvalue_above(np.array([[1, .5], [.5, 1]]), 1e-10)
+    True
+    >>> smallest_eigenvalue_above(np.array([[1, 1], [1, 1.]]), 1e-10)
+    False
+    """
+    factor, info = lapack.dpotrf(matrix, lower=1)
+    if info != 0:
+        return False
+    inverse, info = lapack.dtrtri(factor, lower=1)
+    return bool(info == 0 and 1.0 / (inverse * inverse).sum() > bound)
