@@ -24,15 +24,19 @@ and the observed one adds the terms in :meth:`MLLoss.value_gradient_information`
 Under FIML the patterns of a group are handled by pattern blocks (:class:`PatternBlock`):
 Sigma_oo is inverted once per pattern size for all patterns of that size, and the sums over
 patterns in the gradient and the Hessians are batched products of matrices padded to p x p
-with zeros outside each pattern's observed variables (Z_o' P_oo Z_o = Z' P_pad Z).
+with zeros outside each pattern's observed variables: Kronecker sums over the patterns for up
+to 45 variables (:mod:`relqual.engine.kronecker`), Gram matrices Z' P_pad Z = Z_o' P_oo Z_o
+beyond.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.linalg import lapack
 
+from . import kronecker
 from .matrices import RamModel
 from .samplestats import SampleStats
 
@@ -313,6 +317,18 @@ def _padded(matrices: list[np.ndarray], flat: list[np.ndarray], p: int) -> np.nd
     for row, where, M in zip(out, flat, matrices):
         row[where] = M.ravel()
     return out.reshape(len(matrices), p, p)
+
+
+def _pattern_sums(model: RamModel, imp):
+    """The two sums over patterns the FIML Hessians need, sum_k w_k tr(P_k dS_k Q_k dS_l) and
+    sum_k w_k U_k dS_l v_k, as functions of (P, Q, w) and (U, V, w): by Kronecker products for
+    up to 45 observed variables (:mod:`relqual.engine.kronecker`), else by Gram matrices
+    (:meth:`RamModel.trace_products_sum`, :meth:`RamModel.dsigma_times_sum`)."""
+    if kronecker.fits(model.p):
+        d_sigma = model.jacobian(imp)[0]
+        return (partial(kronecker.trace_products_sum, d_sigma),
+                partial(kronecker.dsigma_times_sum, d_sigma))
+    return partial(model.trace_products_sum, imp), partial(model.dsigma_times_sum, imp)
 
 
 def _inverse_and_logdet(sigma: np.ndarray):
@@ -673,17 +689,17 @@ class MLLoss:
         for block, (W, d, moment) in zip(self._blocks, stacks):
             g = block.group
             model, imp, w = self.models[g], imps[g], block.weights
+            trace_products_sum, dsigma_times_sum = _pattern_sums(model, imp)
             mean_part = 0.0
             if d is not None:                 # 2 dmu' (sum_k w_k W_k) dmu
                 mean_part = 2.0 * (d_mus[g] @ np.tensordot(w, W, axes=1) @ d_mus[g].T)
             if expected:
-                hess += model.trace_products_sum(imp, W, W, w) + mean_part
+                hess += trace_products_sum(W, W, w) + mean_part
             if observed:
-                half = model.trace_products_sum(imp, W @ moment @ W - 0.5 * W, W, w)
+                half = trace_products_sum(W @ moment @ W - 0.5 * W, W, w)
                 obs_hess += half + half.T + mean_part
                 if d is not None:             # sum_k w_k mu_k' W_k dS_l W_k d_k
-                    mixed = model.dsigma_times_sum(imp, d_mus[g] @ W,
-                                                   np.einsum("kab,kb->ka", W, d), w)
+                    mixed = dsigma_times_sum(d_mus[g] @ W, np.einsum("kab,kb->ka", W, d), w)
                     obs_hess += 2.0 * (mixed + mixed.T)
         return hess, obs_hess
 
