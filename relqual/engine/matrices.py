@@ -97,6 +97,18 @@ class RamModel:
     """
 
     def __init__(self, partable: ParTable, group: int, sample: SampleStats | None = None):
+        key = _structure_key(partable, group)
+        structure = _STRUCTURES.get(key)
+        if structure is None:
+            self._build(partable, group)
+            structure = _remember_structure(key, self)
+        self.__dict__.update(structure)
+        self.A0, self.S0, self.m0 = self.A0.copy(), self.S0.copy(), self.m0.copy()
+        if sample is not None:
+            self.set_sample(sample)
+
+    def _build(self, partable: ParTable, group: int) -> None:
+        """The model's structure from the parameter table (what :data:`_STRUCTURES` keeps)."""
         roles = partable.roles
         self.ov_names = list(roles.ov)
         self.lv_names = list(roles.lv)
@@ -127,8 +139,6 @@ class RamModel:
             if exo:
                 self._exo.append((kind, i, j, op, lhs, rhs))
             self._set(kind, i, j, 0.0 if np.isnan(ustart) else ustart)
-        if sample is not None:
-            self.set_sample(sample)
         # every row of this group (``rows``: positions in the parameter table) ...
         self.rows = rows
         self.row_kind = np.array(row_kind, dtype=int)
@@ -792,6 +802,38 @@ class RamModel:
                 H[np.ix_(a, mm)] = block
                 H[np.ix_(mm, a)] = block.T
         return self.to_parameters(H)
+
+
+# The structure of recently built models (index arrays, fixed values, derivative layouts), by
+# the content of the parameter-table columns it is built from: a fit builds its RamModel from a
+# fresh copy of a cached parameter table, and building the structure (a Python loop over the
+# rows and some twenty index arrays) took a tenth of a complete Holzinger-Swineford fit. The kept
+# arrays are read-only; every model gets its own A0, S0 and m0 (set_sample writes to them).
+_STRUCTURES: dict[tuple, dict] = {}
+_MAX_STRUCTURES = 32
+
+
+def _structure_key(partable: ParTable, group: int) -> tuple:
+    """Everything :meth:`RamModel._build` reads from ``partable``."""
+    col, roles = partable.col, partable.roles
+    return (group, tuple(roles.ov), tuple(roles.lv), partable.meanstructure, partable.npar,
+            tuple(col["lhs"].tolist()), tuple(col["op"].tolist()), tuple(col["rhs"].tolist()),
+            col["group"].tobytes(), col["free"].tobytes(), col["ustart"].tobytes(),
+            col["exo"].tobytes())
+
+
+def _remember_structure(key: tuple, model: RamModel) -> dict:
+    """Keep ``model``'s freshly built attributes (arrays made read-only) under ``key``."""
+    structure = dict(model.__dict__)
+    for name, value in structure.items():
+        if isinstance(value, np.ndarray) and name not in ("A0", "S0", "m0"):
+            value.flags.writeable = False
+    structure["A0"], structure["S0"], structure["m0"] = (
+        model.A0.copy(), model.S0.copy(), model.m0.copy())
+    if len(_STRUCTURES) >= _MAX_STRUCTURES:
+        del _STRUCTURES[next(iter(_STRUCTURES))]           # the oldest
+    _STRUCTURES[key] = structure
+    return structure
 
 
 def _gram(P: np.ndarray, Z: np.ndarray | None) -> np.ndarray:
