@@ -16,6 +16,8 @@ fixed values change with every sample) and models with at least one latent varia
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .loss import MLLoss
@@ -196,46 +198,7 @@ class BatchedMLLoss:
         self.constant = np.where(sign > 0, logdet, -np.inf) + model.p
         self.meanstructure = model.meanstructure
         self._last = None        # (which, X, parts) of the last stack evaluated
-        m = model
-        self._a = np.flatnonzero(m._is_a)
-        self._s = np.flatnonzero(m._is_s)
-        self._m = np.flatnonzero(m._is_m)
-        self._s_coef = np.where(m._s_diag[self._s], 1.0, 2.0)
-        # the distinct columns of Z = [FB, C F'] that the entries' derivatives use, and where
-        # each entry's (y, x), (y, y) and (x, x) Gram elements sit in a flattened u x u Gram
-        self._cols, inverse = np.unique(np.concatenate([m.entry_x, m.entry_y]),
-                                        return_inverse=True)
-        u = len(self._cols)
-        x, y = inverse[: len(m.entry_x)], inverse[len(m.entry_x):]
-        # the Hessians are symmetric: the pairs k <= l of entries, and for each the flattened
-        # Gram positions (y_k, x_l), (y_l, x_k), (y_k, y_l), (x_k, x_l) of its four products
-        k, l = np.triu_indices(len(x))
-        self._pair_index = np.stack([y[k] * u + x[l], y[l] * u + x[k], y[k] * u + y[l],
-                                     x[k] * u + x[l]])
-        self._pair_coef = m._coef_outer[k, l]
-        full = np.empty((len(x), len(x)), dtype=int)           # entry pair -> its column
-        full[k, l] = full[l, k] = np.arange(len(k))
-        self._pair_full = full
-        # the observed Hessian's second-derivative term (RamModel.second_derivative_term) on
-        # the same pairs: A-A pairs read B and T at (j_k, i_l) and (j_l, i_k), C at (j_k, j_l)
-        # and N at (i_k, i_l); A-S pairs read B at (j, s_k), (j, s_l), N at (i, s_l), (i, s_k)
-        n, ra, rs = m.n, np.flatnonzero(m._is_a), np.flatnonzero(m._is_s)
-        ia, ja, sk, sl = m.i[ra], m.j[ra], m.i[rs], m.j[rs]
-        pa, pb = np.triu_indices(len(ra))
-        self._aa_cols = full[ra[pa], ra[pb]]
-        self._aa_index = np.stack([ja[pa] * n + ia[pb], ja[pb] * n + ia[pa],
-                                   ja[pa] * n + ja[pb], ia[pa] * n + ia[pb]])
-        qa, qs = (g.ravel() for g in np.meshgrid(np.arange(len(ra)), np.arange(len(rs)),
-                                                  indexing="ij"))
-        self._as_cols = full[ra[qa], rs[qs]]
-        self._as_index = np.stack([ja[qa] * n + sk[qs], ia[qa] * n + sl[qs],
-                                   ja[qa] * n + sl[qs], ia[qa] * n + sk[qs]])
-        self._as_off = (sk != sl)[qs][:, None]
-        arrows = (m.A0 != 0)
-        arrows[m.i[m._is_a], m.j[m._is_a]] = True
-        # no arrow leaves an observed variable (a measurement model with latent paths): then
-        # B = [[I, L Beta], [0, Beta]] with Beta = (I - A_latent)^-1, a small inverse
-        self._blocks = not arrows[:, : m.p].any()
+        self.__dict__.update(_layout(model))
 
     # ------------------------------------------------------------------ implied moments
     def implied(self, X: np.ndarray):
@@ -617,3 +580,56 @@ class BatchedMLLoss:
                 H[:, a[:, None], mm[None, :]] = block
                 H[:, mm[:, None], a[None, :]] = block.transpose(0, 2, 1)
         return self._to_parameters(H)
+
+
+# Per model: the index arrays of the batched derivatives (they depend on the model's structure
+# only, so a bootstrap or power study builds them once, not once per batch of 50 draws).
+_LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _layout(model: RamModel) -> dict:
+    """The attributes of :class:`BatchedMLLoss` that depend on ``model`` alone (kept per model)."""
+    if model in _LAYOUTS:
+        return _LAYOUTS[model]
+    m = model
+    a, s = np.flatnonzero(m._is_a), np.flatnonzero(m._is_s)
+    # the distinct columns of Z = [FB, C F'] that the entries' derivatives use, and where
+    # each entry's (y, x), (y, y) and (x, x) Gram elements sit in a flattened u x u Gram
+    cols, inverse = np.unique(np.concatenate([m.entry_x, m.entry_y]), return_inverse=True)
+    u = len(cols)
+    x, y = inverse[: len(m.entry_x)], inverse[len(m.entry_x):]
+    # the Hessians are symmetric: the pairs k <= l of entries, and for each the flattened
+    # Gram positions (y_k, x_l), (y_l, x_k), (y_k, y_l), (x_k, x_l) of its four products
+    k, l = np.triu_indices(len(x))
+    full = np.empty((len(x), len(x)), dtype=int)           # entry pair -> its column
+    full[k, l] = full[l, k] = np.arange(len(k))
+    # the observed Hessian's second-derivative term (RamModel.second_derivative_term) on
+    # the same pairs: A-A pairs read B and T at (j_k, i_l) and (j_l, i_k), C at (j_k, j_l)
+    # and N at (i_k, i_l); A-S pairs read B at (j, s_k), (j, s_l), N at (i, s_l), (i, s_k)
+    n = m.n
+    ia, ja, sk, sl = m.i[a], m.j[a], m.i[s], m.j[s]
+    pa, pb = np.triu_indices(len(a))
+    qa, qs = (g.ravel() for g in np.meshgrid(np.arange(len(a)), np.arange(len(s)),
+                                              indexing="ij"))
+    arrows = (m.A0 != 0)
+    arrows[m.i[m._is_a], m.j[m._is_a]] = True
+    _LAYOUTS[model] = {
+        "_a": a, "_s": s, "_m": np.flatnonzero(m._is_m),
+        "_s_coef": np.where(m._s_diag[s], 1.0, 2.0),
+        "_cols": cols,
+        "_pair_index": np.stack([y[k] * u + x[l], y[l] * u + x[k], y[k] * u + y[l],
+                                 x[k] * u + x[l]]),
+        "_pair_coef": m._coef_outer[k, l],
+        "_pair_full": full,
+        "_aa_cols": full[a[pa], a[pb]],
+        "_aa_index": np.stack([ja[pa] * n + ia[pb], ja[pb] * n + ia[pa],
+                               ja[pa] * n + ja[pb], ia[pa] * n + ia[pb]]),
+        "_as_cols": full[a[qa], s[qs]],
+        "_as_index": np.stack([ja[qa] * n + sk[qs], ia[qa] * n + sl[qs],
+                               ja[qa] * n + sl[qs], ia[qa] * n + sk[qs]]),
+        "_as_off": (sk != sl)[qs][:, None],
+        # no arrow leaves an observed variable (a measurement model with latent paths): then
+        # B = [[I, L Beta], [0, Beta]] with Beta = (I - A_latent)^-1, a small inverse
+        "_blocks": not arrows[:, : m.p].any(),
+    }
+    return _LAYOUTS[model]

@@ -155,11 +155,9 @@ def minimize(loss: Loss, x0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500
 
 
 def _newton_step(H: np.ndarray, g: np.ndarray):
-    """H^-1 g by Cholesky (LAPACK ``dpotrf``/``dpotrs``); None when H is not positive definite."""
-    chol, info = lapack.dpotrf(H, lower=1)
-    if info != 0:
-        return None
-    step, info = lapack.dpotrs(chol, g, lower=1)
+    """H^-1 g by Cholesky (LAPACK ``dposv``: ``dpotrf`` then ``dpotrs`` in one call); None when
+    H is not positive definite."""
+    step, info = lapack.dposv(H, g, lower=1)[1:]
     return step if info == 0 else None
 
 
@@ -342,7 +340,7 @@ def minimize_batch(loss, X0: np.ndarray, gtol: float = 1e-9, max_iter: int = 500
 
 def _batch_newton_steps(H: np.ndarray, g: np.ndarray) -> np.ndarray:
     """Newton steps H^-1 g where H is positive definite, NaN rows elsewhere: per draw
-    :func:`_newton_step` itself (LAPACK ``dpotrf``/``dpotrs``), so the test of positive
+    :func:`_newton_step` itself (LAPACK ``dposv``), so the test of positive
     definiteness and the step are those of :func:`minimize` to the last digit. A loop over the
     draws' Cholesky factors is faster than numpy's batched ``cholesky`` followed by its batched
     LU ``solve`` (0.53 vs 1.1 ms for 50 matrices of 49 x 49, measured on 2 cores)."""
