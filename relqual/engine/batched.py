@@ -324,12 +324,12 @@ class BatchedMLLoss:
             # every draw at one point (the common start): one draw's implied moments and
             # inverse serve them all (read-only views), only the sample terms differ
             imp = self.implied(X[:1])
-            W, logdet, ok = spd_inverses(imp["sigma"])
+            W, logdet, ok = self._inverse_sigma(imp)
             imp = {k: np.broadcast_to(v, (D,) + v.shape[1:]) for k, v in imp.items()}
             W, logdet, ok = (np.broadcast_to(a, (D,) + a.shape[1:]) for a in (W, logdet, ok))
         else:
             imp = self.implied(X)
-            W, logdet, ok = spd_inverses(imp["sigma"])
+            W, logdet, ok = self._inverse_sigma(imp)
         if strict and not ok.all():
             raise np.linalg.LinAlgError("an implied covariance matrix is not positive definite")
         covs = self.covs[which]
@@ -340,6 +340,47 @@ class BatchedMLLoss:
             f = f + np.einsum("di,dij,dj->d", d, W, d)
         f = np.where(ok, f, np.inf)
         return imp, W, d, covs, f
+
+    def _inverse_sigma(self, imp):
+        """W = Sigma^-1, log|Sigma| and positive definiteness per draw: by the Woodbury identity
+        where the model is a factor model with uncorrelated residuals (:func:`_layout`'s
+        ``_woodbury``), else by each Sigma's Cholesky factor (:func:`relqual.engine.spd.
+        spd_inverses`).
+
+        With Sigma = Theta + U Psi U' (Theta the diagonal residual variances, U = (F B) over the
+        latent columns, Psi their (co)variances; Psi = R R' by Cholesky):
+
+            Sigma^-1 = Theta^-1 - Q Q',  Q = Theta^-1 U R L^-T,  L L' = I + R' U' Theta^-1 U R
+            log|Sigma| = sum log theta_i + log|L L'|
+
+        (Woodbury 1950; the determinant lemma, Harville 1997, thm. 18.1.1), with inverses and
+        factors of m x m matrices for m latent variables instead of p x p: 0.15 instead of
+        0.31 ms for 50 draws of the 20-item relationship-quality model. Positive residual
+        variances and a positive definite Psi make Sigma positive definite; a stack with a
+        residual variance at or below 1e-3 of its variable's variance (where 1 / theta would
+        cost digits) or a Psi without a Cholesky factor goes by the p x p factors.
+        """
+        if not self._woodbury:
+            return spd_inverses(imp["sigma"])
+        p = self.model.p
+        S, diagonal = imp["S"], np.arange(p)
+        theta = S[:, diagonal, diagonal]
+        if not np.all(theta > 1e-3 * imp["sigma"][:, diagonal, diagonal]):
+            return spd_inverses(imp["sigma"])
+        try:
+            R = np.linalg.cholesky(S[:, p:, p:])
+        except np.linalg.LinAlgError:
+            return spd_inverses(imp["sigma"])
+        UR = imp["FB"][:, :, p:] @ R
+        VR = UR / theta[:, :, None]
+        L = np.linalg.cholesky(np.eye(R.shape[1]) + UR.transpose(0, 2, 1) @ VR)
+        Q = VR @ np.linalg.inv(L).transpose(0, 2, 1)
+        W = Q @ Q.transpose(0, 2, 1)
+        np.negative(W, out=W)
+        W[:, diagonal, diagonal] += 1.0 / theta
+        logdet = (np.log(theta).sum(axis=1)
+                  + 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1))
+        return W, logdet, np.ones(len(W), dtype=bool)
 
     def value(self, X: np.ndarray, which: np.ndarray) -> np.ndarray:
         """F per draw; +inf where the implied covariance is not positive definite.
@@ -613,6 +654,15 @@ def _layout(model: RamModel) -> dict:
                                               indexing="ij"))
     arrows = (m.A0 != 0)
     arrows[m.i[m._is_a], m.j[m._is_a]] = True
+    blocks = not arrows[:, : m.p].any()
+    # which elements of S can be nonzero: a factor model with uncorrelated residuals (S
+    # diagonal over the observed variables, no observed-latent covariance) and latent
+    # variables (Sigma = Theta + U Psi U') can invert Sigma by the Woodbury identity
+    covaries = m.S0 != 0
+    covaries[m.i[m._is_s], m.j[m._is_s]] = True
+    covaries |= covaries.T
+    np.fill_diagonal(covaries, False)
+    woodbury = blocks and m.n > m.p and not covaries[: m.p].any()
     _LAYOUTS[model] = {
         "_a": a, "_s": s, "_m": np.flatnonzero(m._is_m),
         "_s_coef": np.where(m._s_diag[s], 1.0, 2.0),
@@ -630,6 +680,7 @@ def _layout(model: RamModel) -> dict:
         "_as_off": (sk != sl)[qs][:, None],
         # no arrow leaves an observed variable (a measurement model with latent paths): then
         # B = [[I, L Beta], [0, Beta]] with Beta = (I - A_latent)^-1, a small inverse
-        "_blocks": not arrows[:, : m.p].any(),
+        "_blocks": blocks,
+        "_woodbury": woodbury,
     }
     return _LAYOUTS[model]
