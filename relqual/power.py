@@ -473,7 +473,14 @@ class PowerJob:
         for k, rep in enumerate(reps):
             # the rows of replicate_seed(seed, n, rep), as draw() and rq.simulate draw them
             response_generator(self.seed, (n, int(rep))).standard_normal(out=z[k])
-        z_mean, z_cov = batch_moments(z)
+        # standard normal draws have means near 0, so their raw cross-products lose no digits
+        # to centring afterwards; sums by a product with ones (a strided sum took 0.28 ms for 50
+        # replicates of 300 x 20, the product 0.04 ms)
+        zT = z.transpose(0, 2, 1)
+        z_mean = zT @ np.full(n, 1.0 / n)
+        z_cov = zT @ z
+        z_cov /= n
+        z_cov -= z_mean[:, :, None] * z_mean[:, None, :]
         factor = self.factor[self.columns]
         cov = factor @ z_cov @ factor.T
         cov += cov.transpose(0, 2, 1)

@@ -570,9 +570,9 @@ class BatchedMLLoss:
         D = len(M)
         FB, C = imp["FB"], imp["C"]
         MFB = M @ FB                           # the nonzero rows of M_F B
-        N = (FB.transpose(0, 2, 1) @ MFB).reshape(D, -1).T
-        T = (C[:, :, : m.p] @ MFB).reshape(D, -1).T
-        B, C = imp["B"].reshape(D, -1).T, C.reshape(D, -1).T
+        # elements x draws, each element's draws contiguous for the gathers below
+        N, T, B, C = (np.ascontiguousarray(X.reshape(D, -1).T) for X in (
+            FB.transpose(0, 2, 1) @ MFB, C[:, :, : m.p] @ MFB, imp["B"], C))
         ji, ij, jj, ii = self._aa_index
         aa = np.take(B, ji, axis=0) * np.take(T, ij, axis=0)
         aa += np.take(B, ij, axis=0) * np.take(T, ji, axis=0)
