@@ -6,6 +6,8 @@
 * a semopy refit loop (``semopy.Model(syntax).fit(data)`` per replicate, on relqual's replicates);
 * lavaan (``sem()`` in a loop on data from ``simulateData``; only the fits are timed), through
   ``Rscript bench/lavaan_power_timing.R`` when R with lavaan is installed;
+* relqual's default study (``rq.power(MODEL)``: n = 100..500, 1,000 replicates each) on 2
+  processes, the size of study a user runs;
 * then the same with 6% of the cells missing (MCAR) and full-information ML: relqual
   ``rq.power(..., missing_rate=0.06, missing="fiml")`` on 1 and 2 processes (``--fiml-reps``
   replicates) against lavaan's ``sem(..., missing = "ml")`` loop (``--fiml-other-reps`` fits).
@@ -86,6 +88,11 @@ def main():
             continue
         print(f"  {label:<20} {rate:8.1f} {one / rate:16.1f}x {two / rate:16.1f}x")
     print(f"  whole calls incl. setup: relqual-1 {one_total:.1f}, relqual-2 {two_total:.1f} fits/s")
+    study = rq.power(MODEL, seed=1, n_jobs=2, progress=False)    # the defaults: n = 100..500
+    fits = study.attrs["reps"] * study["n"].nunique()
+    print(f"  the default study ({fits} fits, n = {study['n'].min()}..{study['n'].max()}), "
+          f"relqual-2: {study.attrs['fits_per_second']:.1f} fits/s "
+          f"(whole call {fits / study.attrs['seconds']:.1f})")
     fiml = dict(missing_rate=MISSING_RATE, missing="fiml")
     fiml_one, _ = relqual_rate(args.fiml_reps, 1, **fiml)
     fiml_two, _ = relqual_rate(args.fiml_reps, 2, **fiml)
