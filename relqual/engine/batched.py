@@ -536,24 +536,24 @@ class BatchedMLLoss:
         ZuT = Zu.transpose(0, 2, 1)
         D = len(P)
         GP = (ZuT @ (P @ Zu)).reshape(D, -1).T
-        a, b, yy, xx = np.take(GP, self._pair_index, axis=0)
         if Q is P:
+            a, b, yy, xx = np.take(GP, self._pair_index, axis=0)
             a *= b
             yy *= xx
             a += yy
             a *= 4.0 * self._pair_coef[:, None]
             return a
+        # the four products one at a time: three pairs x draws arrays live, not eight
         GQ = (ZuT @ (Q @ Zu)).reshape(D, -1).T
-        qa, qb, qyy, qxx = np.take(GQ, self._pair_index, axis=0)
-        qa *= b
-        qb *= a
-        qa += qb
-        qyy *= xx
-        qa += qyy
-        qxx *= yy
-        qa += qxx
-        qa *= 2.0 * self._pair_coef[:, None]
-        return qa
+        i_yx, i_xy, i_yy, i_xx = self._pair_index
+        out = np.take(GQ, i_yx, axis=0)
+        out *= np.take(GP, i_xy, axis=0)
+        for i_q, i_p in ((i_xy, i_yx), (i_yy, i_xx), (i_xx, i_yy)):
+            part = np.take(GQ, i_q, axis=0)
+            part *= np.take(GP, i_p, axis=0)
+            out += part
+        out *= 2.0 * self._pair_coef[:, None]
+        return out
 
     def _mirror(self, pairs):
         """Pairs x draws -> draws x npar x npar (both triangles; mapped to the parameters)."""
