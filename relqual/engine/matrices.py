@@ -18,6 +18,7 @@ Loadings (``f =~ x``) and regressions (``y ~ x``) are entries of ``A``; variance
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -811,6 +812,7 @@ class RamModel:
 # arrays are read-only; every model gets its own A0, S0 and m0 (set_sample writes to them).
 _STRUCTURES: dict[tuple, dict] = {}
 _MAX_STRUCTURES = 32
+_STRUCTURES_LOCK = threading.Lock()
 
 
 def _structure_key(partable: ParTable, group: int) -> tuple:
@@ -830,9 +832,10 @@ def _remember_structure(key: tuple, model: RamModel) -> dict:
             value.flags.writeable = False
     structure["A0"], structure["S0"], structure["m0"] = (
         model.A0.copy(), model.S0.copy(), model.m0.copy())
-    if len(_STRUCTURES) >= _MAX_STRUCTURES:
-        del _STRUCTURES[next(iter(_STRUCTURES))]           # the oldest
-    _STRUCTURES[key] = structure
+    with _STRUCTURES_LOCK:                                  # fits may run in threads
+        while len(_STRUCTURES) >= _MAX_STRUCTURES:
+            del _STRUCTURES[next(iter(_STRUCTURES))]       # the oldest
+        _STRUCTURES[key] = structure
     return structure
 
 
